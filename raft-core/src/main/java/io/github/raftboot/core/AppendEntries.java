@@ -1,0 +1,50 @@
+package io.github.raftboot.core;
+
+import java.util.List;
+
+/**
+ * Replicates log entries from the leader; with no entries it is a heartbeat.
+ *
+ * @param from the leader
+ * @param to the follower
+ * @param term the leader's term
+ * @param prevLogIndex index of the entry just before {@code entries}
+ * @param prevLogTerm term of that entry
+ * @param entries entries to append, indices contiguous from {@code prevLogIndex + 1}
+ * @param leaderCommit the leader's commit index
+ * @param round the leader's heartbeat round; echoed in the response so the leader knows which
+ * round a majority acknowledged (its lease counts from that round's send time)
+ */
+public record AppendEntries(String from, String to, long term, long prevLogIndex, long prevLogTerm,
+		List<LogEntry> entries, long leaderCommit, long round) implements Message {
+
+	public AppendEntries {
+		Message.check(from, to, term);
+		Message.checkIndex("prevLogIndex", prevLogIndex);
+		Message.checkIndex("prevLogTerm", prevLogTerm);
+		Message.checkIndex("leaderCommit", leaderCommit);
+		Message.checkIndex("round", round);
+		entries = List.copyOf(entries);
+		long expected = prevLogIndex + 1;
+		long previousTerm = prevLogTerm;
+		for (LogEntry entry : entries) {
+			if (entry.index() != expected) {
+				throw new IllegalArgumentException(
+						"Entries must be contiguous from prevLogIndex + 1 = " + (prevLogIndex + 1) + ": found index "
+								+ entry.index() + " where " + expected + " was expected");
+			}
+			if (entry.term() < previousTerm || entry.term() > term) {
+				throw new IllegalArgumentException("Entry " + entry.index() + " has term " + entry.term()
+						+ ", below its predecessor's or above the leader's term " + term);
+			}
+			previousTerm = entry.term();
+			expected++;
+		}
+	}
+
+	/** Index of the last entry this message covers. */
+	public long lastIndex() {
+		return this.prevLogIndex + this.entries.size();
+	}
+
+}

@@ -1,0 +1,168 @@
+package io.github.raftboot.core;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Settings of one {@link RaftNode}. Build with {@link #builder(String, Collection)}.
+ *
+ * @param nodeId this member's id
+ * @param members the ids of all members, this one included; the same set on every member
+ * @param electionTimeoutMin lower bound of the randomized election timeout; also the stickiness
+ * window, the check-quorum window and the basis of the leader lease
+ * @param electionTimeoutMax upper bound (exclusive) of the randomized election timeout
+ * @param heartbeatInterval how often a leader sends AppendEntries to every follower
+ * @param preVote whether a node asks for pre-votes before it raises its term
+ * @param checkQuorum whether a leader steps down when it has not heard from a majority within
+ * {@code electionTimeoutMin}
+ * @param clockDriftBound the largest relative rate difference between any two members' clocks
+ * that the lease tolerates, in [0, 0.5); the lease lasts
+ * {@code electionTimeoutMin × (1 − clockDriftBound)}
+ * @param maxEntriesPerMessage the most log entries one AppendEntries carries
+ */
+public record RaftConfig(String nodeId, Set<String> members, Duration electionTimeoutMin, Duration electionTimeoutMax,
+		Duration heartbeatInterval, boolean preVote, boolean checkQuorum, double clockDriftBound,
+		int maxEntriesPerMessage) {
+
+	public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(150);
+
+	public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(300);
+
+	public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(50);
+
+	public static final double DEFAULT_CLOCK_DRIFT_BOUND = 0.1;
+
+	public RaftConfig {
+		Objects.requireNonNull(nodeId, "nodeId");
+		Objects.requireNonNull(members, "members");
+		Objects.requireNonNull(electionTimeoutMin, "electionTimeoutMin");
+		Objects.requireNonNull(electionTimeoutMax, "electionTimeoutMax");
+		Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+		if (nodeId.isBlank()) {
+			throw new IllegalArgumentException("nodeId must not be blank");
+		}
+		for (String member : members) {
+			if (member == null || member.isBlank()) {
+				throw new IllegalArgumentException("Member ids must not be blank: " + members);
+			}
+		}
+		if (!members.contains(nodeId)) {
+			throw new IllegalArgumentException("members " + members + " must contain this node's id '" + nodeId + "'");
+		}
+		members = Set.copyOf(new TreeSet<>(members));
+		if (electionTimeoutMin.isNegative() || electionTimeoutMin.isZero()) {
+			throw new IllegalArgumentException("electionTimeoutMin must be positive, was " + electionTimeoutMin);
+		}
+		if (electionTimeoutMax.compareTo(electionTimeoutMin) <= 0) {
+			throw new IllegalArgumentException("electionTimeoutMax (" + electionTimeoutMax
+					+ ") must be greater than electionTimeoutMin (" + electionTimeoutMin
+					+ ") so that election timeouts are randomized");
+		}
+		if (!(clockDriftBound >= 0 && clockDriftBound < 0.5)) {
+			throw new IllegalArgumentException("clockDriftBound must be in [0, 0.5), was " + clockDriftBound);
+		}
+		if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
+			throw new IllegalArgumentException("heartbeatInterval must be positive, was " + heartbeatInterval);
+		}
+		long lease = leaseNanos(electionTimeoutMin, clockDriftBound);
+		if (heartbeatInterval.toNanos() * 2 > lease) {
+			throw new IllegalArgumentException("heartbeatInterval (" + heartbeatInterval
+					+ ") must be at most half the leader lease, electionTimeoutMin x (1 - clockDriftBound) = "
+					+ Duration.ofNanos(lease) + ", so that one lost heartbeat does not end the lease;"
+					+ " lower heartbeatInterval or raise electionTimeoutMin");
+		}
+		if (maxEntriesPerMessage < 1) {
+			throw new IllegalArgumentException("maxEntriesPerMessage must be at least 1, was " + maxEntriesPerMessage);
+		}
+	}
+
+	/** Starts a configuration with the defaults: 150–300 ms election timeout, 50 ms heartbeat. */
+	public static Builder builder(String nodeId, Collection<String> members) {
+		return new Builder(nodeId, members);
+	}
+
+	/** How long a leader's lease lasts after the send time of a round acknowledged by a majority. */
+	public Duration leaseDuration() {
+		return Duration.ofNanos(leaseNanos(this.electionTimeoutMin, this.clockDriftBound));
+	}
+
+	/** How many members make a majority. */
+	public int quorum() {
+		return this.members.size() / 2 + 1;
+	}
+
+	private static long leaseNanos(Duration electionTimeoutMin, double clockDriftBound) {
+		return (long) Math.floor(electionTimeoutMin.toNanos() * (1 - clockDriftBound));
+	}
+
+	/** Builds a {@link RaftConfig}. */
+	public static final class Builder {
+
+		private final String nodeId;
+
+		private final Set<String> members;
+
+		private Duration electionTimeoutMin = DEFAULT_ELECTION_TIMEOUT_MIN;
+
+		private Duration electionTimeoutMax = DEFAULT_ELECTION_TIMEOUT_MAX;
+
+		private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+
+		private boolean preVote = true;
+
+		private boolean checkQuorum = true;
+
+		private double clockDriftBound = DEFAULT_CLOCK_DRIFT_BOUND;
+
+		private int maxEntriesPerMessage = 64;
+
+		private Builder(String nodeId, Collection<String> members) {
+			this.nodeId = nodeId;
+			this.members = new LinkedHashSet<>(members);
+			this.members.add(nodeId);
+		}
+
+		public Builder electionTimeout(Duration min, Duration max) {
+			this.electionTimeoutMin = min;
+			this.electionTimeoutMax = max;
+			return this;
+		}
+
+		public Builder heartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+			return this;
+		}
+
+		public Builder preVote(boolean preVote) {
+			this.preVote = preVote;
+			return this;
+		}
+
+		public Builder checkQuorum(boolean checkQuorum) {
+			this.checkQuorum = checkQuorum;
+			return this;
+		}
+
+		public Builder clockDriftBound(double clockDriftBound) {
+			this.clockDriftBound = clockDriftBound;
+			return this;
+		}
+
+		public Builder maxEntriesPerMessage(int maxEntriesPerMessage) {
+			this.maxEntriesPerMessage = maxEntriesPerMessage;
+			return this;
+		}
+
+		public RaftConfig build() {
+			return new RaftConfig(this.nodeId, this.members, this.electionTimeoutMin, this.electionTimeoutMax,
+					this.heartbeatInterval, this.preVote, this.checkQuorum, this.clockDriftBound,
+					this.maxEntriesPerMessage);
+		}
+
+	}
+
+}

@@ -1,0 +1,72 @@
+package io.github.raftboot.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The in-memory log of a node. Indices start at 1; index 0 stands for the empty prefix (term 0). */
+final class RaftLog {
+
+	private final ArrayList<LogEntry> entries;
+
+	RaftLog(List<LogEntry> entries) {
+		this.entries = new ArrayList<>(entries);
+	}
+
+	long lastIndex() {
+		return this.entries.size();
+	}
+
+	long lastTerm() {
+		return termAt(lastIndex());
+	}
+
+	/** The term of the entry at {@code index}, 0 for index 0, -1 if there is no such entry. */
+	long termAt(long index) {
+		if (index == 0) {
+			return 0;
+		}
+		if (index < 0 || index > this.entries.size()) {
+			return -1;
+		}
+		return this.entries.get((int) (index - 1)).term();
+	}
+
+	/** Whether a log ending at ({@code index}, {@code term}) is at least as up to date as this one. */
+	boolean isUpToDate(long index, long term) {
+		long myTerm = lastTerm();
+		return term > myTerm || (term == myTerm && index >= lastIndex());
+	}
+
+	LogEntry append(long term, EntryType type) {
+		LogEntry entry = new LogEntry(lastIndex() + 1, term, type);
+		this.entries.add(entry);
+		return entry;
+	}
+
+	void append(LogEntry entry) {
+		if (entry.index() != lastIndex() + 1) {
+			throw new IllegalStateException("Entry " + entry.index() + " does not follow last index " + lastIndex());
+		}
+		this.entries.add(entry);
+	}
+
+	/** Removes the entry at {@code index} and every entry after it. */
+	void truncateFrom(long index) {
+		this.entries.subList((int) (index - 1), this.entries.size()).clear();
+	}
+
+	/** Up to {@code max} entries starting at {@code from}. */
+	List<LogEntry> slice(long from, int max) {
+		if (from > lastIndex()) {
+			return List.of();
+		}
+		int start = (int) (from - 1);
+		int end = (int) Math.min(this.entries.size(), start + (long) max);
+		return List.copyOf(this.entries.subList(start, end));
+	}
+
+	List<LogEntry> snapshot() {
+		return List.copyOf(this.entries);
+	}
+
+}
