@@ -1,0 +1,82 @@
+package io.github.raftboot.core.sim;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs thousands of randomized {@link ChaosSchedule}s, each checked for safety after every event
+ * and for liveness after the heal.
+ *
+ * <p>{@code -Draft.sim.schedules=N} changes how many run (default 40 000); {@code -Draft.sim.seed=S}
+ * replays one schedule, the one a failure names.
+ */
+class SimulationTests {
+
+	private static final int DEFAULT_SCHEDULES = 40_000;
+
+	@Test
+	void randomizedSchedulesKeepEverySafetyPropertyAndElectALeaderAfterTheHeal() {
+		String replay = System.getProperty("raft.sim.seed");
+		if (replay != null) {
+			ChaosSchedule.Result result = ChaosSchedule.run(Long.parseLong(replay));
+			System.out.println("Replayed seed " + replay + ": " + result);
+			return;
+		}
+		int schedules = Integer.getInteger("raft.sim.schedules", DEFAULT_SCHEDULES);
+		long started = System.nanoTime();
+		ConcurrentLinkedQueue<ChaosSchedule.Result> results = new ConcurrentLinkedQueue<>();
+		ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+		LongStream.range(0, schedules).parallel().forEach((seed) -> {
+			try {
+				results.add(ChaosSchedule.run(seed));
+			}
+			catch (Throwable failure) {
+				failures.add(failure);
+			}
+		});
+		if (!failures.isEmpty()) {
+			throw new AssertionError(failures.size() + " of " + schedules + " schedules failed; the first:\n"
+					+ failures.peek().getMessage(), failures.peek());
+		}
+		assertThat(results).hasSize(schedules);
+		report(new ArrayList<>(results), System.nanoTime() - started);
+	}
+
+	private static void report(List<ChaosSchedule.Result> results, long wallNanos) {
+		long events = results.stream().mapToLong(ChaosSchedule.Result::events).sum();
+		long virtual = results.stream().mapToLong(ChaosSchedule.Result::virtualNanos).sum();
+		long terms = results.stream().mapToLong(ChaosSchedule.Result::termsWithLeader).sum();
+		System.out.printf("Simulation: %d schedules, %d events, %.0f s of virtual time, %d terms with a leader, in %.1f s.%n",
+				results.size(), events, virtual / 1e9, terms, wallNanos / 1e9);
+		for (ChaosSchedule.Timing timing : ChaosSchedule.Timing.values()) {
+			List<ChaosSchedule.Result> ofTiming = results.stream().filter((result) -> result.timing() == timing).toList();
+			if (ofTiming.isEmpty()) {
+				continue;
+			}
+			List<Long> recoveries = new ArrayList<>(ofTiming.stream().map((result) -> result.recovery().toNanos()).toList());
+			Collections.sort(recoveries);
+			ChaosSchedule.Result slowest = ofTiming.stream()
+				.max(Comparator.comparing(ChaosSchedule.Result::recovery))
+				.orElseThrow();
+			System.out.printf(
+					"  %-7s %5d schedules; heal to active leader: median %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms (seed %d, %d members)%n",
+					timing, ofTiming.size(), percentile(recoveries, 0.5), percentile(recoveries, 0.9),
+					percentile(recoveries, 0.99), recoveries.get(recoveries.size() - 1) / 1e6, slowest.seed(),
+					slowest.size());
+		}
+	}
+
+	private static double percentile(List<Long> sorted, double p) {
+		int index = (int) Math.ceil(p * sorted.size()) - 1;
+		return sorted.get(Math.max(0, index)) / 1e6;
+	}
+
+}
