@@ -1,0 +1,167 @@
+package io.github.raftboot.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Drives one {@link RaftNode} by hand: keeps the time fed to it and hands back the
+ * {@link Ready} produced by each input. No clock is read and no thread is started.
+ */
+final class NodeHarness {
+
+	static final long MS = 1_000_000L;
+
+	/** The default start time of a node, in nanoseconds. */
+	static final long START = 1_000_000_000L;
+
+	static final long MIN = 150 * MS;
+
+	static final long MAX = 300 * MS;
+
+	static final long HEARTBEAT = 50 * MS;
+
+	/** {@code MIN × (1 − 0.1)}. */
+	static final long LEASE = 135 * MS;
+
+	static final List<String> THREE = List.of("a", "b", "c");
+
+	static final List<String> FIVE = List.of("a", "b", "c", "d", "e");
+
+	private final RaftNode node;
+
+	private long now;
+
+	private NodeHarness(RaftNode node, long now) {
+		this.node = node;
+		this.now = now;
+	}
+
+	static RaftConfig config(String id, List<String> members) {
+		return RaftConfig.builder(id, members).build();
+	}
+
+	static NodeHarness start(RaftConfig config, PersistentState state, long now) {
+		return new NodeHarness(new RaftNode(config, state, new SplittableRandom(42), now), now);
+	}
+
+	static NodeHarness start(String id, List<String> members, PersistentState state) {
+		return start(config(id, members), state, START);
+	}
+
+	static NodeHarness start(String id, List<String> members) {
+		return start(id, members, PersistentState.empty());
+	}
+
+	/** A log whose entry {@code i + 1} has term {@code terms[i]}. */
+	static List<LogEntry> log(long... terms) {
+		List<LogEntry> entries = new ArrayList<>();
+		for (int i = 0; i < terms.length; i++) {
+			entries.add(new LogEntry(i + 1, terms[i], EntryType.NOOP));
+		}
+		return List.copyOf(entries);
+	}
+
+	static LogEntry entry(long index, long term) {
+		return new LogEntry(index, term, EntryType.NOOP);
+	}
+
+	/** The messages of the given type in {@code ready}, in order. */
+	static <T extends Message> List<T> sent(Ready ready, Class<T> type) {
+		return ready.messages().stream().filter(type::isInstance).map(type::cast).toList();
+	}
+
+	/** The round carried by the AppendEntries of {@code ready} (all must carry the same). */
+	static long round(Ready ready) {
+		List<Long> rounds = sent(ready, AppendEntries.class).stream().map(AppendEntries::round).distinct().toList();
+		if (rounds.size() != 1) {
+			throw new IllegalStateException("Expected AppendEntries of one round, got " + ready.messages());
+		}
+		return rounds.get(0);
+	}
+
+	RaftNode node() {
+		return this.node;
+	}
+
+	long now() {
+		return this.now;
+	}
+
+	String id() {
+		return this.node.id();
+	}
+
+	Ready tick(long time) {
+		advanceTo(time);
+		this.node.tick(time);
+		return this.node.ready();
+	}
+
+	/** Ticks exactly when the node says it has work. */
+	Ready tickWhenDue() {
+		return tick(this.node.nextTickNanos());
+	}
+
+	Ready step(Message message) {
+		this.node.step(message, this.now);
+		return this.node.ready();
+	}
+
+	Ready step(Message message, long time) {
+		advanceTo(time);
+		return step(message);
+	}
+
+	/** A successful answer from {@code from} to this leader, matching up to {@code index}. */
+	Ready ack(String from, long index, long round, long time) {
+		return step(new AppendEntriesResponse(from, id(), this.node.term(), true, index, index, round), time);
+	}
+
+	Ready transferLeadership(String target, long time) {
+		advanceTo(time);
+		TransferResult result = this.node.transferLeadership(target, time);
+		if (result != TransferResult.STARTED) {
+			throw new IllegalStateException("Transfer to " + target + " did not start: " + result);
+		}
+		return this.node.ready();
+	}
+
+	/**
+	 * Lets the election timeout elapse and answers the (pre-)vote requests with grants from
+	 * just enough peers (the first in id order) to win.
+	 * @return the {@link Ready} of the input that made the node leader
+	 */
+	Ready electLeader() {
+		tickWhenDue();
+		List<String> voters = this.node.config()
+			.members()
+			.stream()
+			.filter((member) -> !member.equals(id()))
+			.sorted()
+			.limit(this.node.config().quorum() - 1)
+			.toList();
+		if (this.node.role() == Role.PRE_CANDIDATE) {
+			long requested = this.node.term() + 1;
+			for (String voter : voters) {
+				step(new RequestVoteResponse(voter, id(), requested, true, true));
+			}
+		}
+		Ready won = null;
+		for (String voter : voters) {
+			won = step(new RequestVoteResponse(voter, id(), this.node.term(), true, false));
+		}
+		if (this.node.role() != Role.LEADER) {
+			throw new IllegalStateException("Node " + id() + " did not win: " + this.node.status());
+		}
+		return won;
+	}
+
+	private void advanceTo(long time) {
+		if (time - this.now < 0) {
+			throw new IllegalArgumentException("Time must not go backwards: " + time + " < " + this.now);
+		}
+		this.now = time;
+	}
+
+}
