@@ -1,0 +1,408 @@
+package io.github.raftboot.transport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.raftboot.core.AppendEntries;
+import io.github.raftboot.core.AppendEntriesResponse;
+import io.github.raftboot.core.Message;
+import io.github.raftboot.core.RequestVote;
+import io.github.raftboot.core.RequestVoteResponse;
+import io.github.raftboot.core.TimeoutNow;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Carries the Raft RPCs as JSON over HTTP/1.1 with the JDK's {@link HttpClient}: a request is a
+ * {@code POST} of the message to {@code {peerUrl}{basePath}/request-vote}, {@code /append-entries}
+ * or {@code /timeout-now}; the reply is a {@code 200} with the answer, or a {@code 204} when the
+ * member did not answer (it ignored the request, or the request has no answer).
+ *
+ * <p>{@link #send(Message)} never blocks: it starts an asynchronous exchange and returns. Each
+ * member is guarded by its own circuit breaker, named {@code raft-<memberId>}, taken from the
+ * given registry: while it is open, calls fail at once with a {@link CallNotPermittedException}
+ * and reach no network. Every call is reported to the {@link RpcObserver}.
+ */
+public final class HttpRaftTransport implements RaftTransport {
+
+	private static final Log logger = LogFactory.getLog(HttpRaftTransport.class);
+
+	private static final int MAX_THREADS = 4;
+
+	private static final String APPLICATION_JSON = "application/json";
+
+	private final String selfId;
+
+	private final @Nullable URI selfUrl;
+
+	private final Map<String, Peer> peers;
+
+	private final Duration rpcTimeout;
+
+	private final RpcObserver observer;
+
+	private final Clock clock;
+
+	private final RaftJson json = new RaftJson();
+
+	private final ExecutorService executor;
+
+	private final HttpClient client;
+
+	private volatile boolean closed;
+
+	/**
+	 * Creates a transport.
+	 * @param selfId this member's id
+	 * @param peerUrls base URL of the other members (scheme, host, port and any context path);
+	 * an entry for this member is allowed and never called
+	 * @param basePath the path under which every member serves the RPCs, such as {@code /raft}
+	 * @param rpcTimeout how long to wait for a connection and for the answer to one RPC
+	 * @param circuitBreakers where the circuit breaker of each member comes from
+	 * @param observer told about every call
+	 * @param clock the wall clock, for {@link PeerState#lastContact()}
+	 * @throws IllegalArgumentException if an id, a URL, the base path or the timeout is invalid
+	 */
+	public HttpRaftTransport(String selfId, Map<String, URI> peerUrls, String basePath, Duration rpcTimeout,
+			CircuitBreakerRegistry circuitBreakers, RpcObserver observer, Clock clock) {
+		Objects.requireNonNull(selfId, "selfId");
+		Objects.requireNonNull(peerUrls, "peerUrls");
+		Objects.requireNonNull(basePath, "basePath");
+		Objects.requireNonNull(rpcTimeout, "rpcTimeout");
+		Objects.requireNonNull(circuitBreakers, "circuitBreakers");
+		this.observer = Objects.requireNonNull(observer, "observer");
+		this.clock = Objects.requireNonNull(clock, "clock");
+		if (selfId.isBlank()) {
+			throw new IllegalArgumentException("selfId must not be blank");
+		}
+		if (rpcTimeout.isNegative() || rpcTimeout.isZero()) {
+			throw new IllegalArgumentException("rpcTimeout must be positive, was " + rpcTimeout);
+		}
+		String path = normalizeBasePath(basePath);
+		this.selfId = selfId;
+		this.rpcTimeout = rpcTimeout;
+		URI self = null;
+		Map<String, Peer> peers = new LinkedHashMap<>();
+		for (Map.Entry<String, URI> entry : peerUrls.entrySet()) {
+			String id = entry.getKey();
+			if (id == null || id.isBlank()) {
+				throw new IllegalArgumentException("Member ids must not be blank: " + peerUrls.keySet());
+			}
+			URI url = checkUrl(id, entry.getValue());
+			if (id.equals(selfId)) {
+				self = url;
+			}
+			else {
+				peers.put(id, new Peer(id, url, path, circuitBreakers.circuitBreaker("raft-" + id)));
+			}
+		}
+		this.selfUrl = self;
+		this.peers = Map.copyOf(peers);
+		this.executor = createExecutor(selfId);
+		this.client = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(rpcTimeout)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.executor(this.executor)
+			.build();
+	}
+
+	private static String normalizeBasePath(String basePath) {
+		String path = basePath.strip();
+		if (path.contains("?") || path.contains("#") || path.contains("://")) {
+			throw new IllegalArgumentException("basePath must be a path, was '" + basePath + "'");
+		}
+		while (path.endsWith("/")) {
+			path = path.substring(0, path.length() - 1);
+		}
+		if (!path.isEmpty() && !path.startsWith("/")) {
+			path = "/" + path;
+		}
+		return path;
+	}
+
+	private static URI checkUrl(String id, @Nullable URI url) {
+		if (url == null) {
+			throw new IllegalArgumentException("Raft member '" + id + "' has no URL");
+		}
+		String scheme = url.getScheme();
+		boolean http = "http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme);
+		if (!url.isAbsolute() || !http || url.getHost() == null || url.getRawQuery() != null
+				|| url.getRawFragment() != null) {
+			throw new IllegalArgumentException("Raft member '" + id + "' has URL '" + url
+					+ "', which is not an absolute http or https URL without query or fragment");
+		}
+		return url;
+	}
+
+	private static ExecutorService createExecutor(String selfId) {
+		AtomicInteger count = new AtomicInteger();
+		ThreadFactory threadFactory = (runnable) -> {
+			Thread thread = new Thread(runnable, "raft-http-" + selfId + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), threadFactory);
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
+
+	@Override
+	public CompletableFuture<Optional<Message>> send(Message request) {
+		Rpc rpc;
+		try {
+			rpc = Rpc.of(request);
+		}
+		catch (IllegalArgumentException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		Peer peer = this.peers.get(request.to());
+		if (peer == null) {
+			observe(rpc.rpcName(), request.to(), "error", Duration.ZERO);
+			return CompletableFuture.failedFuture(
+					new IllegalArgumentException("Raft member '" + request.to() + "' has no known URL"));
+		}
+		if (this.closed) {
+			observe(rpc.rpcName(), peer.id(), "error", Duration.ZERO);
+			return CompletableFuture.failedFuture(new IllegalStateException("Raft transport is closed"));
+		}
+		CircuitBreaker circuitBreaker = peer.circuitBreaker();
+		if (!circuitBreaker.tryAcquirePermission()) {
+			observe(rpc.rpcName(), peer.id(), "circuit-open", Duration.ZERO);
+			return CompletableFuture.failedFuture(CallNotPermittedException.createCallNotPermittedException(circuitBreaker));
+		}
+		long start = System.nanoTime();
+		CompletableFuture<Optional<Message>> result = new CompletableFuture<>();
+		try {
+			HttpRequest httpRequest = HttpRequest.newBuilder(peer.endpoint(rpc))
+				.timeout(this.rpcTimeout)
+				.header("Content-Type", APPLICATION_JSON)
+				.header("Accept", APPLICATION_JSON)
+				.POST(HttpRequest.BodyPublishers.ofByteArray(this.json.write(request)))
+				.build();
+			this.client.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray())
+				// A safety net for what the request timeout does not cover, such as a stalled body
+				.orTimeout(this.rpcTimeout.toNanos() * 2, TimeUnit.NANOSECONDS)
+				.whenComplete((response, failure) -> complete(rpc, peer, start, response, failure, result));
+		}
+		catch (RuntimeException ex) {
+			complete(rpc, peer, start, null, ex, result);
+		}
+		return result;
+	}
+
+	private void complete(Rpc rpc, Peer peer, long start, @Nullable HttpResponse<byte[]> response,
+			@Nullable Throwable failure, CompletableFuture<Optional<Message>> result) {
+		long elapsed = System.nanoTime() - start;
+		Throwable error = (failure != null) ? unwrap(failure) : null;
+		if (error == null) {
+			try {
+				Optional<Message> reply = reply(rpc, peer, Objects.requireNonNull(response));
+				peer.circuitBreaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+				peer.contacted(this.clock.instant());
+				observe(rpc.rpcName(), peer.id(), "success", Duration.ofNanos(elapsed));
+				result.complete(reply);
+				return;
+			}
+			catch (IOException | RuntimeException ex) {
+				error = ex;
+			}
+		}
+		peer.circuitBreaker().onError(elapsed, TimeUnit.NANOSECONDS, error);
+		boolean timeout = error instanceof HttpTimeoutException || error instanceof TimeoutException;
+		observe(rpc.rpcName(), peer.id(), timeout ? "timeout" : "error", Duration.ofNanos(elapsed));
+		if (logger.isTraceEnabled()) {
+			logger.trace("Raft " + rpc.rpcName() + " to '" + peer.id() + "' failed", error);
+		}
+		result.completeExceptionally(error);
+	}
+
+	private Optional<Message> reply(Rpc rpc, Peer peer, HttpResponse<byte[]> response) throws IOException {
+		int status = response.statusCode();
+		if (status == 204 || (status == 200 && rpc.replyType() == null)) {
+			return Optional.empty();
+		}
+		Class<? extends Message> replyType = rpc.replyType();
+		if (status == 200 && replyType != null) {
+			try {
+				return Optional.of(this.json.read(response.body(), replyType));
+			}
+			catch (RaftJson.InvalidMessageException ex) {
+				throw new IOException(
+						"Raft member '" + peer.id() + "' answered " + rpc.rpcName() + " with an invalid body: "
+								+ ex.getMessage());
+			}
+		}
+		throw new IOException("Raft member '" + peer.id() + "' answered " + rpc.rpcName() + " with HTTP status " + status);
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	private void observe(String rpc, String peerId, String outcome, Duration duration) {
+		try {
+			this.observer.rpcCompleted(rpc, peerId, outcome, duration);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Raft RPC observer failed", ex);
+		}
+	}
+
+	@Override
+	public PeerState peerState(String memberId) {
+		Peer peer = this.peers.get(memberId);
+		if (peer != null) {
+			return new PeerState(peer.url(), peer.lastContact(), peer.circuitBreaker().getState().name());
+		}
+		if (memberId.equals(this.selfId) && this.selfUrl != null) {
+			return new PeerState(this.selfUrl, null, null);
+		}
+		return PeerState.UNKNOWN;
+	}
+
+	/**
+	 * Stops the transport's threads; later calls fail at once.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		this.executor.shutdownNow();
+	}
+
+	/** One kind of RPC. */
+	private enum Rpc {
+
+		PRE_VOTE("pre-vote", "/request-vote", RequestVoteResponse.class),
+
+		REQUEST_VOTE("request-vote", "/request-vote", RequestVoteResponse.class),
+
+		APPEND_ENTRIES("append-entries", "/append-entries", AppendEntriesResponse.class),
+
+		TIMEOUT_NOW("timeout-now", "/timeout-now", null);
+
+		private final String rpcName;
+
+		private final String path;
+
+		private final @Nullable Class<? extends Message> replyType;
+
+		Rpc(String rpcName, String path, @Nullable Class<? extends Message> replyType) {
+			this.rpcName = rpcName;
+			this.path = path;
+			this.replyType = replyType;
+		}
+
+		String rpcName() {
+			return this.rpcName;
+		}
+
+		String path() {
+			return this.path;
+		}
+
+		@Nullable Class<? extends Message> replyType() {
+			return this.replyType;
+		}
+
+		static Rpc of(Message request) {
+			if (request instanceof RequestVote vote) {
+				return vote.preVote() ? PRE_VOTE : REQUEST_VOTE;
+			}
+			if (request instanceof AppendEntries) {
+				return APPEND_ENTRIES;
+			}
+			if (request instanceof TimeoutNow) {
+				return TIMEOUT_NOW;
+			}
+			throw new IllegalArgumentException(
+					"Only requests can be sent, not a " + request.getClass().getSimpleName());
+		}
+
+	}
+
+	/** What the transport holds for one other member. */
+	private static final class Peer {
+
+		private final String id;
+
+		private final URI url;
+
+		private final Map<Rpc, URI> endpoints = new EnumMap<>(Rpc.class);
+
+		private final CircuitBreaker circuitBreaker;
+
+		private volatile @Nullable Instant lastContact;
+
+		Peer(String id, URI url, String basePath, CircuitBreaker circuitBreaker) {
+			this.id = id;
+			this.url = url;
+			this.circuitBreaker = circuitBreaker;
+			String base = url.toString();
+			while (base.endsWith("/")) {
+				base = base.substring(0, base.length() - 1);
+			}
+			for (Rpc rpc : Rpc.values()) {
+				this.endpoints.put(rpc, URI.create(base + basePath + rpc.path()));
+			}
+		}
+
+		String id() {
+			return this.id;
+		}
+
+		URI url() {
+			return this.url;
+		}
+
+		URI endpoint(Rpc rpc) {
+			return this.endpoints.get(rpc);
+		}
+
+		CircuitBreaker circuitBreaker() {
+			return this.circuitBreaker;
+		}
+
+		@Nullable Instant lastContact() {
+			return this.lastContact;
+		}
+
+		void contacted(Instant instant) {
+			this.lastContact = instant;
+		}
+
+	}
+
+}

@@ -1,0 +1,194 @@
+package io.github.raftboot.transport;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import io.github.raftboot.core.Message;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.ValueInstantiationException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
+
+/**
+ * The wire format of the Raft RPCs: each {@link Message} is a JSON object whose fields are the
+ * record's components, for example
+ * {@code {"from":"n1","to":"n2","term":3,"lastLogIndex":0,"lastLogTerm":0,"preVote":true,"transfer":false}}.
+ *
+ * <p>The format is owned by this library and does not depend on the application's Jackson
+ * configuration. Reading is strict: every field is required, {@code null} is never accepted, and
+ * values are not coerced between JSON types (no {@code "3"} for a number, no {@code 1} for a
+ * boolean or a string). Unknown fields are ignored so that a newer member may add fields that an
+ * older one does not know yet.
+ */
+public final class RaftJson {
+
+	private static final String NOT_AN_OBJECT = "Request body must be a JSON object";
+
+	private static final String MALFORMED = "Malformed JSON";
+
+	private final JsonMapper mapper;
+
+	public RaftJson() {
+		this.mapper = JsonMapper.builder()
+			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+					DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+					DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,
+					DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+			.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.withCoercionConfig(LogicalType.Textual,
+					(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+			.withCoercionConfig(LogicalType.Enum,
+					(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
+			.changeDefaultNullHandling((setter) -> JsonSetter.Value.forContentNulls(Nulls.FAIL))
+			.build();
+	}
+
+	/**
+	 * Writes a message.
+	 * @param message the message
+	 * @return its JSON, UTF-8 encoded
+	 */
+	public byte[] write(Message message) {
+		Objects.requireNonNull(message, "message");
+		return this.mapper.writeValueAsBytes(message);
+	}
+
+	/**
+	 * Writes the body of an error answer: {@code {"error":"...","message":"..."}}.
+	 * @param error a short description of the kind of error, such as the HTTP reason phrase
+	 * @param message what went wrong, safe to show to the caller
+	 * @return its JSON, UTF-8 encoded
+	 */
+	public byte[] writeError(String error, String message) {
+		Map<String, String> body = new LinkedHashMap<>();
+		body.put("error", error);
+		body.put("message", message);
+		return this.mapper.writeValueAsBytes(body);
+	}
+
+	/**
+	 * Reads a message.
+	 * @param <T> the type of message
+	 * @param body its JSON, UTF-8 encoded
+	 * @param type the type of message
+	 * @return the message
+	 * @throws InvalidMessageException if the body is not a valid message of that type
+	 */
+	public <T extends Message> T read(byte[] body, Class<T> type) {
+		int start = firstSignificantByte(body);
+		if (start == body.length) {
+			throw new InvalidMessageException("Request body is empty");
+		}
+		if (body[start] != '{') {
+			throw new InvalidMessageException(NOT_AN_OBJECT);
+		}
+		T message;
+		try {
+			message = this.mapper.readValue(body, type);
+		}
+		catch (JacksonException ex) {
+			throw new InvalidMessageException(describe(ex));
+		}
+		catch (IllegalArgumentException ex) {
+			// Validation by a compact constructor that Jackson did not wrap
+			throw new InvalidMessageException("Invalid message: " + ex.getMessage());
+		}
+		if (message == null) {
+			throw new InvalidMessageException(NOT_AN_OBJECT);
+		}
+		return message;
+	}
+
+	/** Index of the first byte that is neither white space nor part of a UTF-8 byte order mark. */
+	private static int firstSignificantByte(byte[] body) {
+		int index = 0;
+		if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
+			index = 3;
+		}
+		while (index < body.length && (body[index] == ' ' || body[index] == '\t' || body[index] == '\n'
+				|| body[index] == '\r')) {
+			index++;
+		}
+		return index;
+	}
+
+	/** Describes a failure without Jackson's own message, which names internal classes. */
+	private static String describe(JacksonException ex) {
+		String field = fieldPath(ex.getPath());
+		if (ex instanceof ValueInstantiationException) {
+			Throwable cause = ex.getCause();
+			String problem = (cause instanceof IllegalArgumentException && cause.getMessage() != null)
+					? cause.getMessage() : null;
+			if (field.isEmpty()) {
+				return "Invalid message" + ((problem != null) ? ": " + problem : "");
+			}
+			return "Invalid value for field '" + field + "'" + ((problem != null) ? ": " + problem : "");
+		}
+		if (ex instanceof InputCoercionException && !field.isEmpty()) {
+			return "Invalid value for field '" + field + "': number out of range";
+		}
+		if (ex instanceof StreamReadException) {
+			return MALFORMED;
+		}
+		if (field.isEmpty()) {
+			// The body starts as an object, so this is about what follows it
+			return MALFORMED;
+		}
+		if (ex instanceof MismatchedInputException mismatch) {
+			JsonToken token = mismatch.getCurrentToken();
+			if (token == JsonToken.END_OBJECT || token == JsonToken.VALUE_NULL) {
+				return "Field '" + field + "' is required and must not be null";
+			}
+		}
+		return "Invalid value for field '" + field + "'";
+	}
+
+	/** The path to the failing field, such as {@code entries[0].type}. */
+	private static String fieldPath(List<JacksonException.Reference> path) {
+		StringBuilder result = new StringBuilder();
+		for (JacksonException.Reference reference : path) {
+			String name = reference.getPropertyName();
+			if (name != null) {
+				if (!result.isEmpty()) {
+					result.append('.');
+				}
+				result.append(name);
+			}
+			else if (reference.getIndex() >= 0) {
+				result.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return result.toString();
+	}
+
+	/**
+	 * Thrown when a body is not a valid message. Its message is short and safe to return to the
+	 * sender: it names the offending field, not the internals of the reader.
+	 */
+	public static class InvalidMessageException extends RuntimeException {
+
+		public InvalidMessageException(String message) {
+			super(message, null, false, false);
+		}
+
+	}
+
+}
