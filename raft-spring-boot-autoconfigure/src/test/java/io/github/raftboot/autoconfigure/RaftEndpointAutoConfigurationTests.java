@@ -1,0 +1,122 @@
+package io.github.raftboot.autoconfigure;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.raftboot.actuate.FakeRaftLeadership;
+import io.github.raftboot.actuate.RaftEndpoint;
+import io.github.raftboot.core.InMemoryStorage;
+import io.github.raftboot.core.RaftConfig;
+import io.github.raftboot.core.Role;
+import io.github.raftboot.leader.RaftLeadership;
+import io.github.raftboot.runtime.RaftServer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link RaftEndpointAutoConfiguration}.
+ */
+class RaftEndpointAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RaftEndpointAutoConfiguration.class));
+
+	@Test
+	void endpointReadsTheRaftServerWhenExposed() {
+		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=raft")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RaftEndpoint.class);
+				RaftEndpoint.RaftDescriptor raft = context.getBean(RaftEndpoint.class).raft();
+				assertThat(raft.nodeId()).isEqualTo("n1");
+				assertThat(raft.peers()).isEmpty();
+			});
+	}
+
+	@Test
+	void endpointReadsAnyRaftLeadership() {
+		this.contextRunner.withUserConfiguration(RaftLeadershipConfiguration.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=raft")
+			.run((context) -> assertThat(context.getBean(RaftEndpoint.class).raft().leaderId()).isEqualTo("n2"));
+	}
+
+	@Test
+	void endpointNotCreatedWhenNotExposed() {
+		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(RaftEndpoint.class));
+	}
+
+	@Test
+	void endpointNotCreatedWhenAccessIsNone() {
+		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=raft",
+					"management.endpoint.raft.access=NONE")
+			.run((context) -> assertThat(context).doesNotHaveBean(RaftEndpoint.class));
+	}
+
+	@Test
+	void endpointNotCreatedWithoutRaftLeadership() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=raft")
+			.run((context) -> assertThat(context).doesNotHaveBean(RaftEndpoint.class));
+	}
+
+	@Test
+	void endpointBacksOffWhenUserDefinesOne() {
+		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class, CustomEndpointConfiguration.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=raft")
+			.run((context) -> assertThat(context).hasSingleBean(RaftEndpoint.class)
+				.getBean(RaftEndpoint.class)
+				.isSameAs(context.getBean("customRaftEndpoint")));
+	}
+
+	@Test
+	void noEndpointWithoutActuatorOnClassPath() {
+		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+			.withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=raft")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("raftEndpoint"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RaftServerConfiguration {
+
+		@Bean
+		RaftServer raftServer() {
+			return new RaftServer(RaftConfig.builder("n1", List.of("n1")).build(), new InMemoryStorage(),
+					(request) -> new CompletableFuture<>(), (event) -> {
+					});
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RaftLeadershipConfiguration {
+
+		@Bean
+		RaftLeadership raftLeadership() {
+			return new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 2, "n2", Instant.now()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomEndpointConfiguration {
+
+		@Bean
+		RaftEndpoint customRaftEndpoint(RaftLeadership leadership) {
+			return new RaftEndpoint(leadership, Clock.systemUTC());
+		}
+
+	}
+
+}

@@ -1,0 +1,176 @@
+package io.github.raftboot.autoconfigure;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.raftboot.actuate.FakeRaftLeadership;
+import io.github.raftboot.actuate.RaftMetrics;
+import io.github.raftboot.core.InMemoryStorage;
+import io.github.raftboot.core.RaftConfig;
+import io.github.raftboot.core.Role;
+import io.github.raftboot.leader.RaftLeadership;
+import io.github.raftboot.runtime.RaftServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link RaftMetricsAutoConfiguration}.
+ */
+class RaftMetricsAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RaftMetricsAutoConfiguration.class));
+
+	@Test
+	void metricsBoundToRegistry() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+			.withUserConfiguration(RaftServerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RaftMetrics.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				RaftServer server = context.getBean(RaftServer.class);
+				assertThat(registry.get("raft.term").tag("node", "n1").gauge().value())
+					.isEqualTo(server.currentTerm());
+				assertThat(registry.get("raft.elections.won").tag("node", "n1").functionCounter().count())
+					.isEqualTo(server.statistics().electionsWon());
+			});
+	}
+
+	@Test
+	void metricsBoundToUserDefinedRegistry() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+			.withUserConfiguration(RaftServerConfiguration.class, MeterRegistryConfiguration.class)
+			.run((context) -> assertThat(context.getBean(SimpleMeterRegistry.class).find("raft.leader").gauges())
+				.singleElement()
+				.satisfies((gauge) -> assertThat(gauge.getId().getTag("node")).isEqualTo("n1")));
+	}
+
+	@Test
+	void noMetricsWithoutMeterRegistry() {
+		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(RaftMetrics.class));
+	}
+
+	@Test
+	void noMetricsWithoutRaftServer() {
+		this.contextRunner.withUserConfiguration(RaftLeadershipConfiguration.class, MeterRegistryConfiguration.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(RaftMetrics.class));
+	}
+
+	@Test
+	void noMetricsWithoutMicrometerOnClassPath() {
+		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean("raftMetrics")
+				.doesNotHaveBean("raftCircuitBreakerMetrics"));
+	}
+
+	@Test
+	void metricsBackOffWhenUserDefinesThem() {
+		this.contextRunner
+			.withUserConfiguration(RaftServerConfiguration.class, MeterRegistryConfiguration.class,
+					CustomRaftMetricsConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(RaftMetrics.class).hasBean("customRaftMetrics"));
+	}
+
+	@Test
+	void circuitBreakerMetricsBoundForRaftCircuitBreakerRegistry() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+			.withUserConfiguration(RaftServerConfiguration.class, MeterRegistryConfiguration.class,
+					CircuitBreakerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasBean("raftCircuitBreakerMetrics");
+				context.getBean(CircuitBreakerRegistry.class).circuitBreaker("n2");
+				SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
+				assertThat(registry.find("resilience4j.circuitbreaker.state").tag("name", "n2").gauges()).isNotEmpty();
+			});
+	}
+
+	@Test
+	void noCircuitBreakerMetricsWithoutRaftCircuitBreakerRegistry() {
+		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class, MeterRegistryConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(RaftMetrics.class)
+				.doesNotHaveBean(TaggedCircuitBreakerMetrics.class));
+	}
+
+	@Test
+	void noCircuitBreakerMetricsWithoutResilience4jMicrometerOnClassPath() {
+		this.contextRunner
+			.withUserConfiguration(RaftServerConfiguration.class, MeterRegistryConfiguration.class,
+					CircuitBreakerConfiguration.class)
+			.withClassLoader(new FilteredClassLoader(TaggedCircuitBreakerMetrics.class))
+			.run((context) -> assertThat(context).hasSingleBean(RaftMetrics.class)
+				.doesNotHaveBean("raftCircuitBreakerMetrics"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RaftServerConfiguration {
+
+		@Bean
+		RaftServer raftServer() {
+			return new RaftServer(RaftConfig.builder("n1", List.of("n1")).build(), new InMemoryStorage(),
+					(request) -> new CompletableFuture<>(), (event) -> {
+					});
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RaftLeadershipConfiguration {
+
+		@Bean
+		RaftLeadership raftLeadership() {
+			return new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 2, "n2", Instant.now()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MeterRegistryConfiguration {
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CircuitBreakerConfiguration {
+
+		@Bean
+		CircuitBreakerRegistry raftCircuitBreakerRegistry() {
+			return CircuitBreakerRegistry.ofDefaults();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomRaftMetricsConfiguration {
+
+		@Bean
+		RaftMetrics customRaftMetrics(RaftServer server) {
+			return new RaftMetrics(server);
+		}
+
+	}
+
+}
