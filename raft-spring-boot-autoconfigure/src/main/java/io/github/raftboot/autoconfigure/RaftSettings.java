@@ -1,0 +1,160 @@
+package io.github.raftboot.autoconfigure;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.raftboot.core.RaftConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns {@link RaftProperties} into a {@link RaftConfig}, the member URLs and the data
+ * directory, or fails with a {@link RaftConfigurationException} that names the property to fix.
+ *
+ * @param config the core settings
+ * @param peerUrls base URL of every other member
+ * @param dataDir where this member keeps its state
+ */
+record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir) {
+
+	static RaftSettings from(RaftProperties properties) {
+		Map<String, URI> peers = properties.getPeers();
+		String nodeId = properties.getNodeId();
+		if (nodeId == null || nodeId.isBlank()) {
+			if (!peers.isEmpty()) {
+				throw new RaftConfigurationException(
+						"raft.node-id is not set, but raft.peers lists " + peers.keySet()
+								+ ", so this replica does not know which member it is.",
+						"Set raft.node-id to this replica's id, one of " + peers.keySet() + ".");
+			}
+			nodeId = "raft";
+		}
+		checkIds(peers, nodeId);
+		Map<String, URI> peerUrls = checkUrls(peers, nodeId);
+		checkTimings(properties);
+		Set<String> members = new LinkedHashSet<>(peers.keySet());
+		members.add(nodeId);
+		RaftConfig config;
+		try {
+			config = RaftConfig.builder(nodeId, members)
+				.electionTimeout(properties.getElectionTimeoutMin(), properties.getElectionTimeoutMax())
+				.heartbeatInterval(properties.getHeartbeatInterval())
+				.preVote(properties.isPreVote())
+				.checkQuorum(properties.isCheckQuorum())
+				.clockDriftBound(properties.getClockDriftBound())
+				.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new RaftConfigurationException("Invalid raft.* settings: " + ex.getMessage(),
+					"Fix the raft.* settings named above.", ex);
+		}
+		Path dataDir = properties.getDataDir();
+		if (dataDir == null) {
+			dataDir = Path.of("raft-data", nodeId);
+		}
+		return new RaftSettings(config, peerUrls, dataDir.toAbsolutePath());
+	}
+
+	private static void checkIds(Map<String, URI> peers, String nodeId) {
+		Map<String, String> byFoldedCase = new HashMap<>();
+		for (String id : peers.keySet()) {
+			if (id.isBlank()) {
+				throw new RaftConfigurationException("raft.peers has an entry with a blank id.",
+						"Give every entry of raft.peers a non-blank id.");
+			}
+			String previous = byFoldedCase.put(id.toLowerCase(Locale.ROOT), id);
+			if (previous != null) {
+				throw new RaftConfigurationException(
+						"raft.peers lists the ids '" + previous + "' and '" + id + "', which differ only in case.",
+						"Give every member an id of its own in raft.peers.");
+			}
+		}
+		String clash = byFoldedCase.get(nodeId.toLowerCase(Locale.ROOT));
+		if (clash != null && !clash.equals(nodeId)) {
+			throw new RaftConfigurationException(
+					"raft.node-id '" + nodeId + "' differs only in case from the member '" + clash + "' in raft.peers.",
+					"Use exactly the id of raft.peers for raft.node-id.");
+		}
+	}
+
+	private static Map<String, URI> checkUrls(Map<String, URI> peers, String nodeId) {
+		Map<String, URI> others = new LinkedHashMap<>();
+		Map<String, String> idByUrl = new HashMap<>();
+		for (Map.Entry<String, URI> peer : peers.entrySet()) {
+			String id = peer.getKey();
+			URI url = peer.getValue();
+			if (url == null || !url.isAbsolute() || url.getHost() == null
+					|| !("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))) {
+				throw new RaftConfigurationException(
+						"raft.peers." + id + " is '" + url + "', which is not an absolute http or https URL.",
+						"Set raft.peers." + id + " to the member's base URL, such as http://10.0.0.1:8080.");
+			}
+			String key = normalize(url);
+			String previous = idByUrl.put(key, id);
+			if (previous != null) {
+				throw new RaftConfigurationException(
+						"raft.peers." + previous + " and raft.peers." + id + " have the same URL " + url + ".",
+						"Give every member its own URL in raft.peers.");
+			}
+			if (!id.equals(nodeId)) {
+				others.put(id, url);
+			}
+		}
+		return others;
+	}
+
+	private static String normalize(URI url) {
+		int port = url.getPort();
+		if (port == -1) {
+			port = "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+		}
+		String path = (url.getPath() != null) ? url.getPath().replaceAll("/+$", "") : "";
+		return url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getHost().toLowerCase(Locale.ROOT) + ":" + port
+				+ path;
+	}
+
+	private static void checkTimings(RaftProperties properties) {
+		Duration min = properties.getElectionTimeoutMin();
+		Duration max = properties.getElectionTimeoutMax();
+		Duration heartbeat = properties.getHeartbeatInterval();
+		Duration rpcTimeout = properties.getRpcTimeout();
+		positive("raft.election-timeout-min", min);
+		positive("raft.election-timeout-max", max);
+		positive("raft.heartbeat-interval", heartbeat);
+		positive("raft.rpc-timeout", rpcTimeout);
+		if (min.compareTo(max) >= 0) {
+			throw new RaftConfigurationException(
+					"raft.election-timeout-min (" + min.toMillis() + "ms) must be less than raft.election-timeout-max ("
+							+ max.toMillis() + "ms): election timeouts are drawn at random between the two.",
+					"Lower raft.election-timeout-min or raise raft.election-timeout-max, for example 150ms and 300ms.");
+		}
+		double drift = properties.getClockDriftBound();
+		if (!(drift >= 0 && drift < 0.5)) {
+			throw new RaftConfigurationException("raft.clock-drift-bound is " + drift + ", outside [0, 0.5).",
+					"Set raft.clock-drift-bound to a value from 0 to below 0.5; 0.1 suits ordinary hardware clocks.");
+		}
+		long lease = (long) Math.floor(min.toNanos() * (1 - drift));
+		if (heartbeat.toNanos() * 2 > lease) {
+			throw new RaftConfigurationException("raft.heartbeat-interval (" + heartbeat.toMillis()
+					+ "ms) is not well below raft.election-timeout-min (" + min.toMillis()
+					+ "ms): it must be at most half the leader lease, election-timeout-min x (1 - clock-drift-bound) = "
+					+ Duration.ofNanos(lease).toMillis() + "ms, or one late heartbeat ends the lease.",
+					"Lower raft.heartbeat-interval to at most " + Duration.ofNanos(lease / 2).toMillis()
+							+ "ms, or raise raft.election-timeout-min; the defaults are 50ms and 150ms.");
+		}
+	}
+
+	private static void positive(String name, @Nullable Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new RaftConfigurationException(name + " must be a positive duration, but is " + value + ".",
+					"Set " + name + " to a positive duration such as 150ms.");
+		}
+	}
+
+}

@@ -1,0 +1,189 @@
+package io.github.raftboot.autoconfigure;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.raftboot.core.InMemoryStorage;
+import io.github.raftboot.core.Message;
+import io.github.raftboot.core.RaftConfig;
+import io.github.raftboot.core.RaftStorage;
+import io.github.raftboot.leader.RaftLeadership;
+import io.github.raftboot.runtime.RaftServer;
+import io.github.raftboot.transport.HttpRaftTransport;
+import io.github.raftboot.transport.RaftTransport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RaftAutoConfigurationTests {
+
+	@TempDir
+	Path dataDir;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class))
+			.withPropertyValues("raft.data-dir=" + this.dataDir);
+	}
+
+	private ApplicationContextRunner threeMembers() {
+		return runner().withPropertyValues("raft.node-id=n1", "raft.peers.n1=http://127.0.0.1:18081",
+				"raft.peers.n2=http://127.0.0.1:18082", "raft.peers.n3=http://127.0.0.1:18083");
+	}
+
+	@Test
+	void oneMemberClusterWithoutPeersLeadsAtOnce() {
+		runner().run((context) -> {
+			assertThat(context).hasSingleBean(RaftServer.class);
+			RaftLeadership leadership = context.getBean(RaftLeadership.class);
+			assertThat(leadership.awaitLeadership(Duration.ofSeconds(2))).isTrue();
+			assertThat(leadership.fencingToken()).hasValue(leadership.currentTerm());
+		});
+	}
+
+	@Test
+	void threeMemberClusterUsesTheHttpTransportAndFileStorage() {
+		threeMembers().run((context) -> {
+			assertThat(context).hasSingleBean(HttpRaftTransport.class);
+			assertThat(context.getBean(RaftConfig.class).members()).containsExactlyInAnyOrder("n1", "n2", "n3");
+			assertThat(context.getBean(RaftServer.class).isLeader()).isFalse();
+			assertThat(this.dataDir).isDirectory();
+		});
+	}
+
+	@Test
+	void ownEntryInPeersIsOptional() {
+		runner().withPropertyValues("raft.node-id=n1", "raft.peers.n2=http://127.0.0.1:18082",
+				"raft.peers.n3=http://127.0.0.1:18083")
+			.run((context) -> assertThat(context.getBean(RaftConfig.class).members()).containsExactlyInAnyOrder("n1",
+					"n2", "n3"));
+	}
+
+	@Test
+	void nothingIsConfiguredWhenDisabled() {
+		threeMembers().withPropertyValues("raft.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(RaftServer.class);
+			assertThat(context).doesNotHaveBean(RaftTransport.class);
+		});
+	}
+
+	@Test
+	void serverBacksOffWhenUserDefinesOne() {
+		runner().withUserConfiguration(UserServerConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(RaftServer.class);
+			assertThat(context.getBean(RaftServer.class)).isSameAs(context.getBean("userServer"));
+		});
+	}
+
+	@Test
+	void transportAndStorageBackOffWhenUserDefinesThem() {
+		threeMembers().withUserConfiguration(UserTransportAndStorageConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(HttpRaftTransport.class);
+			assertThat(context.getBean(RaftStorage.class)).isInstanceOf(InMemoryStorage.class);
+			assertThat(context).hasSingleBean(RaftServer.class);
+		});
+	}
+
+	@Test
+	void missingNodeIdWithPeersFailsWithAnAnalysis() {
+		runner().withPropertyValues("raft.peers.n1=http://127.0.0.1:18081", "raft.peers.n2=http://127.0.0.1:18082")
+			.run((context) -> assertThat(analysis(context.getStartupFailure())).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("raft.node-id is not set");
+				assertThat(analysis.getAction()).contains("Set raft.node-id");
+			}));
+	}
+
+	@Test
+	void minimumElectionTimeoutNotBelowMaximumFailsWithAnAnalysis() {
+		threeMembers().withPropertyValues("raft.election-timeout-min=300ms", "raft.election-timeout-max=300ms")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("raft.election-timeout-min (300ms) must be less than raft.election-timeout-max (300ms)"));
+	}
+
+	@Test
+	void heartbeatNotWellBelowTheElectionTimeoutFailsWithAnAnalysis() {
+		threeMembers().withPropertyValues("raft.heartbeat-interval=100ms")
+			.run((context) -> assertThat(analysis(context.getStartupFailure())).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("raft.heartbeat-interval (100ms) is not well below");
+				assertThat(analysis.getAction()).contains("at most 67ms");
+			}));
+	}
+
+	@Test
+	void duplicateUrlsFailWithAnAnalysis() {
+		runner().withPropertyValues("raft.node-id=n1", "raft.peers.n1=http://127.0.0.1:18081",
+				"raft.peers.n2=http://127.0.0.1:18081/")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("have the same URL"));
+	}
+
+	@Test
+	void nonHttpUrlFailsWithAnAnalysis() {
+		runner().withPropertyValues("raft.node-id=n1", "raft.peers.n2=ftp://host:21")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("raft.peers.n2 is 'ftp://host:21', which is not an absolute http or https URL"));
+	}
+
+	@Test
+	void unwritableDataDirectoryFailsWithAnAnalysis() throws Exception {
+		Path file = Files.createFile(this.dataDir.resolve("not-a-directory"));
+		runner().withPropertyValues("raft.data-dir=" + file)
+			.run((context) -> assertThat(analysis(context.getStartupFailure())).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains(file.toString());
+				assertThat(analysis.getAction()).contains("raft.data-dir");
+			}));
+	}
+
+	@Test
+	void corruptStateFileStopsStartupAndNamesTheFile() throws Exception {
+		Files.writeString(this.dataDir.resolve("raft-state.bin"), "garbage");
+		runner().run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("raft-state.bin");
+		});
+	}
+
+	private static FailureAnalysis analysis(Throwable failure) {
+		assertThat(failure).isNotNull();
+		FailureAnalysis analysis = new RaftConfigurationFailureAnalyzer().analyze(failure);
+		assertThat(analysis).as("failure analysis of %s", failure).isNotNull();
+		return analysis;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserServerConfiguration {
+
+		@Bean
+		RaftServer userServer() {
+			return new RaftServer(RaftConfig.builder("mine", java.util.List.of("mine")).build(), new InMemoryStorage(),
+					(request) -> new CompletableFuture<>(), (event) -> {
+					});
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserTransportAndStorageConfiguration {
+
+		@Bean
+		RaftTransport userTransport() {
+			return (request) -> CompletableFuture.<Optional<Message>>completedFuture(Optional.empty());
+		}
+
+		@Bean
+		RaftStorage userStorage() {
+			return new InMemoryStorage();
+		}
+
+	}
+
+}

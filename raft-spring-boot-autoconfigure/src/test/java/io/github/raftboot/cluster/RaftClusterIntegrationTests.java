@@ -1,0 +1,181 @@
+package io.github.raftboot.cluster;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.raftboot.core.Role;
+import io.github.raftboot.event.LeadershipAcquiredEvent;
+import io.github.raftboot.event.LeadershipRevokedEvent;
+import io.github.raftboot.event.RaftEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three replicas in one JVM, each a Spring Boot web application on its own loopback port,
+ * electing a leader over real HTTP. A watcher thread samples every replica's
+ * {@code isLeader()} all the time and fails the test if two are ever active at once.
+ */
+class RaftClusterIntegrationTests {
+
+	@TempDir
+	Path dataRoot;
+
+	private TestCluster cluster;
+
+	private final AtomicBoolean watching = new AtomicBoolean(true);
+
+	private final AtomicReference<String> twoLeaders = new AtomicReference<>();
+
+	private Thread watcher;
+
+	@BeforeEach
+	void startCluster() {
+		this.cluster = new TestCluster(3, this.dataRoot).startAll();
+		this.watcher = new Thread(() -> {
+			while (this.watching.get()) {
+				List<String> leaders = this.cluster.activeLeaders();
+				if (leaders.size() > 1) {
+					this.twoLeaders.compareAndSet(null, "Two active leaders at once: " + leaders);
+				}
+				Thread.onSpinWait();
+			}
+		}, "two-leaders-watcher");
+		this.watcher.setDaemon(true);
+		this.watcher.start();
+	}
+
+	@AfterEach
+	void stopCluster() throws InterruptedException {
+		this.watching.set(false);
+		if (this.watcher != null) {
+			this.watcher.join();
+		}
+		if (this.cluster != null) {
+			this.cluster.close();
+		}
+		assertThat(this.twoLeaders.get()).as("lease safety as sampled by the watcher").isNull();
+	}
+
+	@Test
+	void initialElectionChoosesExactlyOneLeaderThatEveryReplicaKnows() {
+		String leader = awaitLeader();
+		await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+			for (String id : this.cluster.ids()) {
+				assertThat(this.cluster.server(id).leaderId()).contains(leader);
+			}
+		});
+		assertThat(this.cluster.server(leader).fencingToken()).hasValue(this.cluster.server(leader).currentTerm());
+		assertThat(eventsOf(LeadershipAcquiredEvent.class)).extracting(RaftEvent::getNodeId).containsExactly(leader);
+	}
+
+	@Test
+	void isolatedLeaderIsReplacedAndStopsActingBeforeTheNewLeaderStarts() {
+		String old = awaitLeader();
+		long oldTerm = this.cluster.server(old).currentTerm();
+		long cutAt = System.nanoTime();
+		this.cluster.isolate(old);
+		String replacement = awaitLeaderOtherThan(old);
+		long failoverMillis = (System.nanoTime() - cutAt) / 1_000_000;
+		assertThat(this.cluster.server(replacement).currentTerm()).isGreaterThan(oldTerm);
+		assertThat(this.cluster.server(old).isLeader()).isFalse();
+		await().atMost(Duration.ofSeconds(1))
+			.untilAsserted(() -> assertThat(eventsOf(LeadershipRevokedEvent.class)).anySatisfy((event) -> {
+				assertThat(event.getNodeId()).isEqualTo(old);
+				assertThat(((LeadershipRevokedEvent) event).getReason()).isEqualTo(LeadershipRevokedEvent.Reason.LEASE_LOST);
+			}));
+		System.out.println("Failover after isolating the leader over HTTP: " + failoverMillis + " ms");
+	}
+
+	@Test
+	void isolatedLeaderRejoinsAsFollowerWithoutDisturbingTheNewLeader() {
+		String old = awaitLeader();
+		this.cluster.isolate(old);
+		String replacement = awaitLeaderOtherThan(old);
+		long term = this.cluster.server(replacement).currentTerm();
+		this.cluster.healAll();
+		await().atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(this.cluster.server(old).leaderId()).contains(replacement));
+		assertThat(this.cluster.server(old).status().role()).isEqualTo(Role.FOLLOWER);
+		assertThat(this.cluster.server(replacement).isLeader()).isTrue();
+		assertThat(this.cluster.server(replacement).currentTerm()).isEqualTo(term);
+	}
+
+	@Test
+	void isolatedFollowerRejoinsWithoutRaisingTheTerm() {
+		String leader = awaitLeader();
+		long term = this.cluster.server(leader).currentTerm();
+		String follower = this.cluster.ids().stream().filter((id) -> !id.equals(leader)).findFirst().orElseThrow();
+		this.cluster.isolate(follower);
+		// Pre-vote: however often it times out alone, it never raises its term.
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(2))
+			.until(() -> this.cluster.server(follower).currentTerm() == term);
+		this.cluster.healAll();
+		await().atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(this.cluster.server(follower).leaderId()).contains(leader));
+		assertThat(this.cluster.server(leader).isLeader()).isTrue();
+		assertThat(this.cluster.server(leader).currentTerm()).isEqualTo(term);
+	}
+
+	@Test
+	void restartedReplicaKeepsItsTerm() {
+		String leader = awaitLeader();
+		String follower = this.cluster.ids().stream().filter((id) -> !id.equals(leader)).findFirst().orElseThrow();
+		long term = this.cluster.server(follower).currentTerm();
+		assertThat(term).isPositive();
+		this.cluster.stop(follower);
+		this.cluster.start(follower);
+		assertThat(this.cluster.server(follower).currentTerm()).isGreaterThanOrEqualTo(term);
+		await().atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(this.cluster.server(follower).leaderId()).contains(leader));
+	}
+
+	@Test
+	void closingTheLeaderHandsLeadershipOverWithoutWaitingForAnElectionTimeout() throws InterruptedException {
+		String old = awaitLeader();
+		long start = System.nanoTime();
+		Thread closing = new Thread(() -> this.cluster.stop(old));
+		closing.start();
+		String replacement = awaitLeaderOtherThan(old);
+		long handoverMillis = (System.nanoTime() - start) / 1_000_000;
+		closing.join();
+		System.out.println("Handover on close: " + replacement + " active " + handoverMillis + " ms after close began");
+		await().atMost(Duration.ofSeconds(1))
+			.untilAsserted(() -> assertThat(eventsOf(LeadershipRevokedEvent.class)).singleElement().satisfies((event) -> {
+				assertThat(event.getNodeId()).isEqualTo(old);
+				assertThat(((LeadershipRevokedEvent) event).getReason()).isEqualTo(LeadershipRevokedEvent.Reason.TRANSFER);
+			}));
+	}
+
+	private String awaitLeader() {
+		AtomicReference<String> leader = new AtomicReference<>();
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> {
+			leader.set(this.cluster.activeLeader().orElse(null));
+			return leader.get() != null;
+		});
+		return leader.get();
+	}
+
+	private String awaitLeaderOtherThan(String old) {
+		AtomicReference<String> leader = new AtomicReference<>();
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> {
+			String current = this.cluster.activeLeader().orElse(null);
+			leader.set(current);
+			return current != null && !current.equals(old);
+		});
+		return leader.get();
+	}
+
+	private List<RaftEvent> eventsOf(Class<? extends RaftEvent> type) {
+		return this.cluster.events().stream().filter(type::isInstance).toList();
+	}
+
+}

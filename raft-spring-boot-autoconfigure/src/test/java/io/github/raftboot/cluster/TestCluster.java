@@ -1,0 +1,209 @@
+package io.github.raftboot.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.raftboot.autoconfigure.RaftProperties;
+import io.github.raftboot.event.RaftEvent;
+import io.github.raftboot.runtime.RaftServer;
+import io.github.raftboot.transport.HttpRaftTransport;
+import io.github.raftboot.transport.RaftTransport;
+import io.github.raftboot.transport.RpcObserver;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Replicas of a minimal Spring Boot web application, each in its own context on its own
+ * loopback port, talking Raft over real HTTP. Links between them are cut and healed by a
+ * {@link FaultInjectingTransport}.
+ */
+final class TestCluster implements AutoCloseable {
+
+	private static final Map<String, Links> LINKS = new ConcurrentHashMap<>();
+
+	private final String clusterId = UUID.randomUUID().toString();
+
+	private final Links links = new Links();
+
+	private final Map<String, Integer> ports = new LinkedHashMap<>();
+
+	private final Map<String, ConfigurableApplicationContext> running = new ConcurrentHashMap<>();
+
+	private final List<RaftEvent> events = new CopyOnWriteArrayList<>();
+
+	private final Path dataRoot;
+
+	private final String[] extraProperties;
+
+	TestCluster(int size, Path dataRoot, String... extraProperties) {
+		this.dataRoot = dataRoot;
+		this.extraProperties = extraProperties;
+		for (int i = 1; i <= size; i++) {
+			this.ports.put("n" + i, freePort());
+		}
+		LINKS.put(this.clusterId, this.links);
+	}
+
+	/**
+	 * Starts every replica, one after the other (Spring Boot's logging set-up does not support
+	 * applications starting concurrently in one JVM).
+	 */
+	TestCluster startAll() {
+		for (String id : ids()) {
+			start(id);
+		}
+		return this;
+	}
+
+	void start(String id) {
+		List<String> properties = new ArrayList<>();
+		properties.add("server.port=" + this.ports.get(id));
+		properties.add("server.address=127.0.0.1");
+		properties.add("raft.node-id=" + id);
+		properties.add("raft.data-dir=" + this.dataRoot.resolve(id));
+		properties.add("test.cluster-id=" + this.clusterId);
+		properties.add("spring.main.banner-mode=off");
+		properties.add("management.endpoints.web.exposure.include=health,raft");
+		for (Map.Entry<String, Integer> peer : this.ports.entrySet()) {
+			properties.add("raft.peers." + peer.getKey() + "=http://127.0.0.1:" + peer.getValue());
+		}
+		properties.addAll(List.of(this.extraProperties));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ReplicaApplication.class)
+			.web(WebApplicationType.SERVLET)
+			.properties(properties.toArray(String[]::new))
+			.listeners((ApplicationListener<RaftEvent>) this.events::add)
+			.run();
+		this.running.put(id, context);
+	}
+
+	/** Closes the replica's context: a leader hands over first. */
+	void stop(String id) {
+		ConfigurableApplicationContext context = this.running.remove(id);
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	/** Cuts every link of the replica, so it is alive but alone. */
+	void isolate(String id) {
+		this.links.isolate(id, ids());
+	}
+
+	void healAll() {
+		this.links.healAll();
+	}
+
+	RaftServer server(String id) {
+		ConfigurableApplicationContext context = this.running.get(id);
+		if (context == null) {
+			throw new IllegalStateException(id + " is not running");
+		}
+		return context.getBean(RaftServer.class);
+	}
+
+	boolean isRunning(String id) {
+		return this.running.containsKey(id);
+	}
+
+	int port(String id) {
+		return this.ports.get(id);
+	}
+
+	List<String> ids() {
+		return List.copyOf(this.ports.keySet());
+	}
+
+	List<String> runningIds() {
+		return ids().stream().filter(this.running::containsKey).toList();
+	}
+
+	/** The replicas that are active leaders right now. */
+	List<String> activeLeaders() {
+		List<String> leaders = new ArrayList<>();
+		for (String id : runningIds()) {
+			try {
+				if (server(id).isLeader()) {
+					leaders.add(id);
+				}
+			}
+			catch (IllegalStateException ex) {
+				// stopped meanwhile
+			}
+		}
+		return leaders;
+	}
+
+	Optional<String> activeLeader() {
+		List<String> leaders = activeLeaders();
+		return (leaders.size() == 1) ? Optional.of(leaders.get(0)) : Optional.empty();
+	}
+
+	List<RaftEvent> events() {
+		return List.copyOf(this.events);
+	}
+
+	@Override
+	public void close() {
+		for (String id : ids()) {
+			try {
+				stop(id);
+			}
+			catch (RuntimeException ex) {
+				// keep closing the others
+			}
+		}
+		LINKS.remove(this.clusterId);
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			socket.setReuseAddress(true);
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The application every replica runs: auto-configuration plus the fault-injecting transport. */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ReplicaApplication {
+
+		@Bean
+		RaftTransport raftTransport(RaftProperties properties, CircuitBreakerRegistry raftCircuitBreakerRegistry,
+				ObjectProvider<RpcObserver> observers, org.springframework.core.env.Environment environment) {
+			String nodeId = properties.getNodeId();
+			Map<String, URI> peers = new LinkedHashMap<>(properties.getPeers());
+			peers.remove(nodeId);
+			HttpRaftTransport http = new HttpRaftTransport(nodeId, peers, properties.getRpc().getBasePath(),
+					properties.getRpcTimeout(), raftCircuitBreakerRegistry, observers.getIfAvailable(() -> RpcObserver.NONE),
+					Clock.systemUTC());
+			@Nullable Links links = LINKS.get(environment.getRequiredProperty("test.cluster-id"));
+			return new FaultInjectingTransport(http, (links != null) ? links : new Links());
+		}
+
+	}
+
+}
