@@ -1,0 +1,212 @@
+package io.github.raftboot.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.github.raftboot.core.InMemoryStorage;
+import io.github.raftboot.core.PersistentState;
+import io.github.raftboot.core.RaftConfig;
+import io.github.raftboot.core.RaftStorage;
+import io.github.raftboot.core.StorageException;
+import io.github.raftboot.core.TransferResult;
+import io.github.raftboot.event.LeaderChangedEvent;
+import io.github.raftboot.event.LeadershipAcquiredEvent;
+import io.github.raftboot.event.LeadershipRevokedEvent;
+import io.github.raftboot.event.RaftEvent;
+import io.github.raftboot.leader.RaftStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The driver's own promises, on three replicas wired in memory: events in order and after the
+ * state, listeners that never delay the election, persisting before answering, hand-over on stop.
+ */
+class RaftServerTests {
+
+	private static final List<String> MEMBERS = List.of("n1", "n2", "n3");
+
+	private final InMemoryNetwork network = new InMemoryNetwork();
+
+	private final List<RaftServer> servers = new ArrayList<>();
+
+	private final List<RaftEvent> events = new CopyOnWriteArrayList<>();
+
+	@AfterEach
+	void stopAll() {
+		this.servers.forEach(RaftServer::stop);
+	}
+
+	private RaftServer server(String id, RaftStorage storage, Consumer<RaftEvent> listener) {
+		RaftServer server = new RaftServer(RaftConfig.builder(id, MEMBERS).build(), storage, this.network.transport(),
+				(event) -> {
+					this.events.add(event);
+					listener.accept(event);
+				});
+		this.network.register(server);
+		this.servers.add(server);
+		return server;
+	}
+
+	private List<RaftServer> startThree(Consumer<RaftEvent> listener) {
+		for (String id : MEMBERS) {
+			server(id, new InMemoryStorage(), listener);
+		}
+		this.servers.forEach(RaftServer::start);
+		return this.servers;
+	}
+
+	private RaftServer awaitLeader() {
+		await().atMost(Duration.ofSeconds(3)).until(() -> this.servers.stream().anyMatch(RaftServer::isLeader));
+		return this.servers.stream().filter(RaftServer::isLeader).findFirst().orElseThrow();
+	}
+
+	@Test
+	void leaderIsAlreadyActiveWhenItsAcquiredEventIsDelivered() {
+		List<Boolean> leaderInsideEvent = new CopyOnWriteArrayList<>();
+		List<RaftServer> started = startThree((event) -> {
+			if (event instanceof LeadershipAcquiredEvent acquired) {
+				RaftServer source = (RaftServer) acquired.getSource();
+				leaderInsideEvent.add(source.isLeader());
+				assertThat(source.fencingToken()).hasValue(acquired.getTerm());
+			}
+		});
+		RaftServer leader = awaitLeader();
+		await().atMost(Duration.ofSeconds(1)).until(() -> !leaderInsideEvent.isEmpty());
+		assertThat(leaderInsideEvent).containsExactly(true);
+		assertThat(started).contains(leader);
+	}
+
+	@Test
+	void everyReplicaHearsOfTheNewLeaderOnce() {
+		startThree((event) -> {
+		});
+		RaftServer leader = awaitLeader();
+		await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(this.events).filteredOn(
+				(event) -> event instanceof LeaderChangedEvent changed && changed.getLeaderId().equals(Optional.of(leader.nodeId())))
+			.extracting(RaftEvent::getNodeId)
+			.containsExactlyInAnyOrderElementsOf(MEMBERS));
+	}
+
+	@Test
+	void slowListenerNeverDelaysHeartbeats() throws InterruptedException {
+		CountDownLatch release = new CountDownLatch(1);
+		startThree((event) -> {
+			try {
+				// Every listener call blocks for a long time: ten maximum election timeouts.
+				release.await(3, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		RaftServer leader = awaitLeader();
+		long term = leader.currentTerm();
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> leader.isLeader() && leader.currentTerm() == term);
+		release.countDown();
+	}
+
+	@Test
+	void listenerThatThrowsDoesNotStopLaterEvents() {
+		startThree((event) -> {
+			throw new IllegalStateException("listener failure");
+		});
+		RaftServer leader = awaitLeader();
+		leader.transferLeadership();
+		await().atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(this.events).anySatisfy((event) -> assertThat(event)
+				.isInstanceOf(LeadershipRevokedEvent.class)
+				.extracting((revoked) -> ((LeadershipRevokedEvent) revoked).getReason())
+				.isEqualTo(LeadershipRevokedEvent.Reason.TRANSFER)));
+	}
+
+	@Test
+	void eventsOfOneReplicaArriveInTheOrderOfTheChanges() {
+		startThree((event) -> {
+		});
+		RaftServer first = awaitLeader();
+		assertThat(first.transferLeadership()).isEqualTo(TransferResult.STARTED);
+		await().atMost(Duration.ofSeconds(2))
+			.until(() -> this.servers.stream().anyMatch((server) -> server != first && server.isLeader()));
+		await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
+			List<String> ofFirst = this.events.stream()
+				.filter((event) -> event.getNodeId().equals(first.nodeId())
+						&& !(event instanceof LeaderChangedEvent))
+				.map((event) -> event.getClass().getSimpleName())
+				.toList();
+			assertThat(ofFirst).containsExactly("LeadershipAcquiredEvent", "LeadershipRevokedEvent");
+		});
+	}
+
+	@Test
+	void replicaThatCannotPersistStopsVotingAndLeading() {
+		List<FailingStorage> storages = new ArrayList<>();
+		for (String id : MEMBERS) {
+			FailingStorage storage = new FailingStorage();
+			storages.add(storage);
+			server(id, storage, (event) -> {
+			});
+		}
+		this.servers.forEach(RaftServer::start);
+		RaftServer leader = awaitLeader();
+		int index = (this.servers.indexOf(leader) + 1) % MEMBERS.size();
+		RaftServer follower = this.servers.get(index);
+		storages.get(index).failing = true;
+		this.network.disconnect(leader.nodeId());
+		// To elect a new leader the follower must raise its term or cast a vote: it cannot persist either.
+		await().atMost(Duration.ofSeconds(3)).until(() -> follower.status().state() == RaftStatus.State.FAILED);
+		assertThat(follower.isLeader()).isFalse();
+		await().during(Duration.ofMillis(600))
+			.atMost(Duration.ofSeconds(1))
+			.until(() -> this.servers.stream().noneMatch(RaftServer::isLeader));
+		assertThat(this.events).anySatisfy((event) -> assertThat(event.getNodeId()).isEqualTo(leader.nodeId()));
+	}
+
+	@Test
+	void stoppingTheLeaderHandsOverBeforeItReturns() {
+		startThree((event) -> {
+		});
+		RaftServer leader = awaitLeader();
+		leader.stop();
+		RaftServer next = this.servers.stream()
+			.filter((server) -> server != leader && server.leaderId().filter((id) -> !id.equals(leader.nodeId())).isPresent())
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no other leader known when stop() returned"));
+		assertThat(next.leaderId()).isPresent();
+		assertThat(leader.status().state()).isEqualTo(RaftStatus.State.STOPPED);
+		assertThat(leader.isLeader()).isFalse();
+	}
+
+	/** Storage that starts failing on demand, as a full disk would. */
+	static final class FailingStorage implements RaftStorage {
+
+		volatile boolean failing;
+
+		volatile PersistentState saved = PersistentState.empty();
+
+		@Override
+		public PersistentState load() {
+			return this.saved;
+		}
+
+		@Override
+		public void save(PersistentState state) {
+			if (this.failing) {
+				throw new StorageException("No space left on device");
+			}
+			this.saved = state;
+		}
+
+	}
+
+}
