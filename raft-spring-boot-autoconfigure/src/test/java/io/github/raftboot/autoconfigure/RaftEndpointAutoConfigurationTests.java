@@ -2,16 +2,11 @@ package io.github.raftboot.autoconfigure;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import io.github.raftboot.actuate.FakeRaftLeadership;
 import io.github.raftboot.actuate.RaftEndpoint;
-import io.github.raftboot.core.InMemoryStorage;
-import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.leader.RaftLeadership;
-import io.github.raftboot.runtime.RaftServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -33,7 +28,7 @@ class RaftEndpointAutoConfigurationTests {
 
 	@Test
 	void endpointReadsTheRaftServerWhenExposed() {
-		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+		this.contextRunner.withUserConfiguration(SingleMemberRaftServerConfiguration.class)
 			.withPropertyValues("management.endpoints.web.exposure.include=raft")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RaftEndpoint.class);
@@ -52,13 +47,13 @@ class RaftEndpointAutoConfigurationTests {
 
 	@Test
 	void endpointNotCreatedWhenNotExposed() {
-		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+		this.contextRunner.withUserConfiguration(SingleMemberRaftServerConfiguration.class)
 			.run((context) -> assertThat(context).doesNotHaveBean(RaftEndpoint.class));
 	}
 
 	@Test
 	void endpointNotCreatedWhenAccessIsNone() {
-		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+		this.contextRunner.withUserConfiguration(SingleMemberRaftServerConfiguration.class)
 			.withPropertyValues("management.endpoints.web.exposure.include=raft",
 					"management.endpoint.raft.access=NONE")
 			.run((context) -> assertThat(context).doesNotHaveBean(RaftEndpoint.class));
@@ -72,7 +67,7 @@ class RaftEndpointAutoConfigurationTests {
 
 	@Test
 	void endpointBacksOffWhenUserDefinesOne() {
-		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class, CustomEndpointConfiguration.class)
+		this.contextRunner.withUserConfiguration(SingleMemberRaftServerConfiguration.class, CustomEndpointConfiguration.class)
 			.withPropertyValues("management.endpoints.web.exposure.include=raft")
 			.run((context) -> assertThat(context).hasSingleBean(RaftEndpoint.class)
 				.getBean(RaftEndpoint.class)
@@ -81,22 +76,10 @@ class RaftEndpointAutoConfigurationTests {
 
 	@Test
 	void noEndpointWithoutActuatorOnClassPath() {
-		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+		this.contextRunner.withUserConfiguration(SingleMemberRaftServerConfiguration.class)
 			.withClassLoader(new FilteredClassLoader(Endpoint.class))
 			.withPropertyValues("management.endpoints.web.exposure.include=raft")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("raftEndpoint"));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class RaftServerConfiguration {
-
-		@Bean
-		RaftServer raftServer() {
-			return new RaftServer(RaftConfig.builder("n1", List.of("n1")).build(), new InMemoryStorage(),
-					(request) -> new CompletableFuture<>(), (event) -> {
-					});
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

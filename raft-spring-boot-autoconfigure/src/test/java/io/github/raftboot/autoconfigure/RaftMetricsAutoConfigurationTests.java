@@ -1,13 +1,9 @@
 package io.github.raftboot.autoconfigure;
 
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import io.github.raftboot.actuate.FakeRaftLeadership;
 import io.github.raftboot.actuate.RaftMetrics;
-import io.github.raftboot.core.InMemoryStorage;
-import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.runtime.RaftServer;
@@ -41,7 +37,7 @@ class RaftMetricsAutoConfigurationTests {
 		this.contextRunner
 			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
-			.withUserConfiguration(RaftServerConfiguration.class)
+			.withUserConfiguration(SingleMemberRaftServerConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RaftMetrics.class);
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -56,7 +52,7 @@ class RaftMetricsAutoConfigurationTests {
 	@Test
 	void metricsBoundToUserDefinedRegistry() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
-			.withUserConfiguration(RaftServerConfiguration.class, MeterRegistryConfiguration.class)
+			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, MeterRegistryConfiguration.class)
 			.run((context) -> assertThat(context.getBean(SimpleMeterRegistry.class).find("raft.leader").gauges())
 				.singleElement()
 				.satisfies((gauge) -> assertThat(gauge.getId().getTag("node")).isEqualTo("n1")));
@@ -64,7 +60,7 @@ class RaftMetricsAutoConfigurationTests {
 
 	@Test
 	void noMetricsWithoutMeterRegistry() {
-		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+		this.contextRunner.withUserConfiguration(SingleMemberRaftServerConfiguration.class)
 			.run((context) -> assertThat(context).doesNotHaveBean(RaftMetrics.class));
 	}
 
@@ -76,7 +72,7 @@ class RaftMetricsAutoConfigurationTests {
 
 	@Test
 	void noMetricsWithoutMicrometerOnClassPath() {
-		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class)
+		this.contextRunner.withUserConfiguration(SingleMemberRaftServerConfiguration.class)
 			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean("raftMetrics")
@@ -86,7 +82,7 @@ class RaftMetricsAutoConfigurationTests {
 	@Test
 	void metricsBackOffWhenUserDefinesThem() {
 		this.contextRunner
-			.withUserConfiguration(RaftServerConfiguration.class, MeterRegistryConfiguration.class,
+			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, MeterRegistryConfiguration.class,
 					CustomRaftMetricsConfiguration.class)
 			.run((context) -> assertThat(context).hasSingleBean(RaftMetrics.class).hasBean("customRaftMetrics"));
 	}
@@ -94,7 +90,7 @@ class RaftMetricsAutoConfigurationTests {
 	@Test
 	void circuitBreakerMetricsBoundForRaftCircuitBreakerRegistry() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
-			.withUserConfiguration(RaftServerConfiguration.class, MeterRegistryConfiguration.class,
+			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, MeterRegistryConfiguration.class,
 					CircuitBreakerConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasBean("raftCircuitBreakerMetrics");
@@ -106,7 +102,7 @@ class RaftMetricsAutoConfigurationTests {
 
 	@Test
 	void noCircuitBreakerMetricsWithoutRaftCircuitBreakerRegistry() {
-		this.contextRunner.withUserConfiguration(RaftServerConfiguration.class, MeterRegistryConfiguration.class)
+		this.contextRunner.withUserConfiguration(SingleMemberRaftServerConfiguration.class, MeterRegistryConfiguration.class)
 			.run((context) -> assertThat(context).hasSingleBean(RaftMetrics.class)
 				.doesNotHaveBean(TaggedCircuitBreakerMetrics.class));
 	}
@@ -114,23 +110,11 @@ class RaftMetricsAutoConfigurationTests {
 	@Test
 	void noCircuitBreakerMetricsWithoutResilience4jMicrometerOnClassPath() {
 		this.contextRunner
-			.withUserConfiguration(RaftServerConfiguration.class, MeterRegistryConfiguration.class,
+			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, MeterRegistryConfiguration.class,
 					CircuitBreakerConfiguration.class)
 			.withClassLoader(new FilteredClassLoader(TaggedCircuitBreakerMetrics.class))
 			.run((context) -> assertThat(context).hasSingleBean(RaftMetrics.class)
 				.doesNotHaveBean("raftCircuitBreakerMetrics"));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class RaftServerConfiguration {
-
-		@Bean
-		RaftServer raftServer() {
-			return new RaftServer(RaftConfig.builder("n1", List.of("n1")).build(), new InMemoryStorage(),
-					(request) -> new CompletableFuture<>(), (event) -> {
-					});
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -2,13 +2,8 @@ package io.github.raftboot.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import io.github.raftboot.actuate.RaftRpcMetrics;
-import io.github.raftboot.core.InMemoryStorage;
-import io.github.raftboot.core.RaftConfig;
-import io.github.raftboot.runtime.RaftServer;
 import io.github.raftboot.transport.RpcObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,7 +32,7 @@ class RaftRpcMetricsAutoConfigurationTests {
 
 	@Test
 	void rpcObserverRecordsTimersTaggedWithTheNodeIdOfTheRaftServer() {
-		this.contextRunner.withUserConfiguration(MeterRegistryConfiguration.class, RaftServerConfiguration.class)
+		this.contextRunner.withUserConfiguration(MeterRegistryConfiguration.class, SingleMemberRaftServerConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RpcObserver.class).hasSingleBean(RaftRpcMetrics.class);
 				context.getBean(RpcObserver.class).rpcCompleted("pre-vote", "n2", "timeout", Duration.ofMillis(100));
@@ -94,18 +89,6 @@ class RaftRpcMetricsAutoConfigurationTests {
 		@Bean
 		SimpleMeterRegistry meterRegistry() {
 			return new SimpleMeterRegistry();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class RaftServerConfiguration {
-
-		@Bean
-		RaftServer raftServer() {
-			return new RaftServer(RaftConfig.builder("n1", List.of("n1")).build(), new InMemoryStorage(),
-					(request) -> new CompletableFuture<>(), (event) -> {
-					});
 		}
 
 	}
