@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * What a node must keep across restarts: its current term, the vote it cast in that term, and
  * its log. A driver writes it durably before it sends any message of the same {@link Ready}.
  *
- * @param term the latest term the node has seen, 0 for a fresh node
+ * @param term the latest term the node has seen, 0 for a fresh node, at most
+ * {@link Message#MAX_VALUE}
  * @param votedFor the member voted for in {@code term}, or {@code null}
  * @param log the log, indices contiguous from 1, terms non-decreasing and not above {@code term}
  */
@@ -20,6 +21,9 @@ public record PersistentState(long term, @Nullable String votedFor, List<LogEntr
 	public PersistentState {
 		if (term < 0) {
 			throw new IllegalArgumentException("Term must not be negative, was " + term);
+		}
+		if (term > Message.MAX_VALUE) {
+			throw new IllegalArgumentException("Term must be at most 2^53, was " + term);
 		}
 		if (votedFor != null && votedFor.isEmpty()) {
 			throw new IllegalArgumentException("votedFor must be null or a member id, was empty");

@@ -182,8 +182,10 @@ public final class RaftNode {
 	 * Handles a message from another member.
 	 * @param message the message; it must be addressed to this node and come from a member
 	 * @param nowNanos the current time on the node's monotonic clock
-	 * @throws IllegalArgumentException if the message is not addressed to this node or does not
-	 * come from another member; the node is then unchanged
+	 * @throws IllegalArgumentException if the message is not addressed to this node, does not
+	 * come from another member, or is an AppendEntries of a current or newer term that contradicts
+	 * an entry this node knows to be committed (which no correct leader sends); the node is then
+	 * unchanged
 	 */
 	public void step(Message message, long nowNanos) {
 		if (!message.to().equals(this.id)) {
@@ -193,6 +195,9 @@ public final class RaftNode {
 		if (!this.peers.contains(message.from())) {
 			throw new IllegalArgumentException("Message from '" + message.from() + "', which is not another member of "
 					+ this.config.members());
+		}
+		if (message instanceof AppendEntries append && append.term() >= this.term) {
+			checkCommittedEntriesAreKept(append);
 		}
 		if (message.term() > this.term) {
 			if (message instanceof RequestVote request && !request.transfer() && inLease(nowNanos)) {
@@ -434,6 +439,11 @@ public final class RaftNode {
 	// Elections
 
 	private void campaign(long now, boolean transfer, RoleChange.Reason reason) {
+		if (this.term >= Message.MAX_VALUE) {
+			// No term is left to campaign in; only a hostile member can have pushed the term this far.
+			resetElectionTimer(now);
+			return;
+		}
 		if (this.config.preVote() && !transfer) {
 			becomePreCandidate(now, reason);
 			requestVotes(true, false);
@@ -584,6 +594,24 @@ public final class RaftNode {
 		}
 		send(new AppendEntriesResponse(this.id, append.from(), this.term, true, lastNew, this.log.lastIndex(),
 				append.round()));
+	}
+
+	/**
+	 * Refuses, before anything changes, an AppendEntries that would replace a committed entry. A
+	 * leader of this node's term or a newer one holds every committed entry (Raft §5.4), so only
+	 * a broken or hostile sender does this; a stale leader's conflicting entries are answered
+	 * with the newer term instead, so that it steps down.
+	 */
+	private void checkCommittedEntriesAreKept(AppendEntries append) {
+		for (LogEntry entry : append.entries()) {
+			if (entry.index() > this.commitIndex) {
+				return;
+			}
+			if (this.log.termAt(entry.index()) != entry.term()) {
+				throw new IllegalArgumentException("AppendEntries from '" + append.from() + "' in term " + append.term()
+						+ " conflicts with committed entry " + entry.index() + " of '" + this.id + "'");
+			}
+		}
 	}
 
 	private void handleAppendResponse(AppendEntriesResponse response, long now) {

@@ -296,6 +296,23 @@ class FileStorageTests {
 	}
 
 	@Test
+	void rejectsATermAboveTwoToTheFiftyThirdEvenWithAValidChecksum() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		for (long term : new long[] { Message.MAX_VALUE + 1, Long.MAX_VALUE }) {
+			Files.write(storage.file(), withChecksum((out) -> {
+				writeHeader(out);
+				out.writeLong(term);
+				out.writeBoolean(false);
+				out.writeInt(0);
+			}));
+			assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
+				.withMessageContaining(storage.file().toAbsolutePath().toString())
+				.withMessageContaining("invalid state")
+				.withMessageContaining("at most 2^53");
+		}
+	}
+
+	@Test
 	void leftoverTempFileFromAnInterruptedSaveIsIgnored() throws IOException {
 		FileStorage storage = new FileStorage(this.directory);
 		Path temp = this.directory.resolve("raft-state.bin.tmp");

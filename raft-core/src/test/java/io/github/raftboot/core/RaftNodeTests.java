@@ -28,7 +28,6 @@ import static io.github.raftboot.core.NodeHarness.round;
 import static io.github.raftboot.core.NodeHarness.sent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
@@ -417,13 +416,28 @@ class RaftNodeTests {
 		}
 
 		@Test
-		void appendEntriesThatWouldTruncateACommittedEntryIsRefusedWithIllegalStateException() {
+		void appendEntriesThatWouldReplaceACommittedEntryIsRefusedAsInvalidAndChangesNothing() {
 			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(1, null, log(1, 1)));
 			a.step(new AppendEntries("b", "a", 1, 2, 1, List.of(), 2, 1), START + MS);
 			assertThat(a.node().commitIndex()).isEqualTo(2);
+			long deadline = a.node().nextTickNanos();
 			AppendEntries conflicting = new AppendEntries("c", "a", 2, 1, 1, List.of(entry(2, 2)), 2, 1);
-			assertThatIllegalStateException().isThrownBy(() -> a.node().step(conflicting, START + 2 * MS));
+			assertThatIllegalArgumentException().isThrownBy(() -> a.node().step(conflicting, START + 2 * MS))
+				.withMessageContaining("committed entry 2");
 			assertThat(a.node().termAt(2)).isEqualTo(1);
+			assertThat(a.node().term()).isEqualTo(1);
+			assertThat(a.node().leaderId()).isEqualTo("b");
+			assertThat(a.node().nextTickNanos()).isEqualTo(deadline);
+			assertThat(a.node().ready().isEmpty()).isTrue();
+		}
+
+		@Test
+		void staleLeaderWithEntriesThatConflictWithCommittedOnesIsToldTheNewerTerm() {
+			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(2, null, log(1, 2)));
+			a.step(new AppendEntries("b", "a", 2, 2, 2, List.of(), 2, 1), START + MS);
+			Ready ready = a.step(new AppendEntries("c", "a", 1, 1, 1, List.of(entry(2, 1)), 2, 5), START + 2 * MS);
+			assertThat(sent(ready, AppendEntriesResponse.class)).singleElement()
+				.isEqualTo(new AppendEntriesResponse("a", "c", 2, false, 1, 2, 5));
 		}
 
 	}

@@ -2,6 +2,9 @@ package io.github.raftboot.autoconfigure;
 
 import java.time.Clock;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
 import io.github.raftboot.core.FileStorage;
 import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftStorage;
@@ -13,21 +16,28 @@ import io.github.raftboot.transport.RaftTransport;
 import io.github.raftboot.transport.RpcObserver;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of Raft leader election: the settings, the file storage, the HTTP
- * transport and the {@link RaftServer} that runs the election (also the
+ * transport (with the bearer token of {@code raft.security.token} and the SSL bundle of
+ * {@code raft.rpc.ssl.bundle}) and the {@link RaftServer} that runs the election (also the
  * {@link io.github.raftboot.leader.RaftLeadership} for the application).
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "raft.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RaftProperties.class)
 public final class RaftAutoConfiguration {
@@ -86,10 +96,61 @@ public final class RaftAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RaftTransport raftTransport(RaftSettings settings, RaftProperties properties,
-			CircuitBreakerRegistry raftCircuitBreakerRegistry, ObjectProvider<RpcObserver> observers) {
+			CircuitBreakerRegistry raftCircuitBreakerRegistry, ObjectProvider<RpcObserver> observers,
+			ObjectProvider<SslBundles> sslBundles) {
 		RpcObserver observer = observers.getIfAvailable(() -> RpcObserver.NONE);
-		return new HttpRaftTransport(settings.config().nodeId(), settings.peerUrls(), properties.getRpc().getBasePath(),
-				properties.getRpcTimeout(), raftCircuitBreakerRegistry, observer, Clock.systemUTC());
+		HttpRaftTransport.Builder transport = HttpRaftTransport.builder(settings.config().nodeId(), settings.peerUrls())
+			.basePath(properties.getRpc().getBasePath())
+			.rpcTimeout(properties.getRpcTimeout())
+			.circuitBreakers(raftCircuitBreakerRegistry)
+			.observer(observer)
+			.clock(Clock.systemUTC())
+			// Validated by the settings
+			.bearerToken(properties.getSecurity().getToken());
+		SslBundle sslBundle = sslBundle(properties.getRpc().getSsl().getBundle(), sslBundles);
+		if (sslBundle != null) {
+			SSLContext sslContext = sslBundle.createSslContext();
+			transport.sslContext(sslContext).sslParameters(sslParameters(sslContext, sslBundle.getOptions()));
+		}
+		return transport.build();
+	}
+
+	private static @Nullable SslBundle sslBundle(@Nullable String name, ObjectProvider<SslBundles> sslBundles) {
+		if (name == null) {
+			return null;
+		}
+		SslBundles bundles = sslBundles.getIfAvailable();
+		if (bundles == null) {
+			throw new RaftConfigurationException(
+					"raft.rpc.ssl.bundle is '" + name + "', but this application has no SSL bundles.",
+					"Define the bundle under spring.ssl.bundle.jks." + name + " or spring.ssl.bundle.pem." + name
+							+ ", or remove raft.rpc.ssl.bundle.");
+		}
+		try {
+			return bundles.getBundle(name);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new RaftConfigurationException(
+					"raft.rpc.ssl.bundle is '" + name + "', but there is no SSL bundle of that name (the bundles are "
+							+ bundles.getBundleNames() + ").",
+					"Define the bundle under spring.ssl.bundle.jks." + name + " or spring.ssl.bundle.pem." + name
+							+ ", or set raft.rpc.ssl.bundle to the name of an existing bundle.",
+					ex);
+		}
+	}
+
+	private static @Nullable SSLParameters sslParameters(SSLContext context, @Nullable SslOptions options) {
+		if (options == null || !options.isSpecified()) {
+			return null;
+		}
+		SSLParameters parameters = context.getDefaultSSLParameters();
+		if (options.getCiphers() != null) {
+			parameters.setCipherSuites(options.getCiphers());
+		}
+		if (options.getEnabledProtocols() != null) {
+			parameters.setProtocols(options.getEnabledProtocols());
+		}
+		return parameters;
 	}
 
 	@Bean

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of Raft leader election, under the {@code raft} prefix.
@@ -82,6 +83,8 @@ public class RaftProperties {
 	private @Nullable Path dataDir;
 
 	private final Rpc rpc = new Rpc();
+
+	private final Security security = new Security();
 
 	private final Health health = new Health();
 
@@ -177,6 +180,10 @@ public class RaftProperties {
 		return this.rpc;
 	}
 
+	public Security getSecurity() {
+		return this.security;
+	}
+
 	public Health getHealth() {
 		return this.health;
 	}
@@ -190,12 +197,98 @@ public class RaftProperties {
 		 */
 		private String basePath = "/raft";
 
+		/**
+		 * Largest request body the RPC endpoints accept; larger ones are answered 413 without
+		 * being read. Must hold the largest message this cluster sends (an AppendEntries with
+		 * 64 log entries and short member ids takes about 4KB); startup fails if it cannot.
+		 */
+		private DataSize maxBodySize = DataSize.ofKilobytes(64);
+
+		private final Ssl ssl = new Ssl();
+
 		public String getBasePath() {
 			return this.basePath;
 		}
 
 		public void setBasePath(String basePath) {
 			this.basePath = basePath;
+		}
+
+		public DataSize getMaxBodySize() {
+			return this.maxBodySize;
+		}
+
+		public void setMaxBodySize(DataSize maxBodySize) {
+			this.maxBodySize = maxBodySize;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+		/** TLS settings of the calls to other members. */
+		public static class Ssl {
+
+			/**
+			 * Name of the SSL bundle (spring.ssl.bundle.*) whose trust material decides which
+			 * members with an https URL are trusted, and whose key material, if any, is the
+			 * client certificate presented to them (mutual TLS). Unset: the JDK's default trust
+			 * store and no client certificate.
+			 */
+			private @Nullable String bundle;
+
+			public @Nullable String getBundle() {
+				return this.bundle;
+			}
+
+			public void setBundle(@Nullable String bundle) {
+				this.bundle = bundle;
+			}
+
+		}
+
+	}
+
+	/** Authentication of the RPCs between replicas. */
+	public static class Security {
+
+		/**
+		 * Shared secret that every RPC between replicas must carry as 'Authorization: Bearer
+		 * <token>', the same on every replica; RPCs without it are answered 401. Use a long
+		 * random value (for example 'openssl rand -base64 32') of visible ASCII characters, and
+		 * TLS where the network between replicas is not trusted. Unset: RPCs are not
+		 * authenticated and anyone who can reach the HTTP port can disturb the election.
+		 */
+		private @Nullable String token;
+
+		/**
+		 * A second token that incoming RPCs may carry, accepted but never sent, to rotate the
+		 * token without downtime in three rolling restarts, each completed on every replica
+		 * before the next begins: 1) set previous-token to the new token (all still send the
+		 * old one, all now accept both); 2) set token to the new token and previous-token to
+		 * the old one (all send the new one); 3) remove previous-token.
+		 */
+		private @Nullable String previousToken;
+
+		public @Nullable String getToken() {
+			return this.token;
+		}
+
+		public void setToken(@Nullable String token) {
+			this.token = token;
+		}
+
+		public @Nullable String getPreviousToken() {
+			return this.previousToken;
+		}
+
+		public void setPreviousToken(@Nullable String previousToken) {
+			this.previousToken = previousToken;
+		}
+
+		@Override
+		public String toString() {
+			return "Security[token=" + ((this.token != null) ? "******" : "none") + "]";
 		}
 
 	}

@@ -3,25 +3,38 @@ package io.github.raftboot.autoconfigure;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.raftboot.core.AppendEntries;
+import io.github.raftboot.core.EntryType;
+import io.github.raftboot.core.LogEntry;
+import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RaftConfig;
+import io.github.raftboot.transport.RaftJson;
+import io.github.raftboot.transport.RpcAuthentication;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.unit.DataSize;
+
 /**
- * Turns {@link RaftProperties} into a {@link RaftConfig}, the member URLs and the data
- * directory, or fails with a {@link RaftConfigurationException} that names the property to fix.
+ * Turns {@link RaftProperties} into a {@link RaftConfig}, the member URLs, the data directory and
+ * the authentication of the RPCs, or fails with a {@link RaftConfigurationException} that names
+ * the property to fix.
  *
  * @param config the core settings
  * @param peerUrls base URL of every other member
  * @param dataDir where this member keeps its state
+ * @param authentication how the RPCs are authenticated
  */
-record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir) {
+record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, RpcAuthentication authentication) {
 
 	static RaftSettings from(RaftProperties properties) {
 		Map<String, URI> peers = properties.getPeers();
@@ -54,11 +67,62 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir) 
 			throw new RaftConfigurationException("Invalid raft.* settings: " + ex.getMessage(),
 					"Fix the raft.* settings named above.", ex);
 		}
+		checkMaxBodySize(properties.getRpc().getMaxBodySize(), config);
 		Path dataDir = properties.getDataDir();
 		if (dataDir == null) {
 			dataDir = Path.of("raft-data", nodeId);
 		}
-		return new RaftSettings(config, peerUrls, dataDir.toAbsolutePath());
+		return new RaftSettings(config, peerUrls, dataDir.toAbsolutePath(), authentication(properties.getSecurity()));
+	}
+
+	private static RpcAuthentication authentication(RaftProperties.Security security) {
+		String token = security.getToken();
+		String previousToken = security.getPreviousToken();
+		if (token == null) {
+			if (previousToken != null) {
+				throw new RaftConfigurationException(
+						"raft.security.previous-token is set but raft.security.token is not, so RPCs would not be "
+								+ "authenticated at all.",
+						"Set raft.security.token too, or remove raft.security.previous-token.");
+			}
+			return RpcAuthentication.none();
+		}
+		try {
+			return RpcAuthentication.bearerToken(token, previousToken);
+		}
+		catch (IllegalArgumentException ex) {
+			// The message names the problem and its position, never the token itself.
+			String property = ex.getMessage().startsWith("previousToken") ? "raft.security.previous-token"
+					: "raft.security.token";
+			throw new RaftConfigurationException(
+					"Invalid " + property + ": " + ex.getMessage().replaceFirst("^(previousToken|token) ", "it "),
+					"Set " + property + " to a long random value of visible ASCII characters without spaces, "
+							+ "such as the output of 'openssl rand -base64 32', or remove it.");
+		}
+	}
+
+	/**
+	 * Fails unless the body size limit holds the largest message this member may send or
+	 * receive: an AppendEntries with the most entries, every number at its largest and the
+	 * longest member ids.
+	 */
+	private static void checkMaxBodySize(@Nullable DataSize maxBodySize, RaftConfig config) {
+		String longest = config.members().stream().max(Comparator.comparingInt(String::length)).orElseThrow();
+		int entries = config.maxEntriesPerMessage();
+		long max = Message.MAX_VALUE;
+		List<LogEntry> log = new ArrayList<>(entries);
+		for (int i = 1; i <= entries; i++) {
+			log.add(new LogEntry(max - entries + i, max, EntryType.NOOP));
+		}
+		int largest = new RaftJson().write(new AppendEntries(longest, longest, max, max - entries, max, log, max, max))
+			.length;
+		if (maxBodySize == null || maxBodySize.toBytes() < largest
+				|| maxBodySize.toBytes() > DataSize.ofGigabytes(1).toBytes()) {
+			throw new RaftConfigurationException("raft.rpc.max-body-size is " + maxBodySize
+					+ ", but the largest message of this cluster (an AppendEntries with " + entries
+					+ " entries) takes up to " + largest + " bytes, and the limit must not exceed 1GB.",
+					"Set raft.rpc.max-body-size to at least " + largest + "B; the default, 64KB, suits most clusters.");
+		}
 	}
 
 	private static void checkIds(Map<String, URI> peers, String nodeId) {

@@ -268,7 +268,9 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 	 * @param request the request
 	 * @return completes with the reply, or empty if the node does not answer this request;
 	 * exceptionally with {@link IllegalArgumentException} if the request is invalid, or
-	 * {@link IllegalStateException} if this member does not run
+	 * {@link IllegalStateException} if this member does not run: it is stopped, or it has
+	 * {@linkplain RaftStatus.State#FAILED failed} (also when persisting the state that this very
+	 * request changed failed), or it could not handle the request
 	 */
 	public CompletableFuture<Optional<Message>> receive(Message request) {
 		CompletableFuture<Optional<Message>> reply = new CompletableFuture<>();
@@ -278,21 +280,7 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 			return reply;
 		}
 		try {
-			core.execute(() -> {
-				RaftNode current = this.node;
-				if (current == null) {
-					reply.completeExceptionally(notRunning());
-					return;
-				}
-				try {
-					current.step(request, this.nanoClock.getAsLong());
-				}
-				catch (IllegalArgumentException ex) {
-					reply.completeExceptionally(ex);
-					return;
-				}
-				reply.complete(Optional.ofNullable(afterInput(request)));
-			});
+			core.execute(() -> handleOnCore(request, reply));
 		}
 		catch (RejectedExecutionException ex) {
 			reply.completeExceptionally(notRunning());
@@ -300,7 +288,42 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 		return reply;
 	}
 
+	private void handleOnCore(Message request, CompletableFuture<Optional<Message>> reply) {
+		RaftNode current = this.node;
+		if (current == null) {
+			reply.completeExceptionally(notRunning());
+			return;
+		}
+		try {
+			current.step(request, this.nanoClock.getAsLong());
+		}
+		catch (IllegalArgumentException ex) {
+			reply.completeExceptionally(ex);
+			return;
+		}
+		catch (RuntimeException ex) {
+			// Never leave the caller waiting; persist and send whatever the node did before it threw.
+			logger.error("Raft member '" + this.config.nodeId() + "' failed to handle "
+					+ request.getClass().getSimpleName() + " from '" + request.from() + "'", ex);
+			afterInput(null);
+			reply.completeExceptionally(
+					new IllegalStateException("Raft member '" + this.config.nodeId() + "' could not handle the request"));
+			return;
+		}
+		Message answer = afterInput(request);
+		if (this.node == null) {
+			// Persisting failed: the answer must not suggest that the request was handled.
+			reply.completeExceptionally(notRunning());
+			return;
+		}
+		reply.complete(Optional.ofNullable(answer));
+	}
+
 	private IllegalStateException notRunning() {
+		if (this.snapshot.state() == RaftStatus.State.FAILED) {
+			return new IllegalStateException("Raft member '" + this.config.nodeId()
+					+ "' has failed: it could not persist its state and neither votes nor leads until restarted");
+		}
 		return new IllegalStateException("Raft member '" + this.config.nodeId() + "' is not running");
 	}
 
@@ -683,7 +706,12 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 
 		private final AtomicLong leaderChanges = new AtomicLong();
 
+		private final AtomicLong transferCampaigns = new AtomicLong();
+
 		void record(RoleChange change) {
+			if (change.reason() == RoleChange.Reason.TRANSFER_REQUESTED) {
+				this.transferCampaigns.incrementAndGet();
+			}
 			if (change.to() == Role.PRE_CANDIDATE) {
 				this.preVotesStarted.incrementAndGet();
 			}
@@ -720,6 +748,11 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 		/** Elections that ended without winning. */
 		public long electionsLost() {
 			return this.electionsLost.get();
+		}
+
+		/** Elections this replica started because a leader handed leadership to it. */
+		public long transferCampaigns() {
+			return this.transferCampaigns.get();
 		}
 
 		/** Times the known leader changed. */

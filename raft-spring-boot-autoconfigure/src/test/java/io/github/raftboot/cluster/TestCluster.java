@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,16 +14,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.github.raftboot.autoconfigure.RaftProperties;
 import io.github.raftboot.event.RaftEvent;
 import io.github.raftboot.runtime.RaftServer;
-import io.github.raftboot.transport.HttpRaftTransport;
 import io.github.raftboot.transport.RaftTransport;
-import io.github.raftboot.transport.RpcObserver;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -32,11 +27,12 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Replicas of a minimal Spring Boot web application, each in its own context on its own
- * loopback port, talking Raft over real HTTP. Links between them are cut and healed by a
- * {@link FaultInjectingTransport}.
+ * loopback port, talking Raft over real HTTP (or HTTPS). Each runs the auto-configured
+ * transport, wrapped in a {@link FaultInjectingTransport} that cuts and heals links between them.
  */
 final class TestCluster implements AutoCloseable {
 
@@ -56,6 +52,16 @@ final class TestCluster implements AutoCloseable {
 
 	private final String[] extraProperties;
 
+	private final Map<String, List<String>> replicaProperties = new ConcurrentHashMap<>();
+
+	private String scheme = "http";
+
+	/**
+	 * Creates a cluster; nothing runs until {@link #startAll()} or {@link #start(String)}.
+	 * @param size the number of replicas, named {@code n1}, {@code n2}, ...
+	 * @param dataRoot where the replicas keep their state, one directory each
+	 * @param extraProperties properties of every replica, such as {@code raft.security.token=...}
+	 */
 	TestCluster(int size, Path dataRoot, String... extraProperties) {
 		this.dataRoot = dataRoot;
 		this.extraProperties = extraProperties;
@@ -63,6 +69,18 @@ final class TestCluster implements AutoCloseable {
 			this.ports.put("n" + i, freePort());
 		}
 		LINKS.put(this.clusterId, this.links);
+	}
+
+	/** Lists the members with {@code https} URLs (the replicas must serve TLS: see {@link #withProperties}). */
+	TestCluster https() {
+		this.scheme = "https";
+		return this;
+	}
+
+	/** Adds properties of one replica, applied after those of every replica. */
+	TestCluster withProperties(String id, String... properties) {
+		this.replicaProperties.computeIfAbsent(id, (key) -> new ArrayList<>()).addAll(List.of(properties));
+		return this;
 	}
 
 	/**
@@ -86,9 +104,10 @@ final class TestCluster implements AutoCloseable {
 		properties.add("spring.main.banner-mode=off");
 		properties.add("management.endpoints.web.exposure.include=health,raft");
 		for (Map.Entry<String, Integer> peer : this.ports.entrySet()) {
-			properties.add("raft.peers." + peer.getKey() + "=http://127.0.0.1:" + peer.getValue());
+			properties.add("raft.peers." + peer.getKey() + "=" + this.scheme + "://127.0.0.1:" + peer.getValue());
 		}
 		properties.addAll(List.of(this.extraProperties));
+		properties.addAll(this.replicaProperties.getOrDefault(id, List.of()));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(ReplicaApplication.class)
 			.web(WebApplicationType.SERVLET)
 			.properties(properties.toArray(String[]::new))
@@ -128,6 +147,11 @@ final class TestCluster implements AutoCloseable {
 
 	int port(String id) {
 		return this.ports.get(id);
+	}
+
+	/** The base URL of the replica's RPC endpoints, such as {@code http://127.0.0.1:8080/raft}. */
+	URI rpcUrl(String id) {
+		return URI.create(this.scheme + "://127.0.0.1:" + port(id) + "/raft");
 	}
 
 	List<String> ids() {
@@ -186,22 +210,28 @@ final class TestCluster implements AutoCloseable {
 		}
 	}
 
-	/** The application every replica runs: auto-configuration plus the fault-injecting transport. */
+	/**
+	 * The application every replica runs: auto-configuration, with the auto-configured transport
+	 * (bearer token, SSL bundle and all) wrapped in the fault-injecting one.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class ReplicaApplication {
 
 		@Bean
-		RaftTransport raftTransport(RaftProperties properties, CircuitBreakerRegistry raftCircuitBreakerRegistry,
-				ObjectProvider<RpcObserver> observers, org.springframework.core.env.Environment environment) {
-			String nodeId = properties.getNodeId();
-			Map<String, URI> peers = new LinkedHashMap<>(properties.getPeers());
-			peers.remove(nodeId);
-			HttpRaftTransport http = new HttpRaftTransport(nodeId, peers, properties.getRpc().getBasePath(),
-					properties.getRpcTimeout(), raftCircuitBreakerRegistry, observers.getIfAvailable(() -> RpcObserver.NONE),
-					Clock.systemUTC());
-			@Nullable Links links = LINKS.get(environment.getRequiredProperty("test.cluster-id"));
-			return new FaultInjectingTransport(http, (links != null) ? links : new Links());
+		static BeanPostProcessor faultInjectingTransportPostProcessor(Environment environment) {
+			return new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessAfterInitialization(Object bean, String beanName) {
+					if (bean instanceof RaftTransport transport && !(bean instanceof FaultInjectingTransport)) {
+						@Nullable Links links = LINKS.get(environment.getRequiredProperty("test.cluster-id"));
+						return new FaultInjectingTransport(transport, (links != null) ? links : new Links());
+					}
+					return bean;
+				}
+
+			};
 		}
 
 	}

@@ -4,15 +4,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.InMemoryStorage;
+import io.github.raftboot.core.Message;
 import io.github.raftboot.core.PersistentState;
 import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftStorage;
+import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.StorageException;
 import io.github.raftboot.core.TransferResult;
 import io.github.raftboot.event.LeaderChangedEvent;
@@ -170,6 +175,52 @@ class RaftServerTests {
 			.atMost(Duration.ofSeconds(1))
 			.until(() -> this.servers.stream().noneMatch(RaftServer::isLeader));
 		assertThat(this.events).anySatisfy((event) -> assertThat(event.getNodeId()).isEqualTo(leader.nodeId()));
+	}
+
+	@Test
+	void requestWhoseStateCannotBePersistedIsAnsweredAsFailedNotAsIgnored() {
+		FailingStorage storage = new FailingStorage();
+		RaftServer server = server("n1", storage, (event) -> {
+		});
+		server.start();
+		storage.failing = true;
+		// A transfer vote passes the stickiness of a freshly started member, so it is granted and must be persisted.
+		CompletableFuture<Optional<Message>> reply = server.receive(new RequestVote("n2", "n1", 5, 0, 0, false, true));
+		assertThat(reply).failsWithin(Duration.ofSeconds(2))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(IllegalStateException.class)
+			.withMessageContaining("'n1' has failed");
+		assertThat(server.status().state()).isEqualTo(RaftStatus.State.FAILED);
+		assertThat(server.status().votedFor()).isNull();
+	}
+
+	@Test
+	void failedReplicaRefusesEveryRequestAndStaysFailedUntilStopped() {
+		FailingStorage storage = new FailingStorage();
+		RaftServer server = server("n1", storage, (event) -> {
+		});
+		server.start();
+		storage.failing = true;
+		server.receive(new RequestVote("n2", "n1", 5, 0, 0, false, true));
+		await().atMost(Duration.ofSeconds(2)).until(() -> server.status().state() == RaftStatus.State.FAILED);
+		storage.failing = false;
+		assertThat(server.receive(new AppendEntries("n2", "n1", 6, 0, 0, List.of(), 0, 1)))
+			.failsWithin(Duration.ofSeconds(2))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(IllegalStateException.class)
+			.withMessageContaining("has failed");
+		// Its timers do not bring it back: it stays FAILED for the health check to see.
+		await().during(Duration.ofMillis(400))
+			.atMost(Duration.ofSeconds(1))
+			.until(() -> server.status().state() == RaftStatus.State.FAILED && server.currentTerm() == 0);
+		assertThat(server.isRunning()).isTrue();
+		server.stop();
+		assertThat(server.status().state()).isEqualTo(RaftStatus.State.STOPPED);
+		assertThat(server.isRunning()).isFalse();
+		assertThat(server.receive(new AppendEntries("n2", "n1", 6, 0, 0, List.of(), 0, 2)))
+			.failsWithin(Duration.ofSeconds(2))
+			.withThrowableOfType(ExecutionException.class)
+			.withMessageContaining("not running");
 	}
 
 	@Test

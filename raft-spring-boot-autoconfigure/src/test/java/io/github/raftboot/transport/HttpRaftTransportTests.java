@@ -68,6 +68,8 @@ class HttpRaftTransportTests {
 
 	private final Queue<String> observed = new ConcurrentLinkedQueue<>();
 
+	private final Queue<String> authorizations = new ConcurrentLinkedQueue<>();
+
 	private final CountDownLatch release = new CountDownLatch(1);
 
 	private final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
@@ -113,6 +115,7 @@ class HttpRaftTransportTests {
 			String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 			this.requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
 					+ exchange.getRequestHeaders().getFirst("Content-Type") + " " + body);
+			this.authorizations.add(String.valueOf(exchange.getRequestHeaders().get("Authorization")));
 			Peer current = this.peer;
 			if (current.hang()) {
 				this.release.await(10, TimeUnit.SECONDS);
@@ -141,6 +144,36 @@ class HttpRaftTransportTests {
 		assertThat(this.requests).containsExactly("POST /raft/request-vote application/json "
 				+ new String(this.json.write(VOTE), StandardCharsets.UTF_8));
 		assertThat(this.observed).containsExactly("request-vote n2 success");
+	}
+
+	@Test
+	void sendsNoAuthorizationWithoutAToken() throws Exception {
+		this.transport.send(HEARTBEAT).get(5, TimeUnit.SECONDS);
+		assertThat(this.authorizations).containsExactly("null");
+	}
+
+	@Test
+	void sendsTheBearerTokenWithEveryRequest() throws Exception {
+		this.transport.close();
+		this.transport = HttpRaftTransport.builder("n1", Map.of("n2", this.peerUrl))
+			.circuitBreakers(this.circuitBreakers)
+			.rpcTimeout(RPC_TIMEOUT)
+			.bearerToken("s3cret")
+			.build();
+		this.transport.send(HEARTBEAT).get(5, TimeUnit.SECONDS);
+		this.transport.send(VOTE).get(5, TimeUnit.SECONDS);
+		this.transport.send(new TimeoutNow("n1", "n2", 3)).get(5, TimeUnit.SECONDS);
+		assertThat(this.authorizations).containsExactly("[Bearer s3cret]", "[Bearer s3cret]", "[Bearer s3cret]");
+	}
+
+	@Test
+	void rejectsATokenThatAnHttpHeaderCannotCarry() {
+		for (String token : List.of("", "two words", "line\nbreak", "t\u00f6ken")) {
+			assertThatIllegalArgumentException().isThrownBy(() -> HttpRaftTransport.builder("n1", Map.of("n2", this.peerUrl))
+				.circuitBreakers(this.circuitBreakers)
+				.bearerToken(token)
+				.build());
+		}
 	}
 
 	@Test

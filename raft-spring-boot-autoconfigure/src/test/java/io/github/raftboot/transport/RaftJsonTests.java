@@ -76,6 +76,63 @@ class RaftJsonTests {
 	}
 
 	@Test
+	void ignoresUnknownFieldsInsideLogEntriesToo() {
+		String body = "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":"
+				+ "[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"checksum\":null}],\"leaderCommit\":0,\"round\":1,"
+				+ "\"unknown\":null}";
+		assertThat(this.json.read(bytes(body), AppendEntries.class)).isEqualTo(
+				new AppendEntries("n1", "n2", 3, 0, 0, List.of(new LogEntry(1, 3, EntryType.NOOP)), 0, 1));
+	}
+
+	@Test
+	void readsTermsAndIndicesUpToTwoToTheFiftyThird() {
+		String body = VOTE.replace("\"term\":3", "\"term\":9007199254740992")
+			.replace("\"lastLogIndex\":0", "\"lastLogIndex\":9007199254740992");
+		assertThat(this.json.read(bytes(body), RequestVote.class).term()).isEqualTo(Message.MAX_VALUE);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("absurdNumbers")
+	void rejectsNumbersAboveTwoToTheFiftyThirdNamingTheBound(String field, String value) {
+		String body = VOTE.replace("\"" + field + "\":" + ("term".equals(field) ? "3" : "0"), "\"" + field + "\":" + value);
+		assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+			.isThrownBy(() -> this.json.read(bytes(body), RequestVote.class))
+			.withMessageContaining("2^53");
+	}
+
+	static Stream<Arguments> absurdNumbers() {
+		return Stream.of(Arguments.of("term", "9007199254740993"), Arguments.of("term", "9223372036854775807"),
+				Arguments.of("lastLogIndex", "9007199254740993"), Arguments.of("lastLogTerm", "9223372036854775807"));
+	}
+
+	@Test
+	void rejectsNumbersBeyondLongAndOverlongLiteralsAsInvalidMessages() {
+		for (String value : List.of("1e400", "-1e400", "9".repeat(2000), "1" + "0".repeat(30))) {
+			assertThatExceptionOfType(RaftJson.InvalidMessageException.class).as(value.substring(0, 5))
+				.isThrownBy(() -> this.json.read(bytes(VOTE.replace("\"term\":3", "\"term\":" + value)),
+						RequestVote.class));
+		}
+	}
+
+	@Test
+	void rejectsDeeplyNestedUnknownFieldsWithoutExhaustingTheStack() {
+		int depth = 100_000;
+		String body = VOTE.replace("}", ",\"nested\":" + "[".repeat(depth) + "]".repeat(depth) + "}");
+		assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+			.isThrownBy(() -> this.json.read(bytes(body), RequestVote.class));
+	}
+
+	@Test
+	void rejectsInvalidUtf8AsMalformed() {
+		byte[] body = bytes(VOTE.replace("\"n1\"", "\"n\u00e9\""));
+		byte[] latin1 = VOTE.replace("\"n1\"", "\"n\u00e9\"").getBytes(StandardCharsets.ISO_8859_1);
+		assertThat(this.json.read(body, RequestVote.class).from()).isEqualTo("n\u00e9");
+		assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+			.isThrownBy(() -> this.json.read(latin1, RequestVote.class))
+			.withMessage("Malformed JSON");
+	}
+
+	@Test
 	void writesErrorBodies() {
 		assertThat(new String(this.json.writeError("Bad Request", "Field 'term' is \"wrong\""), StandardCharsets.UTF_8))
 			.isEqualTo("{\"error\":\"Bad Request\",\"message\":\"Field 'term' is \\\"wrong\\\"\"}");
@@ -148,7 +205,7 @@ class RaftJsonTests {
 				Arguments.of("entry without type", "[{\"index\":1,\"term\":3}]",
 						"Field 'entries[0].type' is required and must not be null"),
 				Arguments.of("entry index 0", "[{\"index\":0,\"term\":3,\"type\":\"NOOP\"}]",
-						"Invalid value for field 'entries[0]': Log entry index must be at least 1, was 0"),
+						"Invalid value for field 'entries[0]': Log entry index must be from 1 to 2^53, was 0"),
 				Arguments.of("entries with a gap", "[{\"index\":2,\"term\":3,\"type\":\"NOOP\"}]",
 						"Invalid message: Entries must be contiguous from prevLogIndex + 1 = 1: found index 2 where 1 "
 								+ "was expected"));

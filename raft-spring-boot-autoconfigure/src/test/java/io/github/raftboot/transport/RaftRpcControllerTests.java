@@ -1,13 +1,18 @@
 package io.github.raftboot.transport;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.raftboot.core.AppendEntries;
@@ -19,39 +24,53 @@ import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftStorage;
 import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
+import io.github.raftboot.core.StorageException;
 import io.github.raftboot.core.TimeoutNow;
+import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.runtime.RaftServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
  * Tests for {@link RaftRpcController}, in front of a running {@link RaftServer} whose own
- * requests are never answered. Its monotonic clock is frozen, past the quiet period after start,
- * so that it never starts an election by itself.
+ * requests are never answered. Its monotonic clock is frozen at the end of the quiet period after
+ * start: it considers votes, and it never starts an election by itself, since its election timer
+ * runs out at least that long after start.
  */
 class RaftRpcControllerTests {
 
 	private static final String VOTE = "{\"from\":\"n2\",\"to\":\"n1\",\"term\":5,\"lastLogIndex\":0,\"lastLogTerm\":0,"
 			+ "\"preVote\":false,\"transfer\":false}";
+
+	/** The minimum election timeout, for which a freshly started member ignores elections. */
+	private static final long QUIET_PERIOD = RaftConfig.DEFAULT_ELECTION_TIMEOUT_MIN.toNanos();
 
 	private final RaftJson json = new RaftJson();
 
@@ -68,7 +87,7 @@ class RaftRpcControllerTests {
 		this.server = new RaftServer(config, new InMemoryStorage(), silent, (event) -> {
 		}, this.nanoTime::get, Clock.systemUTC());
 		this.server.start();
-		this.nanoTime.addAndGet(Duration.ofSeconds(1).toNanos());
+		this.nanoTime.addAndGet(QUIET_PERIOD);
 		this.mvc = MockMvcBuilders.standaloneSetup(new RaftRpcController(this.server, this.json, Duration.ofSeconds(2)))
 			.build();
 	}
@@ -148,11 +167,38 @@ class RaftRpcControllerTests {
 			.andExpect(jsonPath("$.message").value("Field 'lastLogTerm' is required and must not be null"));
 	}
 
-	@Test
-	void rejectsAnotherContentTypeWithUnsupportedMediaType() throws Exception {
-		this.mvc.perform(post("/raft/request-vote").contentType(MediaType.TEXT_PLAIN).content(VOTE))
-			.andExpect(status().isUnsupportedMediaType());
+	@ParameterizedTest
+	@ValueSource(strings = { "text/plain", "application/xml", "application/json;charset=ISO-8859-1",
+			"application/json;charset=nonsense", "not a media type", "application/x-www-form-urlencoded" })
+	void rejectsAnotherContentTypeWithUnsupportedMediaTypeAsJson(String contentType) throws Exception {
+		perform("request-vote", VOTE, (request) -> request.header(HttpHeaders.CONTENT_TYPE, contentType))
+			.andExpect(status().isUnsupportedMediaType())
+			.andExpect(content().contentType(MediaType.APPLICATION_JSON))
+			.andExpect(jsonPath("$.error").value("Unsupported Media Type"))
+			.andExpect(jsonPath("$.message").value("Content type must be application/json in UTF-8"));
 		assertThat(this.server.currentTerm()).isZero();
+	}
+
+	@Test
+	void rejectsARequestWithoutContentTypeWithUnsupportedMediaType() throws Exception {
+		perform("request-vote", VOTE, (request) -> request).andExpect(status().isUnsupportedMediaType());
+		assertThat(this.server.currentTerm()).isZero();
+	}
+
+	@Test
+	void acceptsJsonWithAnExplicitUtf8Charset() throws Exception {
+		perform("request-vote", VOTE,
+				(request) -> request.header(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8"))
+			.andExpect(status().isOk());
+		assertThat(this.server.currentTerm()).isEqualTo(5);
+	}
+
+	@Test
+	void repeatsAtMostTheFirst64CharactersOfAnUnknownSender() throws Exception {
+		String intruder = "i".repeat(10_000);
+		call("request-vote", VOTE.replace("\"from\":\"n2\"", "\"from\":\"" + intruder + "\""))
+			.andExpect(status().isForbidden())
+			.andExpect(jsonPath("$.message").value("Sender '" + "i".repeat(64) + "...' is not another member of this cluster"));
 	}
 
 	@Test
@@ -219,7 +265,7 @@ class RaftRpcControllerTests {
 				(request) -> new CompletableFuture<>(), (event) -> {
 				}, this.nanoTime::get, Clock.systemUTC());
 		this.server.start();
-		this.nanoTime.addAndGet(Duration.ofSeconds(1).toNanos());
+		this.nanoTime.addAndGet(QUIET_PERIOD);
 		this.mvc = MockMvcBuilders
 			.standaloneSetup(new RaftRpcController(this.server, this.json, Duration.ofMillis(200)))
 			.build();
@@ -234,13 +280,362 @@ class RaftRpcControllerTests {
 		}
 	}
 
+	@Nested
+	class WithAToken {
+
+		private static final String TOKEN = "s3cr3t-t0ken_with.symbols~+/=";
+
+		private static final String PREVIOUS_TOKEN = "the-previous-token";
+
+		@BeforeEach
+		void requireToken() {
+			RaftRpcControllerTests.this.mvc = MockMvcBuilders
+				.standaloneSetup(new RaftRpcController(RaftRpcControllerTests.this.server, RaftRpcControllerTests.this.json,
+						Duration.ofSeconds(2), RpcAuthentication.bearerToken(TOKEN, PREVIOUS_TOKEN), DataSize.ofKilobytes(64)))
+				.build();
+		}
+
+		@Test
+		void handlesARequestCarryingTheToken() throws Exception {
+			callWith("Bearer " + TOKEN).andExpect(status().isOk());
+			assertThat(RaftRpcControllerTests.this.server.currentTerm()).isEqualTo(5);
+		}
+
+		@Test
+		void handlesARequestCarryingThePreviousTokenDuringARotation() throws Exception {
+			callWith("Bearer " + PREVIOUS_TOKEN).andExpect(status().isOk());
+			assertThat(RaftRpcControllerTests.this.server.currentTerm()).isEqualTo(5);
+		}
+
+		@Test
+		void takesTheBearerSchemeInAnyCase() throws Exception {
+			callWith("bEARER " + TOKEN).andExpect(status().isOk());
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "", "Bearer", "Bearer ", "Bearer wrong", "Bearer " + TOKEN + "x",
+				"Bearer s3cr3t-t0ken_with.symbols~+/", "Basic " + TOKEN, "Bearer" + TOKEN, TOKEN, "Bearer  ",
+				"Bearer \u00e9" })
+		void rejectsAMissingOrWrongTokenWithUnauthorizedAndLeavesTheMemberUnchanged(String authorization)
+				throws Exception {
+			ResultActions result = authorization.isEmpty() ? call("request-vote", VOTE) : callWith(authorization);
+			result.andExpect(status().isUnauthorized())
+				.andExpect(header().string(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"raft\""))
+				.andExpect(content().contentType(MediaType.APPLICATION_JSON))
+				.andExpect(jsonPath("$.error").value("Unauthorized"))
+				.andExpect(jsonPath("$.message").value(containsString("Authorization: Bearer")))
+				.andExpect(content().string(not(containsString(TOKEN))));
+			assertThat(RaftRpcControllerTests.this.server.currentTerm()).isZero();
+			assertThat(RaftRpcControllerTests.this.server.status().votedFor()).isNull();
+		}
+
+		@Test
+		void checksTheTokenBeforeTheContentTypeTheSizeAndTheBody() throws Exception {
+			perform("request-vote", "x".repeat(100_000),
+					(request) -> request.header(HttpHeaders.CONTENT_TYPE, "text/plain"))
+				.andExpect(status().isUnauthorized());
+			call("append-entries", "not json").andExpect(status().isUnauthorized());
+			call("timeout-now", "{\"from\":\"intruder\",\"to\":\"n1\",\"term\":1}")
+				.andExpect(status().isUnauthorized());
+		}
+
+		@Test
+		void readsNothingOfTheBodyOfAnUnauthenticatedRequest() {
+			RaftRpcController controller = new RaftRpcController(RaftRpcControllerTests.this.server,
+					RaftRpcControllerTests.this.json, Duration.ofSeconds(2), RpcAuthentication.bearerToken(TOKEN, null),
+					DataSize.ofKilobytes(64));
+			HttpHeaders headers = jsonHeaders();
+			headers.set(HttpHeaders.AUTHORIZATION, "Bearer wrong");
+			assertThat(answerAtOnce(controller.requestVote(headers, unreadable())).getStatusCode())
+				.isEqualTo(HttpStatus.UNAUTHORIZED);
+		}
+
+		private ResultActions callWith(String authorization) throws Exception {
+			return perform("request-vote", VOTE, (request) -> request.contentType(MediaType.APPLICATION_JSON)
+				.header(HttpHeaders.AUTHORIZATION, authorization));
+		}
+
+	}
+
+	@Nested
+	class BodySizeLimit {
+
+		private RaftRpcController controller;
+
+		@BeforeEach
+		void limitBodiesToOneKilobyte() {
+			this.controller = new RaftRpcController(RaftRpcControllerTests.this.server, RaftRpcControllerTests.this.json,
+					Duration.ofSeconds(2), RpcAuthentication.none(), DataSize.ofBytes(1024));
+		}
+
+		@Test
+		void rejectsABodyAnnouncedAsTooLargeWithoutReadingIt() {
+			HttpHeaders headers = jsonHeaders();
+			headers.setContentLength(1025);
+			ResponseEntity<byte[]> answer = answerAtOnce(this.controller.requestVote(headers, unreadable()));
+			assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
+			assertThat(new String(answer.getBody(), StandardCharsets.UTF_8)).isEqualTo(
+					"{\"error\":\"Content Too Large\",\"message\":\"Request body must not be larger than 1024 bytes\"}");
+		}
+
+		@Test
+		void stopsReadingABodyOfUnknownLengthOneBytePastTheLimit() {
+			AtomicInteger read = new AtomicInteger();
+			InputStream endless = new InputStream() {
+
+				@Override
+				public int read() {
+					read.incrementAndGet();
+					return ' ';
+				}
+
+			};
+			ResponseEntity<byte[]> answer = answerAtOnce(this.controller.appendEntries(jsonHeaders(), endless));
+			assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
+			assertThat(read.get()).isEqualTo(1025);
+			assertThat(RaftRpcControllerTests.this.server.currentTerm()).isZero();
+		}
+
+		@Test
+		void acceptsABodyOfExactlyTheLimit() {
+			String padded = VOTE + " ".repeat(1024 - VOTE.length());
+			ResponseEntity<byte[]> answer = this.controller
+				.requestVote(jsonHeaders(), new ByteArrayInputStream(padded.getBytes(StandardCharsets.UTF_8)))
+				.join();
+			assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
+		}
+
+		@Test
+		void rejectsAnOversizedBodyOverMockMvcWithJson() throws Exception {
+			MockMvc mvc = MockMvcBuilders.standaloneSetup(this.controller).build();
+			MvcResult started = mvc
+				.perform(post("/raft/append-entries").contentType(MediaType.APPLICATION_JSON).content(" ".repeat(5000)))
+				.andReturn();
+			mvc.perform(asyncDispatch(started))
+				.andExpect(status().is(413))
+				.andExpect(jsonPath("$.error").value("Content Too Large"));
+		}
+
+		@Test
+		void answersAMalformedContentLengthWithBadRequestWithoutReadingTheBody() {
+			HttpHeaders headers = jsonHeaders();
+			headers.set(HttpHeaders.CONTENT_LENGTH, "12abc");
+			assertThat(answerAtOnce(this.controller.requestVote(headers, unreadable())).getStatusCode())
+				.isEqualTo(HttpStatus.BAD_REQUEST);
+		}
+
+		@Test
+		void answersAnUnreadableBodyWithBadRequest() {
+			InputStream broken = new InputStream() {
+
+				@Override
+				public int read() throws IOException {
+					throw new IOException("connection reset");
+				}
+
+			};
+			ResponseEntity<byte[]> answer = answerAtOnce(this.controller.requestVote(jsonHeaders(), broken));
+			assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+			assertThat(new String(answer.getBody(), StandardCharsets.UTF_8)).contains("could not be read")
+				.doesNotContain("connection reset");
+		}
+
+	}
+
+	@Nested
+	class WhileTheElectionThreadIsBusy {
+
+		private final CountDownLatch release = new CountDownLatch(1);
+
+		private RaftRpcController controller;
+
+		private CompletableFuture<ResponseEntity<byte[]>> blockingVote;
+
+		@BeforeEach
+		void blockTheElectionThread() {
+			RaftRpcControllerTests.this.server.stop();
+			InMemoryStorage memory = new InMemoryStorage();
+			RaftStorage stuckDisk = new RaftStorage() {
+
+				@Override
+				public PersistentState load() {
+					return memory.load();
+				}
+
+				@Override
+				public void save(PersistentState state) {
+					try {
+						WhileTheElectionThreadIsBusy.this.release.await(10, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					memory.save(state);
+				}
+
+			};
+			RaftRpcControllerTests.this.server = new RaftServer(RaftConfig.builder("n1", List.of("n1", "n2", "n3")).build(),
+					stuckDisk, (request) -> new CompletableFuture<>(), (event) -> {
+					}, RaftRpcControllerTests.this.nanoTime::get, Clock.systemUTC());
+			RaftRpcControllerTests.this.server.start();
+			RaftRpcControllerTests.this.nanoTime.addAndGet(QUIET_PERIOD);
+			this.controller = new RaftRpcController(RaftRpcControllerTests.this.server, RaftRpcControllerTests.this.json,
+					Duration.ofSeconds(5), RpcAuthentication.bearerToken("token", null), DataSize.ofKilobytes(1));
+			// A valid vote for a higher term: the election thread now waits for the disk.
+			HttpHeaders headers = jsonHeaders();
+			headers.set(HttpHeaders.AUTHORIZATION, "Bearer token");
+			this.blockingVote = this.controller.requestVote(headers, body(VOTE));
+		}
+
+		@AfterEach
+		void releaseTheElectionThread() {
+			this.release.countDown();
+		}
+
+		@Test
+		void invalidRequestsAreAnsweredAtOnceOnTheRequestThread() {
+			HttpHeaders authorized = jsonHeaders();
+			authorized.set(HttpHeaders.AUTHORIZATION, "Bearer token");
+			HttpHeaders textPlain = new HttpHeaders();
+			textPlain.set(HttpHeaders.AUTHORIZATION, "Bearer token");
+			textPlain.setContentType(MediaType.TEXT_PLAIN);
+			assertThat(answerAtOnce(this.controller.requestVote(jsonHeaders(), body(VOTE))).getStatusCode().value())
+				.isEqualTo(401);
+			assertThat(answerAtOnce(this.controller.requestVote(textPlain, body(VOTE))).getStatusCode().value())
+				.isEqualTo(415);
+			assertThat(answerAtOnce(this.controller.requestVote(authorized, body(" ".repeat(2000)))).getStatusCode()
+				.value()).isEqualTo(413);
+			assertThat(answerAtOnce(this.controller.requestVote(authorized, body("{\"term\":1}"))).getStatusCode()
+				.value()).isEqualTo(400);
+			assertThat(answerAtOnce(this.controller.appendEntries(authorized,
+					body(VOTE.replace("\"from\":\"n2\"", "\"from\":\"n9\""))))
+				.getStatusCode()
+				.value()).isEqualTo(400);
+			assertThat(answerAtOnce(this.controller.requestVote(authorized,
+					body(VOTE.replace("\"from\":\"n2\"", "\"from\":\"n9\""))))
+				.getStatusCode()
+				.value()).isEqualTo(403);
+			assertThat(answerAtOnce(this.controller.requestVote(authorized,
+					body(VOTE.replace("\"to\":\"n1\"", "\"to\":\"n3\""))))
+				.getStatusCode()
+				.value()).isEqualTo(400);
+			// All the while, the election thread was stuck on the vote that came first.
+			await().during(Duration.ofMillis(200))
+				.atMost(Duration.ofSeconds(1))
+				.until(() -> !this.blockingVote.isDone());
+			this.release.countDown();
+			assertThat(this.blockingVote).succeedsWithin(Duration.ofSeconds(5))
+				.satisfies((answer) -> assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK));
+		}
+
+	}
+
+	@Nested
+	class WhenTheMemberFailedToPersist {
+
+		private final AtomicBoolean diskFull = new AtomicBoolean();
+
+		@BeforeEach
+		void startOnAFailingDisk() {
+			RaftRpcControllerTests.this.server.stop();
+			InMemoryStorage memory = new InMemoryStorage();
+			RaftStorage disk = new RaftStorage() {
+
+				@Override
+				public PersistentState load() {
+					return memory.load();
+				}
+
+				@Override
+				public void save(PersistentState state) {
+					if (WhenTheMemberFailedToPersist.this.diskFull.get()) {
+						throw new StorageException("No space left on device");
+					}
+					memory.save(state);
+				}
+
+			};
+			RaftRpcControllerTests.this.server = new RaftServer(RaftConfig.builder("n1", List.of("n1", "n2", "n3")).build(),
+					disk, (request) -> new CompletableFuture<>(), (event) -> {
+					}, RaftRpcControllerTests.this.nanoTime::get, Clock.systemUTC());
+			RaftRpcControllerTests.this.server.start();
+			RaftRpcControllerTests.this.nanoTime.addAndGet(QUIET_PERIOD);
+			RaftRpcControllerTests.this.mvc = MockMvcBuilders
+				.standaloneSetup(new RaftRpcController(RaftRpcControllerTests.this.server, RaftRpcControllerTests.this.json,
+						Duration.ofSeconds(2)))
+				.build();
+		}
+
+		@Test
+		void theRequestWhoseStateCouldNotBePersistedIsAnsweredServiceUnavailableNotNoContent() throws Exception {
+			this.diskFull.set(true);
+			call("request-vote", VOTE).andExpect(status().isServiceUnavailable())
+				.andExpect(jsonPath("$.error").value("Service Unavailable"))
+				.andExpect(jsonPath("$.message").value(containsString("has failed")));
+			assertThat(RaftRpcControllerTests.this.server.status().state()).isEqualTo(RaftStatus.State.FAILED);
+			assertThat(RaftRpcControllerTests.this.server.status().votedFor()).isNull();
+		}
+
+		@Test
+		void everyLaterRequestIsAnsweredServiceUnavailable() throws Exception {
+			this.diskFull.set(true);
+			call("request-vote", VOTE).andExpect(status().isServiceUnavailable());
+			this.diskFull.set(false);
+			String heartbeat = new String(RaftRpcControllerTests.this.json
+				.write(new AppendEntries("n2", "n1", 7, 0, 0, List.of(), 0, 1)), StandardCharsets.UTF_8);
+			call("append-entries", heartbeat).andExpect(status().isServiceUnavailable())
+				.andExpect(jsonPath("$.message").value(containsString("has failed")));
+			call("timeout-now", "{\"from\":\"n2\",\"to\":\"n1\",\"term\":7}").andExpect(status().isServiceUnavailable());
+			assertThat(RaftRpcControllerTests.this.server.status().state()).isEqualTo(RaftStatus.State.FAILED);
+		}
+
+	}
+
 	private ResultActions call(String rpc, String body) throws Exception {
-		MvcResult started = this.mvc
-			.perform(post("/raft/" + rpc).contentType(MediaType.APPLICATION_JSON).content(body))
+		return perform(rpc, body, (request) -> request.contentType(MediaType.APPLICATION_JSON));
+	}
+
+	private ResultActions perform(String rpc, String body,
+			java.util.function.UnaryOperator<org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder> customizer)
+			throws Exception {
+		MvcResult started = this.mvc.perform(customizer.apply(post("/raft/" + rpc).content(body)))
 			.andExpect(request().asyncStarted())
 			.andReturn();
 		started.getAsyncResult(Duration.ofSeconds(5).toMillis());
 		return this.mvc.perform(asyncDispatch(started));
+	}
+
+	private static HttpHeaders jsonHeaders() {
+		HttpHeaders headers = new HttpHeaders();
+		headers.setContentType(MediaType.APPLICATION_JSON);
+		return headers;
+	}
+
+	private static InputStream body(String body) {
+		return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** A body that fails the test if anything reads it. */
+	private static InputStream unreadable() {
+		return new InputStream() {
+
+			@Override
+			public int read() {
+				return fail("the body was read");
+			}
+
+			@Override
+			public int read(byte[] buffer, int offset, int length) {
+				return fail("the body was read");
+			}
+
+		};
+	}
+
+	/** The answer, which must be complete when the controller returns. */
+	private static ResponseEntity<byte[]> answerAtOnce(Future<ResponseEntity<byte[]>> answer) {
+		assertThat(answer).as("answered on the request thread").isDone();
+		return ((CompletableFuture<ResponseEntity<byte[]>>) answer).join();
 	}
 
 	private <T extends Message> T read(MvcResult result, Class<T> type) {
