@@ -23,6 +23,8 @@ public class SampleProperties {
 	 */
 	private @Nullable Path jobLog;
 
+	private final Demo demo = new Demo();
+
 	public Duration getJobInterval() {
 		return this.jobInterval;
 	}
@@ -37,6 +39,45 @@ public class SampleProperties {
 
 	public void setJobLog(@Nullable Path jobLog) {
 		this.jobLog = jobLog;
+	}
+
+	public Demo getDemo() {
+		return this.demo;
+	}
+
+	/**
+	 * Settings the demo launcher passes to the replicas it starts. Off by default: a replica
+	 * outside the demo has none of this.
+	 */
+	public static class Demo {
+
+		/**
+		 * Whether this replica lets the demo cut and heal its links to other replicas: wraps
+		 * the Raft transport and serves /demo/faults. Never enable it outside the demo.
+		 */
+		private boolean faultInjection;
+
+		/**
+		 * Process id of the demo launcher; this replica exits when that process is gone.
+		 */
+		private @Nullable Long parentPid;
+
+		public boolean isFaultInjection() {
+			return this.faultInjection;
+		}
+
+		public void setFaultInjection(boolean faultInjection) {
+			this.faultInjection = faultInjection;
+		}
+
+		public @Nullable Long getParentPid() {
+			return this.parentPid;
+		}
+
+		public void setParentPid(@Nullable Long parentPid) {
+			this.parentPid = parentPid;
+		}
+
 	}
 
 }
