@@ -1,0 +1,316 @@
+package io.github.raftboot.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A cluster of sample-app replicas on 127.0.0.1, each a process of its own, and the HTTP calls
+ * the benchmark makes to them. {@link #close()} kills every replica.
+ */
+final class Cluster implements AutoCloseable {
+
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+
+	private final Launcher launcher;
+
+	private final BenchOptions options;
+
+	private final Map<String, Replica> replicas = new LinkedHashMap<>();
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofMillis(500))
+		.build();
+
+	/**
+	 * Creates a cluster; nothing runs until {@link #startAll(Duration)}.
+	 * @param size how many replicas
+	 * @param launcher how replicas are started
+	 * @param options the settings
+	 * @param dir where the replicas keep their data and logs
+	 */
+	Cluster(int size, Launcher launcher, BenchOptions options, Path dir) throws IOException {
+		this.launcher = launcher;
+		this.options = options;
+		Files.createDirectories(dir);
+		List<Integer> ports = freePorts(size);
+		for (int i = 1; i <= size; i++) {
+			String id = "n" + i;
+			this.replicas.put(id, new Replica(id, ports.get(i - 1), dir));
+		}
+	}
+
+	int size() {
+		return this.replicas.size();
+	}
+
+	Collection<Replica> replicas() {
+		return this.replicas.values();
+	}
+
+	Replica replica(String id) {
+		return Objects.requireNonNull(this.replicas.get(id), id);
+	}
+
+	/** The server ports of the replicas. */
+	Set<Integer> ports() {
+		Set<Integer> ports = new HashSet<>();
+		this.replicas.values().forEach((replica) -> ports.add(replica.port()));
+		return ports;
+	}
+
+	/**
+	 * Starts every replica and waits until one leads and all others follow it.
+	 * @param timeout how long to wait
+	 * @return the leader and its term
+	 */
+	Stable startAll(Duration timeout) throws IOException, InterruptedException {
+		for (Replica replica : this.replicas.values()) {
+			start(replica);
+		}
+		return awaitStable(timeout);
+	}
+
+	/** Starts one replica, which must not run, at the replicas' nice value. */
+	void start(Replica replica) throws IOException {
+		start(replica, this.options.nice);
+	}
+
+	/**
+	 * Starts one replica, which must not run.
+	 * @param replica the replica
+	 * @param nice its nice value (0 to 19): a positive one gives it only the CPU the others leave
+	 */
+	void start(Replica replica, int nice) throws IOException {
+		List<String> arguments = new ArrayList<>();
+		arguments.add("--server.port=" + replica.port());
+		arguments.add("--server.address=127.0.0.1");
+		arguments.add("--raft.node-id=" + replica.id());
+		arguments.add("--raft.data-dir=" + replica.dataDir());
+		for (Replica peer : this.replicas.values()) {
+			arguments.add("--raft.peers." + peer.id() + "=http://127.0.0.1:" + peer.port());
+		}
+		if (this.options.debugLog) {
+			arguments.add("--logging.level.io.github.raftboot=DEBUG");
+		}
+		List<String> command = new ArrayList<>();
+		if (nice != 0) {
+			command.addAll(List.of("nice", "-n", Integer.toString(nice)));
+		}
+		command.addAll(this.launcher.command(arguments));
+		replica.start(command);
+	}
+
+	/**
+	 * Waits until every replica runs and answers, one of them is the active leader and all others
+	 * follow it in its term.
+	 * @param timeout how long to wait at most
+	 * @return the leader and its term
+	 * @throws IllegalStateException if that does not happen in time, or a replica died
+	 */
+	Stable awaitStable(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		String last = "no answer yet";
+		while (System.nanoTime() - deadline < 0) {
+			for (Replica replica : this.replicas.values()) {
+				if (!replica.isAlive()) {
+					throw new IllegalStateException("Replica " + replica.id() + " died; see " + replica.log());
+				}
+			}
+			Map<String, RaftView> views = statusOfAll();
+			Optional<Stable> stable = stable(views);
+			if (stable.isPresent()) {
+				return stable.get();
+			}
+			last = views.values().toString();
+			Thread.sleep(100);
+		}
+		throw new IllegalStateException("The cluster of " + size() + " did not settle within " + timeout + ": " + last);
+	}
+
+	/** Whether these answers of all replicas show one active leader followed by all others. */
+	Optional<Stable> stable(Map<String, RaftView> views) {
+		if (views.size() != this.replicas.size()) {
+			return Optional.empty();
+		}
+		RaftView leader = views.values().stream().filter(RaftView::leader).findFirst().orElse(null);
+		if (leader == null || leader.leaderSince() == null) {
+			return Optional.empty();
+		}
+		for (RaftView view : views.values()) {
+			if (view != leader && (!view.isFollowerOf(leader.nodeId()) || view.term() != leader.term())) {
+				return Optional.empty();
+			}
+		}
+		return Optional.of(new Stable(leader.nodeId(), leader.term()));
+	}
+
+	/** Asks every running replica for its status, in parallel; those that do not answer are left out. */
+	Map<String, RaftView> statusOfAll() {
+		Map<String, CompletableFuture<Optional<RaftView>>> calls = new LinkedHashMap<>();
+		for (Replica replica : this.replicas.values()) {
+			if (replica.isAlive()) {
+				calls.put(replica.id(), statusAsync(replica.id()));
+			}
+		}
+		Map<String, RaftView> views = new LinkedHashMap<>();
+		calls.forEach((id, call) -> call.join().ifPresent((view) -> views.put(id, view)));
+		return views;
+	}
+
+	/** Asks one replica for its status; empty if it does not answer in time. */
+	Optional<RaftView> status(String id) {
+		return statusAsync(id).join();
+	}
+
+	private CompletableFuture<Optional<RaftView>> statusAsync(String id) {
+		return getAsync(id, "/actuator/raft").thenApply((body) -> body.map(RaftView::parse));
+	}
+
+	/**
+	 * Reads the {@code raft_*} meters of one replica from {@code /actuator/prometheus}, summed over
+	 * their tags.
+	 * @param id the replica
+	 * @return meter name to value; empty if the replica does not answer
+	 */
+	Map<String, Double> counters(String id) {
+		Optional<String> body = getAsync(id, "/actuator/prometheus").join();
+		Map<String, Double> counters = new HashMap<>();
+		body.ifPresent((text) -> text.lines().filter((line) -> line.startsWith("raft_")).forEach((line) -> {
+			int end = line.indexOf('{');
+			String name = line.substring(0, (end >= 0) ? end : line.indexOf(' '));
+			String value = line.substring(line.lastIndexOf(' ') + 1);
+			try {
+				counters.merge(name, Double.parseDouble(value), Double::sum);
+			}
+			catch (NumberFormatException ex) {
+				// NaN gauges and the like
+			}
+		}));
+		return counters;
+	}
+
+	/** {@link #counters(String)} of each running replica. */
+	Map<String, Map<String, Double>> countersOfAll() {
+		Map<String, Map<String, Double>> all = new LinkedHashMap<>();
+		for (Replica replica : this.replicas.values()) {
+			if (replica.isAlive()) {
+				all.put(replica.id(), counters(replica.id()));
+			}
+		}
+		return all;
+	}
+
+	/**
+	 * Asks the leader to hand leadership to {@code target} ({@code POST /actuator/raft}).
+	 * @return the {@code result} it answered, or {@code "NO_ANSWER"}
+	 */
+	String transfer(String leader, @Nullable String target) {
+		String body = (target != null) ? "{\"target\":\"" + target + "\"}" : "{}";
+		HttpRequest request = HttpRequest.newBuilder(uri(leader, "/actuator/raft"))
+			.timeout(REQUEST_TIMEOUT)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build();
+		try {
+			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			Object result = Json.parseObject(response.body()).get("result");
+			return (result != null) ? result.toString() : "HTTP " + response.statusCode();
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			return "NO_ANSWER";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "NO_ANSWER";
+		}
+	}
+
+	private CompletableFuture<Optional<String>> getAsync(String id, String path) {
+		HttpRequest request = HttpRequest.newBuilder(uri(id, path)).timeout(REQUEST_TIMEOUT).build();
+		return this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+			.handle((response, failure) -> {
+				if (failure != null || response.statusCode() != 200) {
+					return Optional.<String>empty();
+				}
+				return Optional.of(response.body());
+			});
+	}
+
+	private URI uri(String id, String path) {
+		return URI.create("http://127.0.0.1:" + replica(id).port() + path);
+	}
+
+	/** Kills every replica. */
+	@Override
+	public void close() {
+		for (Replica replica : this.replicas.values()) {
+			replica.kill();
+		}
+		for (Replica replica : this.replicas.values()) {
+			replica.destroy();
+		}
+	}
+
+	/**
+	 * Ports that are free now, below the kernel's ephemeral range, so that no outgoing connection
+	 * takes the port of a replica while that replica is down.
+	 */
+	private static List<Integer> freePorts(int count) {
+		Random random = new Random();
+		List<Integer> ports = new ArrayList<>();
+		for (int attempt = 0; attempt < 1000 && ports.size() < count; attempt++) {
+			int port = 20000 + random.nextInt(12000);
+			if (!ports.contains(port) && isFree(port)) {
+				ports.add(port);
+			}
+		}
+		if (ports.size() < count) {
+			throw new IllegalStateException("Found only " + ports.size() + " free ports between 20000 and 32000");
+		}
+		return ports;
+	}
+
+	private static boolean isFree(int port) {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * A settled cluster.
+	 *
+	 * @param leader the active leader
+	 * @param term its term
+	 */
+	record Stable(String leader, long term) {
+	}
+
+}

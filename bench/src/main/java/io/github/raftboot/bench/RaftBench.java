@@ -1,0 +1,537 @@
+package io.github.raftboot.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.TreeSet;
+
+import io.github.raftboot.bench.Results.IdleWindow;
+import io.github.raftboot.bench.Results.Kind;
+import io.github.raftboot.bench.Results.Member;
+import io.github.raftboot.bench.Results.Settling;
+import io.github.raftboot.bench.Results.Transition;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The failover benchmark. Starts clusters of sample-app replicas as processes on 127.0.0.1 and,
+ * per cluster size:
+ * <ol>
+ * <li>warms them up (a while, then leadership transfers round robin so that every replica has
+ * led);</li>
+ * <li>measures the idle cost of each replica (CPU, resident memory, TCP bytes) and counts
+ * elections during the window;</li>
+ * <li>kills the leader with SIGKILL, or stops it with SIGTERM, again and again: from the signal
+ * to the {@code leaderSince} of the first replica that is active leader afterwards; the old
+ * leader is restarted and must follow for a while before the next signal.</li>
+ * </ol>
+ * Writes a Markdown report, CSV files and a CDF plot. {@code --help} lists the options.
+ */
+public final class RaftBench {
+
+	private static final Duration DETECTION_LIMIT = Duration.ofSeconds(10);
+
+	private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+
+	/** How many measurements per transition may be discarded because leadership moved before the signal. */
+	private static final int MAX_DISCARDED_PER_TRANSITION = 2;
+
+	/** How long a restarted replica may take to start at nice 19 before it gets the replicas' nice value. */
+	private static final Duration NICE_LIMIT = Duration.ofSeconds(10);
+
+	/** Other processes' CPU use, in % of one CPU, below which the machine counts as quiet. */
+	private static final double QUIET_PERCENT = 50;
+
+	private static final String ELECTIONS_STARTED = "raft_elections_started_total";
+
+	private static final String PRE_VOTES_STARTED = "raft_prevotes_started_total";
+
+	private static final String ELECTIONS_WON = "raft_elections_won_total";
+
+	private static final String LEADER_CHANGES = "raft_leader_changes_total";
+
+	private final BenchOptions options;
+
+	private final PrintStream log;
+
+	private final Random random;
+
+	private final List<Transition> transitions = new ArrayList<>();
+
+	private final List<IdleWindow> windows = new ArrayList<>();
+
+	private final List<Settling> settles = new ArrayList<>();
+
+	private Duration quietWaitLeft;
+
+	private int discarded;
+
+	private @Nullable String failure;
+
+	private RaftBench(BenchOptions options, PrintStream log) {
+		this.options = options;
+		this.log = log;
+		this.random = new Random(options.seed);
+		this.quietWaitLeft = options.quietWait;
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+			System.out.println(BenchOptions.usage());
+			return;
+		}
+		BenchOptions options;
+		try {
+			options = BenchOptions.parse(args);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			System.exit(2);
+			return;
+		}
+		Results results = run(options, System.out);
+		System.out.println();
+		System.out.println(results.report());
+		System.out.println("Written: ");
+		results.files().forEach((file) -> System.out.println("  " + file));
+	}
+
+	/**
+	 * Runs the benchmark.
+	 * @param options the settings
+	 * @param log where progress goes
+	 * @return what was measured, after the report and the CSV files were written
+	 */
+	static Results run(BenchOptions options, PrintStream log) throws IOException, InterruptedException {
+		System.setProperty("java.awt.headless", "true");
+		return new RaftBench(options, log).run();
+	}
+
+	private Results run() throws IOException, InterruptedException {
+		Instant startedAt = Instant.now();
+		long start = System.nanoTime();
+		Path out = this.options.out.toAbsolutePath();
+		Files.createDirectories(out);
+		Path replicasDir = out.resolve("replicas");
+		Launcher.deleteRecursively(replicasDir);
+		Launcher launcher = Launcher.prepare(this.options, out.getParent().resolve("bench-cache"), this.log);
+		MachineInfo machine = MachineInfo.detect(launcher.java(), launcher.jvmOptions());
+		this.log.println("Machine: " + machine.describe() + "; load average " + machine.loadAverageAtStart());
+		this.log.println("Replica JVM options: " + String.join(" ", launcher.jvmOptions()));
+		this.log.println("Settings: " + this.options.describe());
+		TreeSet<Integer> sizes = new TreeSet<>(this.options.failoverSizes);
+		sizes.addAll(this.options.idleSizes);
+		if (this.options.longRun) {
+			sizes.add(this.options.longSize);
+		}
+		try {
+			for (int size : sizes) {
+				runCluster(launcher, size, replicasDir.resolve(size + "-replicas"));
+			}
+		}
+		catch (IllegalStateException ex) {
+			// Report what was measured so far.
+			this.log.println("Stopped early: " + ex.getMessage());
+			this.failure = ex.getMessage();
+		}
+		finally {
+			Processes.killAll();
+		}
+		Duration duration = Duration.ofNanos(System.nanoTime() - start);
+		Results measured = new Results(this.options, machine, launcher.jvmOptions(), startedAt, duration,
+				List.copyOf(this.transitions), List.copyOf(this.windows), List.copyOf(this.settles), this.discarded, this.failure,
+				"", List.of(), List.of());
+		return Report.write(measured, out);
+	}
+
+	private void runCluster(Launcher launcher, int size, Path dir) throws IOException, InterruptedException {
+		long start = System.nanoTime();
+		try (Cluster cluster = new Cluster(size, launcher, this.options, dir)) {
+			this.log.printf(Locale.ROOT, "[%d replicas] starting …%n", size);
+			Cluster.Stable stable = cluster.startAll(Duration.ofSeconds(60 + 20L * size));
+			this.log.printf(Locale.ROOT, "[%d replicas] %s leads term %d after %.1f s; warming up …%n", size,
+					stable.leader(), stable.term(), seconds(start));
+			warmUp(cluster);
+			if (this.options.idleSizes.contains(size)) {
+				this.windows.add(measureIdle(cluster, "idle", this.options.idleWindow));
+			}
+			if (this.options.longRun && size == this.options.longSize) {
+				this.windows.add(measureIdle(cluster, "long", this.options.longWindow));
+			}
+			if (this.options.failoverSizes.contains(size)) {
+				measureTransitions(cluster);
+			}
+		}
+		this.log.printf(Locale.ROOT, "[%d replicas] done in %.0f s%n", size, seconds(start));
+	}
+
+	// Warm-up
+
+	private void warmUp(Cluster cluster) throws InterruptedException {
+		sleep(this.options.warmUp);
+		Cluster.Stable stable = cluster.awaitStable(Duration.ofSeconds(30));
+		List<String> ids = cluster.replicas().stream().map(Replica::id).toList();
+		// A cluster that is only watched idle needs every replica to have led once.
+		int perReplica = this.options.failoverSizes.contains(cluster.size()) ? this.options.warmUpTransfersPerReplica
+				: Math.min(1, this.options.warmUpTransfersPerReplica);
+		int transfers = perReplica * ids.size();
+		String leader = stable.leader();
+		for (int i = 0; i < transfers; i++) {
+			String target = ids.get((ids.indexOf(leader) + 1) % ids.size());
+			String result = cluster.transfer(leader, target);
+			Cluster.Stable after = awaitLeader(cluster, target, Duration.ofSeconds(5));
+			if (after == null) {
+				this.log.printf(Locale.ROOT, "  warm-up transfer %s -> %s: %s, not taken over in time%n", leader, target,
+						result);
+				after = cluster.awaitStable(Duration.ofSeconds(30));
+			}
+			leader = after.leader();
+			sleep(Duration.ofMillis(150));
+		}
+		sleep(Duration.ofMillis(500));
+		cluster.awaitStable(Duration.ofSeconds(30));
+	}
+
+	private Cluster.@Nullable Stable awaitLeader(Cluster cluster, String expected, Duration timeout)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() - deadline < 0) {
+			Optional<Cluster.Stable> stable = cluster.stable(cluster.statusOfAll());
+			if (stable.isPresent() && stable.get().leader().equals(expected)) {
+				return stable.get();
+			}
+			Thread.sleep(50);
+		}
+		return null;
+	}
+
+	// Idle cost
+
+	private IdleWindow measureIdle(Cluster cluster, String name, Duration window) throws IOException, InterruptedException {
+		Cluster.Stable before = cluster.awaitStable(Duration.ofSeconds(30));
+		this.log.printf(Locale.ROOT, "[%d replicas] %s window of %s, %s leads …%n", cluster.size(), name,
+				BenchOptions.format(window), before.leader());
+		Map<String, Map<String, Double>> countersBefore = cluster.countersOfAll();
+		// Let the effect of the scrape pass before the window opens.
+		sleep(Duration.ofSeconds(1));
+		Map<String, Long> pids = new LinkedHashMap<>();
+		Map<Integer, Long> pidByPort = new LinkedHashMap<>();
+		for (Replica replica : cluster.replicas()) {
+			pids.put(replica.id(), replica.pid());
+			pidByPort.put(replica.port(), replica.pid());
+		}
+		SocketTraffic traffic = SocketTraffic.start(pidByPort);
+		Map<String, Long> ticksBefore = cpuTicks(pids);
+		Map<String, Long> jitBefore = jitTicks(pids);
+		BackgroundLoad background = BackgroundLoad.start();
+		long windowStart = System.nanoTime();
+		SocketTraffic.Result bytes;
+		Map<String, Long> ticksAfter;
+		Map<String, Long> jitAfter;
+		double backgroundPercent;
+		double elapsed;
+		try {
+			sleep(window);
+			ticksAfter = cpuTicks(pids);
+			jitAfter = jitTicks(pids);
+			backgroundPercent = background.percent();
+			elapsed = seconds(windowStart);
+			bytes = traffic.stop();
+		}
+		finally {
+			traffic.close();
+		}
+		Map<String, Double> rss = new LinkedHashMap<>();
+		pids.forEach((id, pid) -> rss.put(id, ProcFs.rssKib(pid).orElse(0) / 1024.0));
+		Map<String, Map<String, Double>> countersAfter = cluster.countersOfAll();
+		Cluster.Stable after = cluster.awaitStable(Duration.ofSeconds(30));
+		double ticksPerSecond = ProcFs.clockTicksPerSecond();
+		List<Member> members = new ArrayList<>();
+		double replicasTicks = 0;
+		for (Map.Entry<String, Long> entry : pids.entrySet()) {
+			String id = entry.getKey();
+			long used = ticksAfter.getOrDefault(id, 0L) - ticksBefore.getOrDefault(id, 0L);
+			long jit = jitAfter.getOrDefault(id, 0L) - jitBefore.getOrDefault(id, 0L);
+			replicasTicks += used;
+			SocketTraffic.Traffic own = bytes.of(entry.getValue());
+			members.add(new Member(id, id.equals(before.leader()), 100.0 * used / ticksPerSecond / elapsed,
+					100.0 * jit / ticksPerSecond / elapsed, rss.get(id),
+					own.sent(), own.received(), own.withHeaders(), own.connectionsOpened()));
+		}
+		IdleWindow result = new IdleWindow(name, cluster.size(), elapsed, before.leader(), after.leader(), before.term(),
+				after.term(), delta(countersBefore, countersAfter, LEADER_CHANGES, null),
+				delta(countersBefore, countersAfter, ELECTIONS_STARTED, null),
+				delta(countersBefore, countersAfter, PRE_VOTES_STARTED, null), backgroundPercent,
+				100.0 * replicasTicks / ticksPerSecond / elapsed, bytes.unattributedBytes(), bytes.balance(),
+				bytes.destructionsSeen(), members);
+		this.log.printf(Locale.ROOT,
+				"[%d replicas] %s: leader CPU %.2f %%, followers max %.2f %%, elections %d, leader changes %d (other processes %.0f %% of a CPU)%n",
+				cluster.size(), name, members.stream().filter(Member::leader).mapToDouble(Member::cpuPercent).max().orElse(0),
+				members.stream().filter((member) -> !member.leader()).mapToDouble(Member::cpuPercent).max().orElse(0),
+				result.electionsStarted(), result.leaderChanges(), backgroundPercent);
+		return result;
+	}
+
+	private static Map<String, Long> cpuTicks(Map<String, Long> pids) {
+		Map<String, Long> ticks = new LinkedHashMap<>();
+		pids.forEach((id, pid) -> {
+			OptionalLong used = ProcFs.cpuTicks(pid);
+			if (used.isPresent()) {
+				ticks.put(id, used.getAsLong());
+			}
+		});
+		return ticks;
+	}
+
+	private static Map<String, Long> jitTicks(Map<String, Long> pids) {
+		Map<String, Long> ticks = new LinkedHashMap<>();
+		pids.forEach((id, pid) -> ticks.put(id, ProcFs.jitTicks(pid)));
+		return ticks;
+	}
+
+	// Failover and handover
+
+	private void measureTransitions(Cluster cluster) throws IOException, InterruptedException {
+		int total = this.options.kills + this.options.terms;
+		int terms = 0;
+		int restarts = 0;
+		long termsRaised = 0;
+		int restartsWithElections = 0;
+		Transition previous = null;
+		for (int i = 0; i < total; i++) {
+			// Spread the SIGTERMs evenly among the SIGKILLs.
+			int expectedTerms = (int) ((long) (i + 1) * this.options.terms / total);
+			Kind kind = (expectedTerms > terms) ? Kind.SIGTERM : Kind.SIGKILL;
+			if (kind == Kind.SIGTERM) {
+				terms++;
+			}
+			boolean last = i == total - 1;
+			Transition transition = measureTransition(cluster, kind, i, !last);
+			if (transition == null) {
+				// Leadership moved on its own just before the signal: not a measurement, so again.
+				if (++this.discarded > MAX_DISCARDED_PER_TRANSITION * total) {
+					throw new IllegalStateException("Leadership keeps moving on its own: the machine is too busy to measure");
+				}
+				i--;
+				if (kind == Kind.SIGTERM) {
+					terms--;
+				}
+				continue;
+			}
+			this.transitions.add(transition);
+			if (previous != null && previous.newLeader() != null) {
+				// Terms raised while the previous victim restarted and rejoined.
+				long raised = transition.oldTerm() - previous.newTerm();
+				termsRaised += raised;
+				restartsWithElections += (raised > 0) ? 1 : 0;
+			}
+			if (!last) {
+				restarts++;
+			}
+			previous = transition;
+			this.log.printf(Locale.ROOT, "[%d replicas] %2d/%d %s of %s (term %d): %s leads term %d after %.1f ms "
+					+ "(other processes %.0f %% of a CPU)%s%n", cluster.size(), i + 1, total, kind, transition.oldLeader(),
+					transition.oldTerm(), transition.newLeader(), transition.newTerm(), transition.millis(),
+					transition.backgroundPercent(),
+					Double.isNaN(transition.restartSeconds()) ? ""
+							: String.format(Locale.ROOT, "; restarted in %.1f s", transition.restartSeconds()));
+		}
+		this.settles.add(new Settling(cluster.size(), restarts, termsRaised, restartsWithElections));
+	}
+
+	/**
+	 * Signals the leader and measures until another leads; restarts the old leader if asked to.
+	 * @return the measurement, or {@code null} if leadership had moved on its own before the
+	 * signal (the old leader is restarted all the same)
+	 */
+	private @Nullable Transition measureTransition(Cluster cluster, Kind kind, int index, boolean restart)
+			throws IOException, InterruptedException {
+		Cluster.Stable before = cluster.awaitStable(Duration.ofSeconds(60));
+		Replica victim = cluster.replica(before.leader());
+		List<String> survivors = cluster.replicas().stream().map(Replica::id).filter((id) -> !id.equals(victim.id())).toList();
+		Map<String, Map<String, Double>> countersBefore = cluster.countersOfAll();
+		// Let the scrape pass (and other processes calm down), then signal at a random phase of the heartbeat.
+		BackgroundLoad background = awaitQuietMachine();
+		sleep(Duration.ofMillis(this.random.nextInt(100)));
+		Optional<RaftView> still = cluster.status(victim.id());
+		if (still.isEmpty() || !still.get().leader() || still.get().term() != before.term()) {
+			this.log.printf(Locale.ROOT, "  %s no longer led term %d just before the signal (%s): measuring again%n",
+					victim.id(), before.term(), still.map(RaftView::toString).orElse("no answer"));
+			return null;
+		}
+		Instant signalledAt = Instant.now();
+		long signalled = System.nanoTime();
+		if (kind == Kind.SIGKILL) {
+			victim.kill();
+		}
+		else {
+			victim.terminate();
+		}
+		RaftView newLeader = awaitNewLeader(cluster, survivors, before);
+		double backgroundPercent = background.percent();
+		boolean exited = victim.awaitExit(Duration.ofSeconds(30));
+		double exitSeconds = seconds(signalled);
+		if (!exited) {
+			this.log.printf(Locale.ROOT, "  %s did not exit within 30 s of %s and was killed%n", victim.id(), kind);
+		}
+		long restarted = System.nanoTime();
+		if (restart) {
+			// Start at the lowest CPU priority, as if on a machine of its own: a JVM starting
+			// takes both cores for seconds and would starve the heartbeats of the others.
+			cluster.start(victim, 19);
+		}
+		Map<String, Map<String, Double>> countersAfter = cluster.countersOfAll();
+		countersAfter.remove(victim.id());
+		double restartSeconds = Double.NaN;
+		if (restart) {
+			String leader = awaitFollowing(cluster, victim, Duration.ofSeconds(120));
+			restartSeconds = seconds(restarted);
+			settle(cluster, victim, leader);
+			ProcFs.renice(victim.pid(), this.options.nice);
+		}
+		if (newLeader != null && newLeader.leaderSince() != null && newLeader.leaderSince().isBefore(signalledAt)) {
+			this.log.printf(Locale.ROOT, "  %s led since %s, before the signal at %s: measuring again%n", newLeader.nodeId(),
+					newLeader.leaderSince(), signalledAt);
+			return null;
+		}
+		return new Transition(kind, cluster.size(), index, before.leader(), before.term(),
+				(newLeader != null) ? newLeader.nodeId() : null, (newLeader != null) ? newLeader.term() : -1, signalledAt,
+				(newLeader != null) ? newLeader.leaderSince() : null,
+				delta(countersBefore, countersAfter, ELECTIONS_STARTED, victim.id()),
+				delta(countersBefore, countersAfter, PRE_VOTES_STARTED, victim.id()),
+				delta(countersBefore, countersAfter, ELECTIONS_WON, victim.id()), exitSeconds, restartSeconds,
+				backgroundPercent);
+	}
+
+	/**
+	 * Waits 100 ms and, within what is left of the run's budget for it, until other processes on
+	 * the machine use less than half a CPU, so that someone else's build does not end up in the
+	 * figures.
+	 * @return the measurement of the other processes' load, started at the last quiet check
+	 */
+	private BackgroundLoad awaitQuietMachine() throws InterruptedException {
+		while (true) {
+			long start = System.nanoTime();
+			BackgroundLoad load = BackgroundLoad.start();
+			sleep(Duration.ofMillis(100));
+			if (this.quietWaitLeft.toMillis() <= 0 || load.percent() < QUIET_PERCENT) {
+				return load;
+			}
+			this.quietWaitLeft = this.quietWaitLeft.minusNanos(System.nanoTime() - start);
+			if (this.quietWaitLeft.toMillis() <= 0) {
+				this.log.println("  the machine stays busy with other processes: measuring anyway (quiet-wait budget used up)");
+			}
+		}
+	}
+
+	/**
+	 * Polls one survivor until it knows a new leader in a higher term, then asks that leader
+	 * for its {@code leaderSince}. Polling one replica, not all, keeps the load on the cluster low
+	 * while it elects; the figure itself comes from the new leader's own clock reading.
+	 */
+	private @Nullable RaftView awaitNewLeader(Cluster cluster, List<String> survivors, Cluster.Stable before)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + DETECTION_LIMIT.toNanos();
+		int observer = this.random.nextInt(survivors.size());
+		while (System.nanoTime() - deadline < 0) {
+			String id = survivors.get(observer);
+			Optional<RaftView> view = cluster.status(id);
+			if (view.isEmpty()) {
+				observer = (observer + 1) % survivors.size();
+			}
+			else {
+				String leaderId = view.get().leaderId();
+				if (leaderId != null && view.get().term() > before.term() && !leaderId.equals(before.leader())) {
+					Optional<RaftView> leader = leaderId.equals(id) ? view : cluster.status(leaderId);
+					if (leader.isPresent() && leader.get().leader() && leader.get().leaderSince() != null) {
+						return leader.get();
+					}
+				}
+			}
+			Thread.sleep(POLL_INTERVAL.toMillis());
+		}
+		this.log.printf(Locale.ROOT, "  no new active leader within %s of the signal to %s%n", DETECTION_LIMIT,
+				before.leader());
+		return null;
+	}
+
+	/**
+	 * Waits until the restarted replica follows the cluster's leader; returns that leader. If the
+	 * replica, started at a low CPU priority, is not up within {@link #NICE_LIMIT} because other
+	 * processes keep the CPUs busy, it gets the normal priority.
+	 */
+	private String awaitFollowing(Cluster cluster, Replica replica, Duration timeout) throws InterruptedException {
+		long start = System.nanoTime();
+		long deadline = start + timeout.toNanos();
+		boolean reniced = false;
+		while (System.nanoTime() - deadline < 0) {
+			if (!reniced && System.nanoTime() - start > NICE_LIMIT.toNanos()) {
+				ProcFs.renice(replica.pid(), this.options.nice);
+				reniced = true;
+			}
+			if (!replica.isAlive()) {
+				throw new IllegalStateException("Replica " + replica.id() + " died after its restart; see " + replica.log());
+			}
+			Optional<Cluster.Stable> stable = cluster.stable(cluster.statusOfAll());
+			if (stable.isPresent()) {
+				return stable.get().leader();
+			}
+			Thread.sleep(50);
+		}
+		throw new IllegalStateException("Replica " + replica.id() + " did not follow within " + timeout + " of its restart");
+	}
+
+	/**
+	 * Waits until the restarted replica has followed the same leader for the settle time. Any
+	 * election meanwhile shows in the terms (see {@link Settling}).
+	 */
+	private void settle(Cluster cluster, Replica replica, String leader) throws InterruptedException {
+		String current = leader;
+		long followingSince = System.nanoTime();
+		long deadline = followingSince + Duration.ofSeconds(60).toNanos();
+		while (System.nanoTime() - followingSince < this.options.settle.toNanos() && System.nanoTime() - deadline < 0) {
+			long left = this.options.settle.toMillis() - (System.nanoTime() - followingSince) / 1_000_000;
+			Thread.sleep(Math.max(1, Math.min(250, left)));
+			Optional<RaftView> view = cluster.status(replica.id());
+			if (view.isEmpty() || !view.get().isFollowerOf(current)) {
+				this.log.printf(Locale.ROOT, "  while %s settled, it reported %s instead of following %s%n", replica.id(),
+						view.map(RaftView::toString).orElse("nothing"), current);
+				current = cluster.awaitStable(Duration.ofSeconds(30)).leader();
+				followingSince = System.nanoTime();
+			}
+		}
+	}
+
+	// Helpers
+
+	private static long delta(Map<String, Map<String, Double>> before, Map<String, Map<String, Double>> after,
+			String counter, @Nullable String excluded) {
+		double sum = 0;
+		for (Map.Entry<String, Map<String, Double>> entry : after.entrySet()) {
+			if (entry.getKey().equals(excluded) || !before.containsKey(entry.getKey())) {
+				continue;
+			}
+			sum += entry.getValue().getOrDefault(counter, 0.0) - before.get(entry.getKey()).getOrDefault(counter, 0.0);
+		}
+		return Math.round(sum);
+	}
+
+	private static void sleep(Duration duration) throws InterruptedException {
+		Thread.sleep(Math.max(0, duration.toMillis()));
+	}
+
+	private static double seconds(long sinceNanos) {
+		return (System.nanoTime() - sinceNanos) / 1e9;
+	}
+
+}

@@ -1,0 +1,157 @@
+package io.github.raftboot.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a benchmark run measured.
+ *
+ * @param options the settings
+ * @param machine the machine
+ * @param jvmOptions the replicas' JVM options
+ * @param startedAt when the run started
+ * @param duration how long it took
+ * @param transitions every SIGKILL and SIGTERM of a leader
+ * @param windows every idle window
+ * @param settles what happened while restarted replicas settled, per cluster size
+ * @param discarded measurements discarded because leadership had moved on its own just before
+ * the signal
+ * @param failure why the run stopped early, or {@code null} if it ran to the end
+ * @param report the Markdown report
+ * @param targets the targets and whether they were met
+ * @param files the files written
+ */
+record Results(BenchOptions options, MachineInfo machine, List<String> jvmOptions, Instant startedAt, Duration duration,
+		List<Transition> transitions, List<IdleWindow> windows, List<Settling> settles, int discarded, @Nullable String failure, String report,
+		List<Report.Target> targets, List<Path> files) {
+
+	/** The two ways a leader goes away. */
+	enum Kind {
+
+		/** {@link Process#destroyForcibly()}: the leader is gone, the others must time out. */
+		SIGKILL("Failover after SIGKILL of the leader"),
+
+		/** {@link Process#destroy()}: the leader hands over while it shuts down. */
+		SIGTERM("Handover on SIGTERM of the leader");
+
+		private final String title;
+
+		Kind(String title) {
+			this.title = title;
+		}
+
+		String title() {
+			return this.title;
+		}
+
+	}
+
+	/**
+	 * One leader killed or stopped, and who took over.
+	 *
+	 * @param kind how it went away
+	 * @param replicas the cluster size
+	 * @param index the position in the sequence of this cluster
+	 * @param oldLeader the leader that went away
+	 * @param oldTerm its term
+	 * @param newLeader the first replica that was active leader afterwards, or {@code null} if
+	 * none within the time limit
+	 * @param newTerm its term
+	 * @param signalledAt when the signal was sent
+	 * @param leaderSince when the new leader's active leadership began (its {@code leaderSince})
+	 * @param electionsStarted {@code raft_elections_started} of the survivors, increase
+	 * @param preVotesStarted {@code raft_prevotes_started} of the survivors, increase
+	 * @param electionsWon {@code raft_elections_won} of the survivors, increase
+	 * @param exitSeconds how long the old leader's process took to exit after the signal
+	 * @param restartSeconds how long the restarted replica took until it followed the new
+	 * leader, or NaN if it was not restarted
+	 * @param backgroundPercent CPU used by other processes on the machine from just before the
+	 * signal until the new leader was found, in % of one CPU
+	 */
+	record Transition(Kind kind, int replicas, int index, String oldLeader, long oldTerm, @Nullable String newLeader,
+			long newTerm, Instant signalledAt, @Nullable Instant leaderSince, long electionsStarted, long preVotesStarted,
+			long electionsWon, double exitSeconds, double restartSeconds, double backgroundPercent) {
+
+		/** Milliseconds from the signal to the new leader's {@code leaderSince}, NaN if none. */
+		double millis() {
+			if (this.leaderSince == null) {
+				return Double.NaN;
+			}
+			return Duration.between(this.signalledAt, this.leaderSince).toNanos() / 1_000_000.0;
+		}
+
+		/** Whether the new leader was elected in more than one round (its term rose by more than one). */
+		boolean severalRounds() {
+			return this.newLeader != null && this.newTerm - this.oldTerm > 1;
+		}
+
+	}
+
+	/**
+	 * One idle window of a cluster.
+	 *
+	 * @param name {@code idle} or {@code long}
+	 * @param replicas the cluster size
+	 * @param seconds its length
+	 * @param leaderBefore the leader at the start
+	 * @param leaderAfter the leader at the end
+	 * @param termBefore the leader's term at the start
+	 * @param termAfter the leader's term at the end
+	 * @param leaderChanges {@code raft_leader_changes} of all replicas, increase
+	 * @param electionsStarted {@code raft_elections_started} of all replicas, increase
+	 * @param preVotesStarted {@code raft_prevotes_started} of all replicas, increase
+	 * @param backgroundPercent CPU used by other processes on the machine, in % of one CPU
+	 * @param replicasPercent CPU used by the replicas, in % of one CPU
+	 * @param unattributedBytes socket bytes whose owner was not seen
+	 * @param trafficBalance received minus sent over sent, over all replicas (0: consistent)
+	 * @param destructionsSeen whether {@code ss -E} reported closed sockets
+	 * @param members each replica's cost
+	 */
+	record IdleWindow(String name, int replicas, double seconds, String leaderBefore, String leaderAfter, long termBefore,
+			long termAfter, long leaderChanges, long electionsStarted, long preVotesStarted, double backgroundPercent,
+			double replicasPercent, long unattributedBytes, double trafficBalance, boolean destructionsSeen,
+			List<Member> members) {
+
+		/** Whether nothing changed leadership, and nobody even started an election. */
+		boolean quiet() {
+			return this.leaderBefore.equals(this.leaderAfter) && this.termBefore == this.termAfter
+					&& this.electionsStarted == 0 && this.leaderChanges == 0;
+		}
+
+	}
+
+	/**
+	 * One replica's cost during an idle window.
+	 *
+	 * @param id the replica
+	 * @param leader whether it led
+	 * @param cpuPercent CPU time used, in % of one core
+	 * @param jitPercent the part of it the JIT compiler threads used
+	 * @param rssMib resident memory at the end, MiB
+	 * @param bytesSent TCP payload bytes sent
+	 * @param bytesReceived TCP payload bytes received
+	 * @param bytesWithHeaders payload plus IPv4 and TCP headers, sent and received
+	 * @param connectionsOpened TCP connections it opened
+	 */
+	record Member(String id, boolean leader, double cpuPercent, double jitPercent, double rssMib, long bytesSent, long bytesReceived,
+			long bytesWithHeaders, int connectionsOpened) {
+	}
+
+	/**
+	 * Elections between two measurements, while the old leader restarted and rejoined: there
+	 * should be none.
+	 *
+	 * @param replicas the cluster size
+	 * @param restarts replicas restarted
+	 * @param termsRaised terms raised between the end of one measurement and the start of the
+	 * next, summed
+	 * @param restartsWithElections restarts during which at least one term was raised
+	 */
+	record Settling(int replicas, int restarts, long termsRaised, int restartsWithElections) {
+	}
+
+}
