@@ -123,6 +123,12 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 	private volatile boolean shuttingDown;
 
 	/**
+	 * Set while a stopping leader hands over: from then on this member starts no election of its
+	 * own (it still votes and answers), or it could win again while it waits for the new leader.
+	 */
+	private volatile boolean handingOver;
+
+	/**
 	 * Creates a driver. Nothing runs until {@link #start()}.
 	 * @param config the node's settings
 	 * @param storage where term, vote and log are persisted
@@ -166,6 +172,7 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 			this.coreExecutor = core;
 			this.eventExecutor = Executors.newSingleThreadExecutor(threadFactory("raft-events-" + id));
 			this.shuttingDown = false;
+			this.handingOver = false;
 			runOnCore(() -> {
 				long now = this.nanoClock.getAsLong();
 				this.node = new RaftNode(this.config, state, new SplittableRandom(), now);
@@ -224,6 +231,7 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 	}
 
 	private void handOverBeforeStopping() {
+		this.handingOver = true;
 		TransferResult result = transferLeadership();
 		if (result != TransferResult.STARTED) {
 			logger.info("Raft member '" + this.config.nodeId() + "' leads but could not hand over before stopping: "
@@ -350,6 +358,10 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 
 	private void tick() {
 		RaftNode current = this.node;
+		if (current != null && this.handingOver && current.role() != Role.LEADER) {
+			// Stopping: no election timeout of ours may fire any more.
+			return;
+		}
 		if (current != null) {
 			current.tick(this.nanoClock.getAsLong());
 			afterInput(null);
