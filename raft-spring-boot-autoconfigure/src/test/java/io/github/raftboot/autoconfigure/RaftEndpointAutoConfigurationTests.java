@@ -1,11 +1,8 @@
 package io.github.raftboot.autoconfigure;
 
 import java.time.Clock;
-import java.time.Instant;
 
-import io.github.raftboot.actuate.FakeRaftLeadership;
 import io.github.raftboot.actuate.RaftEndpoint;
-import io.github.raftboot.core.Role;
 import io.github.raftboot.leader.RaftLeadership;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +37,7 @@ class RaftEndpointAutoConfigurationTests {
 
 	@Test
 	void endpointReadsAnyRaftLeadership() {
-		this.contextRunner.withUserConfiguration(RaftLeadershipConfiguration.class)
+		this.contextRunner.withUserConfiguration(FollowerRaftLeadershipConfiguration.class)
 			.withPropertyValues("management.endpoints.web.exposure.include=raft")
 			.run((context) -> assertThat(context.getBean(RaftEndpoint.class).raft().leaderId()).isEqualTo("n2"));
 	}
@@ -80,16 +77,6 @@ class RaftEndpointAutoConfigurationTests {
 			.withClassLoader(new FilteredClassLoader(Endpoint.class))
 			.withPropertyValues("management.endpoints.web.exposure.include=raft")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("raftEndpoint"));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class RaftLeadershipConfiguration {
-
-		@Bean
-		RaftLeadership raftLeadership() {
-			return new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 2, "n2", Instant.now()));
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,11 +1,7 @@
 package io.github.raftboot.autoconfigure;
 
-import java.time.Instant;
 
-import io.github.raftboot.actuate.FakeRaftLeadership;
 import io.github.raftboot.actuate.RaftMetrics;
-import io.github.raftboot.core.Role;
-import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.runtime.RaftServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
@@ -52,7 +48,7 @@ class RaftMetricsAutoConfigurationTests {
 	@Test
 	void metricsBoundToUserDefinedRegistry() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
-			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, MeterRegistryConfiguration.class)
+			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, SimpleMeterRegistryConfiguration.class)
 			.run((context) -> assertThat(context.getBean(SimpleMeterRegistry.class).find("raft.leader").gauges())
 				.singleElement()
 				.satisfies((gauge) -> assertThat(gauge.getId().getTag("node")).isEqualTo("n1")));
@@ -66,7 +62,7 @@ class RaftMetricsAutoConfigurationTests {
 
 	@Test
 	void noMetricsWithoutRaftServer() {
-		this.contextRunner.withUserConfiguration(RaftLeadershipConfiguration.class, MeterRegistryConfiguration.class)
+		this.contextRunner.withUserConfiguration(FollowerRaftLeadershipConfiguration.class, SimpleMeterRegistryConfiguration.class)
 			.run((context) -> assertThat(context).doesNotHaveBean(RaftMetrics.class));
 	}
 
@@ -82,7 +78,7 @@ class RaftMetricsAutoConfigurationTests {
 	@Test
 	void metricsBackOffWhenUserDefinesThem() {
 		this.contextRunner
-			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, MeterRegistryConfiguration.class,
+			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, SimpleMeterRegistryConfiguration.class,
 					CustomRaftMetricsConfiguration.class)
 			.run((context) -> assertThat(context).hasSingleBean(RaftMetrics.class).hasBean("customRaftMetrics"));
 	}
@@ -90,7 +86,7 @@ class RaftMetricsAutoConfigurationTests {
 	@Test
 	void circuitBreakerMetricsBoundForRaftCircuitBreakerRegistry() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
-			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, MeterRegistryConfiguration.class,
+			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, SimpleMeterRegistryConfiguration.class,
 					CircuitBreakerConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasBean("raftCircuitBreakerMetrics");
@@ -102,7 +98,7 @@ class RaftMetricsAutoConfigurationTests {
 
 	@Test
 	void noCircuitBreakerMetricsWithoutRaftCircuitBreakerRegistry() {
-		this.contextRunner.withUserConfiguration(SingleMemberRaftServerConfiguration.class, MeterRegistryConfiguration.class)
+		this.contextRunner.withUserConfiguration(SingleMemberRaftServerConfiguration.class, SimpleMeterRegistryConfiguration.class)
 			.run((context) -> assertThat(context).hasSingleBean(RaftMetrics.class)
 				.doesNotHaveBean(TaggedCircuitBreakerMetrics.class));
 	}
@@ -110,31 +106,11 @@ class RaftMetricsAutoConfigurationTests {
 	@Test
 	void noCircuitBreakerMetricsWithoutResilience4jMicrometerOnClassPath() {
 		this.contextRunner
-			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, MeterRegistryConfiguration.class,
+			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, SimpleMeterRegistryConfiguration.class,
 					CircuitBreakerConfiguration.class)
 			.withClassLoader(new FilteredClassLoader(TaggedCircuitBreakerMetrics.class))
 			.run((context) -> assertThat(context).hasSingleBean(RaftMetrics.class)
 				.doesNotHaveBean("raftCircuitBreakerMetrics"));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class RaftLeadershipConfiguration {
-
-		@Bean
-		RaftLeadership raftLeadership() {
-			return new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 2, "n2", Instant.now()));
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class MeterRegistryConfiguration {
-
-		@Bean
-		SimpleMeterRegistry meterRegistry() {
-			return new SimpleMeterRegistry();
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,7 +6,6 @@ import java.time.Duration;
 import io.github.raftboot.actuate.RaftRpcMetrics;
 import io.github.raftboot.transport.RpcObserver;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +31,7 @@ class RaftRpcMetricsAutoConfigurationTests {
 
 	@Test
 	void rpcObserverRecordsTimersTaggedWithTheNodeIdOfTheRaftServer() {
-		this.contextRunner.withUserConfiguration(MeterRegistryConfiguration.class, SingleMemberRaftServerConfiguration.class)
+		this.contextRunner.withUserConfiguration(SimpleMeterRegistryConfiguration.class, SingleMemberRaftServerConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RpcObserver.class).hasSingleBean(RaftRpcMetrics.class);
 				context.getBean(RpcObserver.class).rpcCompleted("pre-vote", "n2", "timeout", Duration.ofMillis(100));
@@ -47,7 +46,7 @@ class RaftRpcMetricsAutoConfigurationTests {
 	@Test
 	void transportOfRaftAutoConfigurationReportsEveryRpc() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class))
-			.withUserConfiguration(MeterRegistryConfiguration.class)
+			.withUserConfiguration(SimpleMeterRegistryConfiguration.class)
 			.withPropertyValues("raft.node-id=n1", "raft.peers.n2=http://127.0.0.1:1",
 					"raft.data-dir=" + this.dataDir)
 			.run((context) -> {
@@ -60,7 +59,7 @@ class RaftRpcMetricsAutoConfigurationTests {
 
 	@Test
 	void rpcObserverBacksOffWhenUserDefinesOne() {
-		this.contextRunner.withUserConfiguration(MeterRegistryConfiguration.class, CustomRpcObserverConfiguration.class)
+		this.contextRunner.withUserConfiguration(SimpleMeterRegistryConfiguration.class, CustomRpcObserverConfiguration.class)
 			.run((context) -> assertThat(context).hasSingleBean(RpcObserver.class)
 				.doesNotHaveBean(RaftRpcMetrics.class));
 	}
@@ -72,7 +71,7 @@ class RaftRpcMetricsAutoConfigurationTests {
 
 	@Test
 	void noRpcObserverWhenRaftIsDisabled() {
-		this.contextRunner.withUserConfiguration(MeterRegistryConfiguration.class)
+		this.contextRunner.withUserConfiguration(SimpleMeterRegistryConfiguration.class)
 			.withPropertyValues("raft.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(RpcObserver.class));
 	}
@@ -81,16 +80,6 @@ class RaftRpcMetricsAutoConfigurationTests {
 	void noRpcObserverWithoutMicrometerOnClassPath() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("raftRpcMetrics"));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class MeterRegistryConfiguration {
-
-		@Bean
-		SimpleMeterRegistry meterRegistry() {
-			return new SimpleMeterRegistry();
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
