@@ -204,6 +204,13 @@ public class RaftProperties {
 		 */
 		private DataSize maxBodySize = DataSize.ofKilobytes(64);
 
+		/**
+		 * How long a connection to another replica may go unused before an OPTIONS request
+		 * keeps it open, so that a failover does not wait for new connections; 0 to send none.
+		 * Keep it below the replicas' HTTP keep-alive timeout (60s on an embedded Tomcat).
+		 */
+		private Duration keepWarmInterval = Duration.ofSeconds(20);
+
 		private final Ssl ssl = new Ssl();
 
 		public String getBasePath() {
@@ -220,6 +227,14 @@ public class RaftProperties {
 
 		public void setMaxBodySize(DataSize maxBodySize) {
 			this.maxBodySize = maxBodySize;
+		}
+
+		public Duration getKeepWarmInterval() {
+			return this.keepWarmInterval;
+		}
+
+		public void setKeepWarmInterval(Duration keepWarmInterval) {
+			this.keepWarmInterval = keepWarmInterval;
 		}
 
 		public Ssl getSsl() {

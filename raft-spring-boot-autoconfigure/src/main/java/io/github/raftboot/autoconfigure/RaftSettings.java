@@ -198,6 +198,12 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 							+ max.toMillis() + "ms): election timeouts are drawn at random between the two.",
 					"Lower raft.election-timeout-min or raise raft.election-timeout-max, for example 150ms and 300ms.");
 		}
+		Duration keepWarm = properties.getRpc().getKeepWarmInterval();
+		if (keepWarm == null || keepWarm.isNegative()) {
+			throw new RaftConfigurationException("raft.rpc.keep-warm-interval is " + keepWarm + ", which is negative.",
+					"Set raft.rpc.keep-warm-interval to a positive duration below the HTTP keep-alive timeout, such as "
+							+ "20s, or to 0 to send no keep-warm requests.");
+		}
 		double drift = properties.getClockDriftBound();
 		if (!(drift >= 0 && drift < 0.5)) {
 			throw new RaftConfigurationException("raft.clock-drift-bound is " + drift + ", outside [0, 0.5).",

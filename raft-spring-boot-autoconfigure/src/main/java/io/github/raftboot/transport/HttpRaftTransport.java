@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,10 @@ import org.jspecify.annotations.Nullable;
  * with the {@linkplain Builder#sslContext(SSLContext) SSL context} given (its trust material
  * decides which servers are trusted, its key material is the client certificate for mutual TLS),
  * or the JDK's default one; host names are verified.
+ *
+ * <p>With a {@linkplain Builder#keepWarm(Duration) keep-warm interval}, an {@code OPTIONS}
+ * request keeps the connection to each member open that no RPC has used for that long, so that a
+ * failover does not wait for connections to be opened.
  */
 public final class HttpRaftTransport implements RaftTransport {
 
@@ -78,13 +84,15 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	private final Clock clock;
 
-	private final RaftJson json = new RaftJson();
+	private final RaftJson json = new RaftJson().warmUp();
 
 	private final ExecutorService executor;
 
 	private final HttpClient client;
 
 	private final @Nullable String authorization;
+
+	private final @Nullable ScheduledExecutorService keepWarm;
 
 	private volatile boolean closed;
 
@@ -158,6 +166,51 @@ public final class HttpRaftTransport implements RaftTransport {
 			client.sslParameters(builder.sslParameters);
 		}
 		this.client = client.build();
+		Duration keepWarmInterval = builder.keepWarmInterval;
+		if (keepWarmInterval != null && !this.peers.isEmpty()) {
+			this.keepWarm = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "raft-http-" + selfId + "-keep-warm");
+				thread.setDaemon(true);
+				return thread;
+			});
+			long interval = keepWarmInterval.toNanos();
+			this.keepWarm.scheduleWithFixedDelay(() -> probeIdlePeers(interval), 0, interval, TimeUnit.NANOSECONDS);
+		}
+		else {
+			this.keepWarm = null;
+		}
+	}
+
+	/**
+	 * Sends {@code OPTIONS} to the RPC endpoint of every member this transport sent nothing to
+	 * for {@code idleNanos}, so that the connection to it stays open and the client's code paths
+	 * stay loaded: otherwise the first RPCs a follower sends, the votes of a failover, would pay
+	 * for a TCP (and TLS) handshake and for loading the HTTP client, tens of milliseconds.
+	 */
+	private void probeIdlePeers(long idleNanos) {
+		long now = System.nanoTime();
+		for (Peer peer : this.peers.values()) {
+			if (this.closed || now - peer.lastSentNanos() < idleNanos) {
+				continue;
+			}
+			peer.sent(now);
+			try {
+				HttpRequest probe = HttpRequest.newBuilder(peer.endpoint(Rpc.APPEND_ENTRIES))
+					.timeout(this.rpcTimeout)
+					.method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+					.build();
+				this.client.sendAsync(probe, HttpResponse.BodyHandlers.ofByteArray())
+					.whenComplete((response, failure) -> {
+						if (failure != null && logger.isTraceEnabled()) {
+							logger.trace("Keep-warm probe of Raft member '" + peer.id() + "' failed", failure);
+						}
+					});
+			}
+			catch (RuntimeException ex) {
+				// Closed meanwhile, or a rejected execution: the next RPC will tell.
+				logger.trace("Keep-warm probe of Raft member '" + peer.id() + "' not sent", ex);
+			}
+		}
 	}
 
 	/**
@@ -173,7 +226,7 @@ public final class HttpRaftTransport implements RaftTransport {
 		return new Builder(selfId, peerUrls);
 	}
 
-	private static String normalizeBasePath(String basePath) {
+	static String normalizeBasePath(String basePath) {
 		String path = basePath.strip();
 		if (path.contains("?") || path.contains("#") || path.contains("://")) {
 			throw new IllegalArgumentException("basePath must be a path, was '" + basePath + "'");
@@ -239,6 +292,7 @@ public final class HttpRaftTransport implements RaftTransport {
 			return CompletableFuture.failedFuture(CallNotPermittedException.createCallNotPermittedException(circuitBreaker));
 		}
 		long start = System.nanoTime();
+		peer.sent(start);
 		CompletableFuture<Optional<Message>> result = new CompletableFuture<>();
 		try {
 			HttpRequest.Builder httpRequest = HttpRequest.newBuilder(peer.endpoint(rpc))
@@ -341,6 +395,9 @@ public final class HttpRaftTransport implements RaftTransport {
 	@Override
 	public void close() {
 		this.closed = true;
+		if (this.keepWarm != null) {
+			this.keepWarm.shutdownNow();
+		}
 		this.executor.shutdownNow();
 	}
 
@@ -366,6 +423,8 @@ public final class HttpRaftTransport implements RaftTransport {
 		private @Nullable SSLContext sslContext;
 
 		private @Nullable SSLParameters sslParameters;
+
+		private @Nullable Duration keepWarmInterval;
 
 		private Builder(String selfId, Map<String, URI> peerUrls) {
 			this.selfId = Objects.requireNonNull(selfId, "selfId");
@@ -456,6 +515,22 @@ public final class HttpRaftTransport implements RaftTransport {
 		}
 
 		/**
+		 * Keeps the connection to every other member open: every {@code interval}, each member
+		 * that was sent nothing for that long gets an {@code OPTIONS} request to its RPC
+		 * endpoint, and the first ones go out as the transport is built. Keep it below the
+		 * servers' keep-alive timeout (60 seconds on an embedded Tomcat).
+		 * @param interval the interval, positive, or {@code null} (the default) to send no probes
+		 * @return this builder
+		 */
+		public Builder keepWarm(@Nullable Duration interval) {
+			if (interval != null && (interval.isNegative() || interval.isZero())) {
+				throw new IllegalArgumentException("keep-warm interval must be positive, was " + interval);
+			}
+			this.keepWarmInterval = interval;
+			return this;
+		}
+
+		/**
 		 * Builds the transport.
 		 * @return the transport, whose threads start on first use
 		 * @throws IllegalArgumentException if an id, a URL, the base path, the timeout or the
@@ -531,6 +606,8 @@ public final class HttpRaftTransport implements RaftTransport {
 
 		private volatile @Nullable Instant lastContact;
 
+		private volatile long lastSentNanos = System.nanoTime() - Long.MAX_VALUE / 2;
+
 		Peer(String id, URI url, String basePath, CircuitBreaker circuitBreaker) {
 			this.id = id;
 			this.url = url;
@@ -566,6 +643,14 @@ public final class HttpRaftTransport implements RaftTransport {
 
 		void contacted(Instant instant) {
 			this.lastContact = instant;
+		}
+
+		long lastSentNanos() {
+			return this.lastSentNanos;
+		}
+
+		void sent(long nanos) {
+			this.lastSentNanos = nanos;
 		}
 
 	}

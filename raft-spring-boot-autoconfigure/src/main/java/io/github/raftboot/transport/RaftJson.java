@@ -7,7 +7,14 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import io.github.raftboot.core.AppendEntries;
+import io.github.raftboot.core.AppendEntriesResponse;
+import io.github.raftboot.core.EntryType;
+import io.github.raftboot.core.LogEntry;
 import io.github.raftboot.core.Message;
+import io.github.raftboot.core.RequestVote;
+import io.github.raftboot.core.RequestVoteResponse;
+import io.github.raftboot.core.TimeoutNow;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonToken;
@@ -62,6 +69,27 @@ public final class RaftJson {
 					(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
 			.changeDefaultNullHandling((setter) -> JsonSetter.Value.forContentNulls(Nulls.FAIL))
 			.build();
+	}
+
+	/**
+	 * Writes and reads one message of every type, so that the first real RPC of each type does
+	 * not pay for building its serializer and deserializer: that takes milliseconds per type,
+	 * and the first RequestVote a member ever sends or receives is part of a failover.
+	 * @return this instance
+	 */
+	public RaftJson warmUp() {
+		List<Message> samples = List.of(new RequestVote("a", "b", 1, 1, 1, true, false),
+				new RequestVoteResponse("b", "a", 1, true, true),
+				new AppendEntries("a", "b", 1, 0, 0, List.of(new LogEntry(1, 1, EntryType.NOOP)), 1, 1),
+				new AppendEntriesResponse("b", "a", 1, true, 1, 1, 1), new TimeoutNow("a", "b", 1));
+		for (Message sample : samples) {
+			Message copy = read(write(sample), sample.getClass());
+			if (!copy.equals(sample)) {
+				throw new IllegalStateException("The wire format does not round-trip " + sample + ": " + copy);
+			}
+		}
+		writeError("Warm-up", "Warm-up");
+		return this;
 	}
 
 	/**

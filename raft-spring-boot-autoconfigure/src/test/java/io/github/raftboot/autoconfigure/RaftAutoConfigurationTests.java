@@ -122,6 +122,21 @@ class RaftAutoConfigurationTests {
 	}
 
 	@Test
+	void negativeKeepWarmIntervalFailsWithAnAnalysis() {
+		threeMembers().withPropertyValues("raft.rpc.keep-warm-interval=-1s")
+			.run((context) -> assertThat(analysis(context.getStartupFailure())).satisfies((analysis) -> {
+				assertThat(analysis.getDescription()).contains("raft.rpc.keep-warm-interval is PT-1S, which is negative");
+				assertThat(analysis.getAction()).contains("or to 0 to send no keep-warm requests");
+			}));
+	}
+
+	@Test
+	void zeroKeepWarmIntervalStartsWithoutKeepWarmRequests() {
+		threeMembers().withPropertyValues("raft.rpc.keep-warm-interval=0")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(RaftTransport.class));
+	}
+
+	@Test
 	void duplicateUrlsFailWithAnAnalysis() {
 		runner().withPropertyValues("raft.node-id=n1", "raft.peers.n1=http://127.0.0.1:18081",
 				"raft.peers.n2=http://127.0.0.1:18081/")

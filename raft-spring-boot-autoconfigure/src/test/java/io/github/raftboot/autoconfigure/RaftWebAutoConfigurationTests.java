@@ -1,10 +1,9 @@
 package io.github.raftboot.autoconfigure;
 
-import java.io.InputStream;
 import java.nio.file.Path;
 
 import io.github.raftboot.runtime.RaftServer;
-import io.github.raftboot.transport.RaftRpcController;
+import io.github.raftboot.transport.RaftRpcFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,9 +16,11 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,70 +34,79 @@ class RaftWebAutoConfigurationTests {
 			RaftWebAutoConfiguration.class);
 
 	@Test
-	void rpcControllerIsRegisteredInAServletWebApplication() {
+	void rpcFilterIsRegisteredFirstUnderTheBasePathInAServletWebApplication() {
 		new WebApplicationContextRunner().withConfiguration(this.configurations)
-			.withPropertyValues("raft.data-dir=" + this.dataDir)
+			.withPropertyValues("raft.data-dir=" + this.dataDir, "raft.rpc.base-path=/internal/raft/")
 			.run((context) -> {
-				assertThat(context).hasSingleBean(RaftRpcController.class);
+				assertThat(context).hasSingleBean(RaftRpcFilter.class);
 				assertThat(context).hasSingleBean(RaftServer.class);
+				FilterRegistrationBean<?> registration = context.getBean("raftRpcFilterRegistration",
+						FilterRegistrationBean.class);
+				assertThat(registration.getFilter()).isSameAs(context.getBean(RaftRpcFilter.class));
+				assertThat(registration.getUrlPatterns()).containsExactly("/internal/raft/*");
+				assertThat(registration.getOrder()).isEqualTo(Ordered.HIGHEST_PRECEDENCE);
 			});
 	}
 
 	@Test
-	void noRpcControllerOutsideAWebApplication() {
+	void noRpcFilterOutsideAWebApplication() {
 		new ApplicationContextRunner().withConfiguration(this.configurations)
 			.withPropertyValues("raft.data-dir=" + this.dataDir)
-			.run((context) -> assertThat(context).doesNotHaveBean(RaftRpcController.class));
-	}
-
-	@Test
-	void noRpcControllerWithoutSpringMvcOnTheClassPath() {
-		new WebApplicationContextRunner().withConfiguration(this.configurations)
-			.withClassLoader(new FilteredClassLoader(DispatcherServlet.class))
-			.withPropertyValues("raft.data-dir=" + this.dataDir)
-			.run((context) -> assertThat(context).doesNotHaveBean(RaftRpcController.class));
-	}
-
-	@Test
-	void noRpcControllerWhenRaftIsDisabled() {
-		new WebApplicationContextRunner().withConfiguration(this.configurations)
-			.withPropertyValues("raft.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(RaftRpcController.class));
-	}
-
-	@Test
-	void rpcControllerBacksOffWhenUserDefinesOne() {
-		new WebApplicationContextRunner().withConfiguration(this.configurations)
-			.withPropertyValues("raft.data-dir=" + this.dataDir)
-			.withUserConfiguration(UserControllerConfiguration.class)
 			.run((context) -> {
-				assertThat(context).hasSingleBean(RaftRpcController.class);
-				assertThat(context).hasBean("userController");
+				assertThat(context).doesNotHaveBean(RaftRpcFilter.class);
+				assertThat(context).doesNotHaveBean("raftRpcFilterRegistration");
 			});
 	}
 
 	@Test
-	void rpcControllerRequiresTheConfiguredTokenAndLimitsBodies() {
+	void noRpcFilterWhenRaftIsDisabled() {
+		new WebApplicationContextRunner().withConfiguration(this.configurations)
+			.withPropertyValues("raft.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RaftRpcFilter.class));
+	}
+
+	@Test
+	void rpcFilterBacksOffWhenUserDefinesOne() {
+		new WebApplicationContextRunner().withConfiguration(this.configurations)
+			.withPropertyValues("raft.data-dir=" + this.dataDir)
+			.withUserConfiguration(UserFilterConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RaftRpcFilter.class);
+				assertThat(context).hasBean("userFilter");
+				assertThat(context.getBean("raftRpcFilterRegistration", FilterRegistrationBean.class).getFilter())
+					.isSameAs(context.getBean("userFilter"));
+			});
+	}
+
+	@Test
+	void rpcFilterRequiresTheConfiguredTokenAndLimitsBodies() {
 		new WebApplicationContextRunner().withConfiguration(this.configurations)
 			.withPropertyValues("raft.data-dir=" + this.dataDir, "raft.security.token=s3cret",
 					"raft.rpc.max-body-size=16KB")
 			.run((context) -> {
-				RaftRpcController controller = context.getBean(RaftRpcController.class);
-				HttpHeaders headers = new HttpHeaders();
-				headers.setContentType(MediaType.APPLICATION_JSON);
-				assertThat(controller.requestVote(headers, InputStream.nullInputStream()).join().getStatusCode().value())
-					.isEqualTo(401);
-				headers.setBearerAuth("s3cret");
-				headers.setContentLength(16 * 1024 + 1);
-				assertThat(controller.requestVote(headers, InputStream.nullInputStream()).join().getStatusCode().value())
-					.isEqualTo(413);
+				RaftRpcFilter filter = context.getBean(RaftRpcFilter.class);
+				MockHttpServletRequest request = new MockHttpServletRequest("POST", "/raft/request-vote");
+				request.setContentType("application/json");
+				assertThat(call(filter, request).getStatus()).isEqualTo(401);
+				request.addHeader("Authorization", "Bearer s3cret");
+				request.addHeader("Content-Length", 16 * 1024 + 1);
+				assertThat(call(filter, request).getStatus()).isEqualTo(413);
 			});
+	}
+
+	private static MockHttpServletResponse call(RaftRpcFilter filter, MockHttpServletRequest request)
+			throws Exception {
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		MockFilterChain chain = new MockFilterChain();
+		filter.doFilter(request, response, chain);
+		assertThat(chain.getRequest()).as("passed down the chain").isNull();
+		return response;
 	}
 
 	@Test
 	void warnsOnceThatAnyoneCanDisturbTheElectionWhenAClusterHasNoToken(CapturedOutput output) {
 		threeMembers().run((context) -> {
-			assertThat(context).hasSingleBean(RaftRpcController.class);
+			assertThat(context).hasSingleBean(RaftRpcFilter.class);
 			assertThat(output.getOut().lines().filter((line) -> line.contains(" WARN ")).toList()).singleElement()
 				.asString()
 				.contains("Raft RPCs are not authenticated")
@@ -126,11 +136,11 @@ class RaftWebAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class UserControllerConfiguration {
+	static class UserFilterConfiguration {
 
 		@Bean
-		RaftRpcController userController(RaftServer server, io.github.raftboot.transport.RaftJson json) {
-			return new RaftRpcController(server, json, java.time.Duration.ofMillis(50));
+		RaftRpcFilter userFilter(RaftServer server, io.github.raftboot.transport.RaftJson json) {
+			return new RaftRpcFilter(server, json, java.time.Duration.ofMillis(50));
 		}
 
 	}

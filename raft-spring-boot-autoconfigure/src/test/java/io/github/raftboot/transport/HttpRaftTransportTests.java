@@ -177,6 +177,44 @@ class HttpRaftTransportTests {
 	}
 
 	@Test
+	void keepsTheConnectionToAnIdleMemberWarmWithOptionsRequestsThatAreNoRpcs() {
+		this.transport.close();
+		this.transport = HttpRaftTransport.builder("n1", Map.of("n2", this.peerUrl))
+			.circuitBreakers(this.circuitBreakers)
+			.observer((rpc, peerId, outcome, duration) -> this.observed.add(rpc + " " + peerId + " " + outcome))
+			.keepWarm(Duration.ofMillis(50))
+			.build();
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.requests.stream().filter((request) -> request.startsWith("OPTIONS /raft/append-entries ")).count() >= 3);
+		assertThat(this.observed).isEmpty();
+		assertThat(this.transport.peerState("n2").lastContact()).isNull();
+		assertThat(this.circuitBreakers.circuitBreaker("raft-n2").getMetrics().getNumberOfBufferedCalls()).isZero();
+	}
+
+	@Test
+	void sendsNoKeepWarmRequestToAMemberThatRpcsKeepBusy() throws Exception {
+		this.transport.close();
+		this.transport = HttpRaftTransport.builder("n1", Map.of("n2", this.peerUrl))
+			.circuitBreakers(this.circuitBreakers)
+			.keepWarm(Duration.ofSeconds(2))
+			.build();
+		// The first probe goes out at once; then a heartbeat every 100 ms for twice the interval.
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.requests.size() == 1);
+		await().pollInterval(Duration.ofMillis(100)).during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> {
+			this.transport.send(HEARTBEAT).get(5, TimeUnit.SECONDS);
+			return this.requests.stream().filter((request) -> request.startsWith("OPTIONS ")).count() == 1;
+		});
+	}
+
+	@Test
+	void rejectsANonPositiveKeepWarmInterval() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> HttpRaftTransport.builder("n1", Map.of("n2", this.peerUrl)).keepWarm(Duration.ZERO));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> HttpRaftTransport.builder("n1", Map.of("n2", this.peerUrl)).keepWarm(Duration.ofSeconds(-1)));
+	}
+
+	@Test
 	void reportsAPreVoteAsItsOwnRpc() throws Exception {
 		this.transport.send(new RequestVote("n1", "n2", 4, 0, 0, true, false)).get(5, TimeUnit.SECONDS);
 		assertThat(this.requests).singleElement().asString().startsWith("POST /raft/request-vote ");

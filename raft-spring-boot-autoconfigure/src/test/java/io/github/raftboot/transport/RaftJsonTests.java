@@ -215,4 +215,16 @@ class RaftJsonTests {
 		return body.getBytes(StandardCharsets.UTF_8);
 	}
 
+
+	@Test
+	void warmUpRoundTripsEveryMessageTypeAndLeavesTheFormatUnchanged() {
+		RaftJson json = new RaftJson();
+		assertThat(json.warmUp()).isSameAs(json);
+		RequestVote vote = new RequestVote("n1", "n2", 3, 1, 1, false, false);
+		assertThat(json.read(json.write(vote), RequestVote.class)).isEqualTo(vote);
+		assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+			.isThrownBy(() -> json.read("{\"term\":\"3\"}".getBytes(StandardCharsets.UTF_8),
+					RequestVote.class));
+	}
+
 }

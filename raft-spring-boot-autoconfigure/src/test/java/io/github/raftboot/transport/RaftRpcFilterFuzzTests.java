@@ -27,15 +27,13 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /**
- * Property: whatever the body, {@link RaftRpcController} answers {@code 200} with a JSON message,
+ * Property: whatever the body, {@link RaftRpcFilter} answers {@code 200} with a JSON message,
  * {@code 204} without a body, or {@code 4xx} with a JSON error, never {@code 5xx}; and the member
  * changes only when the body was a valid message of the endpoint's type that it answered with a
  * {@code 2xx}. Bodies are mutations of valid requests from members, plus random bytes and JSON.
@@ -43,7 +41,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
  * <p>Each case has its own seed, named by a failure; {@code -Draft.fuzz.seed=S} changes the first
  * seed and {@code -Draft.fuzz.cases=N} the number of cases. Every 50 cases start on a fresh member.
  */
-class RaftRpcControllerFuzzTests {
+class RaftRpcFilterFuzzTests {
 
 	private static final long FIRST_SEED = Long.getLong("raft.fuzz.seed", 0);
 
@@ -79,7 +77,8 @@ class RaftRpcControllerFuzzTests {
 		}, this.nanoTime::get, Clock.systemUTC());
 		this.server.start();
 		this.nanoTime.set(config.electionTimeoutMin().toNanos());
-		this.mvc = MockMvcBuilders.standaloneSetup(new RaftRpcController(this.server, this.json, Duration.ofSeconds(2)))
+		this.mvc = MockMvcBuilders.standaloneSetup(new Object())
+			.addFilter(new RaftRpcFilter(this.server, this.json, Duration.ofSeconds(2)))
 			.build();
 	}
 
@@ -140,11 +139,9 @@ class RaftRpcControllerFuzzTests {
 	}
 
 	private MockHttpServletResponse send(String rpc, byte[] body) throws Exception {
-		MvcResult started = this.mvc
-			.perform(post("/raft/" + rpc).contentType(MediaType.APPLICATION_JSON).content(body))
-			.andReturn();
-		started.getAsyncResult(Duration.ofSeconds(5).toMillis());
-		return this.mvc.perform(asyncDispatch(started)).andReturn().getResponse();
+		return this.mvc.perform(post("/raft/" + rpc).contentType(MediaType.APPLICATION_JSON).content(body))
+			.andReturn()
+			.getResponse();
 	}
 
 	private boolean isValid(byte[] body, Class<? extends Message> type) {

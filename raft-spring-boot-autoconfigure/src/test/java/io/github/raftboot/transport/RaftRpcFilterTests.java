@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +27,8 @@ import io.github.raftboot.core.StorageException;
 import io.github.raftboot.core.TimeoutNow;
 import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.runtime.RaftServer;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -40,6 +41,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.mock.web.DelegatingServletInputStream;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
@@ -50,7 +55,6 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -59,12 +63,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Tests for {@link RaftRpcController}, in front of a running {@link RaftServer} whose own
+ * Tests for {@link RaftRpcFilter}, in front of a running {@link RaftServer} whose own
  * requests are never answered. Its monotonic clock is frozen at the end of the quiet period after
  * start: it considers votes, and it never starts an election by itself, since its election timer
  * runs out at least that long after start.
  */
-class RaftRpcControllerTests {
+class RaftRpcFilterTests {
 
 	private static final String VOTE = "{\"from\":\"n2\",\"to\":\"n1\",\"term\":5,\"lastLogIndex\":0,\"lastLogTerm\":0,"
 			+ "\"preVote\":false,\"transfer\":false}";
@@ -88,8 +92,7 @@ class RaftRpcControllerTests {
 		}, this.nanoTime::get, Clock.systemUTC());
 		this.server.start();
 		this.nanoTime.addAndGet(QUIET_PERIOD);
-		this.mvc = MockMvcBuilders.standaloneSetup(new RaftRpcController(this.server, this.json, Duration.ofSeconds(2)))
-			.build();
+		this.mvc = mvc(new RaftRpcFilter(this.server, this.json, Duration.ofSeconds(2)));
 	}
 
 	@AfterEach
@@ -144,6 +147,63 @@ class RaftRpcControllerTests {
 		// Within the stickiness window of leader n2, a vote for a higher term is ignored.
 		call("request-vote", VOTE).andExpect(status().isNoContent());
 		assertThat(this.server.currentTerm()).isEqualTo(2);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/raft", "/raft/", "/raft/other", "/raft/request-vote/", "/raftx/request-vote",
+			"/request-vote", "/raft/request-vote/x", "/RAFT/request-vote" })
+	void passesEveryOtherPathDownTheFilterChainUntouched(String path) throws Exception {
+		RaftRpcFilter filter = new RaftRpcFilter(this.server, this.json, Duration.ofSeconds(2));
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", path);
+		request.setContentType("application/json");
+		request.setContent(VOTE.getBytes(StandardCharsets.UTF_8));
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		MockFilterChain chain = new MockFilterChain();
+		filter.doFilter(request, response, chain);
+		assertThat(chain.getRequest()).isSameAs(request);
+		assertThat(response.isCommitted()).isFalse();
+		assertThat(response.getContentAsByteArray()).isEmpty();
+		assertThat(this.server.currentTerm()).isZero();
+	}
+
+	@Test
+	void servesTheRpcsUnderTheContextPathAndAConfiguredBasePath() throws Exception {
+		RaftRpcFilter filter = new RaftRpcFilter(this.server, this.json, Duration.ofSeconds(2), RpcAuthentication.none(),
+				DataSize.ofKilobytes(64), "internal/raft/");
+		assertThat(filter.urlPattern()).isEqualTo("/internal/raft/*");
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/app/internal/raft/request-vote");
+		request.setContextPath("/app");
+		request.setContentType("application/json");
+		request.setContent(VOTE.getBytes(StandardCharsets.UTF_8));
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		MockFilterChain chain = new MockFilterChain();
+		filter.doFilter(request, response, chain);
+		assertThat(chain.getRequest()).isNull();
+		assertThat(response.getStatus()).isEqualTo(200);
+		assertThat(this.server.currentTerm()).isEqualTo(5);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "GET", "PUT", "DELETE", "HEAD", "PATCH", "post" })
+	void answersAnyMethodButPostWithMethodNotAllowedAndLeavesTheMemberUnchanged(String method) throws Exception {
+		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+			.request(org.springframework.http.HttpMethod.valueOf(method), "/raft/request-vote")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(VOTE))
+			.andExpect(status().isMethodNotAllowed())
+			.andExpect(header().string(HttpHeaders.ALLOW, "POST, OPTIONS"));
+		assertThat(this.server.currentTerm()).isZero();
+	}
+
+	@Test
+	void answersTheKeepWarmProbeOptionsWithNoContentWithoutAToken() throws Exception {
+		this.mvc = mvc(new RaftRpcFilter(this.server, this.json, Duration.ofSeconds(2),
+				RpcAuthentication.bearerToken("token", null), DataSize.ofKilobytes(1), "/raft"));
+		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.options("/raft/append-entries"))
+			.andExpect(status().isNoContent())
+			.andExpect(header().string(HttpHeaders.ALLOW, "POST, OPTIONS"))
+			.andExpect(content().bytes(new byte[0]));
+		assertThat(this.server.currentTerm()).isZero();
 	}
 
 	@ParameterizedTest
@@ -266,9 +326,7 @@ class RaftRpcControllerTests {
 				}, this.nanoTime::get, Clock.systemUTC());
 		this.server.start();
 		this.nanoTime.addAndGet(QUIET_PERIOD);
-		this.mvc = MockMvcBuilders
-			.standaloneSetup(new RaftRpcController(this.server, this.json, Duration.ofMillis(200)))
-			.build();
+		this.mvc = mvc(new RaftRpcFilter(this.server, this.json, Duration.ofMillis(200)));
 		slow.set(true);
 		try {
 			call("request-vote", VOTE).andExpect(status().isServiceUnavailable())
@@ -289,22 +347,21 @@ class RaftRpcControllerTests {
 
 		@BeforeEach
 		void requireToken() {
-			RaftRpcControllerTests.this.mvc = MockMvcBuilders
-				.standaloneSetup(new RaftRpcController(RaftRpcControllerTests.this.server, RaftRpcControllerTests.this.json,
-						Duration.ofSeconds(2), RpcAuthentication.bearerToken(TOKEN, PREVIOUS_TOKEN), DataSize.ofKilobytes(64)))
-				.build();
+			RaftRpcFilterTests.this.mvc = mvc(new RaftRpcFilter(RaftRpcFilterTests.this.server,
+					RaftRpcFilterTests.this.json, Duration.ofSeconds(2), RpcAuthentication.bearerToken(TOKEN, PREVIOUS_TOKEN),
+					DataSize.ofKilobytes(64), "/raft"));
 		}
 
 		@Test
 		void handlesARequestCarryingTheToken() throws Exception {
 			callWith("Bearer " + TOKEN).andExpect(status().isOk());
-			assertThat(RaftRpcControllerTests.this.server.currentTerm()).isEqualTo(5);
+			assertThat(RaftRpcFilterTests.this.server.currentTerm()).isEqualTo(5);
 		}
 
 		@Test
 		void handlesARequestCarryingThePreviousTokenDuringARotation() throws Exception {
 			callWith("Bearer " + PREVIOUS_TOKEN).andExpect(status().isOk());
-			assertThat(RaftRpcControllerTests.this.server.currentTerm()).isEqualTo(5);
+			assertThat(RaftRpcFilterTests.this.server.currentTerm()).isEqualTo(5);
 		}
 
 		@Test
@@ -325,8 +382,8 @@ class RaftRpcControllerTests {
 				.andExpect(jsonPath("$.error").value("Unauthorized"))
 				.andExpect(jsonPath("$.message").value(containsString("Authorization: Bearer")))
 				.andExpect(content().string(not(containsString(TOKEN))));
-			assertThat(RaftRpcControllerTests.this.server.currentTerm()).isZero();
-			assertThat(RaftRpcControllerTests.this.server.status().votedFor()).isNull();
+			assertThat(RaftRpcFilterTests.this.server.currentTerm()).isZero();
+			assertThat(RaftRpcFilterTests.this.server.status().votedFor()).isNull();
 		}
 
 		@Test
@@ -341,12 +398,11 @@ class RaftRpcControllerTests {
 
 		@Test
 		void readsNothingOfTheBodyOfAnUnauthenticatedRequest() {
-			RaftRpcController controller = new RaftRpcController(RaftRpcControllerTests.this.server,
-					RaftRpcControllerTests.this.json, Duration.ofSeconds(2), RpcAuthentication.bearerToken(TOKEN, null),
-					DataSize.ofKilobytes(64));
+			RaftRpcFilter filter = new RaftRpcFilter(RaftRpcFilterTests.this.server, RaftRpcFilterTests.this.json,
+					Duration.ofSeconds(2), RpcAuthentication.bearerToken(TOKEN, null), DataSize.ofKilobytes(64), "/raft");
 			HttpHeaders headers = jsonHeaders();
 			headers.set(HttpHeaders.AUTHORIZATION, "Bearer wrong");
-			assertThat(answerAtOnce(controller.requestVote(headers, unreadable())).getStatusCode())
+			assertThat(rpc(filter, "request-vote", headers, unreadable()).getStatusCode())
 				.isEqualTo(HttpStatus.UNAUTHORIZED);
 		}
 
@@ -360,19 +416,19 @@ class RaftRpcControllerTests {
 	@Nested
 	class BodySizeLimit {
 
-		private RaftRpcController controller;
+		private RaftRpcFilter filter;
 
 		@BeforeEach
 		void limitBodiesToOneKilobyte() {
-			this.controller = new RaftRpcController(RaftRpcControllerTests.this.server, RaftRpcControllerTests.this.json,
-					Duration.ofSeconds(2), RpcAuthentication.none(), DataSize.ofBytes(1024));
+			this.filter = new RaftRpcFilter(RaftRpcFilterTests.this.server, RaftRpcFilterTests.this.json,
+					Duration.ofSeconds(2), RpcAuthentication.none(), DataSize.ofBytes(1024), "/raft");
 		}
 
 		@Test
 		void rejectsABodyAnnouncedAsTooLargeWithoutReadingIt() {
 			HttpHeaders headers = jsonHeaders();
 			headers.setContentLength(1025);
-			ResponseEntity<byte[]> answer = answerAtOnce(this.controller.requestVote(headers, unreadable()));
+			ResponseEntity<byte[]> answer = rpc(this.filter, "request-vote", headers, unreadable());
 			assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
 			assertThat(new String(answer.getBody(), StandardCharsets.UTF_8)).isEqualTo(
 					"{\"error\":\"Content Too Large\",\"message\":\"Request body must not be larger than 1024 bytes\"}");
@@ -390,28 +446,24 @@ class RaftRpcControllerTests {
 				}
 
 			};
-			ResponseEntity<byte[]> answer = answerAtOnce(this.controller.appendEntries(jsonHeaders(), endless));
+			ResponseEntity<byte[]> answer = rpc(this.filter, "append-entries", jsonHeaders(), endless);
 			assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
 			assertThat(read.get()).isEqualTo(1025);
-			assertThat(RaftRpcControllerTests.this.server.currentTerm()).isZero();
+			assertThat(RaftRpcFilterTests.this.server.currentTerm()).isZero();
 		}
 
 		@Test
 		void acceptsABodyOfExactlyTheLimit() {
 			String padded = VOTE + " ".repeat(1024 - VOTE.length());
-			ResponseEntity<byte[]> answer = this.controller
-				.requestVote(jsonHeaders(), new ByteArrayInputStream(padded.getBytes(StandardCharsets.UTF_8)))
-				.join();
+			ResponseEntity<byte[]> answer = rpc(this.filter, "request-vote", jsonHeaders(),
+					new ByteArrayInputStream(padded.getBytes(StandardCharsets.UTF_8)));
 			assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
 		}
 
 		@Test
 		void rejectsAnOversizedBodyOverMockMvcWithJson() throws Exception {
-			MockMvc mvc = MockMvcBuilders.standaloneSetup(this.controller).build();
-			MvcResult started = mvc
+			mvc(this.filter)
 				.perform(post("/raft/append-entries").contentType(MediaType.APPLICATION_JSON).content(" ".repeat(5000)))
-				.andReturn();
-			mvc.perform(asyncDispatch(started))
 				.andExpect(status().is(413))
 				.andExpect(jsonPath("$.error").value("Content Too Large"));
 		}
@@ -420,7 +472,7 @@ class RaftRpcControllerTests {
 		void answersAMalformedContentLengthWithBadRequestWithoutReadingTheBody() {
 			HttpHeaders headers = jsonHeaders();
 			headers.set(HttpHeaders.CONTENT_LENGTH, "12abc");
-			assertThat(answerAtOnce(this.controller.requestVote(headers, unreadable())).getStatusCode())
+			assertThat(rpc(this.filter, "request-vote", headers, unreadable()).getStatusCode())
 				.isEqualTo(HttpStatus.BAD_REQUEST);
 		}
 
@@ -434,7 +486,7 @@ class RaftRpcControllerTests {
 				}
 
 			};
-			ResponseEntity<byte[]> answer = answerAtOnce(this.controller.requestVote(jsonHeaders(), broken));
+			ResponseEntity<byte[]> answer = rpc(this.filter, "request-vote", jsonHeaders(), broken);
 			assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
 			assertThat(new String(answer.getBody(), StandardCharsets.UTF_8)).contains("could not be read")
 				.doesNotContain("connection reset");
@@ -447,13 +499,13 @@ class RaftRpcControllerTests {
 
 		private final CountDownLatch release = new CountDownLatch(1);
 
-		private RaftRpcController controller;
+		private RaftRpcFilter filter;
 
 		private CompletableFuture<ResponseEntity<byte[]>> blockingVote;
 
 		@BeforeEach
 		void blockTheElectionThread() {
-			RaftRpcControllerTests.this.server.stop();
+			RaftRpcFilterTests.this.server.stop();
 			InMemoryStorage memory = new InMemoryStorage();
 			RaftStorage stuckDisk = new RaftStorage() {
 
@@ -474,17 +526,17 @@ class RaftRpcControllerTests {
 				}
 
 			};
-			RaftRpcControllerTests.this.server = new RaftServer(RaftConfig.builder("n1", List.of("n1", "n2", "n3")).build(),
+			RaftRpcFilterTests.this.server = new RaftServer(RaftConfig.builder("n1", List.of("n1", "n2", "n3")).build(),
 					stuckDisk, (request) -> new CompletableFuture<>(), (event) -> {
-					}, RaftRpcControllerTests.this.nanoTime::get, Clock.systemUTC());
-			RaftRpcControllerTests.this.server.start();
-			RaftRpcControllerTests.this.nanoTime.addAndGet(QUIET_PERIOD);
-			this.controller = new RaftRpcController(RaftRpcControllerTests.this.server, RaftRpcControllerTests.this.json,
-					Duration.ofSeconds(5), RpcAuthentication.bearerToken("token", null), DataSize.ofKilobytes(1));
+					}, RaftRpcFilterTests.this.nanoTime::get, Clock.systemUTC());
+			RaftRpcFilterTests.this.server.start();
+			RaftRpcFilterTests.this.nanoTime.addAndGet(QUIET_PERIOD);
+			this.filter = new RaftRpcFilter(RaftRpcFilterTests.this.server, RaftRpcFilterTests.this.json,
+					Duration.ofSeconds(5), RpcAuthentication.bearerToken("token", null), DataSize.ofKilobytes(1), "/raft");
 			// A valid vote for a higher term: the election thread now waits for the disk.
 			HttpHeaders headers = jsonHeaders();
 			headers.set(HttpHeaders.AUTHORIZATION, "Bearer token");
-			this.blockingVote = this.controller.requestVote(headers, body(VOTE));
+			this.blockingVote = CompletableFuture.supplyAsync(() -> rpc(this.filter, "request-vote", headers, body(VOTE)));
 		}
 
 		@AfterEach
@@ -499,24 +551,24 @@ class RaftRpcControllerTests {
 			HttpHeaders textPlain = new HttpHeaders();
 			textPlain.set(HttpHeaders.AUTHORIZATION, "Bearer token");
 			textPlain.setContentType(MediaType.TEXT_PLAIN);
-			assertThat(answerAtOnce(this.controller.requestVote(jsonHeaders(), body(VOTE))).getStatusCode().value())
+			assertThat(rpc(this.filter, "request-vote", jsonHeaders(), body(VOTE)).getStatusCode().value())
 				.isEqualTo(401);
-			assertThat(answerAtOnce(this.controller.requestVote(textPlain, body(VOTE))).getStatusCode().value())
+			assertThat(rpc(this.filter, "request-vote", textPlain, body(VOTE)).getStatusCode().value())
 				.isEqualTo(415);
-			assertThat(answerAtOnce(this.controller.requestVote(authorized, body(" ".repeat(2000)))).getStatusCode()
+			assertThat(rpc(this.filter, "request-vote", authorized, body(" ".repeat(2000))).getStatusCode()
 				.value()).isEqualTo(413);
-			assertThat(answerAtOnce(this.controller.requestVote(authorized, body("{\"term\":1}"))).getStatusCode()
+			assertThat(rpc(this.filter, "request-vote", authorized, body("{\"term\":1}")).getStatusCode()
 				.value()).isEqualTo(400);
-			assertThat(answerAtOnce(this.controller.appendEntries(authorized,
-					body(VOTE.replace("\"from\":\"n2\"", "\"from\":\"n9\""))))
+			assertThat(rpc(this.filter, "append-entries", authorized,
+					body(VOTE.replace("\"from\":\"n2\"", "\"from\":\"n9\"")))
 				.getStatusCode()
 				.value()).isEqualTo(400);
-			assertThat(answerAtOnce(this.controller.requestVote(authorized,
-					body(VOTE.replace("\"from\":\"n2\"", "\"from\":\"n9\""))))
+			assertThat(rpc(this.filter, "request-vote", authorized,
+					body(VOTE.replace("\"from\":\"n2\"", "\"from\":\"n9\"")))
 				.getStatusCode()
 				.value()).isEqualTo(403);
-			assertThat(answerAtOnce(this.controller.requestVote(authorized,
-					body(VOTE.replace("\"to\":\"n1\"", "\"to\":\"n3\""))))
+			assertThat(rpc(this.filter, "request-vote", authorized,
+					body(VOTE.replace("\"to\":\"n1\"", "\"to\":\"n3\"")))
 				.getStatusCode()
 				.value()).isEqualTo(400);
 			// All the while, the election thread was stuck on the vote that came first.
@@ -537,7 +589,7 @@ class RaftRpcControllerTests {
 
 		@BeforeEach
 		void startOnAFailingDisk() {
-			RaftRpcControllerTests.this.server.stop();
+			RaftRpcFilterTests.this.server.stop();
 			InMemoryStorage memory = new InMemoryStorage();
 			RaftStorage disk = new RaftStorage() {
 
@@ -555,15 +607,13 @@ class RaftRpcControllerTests {
 				}
 
 			};
-			RaftRpcControllerTests.this.server = new RaftServer(RaftConfig.builder("n1", List.of("n1", "n2", "n3")).build(),
+			RaftRpcFilterTests.this.server = new RaftServer(RaftConfig.builder("n1", List.of("n1", "n2", "n3")).build(),
 					disk, (request) -> new CompletableFuture<>(), (event) -> {
-					}, RaftRpcControllerTests.this.nanoTime::get, Clock.systemUTC());
-			RaftRpcControllerTests.this.server.start();
-			RaftRpcControllerTests.this.nanoTime.addAndGet(QUIET_PERIOD);
-			RaftRpcControllerTests.this.mvc = MockMvcBuilders
-				.standaloneSetup(new RaftRpcController(RaftRpcControllerTests.this.server, RaftRpcControllerTests.this.json,
-						Duration.ofSeconds(2)))
-				.build();
+					}, RaftRpcFilterTests.this.nanoTime::get, Clock.systemUTC());
+			RaftRpcFilterTests.this.server.start();
+			RaftRpcFilterTests.this.nanoTime.addAndGet(QUIET_PERIOD);
+			RaftRpcFilterTests.this.mvc = mvc(
+					new RaftRpcFilter(RaftRpcFilterTests.this.server, RaftRpcFilterTests.this.json, Duration.ofSeconds(2)));
 		}
 
 		@Test
@@ -572,8 +622,8 @@ class RaftRpcControllerTests {
 			call("request-vote", VOTE).andExpect(status().isServiceUnavailable())
 				.andExpect(jsonPath("$.error").value("Service Unavailable"))
 				.andExpect(jsonPath("$.message").value(containsString("has failed")));
-			assertThat(RaftRpcControllerTests.this.server.status().state()).isEqualTo(RaftStatus.State.FAILED);
-			assertThat(RaftRpcControllerTests.this.server.status().votedFor()).isNull();
+			assertThat(RaftRpcFilterTests.this.server.status().state()).isEqualTo(RaftStatus.State.FAILED);
+			assertThat(RaftRpcFilterTests.this.server.status().votedFor()).isNull();
 		}
 
 		@Test
@@ -581,12 +631,12 @@ class RaftRpcControllerTests {
 			this.diskFull.set(true);
 			call("request-vote", VOTE).andExpect(status().isServiceUnavailable());
 			this.diskFull.set(false);
-			String heartbeat = new String(RaftRpcControllerTests.this.json
+			String heartbeat = new String(RaftRpcFilterTests.this.json
 				.write(new AppendEntries("n2", "n1", 7, 0, 0, List.of(), 0, 1)), StandardCharsets.UTF_8);
 			call("append-entries", heartbeat).andExpect(status().isServiceUnavailable())
 				.andExpect(jsonPath("$.message").value(containsString("has failed")));
 			call("timeout-now", "{\"from\":\"n2\",\"to\":\"n1\",\"term\":7}").andExpect(status().isServiceUnavailable());
-			assertThat(RaftRpcControllerTests.this.server.status().state()).isEqualTo(RaftStatus.State.FAILED);
+			assertThat(RaftRpcFilterTests.this.server.status().state()).isEqualTo(RaftStatus.State.FAILED);
 		}
 
 	}
@@ -598,11 +648,49 @@ class RaftRpcControllerTests {
 	private ResultActions perform(String rpc, String body,
 			java.util.function.UnaryOperator<org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder> customizer)
 			throws Exception {
-		MvcResult started = this.mvc.perform(customizer.apply(post("/raft/" + rpc).content(body)))
-			.andExpect(request().asyncStarted())
-			.andReturn();
-		started.getAsyncResult(Duration.ofSeconds(5).toMillis());
-		return this.mvc.perform(asyncDispatch(started));
+		return this.mvc.perform(customizer.apply(post("/raft/" + rpc).content(body)))
+			.andExpect(request().asyncNotStarted());
+	}
+
+	/** MockMvc with the filter in front of a servlet that fails every request passed on to it. */
+	private static MockMvc mvc(RaftRpcFilter filter) {
+		return MockMvcBuilders.standaloneSetup(new Object()).addFilter(filter).build();
+	}
+
+	/**
+	 * Calls the filter on this thread.
+	 * @param filter the filter
+	 * @param rpc the RPC, such as {@code request-vote}
+	 * @param headers the request headers, exactly as given (also a malformed Content-Length)
+	 * @param body the request body
+	 * @return the answer, which the filter wrote before it returned
+	 */
+	private static ResponseEntity<byte[]> rpc(RaftRpcFilter filter, String rpc, HttpHeaders headers, InputStream body) {
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/raft/" + rpc) {
+
+			@Override
+			public String getHeader(String name) {
+				return headers.getFirst(name);
+			}
+
+			@Override
+			public ServletInputStream getInputStream() {
+				return new DelegatingServletInputStream(body);
+			}
+
+		};
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		MockFilterChain chain = new MockFilterChain();
+		try {
+			filter.doFilter(request, response, chain);
+		}
+		catch (IOException | ServletException ex) {
+			throw new IllegalStateException(ex);
+		}
+		assertThat(chain.getRequest()).as("passed down the filter chain").isNull();
+		HttpHeaders answerHeaders = new HttpHeaders();
+		response.getHeaderNames().forEach((name) -> answerHeaders.addAll(name, response.getHeaders(name)));
+		return ResponseEntity.status(response.getStatus()).headers(answerHeaders).body(response.getContentAsByteArray());
 	}
 
 	private static HttpHeaders jsonHeaders() {
@@ -630,12 +718,6 @@ class RaftRpcControllerTests {
 			}
 
 		};
-	}
-
-	/** The answer, which must be complete when the controller returns. */
-	private static ResponseEntity<byte[]> answerAtOnce(Future<ResponseEntity<byte[]>> answer) {
-		assertThat(answer).as("answered on the request thread").isDone();
-		return ((CompletableFuture<ResponseEntity<byte[]>>) answer).join();
 	}
 
 	private <T extends Message> T read(MvcResult result, Class<T> type) {
