@@ -28,6 +28,7 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
@@ -71,7 +72,7 @@ public final class RaftAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RaftJson raftJson() {
-		return new RaftJson();
+		return new RaftJson().warmUp();
 	}
 
 	/**
@@ -101,6 +102,8 @@ public final class RaftAutoConfiguration {
 		RpcObserver observer = observers.getIfAvailable(() -> RpcObserver.NONE);
 		HttpRaftTransport.Builder transport = HttpRaftTransport.builder(settings.config().nodeId(), settings.peerUrls())
 			.basePath(properties.getRpc().getBasePath())
+			.keepWarm(properties.getRpc().getKeepWarmInterval().isZero() ? null
+					: properties.getRpc().getKeepWarmInterval())
 			.rpcTimeout(properties.getRpcTimeout())
 			.circuitBreakers(raftCircuitBreakerRegistry)
 			.observer(observer)
@@ -158,6 +161,11 @@ public final class RaftAutoConfiguration {
 	RaftServer raftServer(RaftConfig config, RaftStorage storage, RaftTransport transport,
 			ApplicationEventPublisher eventPublisher) {
 		return new RaftServer(config, storage, transport, eventPublisher::publishEvent);
+	}
+
+	@Bean
+	HandOverOnContextClosed raftHandOverOnContextClosed(RaftServer raftServer, ApplicationContext context) {
+		return new HandOverOnContextClosed(raftServer, context);
 	}
 
 }

@@ -230,6 +230,20 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Hands leadership over if this member leads, as {@link #stop()} would, and waits up to the
+	 * maximum election timeout until another leader is known; the member keeps running and
+	 * {@link #stop()} later does not hand over again. Called as the application context starts
+	 * to close, so that the hand-over waits for no other component to stop first.
+	 */
+	public void handOverBeforeShutdown() {
+		synchronized (this.lifecycleLock) {
+			if (this.coreExecutor != null && this.snapshot.status().role() == Role.LEADER) {
+				handOverBeforeStopping();
+			}
+		}
+	}
+
 	private void handOverBeforeStopping() {
 		this.handingOver = true;
 		TransferResult result = transferLeadership();

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -37,6 +39,8 @@ import org.springframework.core.env.Environment;
 final class TestCluster implements AutoCloseable {
 
 	private static final Map<String, Links> LINKS = new ConcurrentHashMap<>();
+
+	private static final Map<String, Duration> SLOW_STOPS = new ConcurrentHashMap<>();
 
 	private final String clusterId = UUID.randomUUID().toString();
 
@@ -114,6 +118,15 @@ final class TestCluster implements AutoCloseable {
 			.listeners((ApplicationListener<RaftEvent>) this.events::add)
 			.run();
 		this.running.put(id, context);
+	}
+
+	/**
+	 * Makes a component of every replica of this cluster take that long to stop, a component
+	 * that stops before any other (as a scheduler waiting for its tasks would).
+	 * @param duration how long, zero for not at all
+	 */
+	void slowComponentStop(Duration duration) {
+		SLOW_STOPS.put(this.clusterId, duration);
 	}
 
 	/** Closes the replica's context: a leader hands over first. */
@@ -197,6 +210,7 @@ final class TestCluster implements AutoCloseable {
 				// keep closing the others
 			}
 		}
+		SLOW_STOPS.remove(this.clusterId);
 		LINKS.remove(this.clusterId);
 	}
 
@@ -229,6 +243,44 @@ final class TestCluster implements AutoCloseable {
 						return new FaultInjectingTransport(transport, (links != null) ? links : new Links());
 					}
 					return bean;
+				}
+
+			};
+		}
+
+		@Bean
+		SmartLifecycle slowToStop(Environment environment) {
+			String clusterId = environment.getRequiredProperty("test.cluster-id");
+			return new SmartLifecycle() {
+
+				private volatile boolean running;
+
+				@Override
+				public void start() {
+					this.running = true;
+				}
+
+				@Override
+				public void stop() {
+					Duration duration = SLOW_STOPS.getOrDefault(clusterId, Duration.ZERO);
+					try {
+						// A fixture, not a wait of the test: a component that is slow to stop.
+						Thread.sleep(duration.toMillis());
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					this.running = false;
+				}
+
+				@Override
+				public boolean isRunning() {
+					return this.running;
+				}
+
+				@Override
+				public int getPhase() {
+					return SmartLifecycle.DEFAULT_PHASE;
 				}
 
 			};
