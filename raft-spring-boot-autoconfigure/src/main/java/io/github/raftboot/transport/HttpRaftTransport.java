@@ -168,11 +168,8 @@ public final class HttpRaftTransport implements RaftTransport {
 		this.client = client.build();
 		Duration keepWarmInterval = builder.keepWarmInterval;
 		if (keepWarmInterval != null && !this.peers.isEmpty()) {
-			this.keepWarm = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "raft-http-" + selfId + "-keep-warm");
-				thread.setDaemon(true);
-				return thread;
-			});
+			this.keepWarm = Executors
+				.newSingleThreadScheduledExecutor((runnable) -> daemonThread(runnable, "raft-http-" + selfId + "-keep-warm"));
 			long interval = keepWarmInterval.toNanos();
 			this.keepWarm.scheduleWithFixedDelay(() -> probeIdlePeers(interval), 0, interval, TimeUnit.NANOSECONDS);
 		}
@@ -256,15 +253,18 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	private static ExecutorService createExecutor(String selfId) {
 		AtomicInteger count = new AtomicInteger();
-		ThreadFactory threadFactory = (runnable) -> {
-			Thread thread = new Thread(runnable, "raft-http-" + selfId + "-" + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
+		ThreadFactory threadFactory = (runnable) -> daemonThread(runnable,
+				"raft-http-" + selfId + "-" + count.incrementAndGet());
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), threadFactory);
 		executor.allowCoreThreadTimeOut(true);
 		return executor;
+	}
+
+	private static Thread daemonThread(Runnable runnable, String name) {
+		Thread thread = new Thread(runnable, name);
+		thread.setDaemon(true);
+		return thread;
 	}
 
 	@Override

@@ -86,13 +86,56 @@ class RaftRpcFilterTests {
 
 	@BeforeEach
 	void startServer() {
+		startOn(new InMemoryStorage());
+		this.mvc = mvc(new RaftRpcFilter(this.server, this.json, Duration.ofSeconds(2)));
+	}
+
+	/** Starts the member on that storage and lets its quiet period after start run out. */
+	private void startOn(RaftStorage storage) {
 		RaftConfig config = RaftConfig.builder("n1", List.of("n1", "n2", "n3")).build();
 		RaftTransport silent = (request) -> new CompletableFuture<>();
-		this.server = new RaftServer(config, new InMemoryStorage(), silent, (event) -> {
+		this.server = new RaftServer(config, storage, silent, (event) -> {
 		}, this.nanoTime::get, Clock.systemUTC());
 		this.server.start();
 		this.nanoTime.addAndGet(QUIET_PERIOD);
-		this.mvc = mvc(new RaftRpcFilter(this.server, this.json, Duration.ofSeconds(2)));
+	}
+
+	/** Stops the member and starts it again on that storage. */
+	private void restartOn(RaftStorage storage) {
+		this.server.stop();
+		startOn(storage);
+	}
+
+	/**
+	 * An in-memory storage that runs {@code beforeSave} on the election thread before each save:
+	 * a hook that blocks makes a slow or stuck disk, one that throws a failing disk.
+	 */
+	private static RaftStorage storage(Runnable beforeSave) {
+		InMemoryStorage memory = new InMemoryStorage();
+		return new RaftStorage() {
+
+			@Override
+			public PersistentState load() {
+				return memory.load();
+			}
+
+			@Override
+			public void save(PersistentState state) {
+				beforeSave.run();
+				memory.save(state);
+			}
+
+		};
+	}
+
+	/** Waits up to 10 s for the latch, on the election thread. */
+	private static void awaitRelease(CountDownLatch release) {
+		try {
+			release.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@AfterEach
@@ -298,34 +341,11 @@ class RaftRpcFilterTests {
 	void answersServiceUnavailableWhenTheMemberDoesNotAnswerInTime() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicBoolean slow = new AtomicBoolean();
-		InMemoryStorage memory = new InMemoryStorage();
-		RaftStorage slowDisk = new RaftStorage() {
-
-			@Override
-			public PersistentState load() {
-				return memory.load();
+		restartOn(storage(() -> {
+			if (slow.get()) {
+				awaitRelease(release);
 			}
-
-			@Override
-			public void save(PersistentState state) {
-				try {
-					if (slow.get()) {
-						release.await(10, TimeUnit.SECONDS);
-					}
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-				memory.save(state);
-			}
-
-		};
-		this.server.stop();
-		this.server = new RaftServer(RaftConfig.builder("n1", List.of("n1", "n2", "n3")).build(), slowDisk,
-				(request) -> new CompletableFuture<>(), (event) -> {
-				}, this.nanoTime::get, Clock.systemUTC());
-		this.server.start();
-		this.nanoTime.addAndGet(QUIET_PERIOD);
+		}));
 		this.mvc = mvc(new RaftRpcFilter(this.server, this.json, Duration.ofMillis(200)));
 		slow.set(true);
 		try {
@@ -505,32 +525,7 @@ class RaftRpcFilterTests {
 
 		@BeforeEach
 		void blockTheElectionThread() {
-			RaftRpcFilterTests.this.server.stop();
-			InMemoryStorage memory = new InMemoryStorage();
-			RaftStorage stuckDisk = new RaftStorage() {
-
-				@Override
-				public PersistentState load() {
-					return memory.load();
-				}
-
-				@Override
-				public void save(PersistentState state) {
-					try {
-						WhileTheElectionThreadIsBusy.this.release.await(10, TimeUnit.SECONDS);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
-					memory.save(state);
-				}
-
-			};
-			RaftRpcFilterTests.this.server = new RaftServer(RaftConfig.builder("n1", List.of("n1", "n2", "n3")).build(),
-					stuckDisk, (request) -> new CompletableFuture<>(), (event) -> {
-					}, RaftRpcFilterTests.this.nanoTime::get, Clock.systemUTC());
-			RaftRpcFilterTests.this.server.start();
-			RaftRpcFilterTests.this.nanoTime.addAndGet(QUIET_PERIOD);
+			restartOn(storage(() -> awaitRelease(this.release)));
 			this.filter = new RaftRpcFilter(RaftRpcFilterTests.this.server, RaftRpcFilterTests.this.json,
 					Duration.ofSeconds(5), RpcAuthentication.bearerToken("token", null), DataSize.ofKilobytes(1), "/raft");
 			// A valid vote for a higher term: the election thread now waits for the disk.
@@ -589,29 +584,11 @@ class RaftRpcFilterTests {
 
 		@BeforeEach
 		void startOnAFailingDisk() {
-			RaftRpcFilterTests.this.server.stop();
-			InMemoryStorage memory = new InMemoryStorage();
-			RaftStorage disk = new RaftStorage() {
-
-				@Override
-				public PersistentState load() {
-					return memory.load();
+			restartOn(storage(() -> {
+				if (this.diskFull.get()) {
+					throw new StorageException("No space left on device");
 				}
-
-				@Override
-				public void save(PersistentState state) {
-					if (WhenTheMemberFailedToPersist.this.diskFull.get()) {
-						throw new StorageException("No space left on device");
-					}
-					memory.save(state);
-				}
-
-			};
-			RaftRpcFilterTests.this.server = new RaftServer(RaftConfig.builder("n1", List.of("n1", "n2", "n3")).build(),
-					disk, (request) -> new CompletableFuture<>(), (event) -> {
-					}, RaftRpcFilterTests.this.nanoTime::get, Clock.systemUTC());
-			RaftRpcFilterTests.this.server.start();
-			RaftRpcFilterTests.this.nanoTime.addAndGet(QUIET_PERIOD);
+			}));
 			RaftRpcFilterTests.this.mvc = mvc(
 					new RaftRpcFilter(RaftRpcFilterTests.this.server, RaftRpcFilterTests.this.json, Duration.ofSeconds(2)));
 		}
