@@ -25,31 +25,45 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link RaftStorage} that keeps the state in one file, {@value #FILE_NAME}, in a directory.
  *
- * <p>{@link #save(PersistentState)} writes the whole state to {@value #TEMP_FILE_NAME} in the
- * same directory, forces it to disk, renames it atomically over {@value #FILE_NAME} and then
- * forces the directory, so after a crash the file holds either the new state or the previous
- * one. A temporary file left by an interrupted save is ignored by {@link #load()} and overwritten
- * by the next save.
+ * <p>The file holds two slots, each large enough for a whole state, and every save goes to the
+ * slot that does not hold the newest state, with a sequence number one above it. A save
+ * overwrites that slot in place and forces only the file's data to disk ({@code fdatasync}): the
+ * file keeps its size and place, so no directory entry, size or allocation changes and the file
+ * system need not commit its journal. That is what makes a save cheap enough to sit between
+ * receiving a vote request and answering it. {@link #load()} takes the valid slot with the higher
+ * sequence number, so after a crash in the middle of a save the file holds either the new state
+ * or the previous one: a slot whose checksum fails is the save that was interrupted.
+ *
+ * <p>Only when the file does not exist yet, or the state has outgrown its slots, does a save
+ * write a new file with larger slots to {@value #TEMP_FILE_NAME}, force it to disk, rename it
+ * atomically over {@value #FILE_NAME} and force the directory. A temporary file left by an
+ * interrupted save is never read: {@link #load()} deletes it. A file in
+ * the earlier format 1 (one state, always replaced by renaming) is read, and the next save
+ * rewrites it in format 2.
  *
  * <p>{@link #load()} never silently resets a node: a file that is truncated, corrupt, of an
- * unknown format or that holds an invalid state is a {@link StorageException} that names the
- * file, says what is wrong and what an operator can do about it.
+ * unknown format, that has no valid slot or whose newest slot holds an invalid state is a
+ * {@link StorageException} that names the file, says what is wrong and what an operator can do
+ * about it.
  *
  * <h2>File format</h2>
- * All numbers are big-endian, as written by {@link DataOutputStream}:
+ * All numbers are big-endian, as written by {@link DataOutputStream}.
  * <ol>
- * <li>magic, {@code int} {@code 0x52414654} ({@code "RAFT"} in ASCII)</li>
- * <li>format version, {@code int} {@code 1}</li>
- * <li>current term, {@code long}</li>
- * <li>vote: {@code boolean} {@code true} if the node voted in the current term, then the member
- * id voted for in {@link DataOutputStream#writeUTF(String) modified UTF-8}; {@code false} and
- * nothing else if it did not</li>
- * <li>entry count, {@code int}</li>
- * <li>each entry: index {@code long}, term {@code long}, type {@code byte} (the ordinal of the
- * {@link EntryType})</li>
- * <li>a CRC32C checksum, {@code int}, of all the preceding bytes</li>
+ * <li>Header, {@value #BLOCK_BYTES} bytes: magic {@code int} {@code 0x52414654} ({@code "RAFT"}
+ * in ASCII), format version {@code int} {@code 2}, slot size {@code int} (a multiple of
+ * {@value #BLOCK_BYTES}), a CRC32C checksum {@code int} of those three, zeros.</li>
+ * <li>Slot 0 and slot 1, slot size bytes each, so the file is exactly {@value #BLOCK_BYTES} + 2 ×
+ * slot size bytes long. A slot holds a sequence number {@code long} ({@code 0}: never written),
+ * the length {@code int} of the state that follows, the state, a CRC32C checksum {@code int} of
+ * the sequence number, length and state; whatever follows in the slot is ignored.</li>
+ * <li>The state: current term {@code long}; vote: {@code boolean} {@code true} if the node voted
+ * in the current term, then the member id voted for in
+ * {@link DataOutputStream#writeUTF(String) modified UTF-8}, {@code false} and nothing else if it
+ * did not; entry count {@code int}; each entry: index {@code long}, term {@code long}, type
+ * {@code byte} (the ordinal of the {@link EntryType}).</li>
  * </ol>
- * Nothing may follow the checksum.
+ * Format 1 was magic, version {@code 1}, the state and a CRC32C checksum of all of them, with
+ * nothing after the checksum.
  */
 public final class FileStorage implements RaftStorage {
 
@@ -61,16 +75,28 @@ public final class FileStorage implements RaftStorage {
 
 	static final int MAGIC = 0x52414654;
 
-	static final int VERSION = 1;
+	/** The format this class writes. */
+	static final int VERSION = 2;
+
+	/** The earlier format, still read. */
+	static final int VERSION_1 = 1;
+
+	/** Size of the header, and the unit of the slot size, so that slots start on a page. */
+	static final int BLOCK_BYTES = 4096;
 
 	private static final int HEADER_BYTES = Integer.BYTES + Integer.BYTES;
 
 	private static final int CHECKSUM_BYTES = Integer.BYTES;
 
+	private static final int SLOT_OVERHEAD_BYTES = Long.BYTES + Integer.BYTES + CHECKSUM_BYTES;
+
 	private static final int ENTRY_BYTES = Long.BYTES + Long.BYTES + Byte.BYTES;
 
 	/** Larger files cannot be read into one array, and are far beyond any real log. */
 	private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
+	/** Slots of this size keep the file below {@link #MAX_FILE_BYTES}. */
+	private static final int MAX_SLOT_BYTES = (int) ((MAX_FILE_BYTES - BLOCK_BYTES) / 2 / BLOCK_BYTES * BLOCK_BYTES);
 
 	private static final EntryType[] ENTRY_TYPES = EntryType.values();
 
@@ -84,6 +110,9 @@ public final class FileStorage implements RaftStorage {
 	private final Path file;
 
 	private final Path tempFile;
+
+	/** The layout of the file as this instance last read or wrote it; {@code null} if unknown. */
+	private @Nullable Layout layout;
 
 	/**
 	 * Creates a storage that keeps its state in {@value #FILE_NAME} in the given directory.
@@ -115,28 +144,103 @@ public final class FileStorage implements RaftStorage {
 
 	@Override
 	public synchronized PersistentState load() {
-		byte[] bytes;
+		this.layout = null;
+		deleteLeftoverTempFile();
+		byte[] bytes = readFile();
+		if (bytes == null) {
+			return PersistentState.empty();
+		}
+		Decoded decoded = decode(bytes);
+		this.layout = decoded.layout();
+		return decoded.state();
+	}
+
+	private void deleteLeftoverTempFile() {
+		try {
+			Files.deleteIfExists(this.tempFile);
+		}
+		catch (IOException ex) {
+			// Harmless: it is never read, and the next save that writes a new file replaces it.
+		}
+	}
+
+	private byte @Nullable [] readFile() {
 		try {
 			long size = Files.size(this.file);
 			if (size > MAX_FILE_BYTES) {
 				throw corrupt("it is " + size + " bytes long, far more than a Raft state file can be");
 			}
-			bytes = Files.readAllBytes(this.file);
+			return Files.readAllBytes(this.file);
 		}
 		catch (NoSuchFileException ex) {
-			return PersistentState.empty();
+			return null;
 		}
 		catch (IOException ex) {
 			throw new StorageException("Cannot read the Raft state file " + this.file.toAbsolutePath() + ": " + ex,
 					ex);
 		}
-		return decode(bytes);
 	}
 
 	@Override
 	public synchronized void save(PersistentState state) {
 		Objects.requireNonNull(state, "state");
-		byte[] bytes = encode(state);
+		byte[] content = encodeState(state);
+		Layout current = currentLayout();
+		long sequence = (current != null) ? current.sequence() + 1 : 1;
+		byte[] slot = encodeSlot(sequence, content);
+		if (current != null && slot.length <= current.slotBytes()) {
+			int target = 1 - current.newestSlot();
+			writeInPlace(BLOCK_BYTES + (long) target * current.slotBytes(), slot);
+			this.layout = new Layout(current.slotBytes(), target, sequence);
+		}
+		else {
+			replaceFile(slot);
+		}
+	}
+
+	/**
+	 * The layout of the file, read from it if this instance has not read or written it yet, or
+	 * {@code null} if the next save must write a new file: there is none, it is in format 1, or it
+	 * cannot be used.
+	 */
+	private @Nullable Layout currentLayout() {
+		if (this.layout == null) {
+			try {
+				byte[] bytes = readFile();
+				this.layout = (bytes != null) ? decode(bytes).layout() : null;
+			}
+			catch (StorageException ex) {
+				// Unreadable or corrupt: a save replaces it, as a save always has.
+				this.layout = null;
+			}
+		}
+		return this.layout;
+	}
+
+	private void writeInPlace(long position, byte[] slot) {
+		try (FileChannel channel = FileChannel.open(this.file, StandardOpenOption.WRITE)) {
+			ByteBuffer buffer = ByteBuffer.wrap(slot);
+			while (buffer.hasRemaining()) {
+				channel.write(buffer, position + buffer.position());
+			}
+			// The file keeps its size and blocks: its data is all there is to force.
+			channel.force(false);
+		}
+		catch (IOException ex) {
+			// The slot may be half written; the other one still holds the newest state.
+			this.layout = null;
+			throw new StorageException("Cannot save the Raft state to " + this.file.toAbsolutePath() + ": " + ex, ex);
+		}
+	}
+
+	private void replaceFile(byte[] slot) {
+		int slotBytes = slotSizeFor(slot.length);
+		byte[] bytes = new byte[BLOCK_BYTES + 2 * slotBytes];
+		ByteBuffer header = ByteBuffer.wrap(bytes);
+		header.putInt(MAGIC).putInt(VERSION).putInt(slotBytes);
+		header.putInt(checksum(bytes, 0, 3 * Integer.BYTES));
+		System.arraycopy(slot, 0, bytes, BLOCK_BYTES, slot.length);
+		this.layout = null;
 		try {
 			try (FileChannel channel = FileChannel.open(this.tempFile, StandardOpenOption.CREATE,
 					StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -154,6 +258,21 @@ public final class FileStorage implements RaftStorage {
 			throw new StorageException("Cannot save the Raft state to " + this.file.toAbsolutePath() + ": " + ex, ex);
 		}
 		forceDirectory();
+		this.layout = new Layout(slotBytes, 0, ByteBuffer.wrap(slot).getLong());
+	}
+
+	/** Room for twice the state, so that the slots are not outgrown at every new term. */
+	private int slotSizeFor(int slotLength) {
+		long wanted = Math.max(BLOCK_BYTES, 2L * slotLength);
+		long rounded = (wanted + BLOCK_BYTES - 1) / BLOCK_BYTES * BLOCK_BYTES;
+		if (rounded > MAX_SLOT_BYTES) {
+			if (slotLength > MAX_SLOT_BYTES) {
+				throw new StorageException("Cannot save the Raft state to " + this.file.toAbsolutePath()
+						+ ": it is " + slotLength + " bytes long, more than a state file can hold");
+			}
+			return MAX_SLOT_BYTES;
+		}
+		return (int) rounded;
 	}
 
 	private void forceDirectory() {
@@ -183,12 +302,10 @@ public final class FileStorage implements RaftStorage {
 		}
 	}
 
-	private byte[] encode(PersistentState state) {
-		long expectedSize = HEADER_BYTES + 64L + (long) state.log().size() * ENTRY_BYTES + CHECKSUM_BYTES;
+	private byte[] encodeState(PersistentState state) {
+		long expectedSize = 64L + (long) state.log().size() * ENTRY_BYTES;
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(expectedSize, MAX_FILE_BYTES));
 		try (DataOutputStream out = new DataOutputStream(bytes)) {
-			out.writeInt(MAGIC);
-			out.writeInt(VERSION);
 			out.writeLong(state.term());
 			@Nullable String votedFor = state.votedFor();
 			out.writeBoolean(votedFor != null);
@@ -201,8 +318,6 @@ public final class FileStorage implements RaftStorage {
 				out.writeLong(entry.term());
 				out.writeByte(entry.type().ordinal());
 			}
-			out.flush();
-			out.writeInt(checksum(bytes.toByteArray(), bytes.size()));
 		}
 		catch (UTFDataFormatException ex) {
 			throw new StorageException("Cannot save the Raft state to " + this.file.toAbsolutePath()
@@ -215,7 +330,19 @@ public final class FileStorage implements RaftStorage {
 		return bytes.toByteArray();
 	}
 
-	private PersistentState decode(byte[] bytes) {
+	private byte[] encodeSlot(long sequence, byte[] content) {
+		if (content.length > MAX_SLOT_BYTES - SLOT_OVERHEAD_BYTES) {
+			throw new StorageException("Cannot save the Raft state to " + this.file.toAbsolutePath() + ": it is "
+					+ content.length + " bytes long, more than a state file can hold");
+		}
+		byte[] slot = new byte[SLOT_OVERHEAD_BYTES + content.length];
+		ByteBuffer buffer = ByteBuffer.wrap(slot);
+		buffer.putLong(sequence).putInt(content.length).put(content);
+		buffer.putInt(checksum(slot, 0, slot.length - CHECKSUM_BYTES));
+		return slot;
+	}
+
+	private Decoded decode(byte[] bytes) {
 		if (bytes.length < HEADER_BYTES) {
 			throw corrupt("it is truncated: only " + bytes.length + " bytes, too short for its header");
 		}
@@ -226,20 +353,85 @@ public final class FileStorage implements RaftStorage {
 					+ " but with 0x" + Integer.toHexString(magic) + ", so it is not a Raft state file");
 		}
 		int version = buffer.getInt();
+		if (version == VERSION_1) {
+			return new Decoded(decodeVersion1(bytes), null);
+		}
 		if (version != VERSION) {
 			throw corrupt("its format version is " + version + " but this version of raft-core reads only format "
-					+ "version " + VERSION);
+					+ "versions " + VERSION_1 + " and " + VERSION);
 		}
+		return decodeVersion2(bytes, buffer);
+	}
+
+	private PersistentState decodeVersion1(byte[] bytes) {
 		if (bytes.length < HEADER_BYTES + CHECKSUM_BYTES) {
 			throw corrupt("it is truncated: only " + bytes.length + " bytes, too short for its checksum");
 		}
 		int contentLength = bytes.length - CHECKSUM_BYTES;
-		if (buffer.getInt(contentLength) != checksum(bytes, contentLength)) {
+		if (ByteBuffer.wrap(bytes).getInt(contentLength) != checksum(bytes, 0, contentLength)) {
 			throw corrupt("its checksum does not match its content of " + bytes.length
 					+ " bytes, so it is truncated or corrupt");
 		}
-		DataInputStream in = new DataInputStream(
-				new ByteArrayInputStream(bytes, HEADER_BYTES, contentLength - HEADER_BYTES));
+		return decodeState(bytes, HEADER_BYTES, contentLength - HEADER_BYTES);
+	}
+
+	private Decoded decodeVersion2(byte[] bytes, ByteBuffer buffer) {
+		if (bytes.length < BLOCK_BYTES) {
+			throw corrupt("it is truncated: only " + bytes.length + " bytes, too short for its header of "
+					+ BLOCK_BYTES + " bytes");
+		}
+		int slotBytes = buffer.getInt();
+		if (buffer.getInt() != checksum(bytes, 0, 3 * Integer.BYTES)) {
+			throw corrupt("the checksum of its header does not match, so the header is corrupt");
+		}
+		if (slotBytes < BLOCK_BYTES || slotBytes % BLOCK_BYTES != 0 || slotBytes > MAX_SLOT_BYTES) {
+			throw corrupt("its header announces slots of " + slotBytes + " bytes, which is not a multiple of "
+					+ BLOCK_BYTES + " from " + BLOCK_BYTES + " to " + MAX_SLOT_BYTES);
+		}
+		long expectedLength = BLOCK_BYTES + 2L * slotBytes;
+		if (bytes.length < expectedLength) {
+			throw corrupt("it is truncated: " + bytes.length + " bytes instead of the " + expectedLength
+					+ " its header announces");
+		}
+		if (bytes.length > expectedLength) {
+			throw corrupt("it has " + (bytes.length - expectedLength) + " unexpected bytes after its second slot");
+		}
+		int newest = -1;
+		long newestSequence = 0;
+		int written = 0;
+		for (int slot = 0; slot < 2; slot++) {
+			int offset = BLOCK_BYTES + slot * slotBytes;
+			long sequence = buffer.getLong(offset);
+			if (sequence == 0) {
+				continue;
+			}
+			written++;
+			int length = buffer.getInt(offset + Long.BYTES);
+			if (length < 0 || length > slotBytes - SLOT_OVERHEAD_BYTES) {
+				continue;
+			}
+			int checked = Long.BYTES + Integer.BYTES + length;
+			if (buffer.getInt(offset + checked) != checksum(bytes, offset, checked)) {
+				// The save that was interrupted: the other slot holds the state before it.
+				continue;
+			}
+			if (newest < 0 || sequence > newestSequence) {
+				newest = slot;
+				newestSequence = sequence;
+			}
+		}
+		if (newest < 0) {
+			throw corrupt((written == 0) ? "neither of its slots holds a saved state"
+					: "the checksum of neither slot matches its content, so it is truncated or corrupt");
+		}
+		int offset = BLOCK_BYTES + newest * slotBytes;
+		int length = buffer.getInt(offset + Long.BYTES);
+		PersistentState state = decodeState(bytes, offset + Long.BYTES + Integer.BYTES, length);
+		return new Decoded(state, new Layout(slotBytes, newest, newestSequence));
+	}
+
+	private PersistentState decodeState(byte[] bytes, int offset, int length) {
+		DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length));
 		try {
 			return decodeContent(in);
 		}
@@ -286,9 +478,22 @@ public final class FileStorage implements RaftStorage {
 		return new PersistentState(term, votedFor, log);
 	}
 
-	private static int checksum(byte[] bytes, int length) {
+	/**
+	 * Where the newest state is.
+	 *
+	 * @param slotBytes the size of each slot
+	 * @param newestSlot the slot with the newest state, {@code 0} or {@code 1}
+	 * @param sequence its sequence number
+	 */
+	private record Layout(int slotBytes, int newestSlot, long sequence) {
+	}
+
+	private record Decoded(PersistentState state, @Nullable Layout layout) {
+	}
+
+	private static int checksum(byte[] bytes, int offset, int length) {
 		CRC32C crc = new CRC32C();
-		crc.update(bytes, 0, length);
+		crc.update(bytes, offset, length);
 		return (int) crc.getValue();
 	}
 

@@ -4,12 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -80,9 +83,13 @@ class FileStorageTests {
 	void fileFormatIsAsDocumented() throws IOException {
 		FileStorage storage = new FileStorage(this.directory);
 		storage.save(STATE);
-		byte[] expected = withChecksum((out) -> {
-			out.writeInt(0x52414654);
-			out.writeInt(1);
+		byte[] file = Files.readAllBytes(storage.file());
+		assertThat(file).hasSize(4096 + 2 * 4096);
+		ByteBuffer header = ByteBuffer.allocate(16).putInt(0x52414654).putInt(2).putInt(4096);
+		header.putInt(crc(header.array(), 0, 12));
+		assertThat(Arrays.copyOfRange(file, 0, 16)).isEqualTo(header.array());
+		assertThat(Arrays.copyOfRange(file, 16, 4096)).containsOnly(0);
+		byte[] state = bytes((out) -> {
 			out.writeLong(7);
 			out.writeBoolean(true);
 			out.writeUTF("node-b");
@@ -93,8 +100,131 @@ class FileStorageTests {
 				out.writeByte(EntryType.NOOP.ordinal());
 			}
 		});
-		assertThat(Files.readAllBytes(storage.file())).isEqualTo(expected);
-		assertThat(new String(expected, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RAFT");
+		byte[] slot = withChecksum((out) -> {
+			out.writeLong(1);
+			out.writeInt(state.length);
+			out.write(state);
+		});
+		assertThat(Arrays.copyOfRange(file, 4096, 4096 + slot.length)).isEqualTo(slot);
+		assertThat(Arrays.copyOfRange(file, 4096 + slot.length, file.length)).containsOnly(0);
+		assertThat(new String(file, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RAFT");
+		storage.save(new PersistentState(8, null, STATE.log()));
+		file = Files.readAllBytes(storage.file());
+		assertThat(ByteBuffer.wrap(file).getLong(2 * 4096)).as("sequence number of the second save, in slot 1")
+			.isEqualTo(2);
+		assertThat(Arrays.copyOfRange(file, 4096, 4096 + slot.length)).as("slot 0 untouched").isEqualTo(slot);
+	}
+
+	@Test
+	void laterSavesOverwriteTheSameFileInPlace() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		storage.save(STATE);
+		Object fileKey = Files.readAttributes(storage.file(), BasicFileAttributes.class).fileKey();
+		assumeTrue(fileKey != null, "needs file keys (inode numbers)");
+		for (long term = 8; term < 12; term++) {
+			PersistentState next = new PersistentState(term, (term % 2 == 0) ? "node-a" : null, STATE.log());
+			storage.save(next);
+			assertThat(Files.readAttributes(storage.file(), BasicFileAttributes.class).fileKey())
+				.as("same file after saving term %d", term)
+				.isEqualTo(fileKey);
+			assertThat(new FileStorage(this.directory).load()).isEqualTo(next);
+			assertThat(storage.load()).isEqualTo(next);
+		}
+		assertThat(fileNames()).containsExactly("raft-state.bin");
+	}
+
+	@Test
+	void saveInterruptedAtAnyByteLeavesThePreviousStateLoadable() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		storage.save(STATE);
+		PersistentState second = new PersistentState(8, "node-c", STATE.log());
+		storage.save(second);
+		byte[] beforeThird = Files.readAllBytes(storage.file());
+		// The third save goes to slot 0; a crash tears it after some of its bytes.
+		PersistentState third = new PersistentState(9, "node-a", STATE.log());
+		storage.save(third);
+		byte[] afterThird = Files.readAllBytes(storage.file());
+		int slotLength = 8 + 4 + ByteBuffer.wrap(afterThird).getInt(4096 + 8) + 4;
+		for (int written = 0; written <= slotLength; written++) {
+			byte[] torn = beforeThird.clone();
+			System.arraycopy(afterThird, 4096, torn, 4096, written);
+			Files.write(storage.file(), torn);
+			FileStorage restarted = new FileStorage(this.directory);
+			PersistentState expected = (written == slotLength) ? third : second;
+			assertThat(restarted.load()).as("slot 0 torn after %d of %d bytes", written, slotLength)
+				.isEqualTo(expected);
+			PersistentState fourth = new PersistentState(10, null, STATE.log());
+			restarted.save(fourth);
+			assertThat(new FileStorage(this.directory).load()).isEqualTo(fourth);
+			if (expected == second) {
+				assertThat(Arrays.copyOfRange(Files.readAllBytes(storage.file()), 2 * 4096, 3 * 4096))
+					.as("the newest complete state is kept until a newer one is complete")
+					.isEqualTo(Arrays.copyOfRange(beforeThird, 2 * 4096, 3 * 4096));
+			}
+		}
+	}
+
+	@Test
+	void stateThatOutgrowsItsSlotsMovesToANewFileWithLargerSlots() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		storage.save(STATE);
+		List<LogEntry> log = new ArrayList<>();
+		for (int i = 1; i <= 1000; i++) {
+			log.add(new LogEntry(i, i, EntryType.NOOP));
+		}
+		PersistentState large = new PersistentState(1000, "node-b", log);
+		storage.save(large);
+		// 17 bytes per entry, twice over, rounded up to 4 KB
+		assertThat(Files.size(storage.file())).isEqualTo(4096 + 2 * 36864);
+		assertThat(new FileStorage(this.directory).load()).isEqualTo(large);
+		PersistentState next = new PersistentState(1001, null, log);
+		storage.save(next);
+		assertThat(new FileStorage(this.directory).load()).isEqualTo(next);
+		assertThat(fileNames()).containsExactly("raft-state.bin");
+	}
+
+	@Test
+	void fileInTheEarlierFormatIsReadAndRewrittenInTheCurrentOneByTheNextSave() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		Files.write(storage.file(), withChecksum((out) -> {
+			writeHeader(out);
+			out.writeLong(7);
+			out.writeBoolean(true);
+			out.writeUTF("node-b");
+			out.writeInt(3);
+			for (long[] entry : new long[][] { { 1, 1 }, { 2, 3 }, { 3, 7 } }) {
+				out.writeLong(entry[0]);
+				out.writeLong(entry[1]);
+				out.writeByte(EntryType.NOOP.ordinal());
+			}
+		}));
+		assertThat(storage.load()).isEqualTo(STATE);
+		PersistentState next = new PersistentState(8, null, STATE.log());
+		storage.save(next);
+		assertThat(ByteBuffer.wrap(Files.readAllBytes(storage.file())).getInt(4)).isEqualTo(2);
+		assertThat(new FileStorage(this.directory).load()).isEqualTo(next);
+	}
+
+	@Test
+	void garbageInTheSlotWithoutTheNewestStateIsIgnored() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		storage.save(STATE);
+		byte[] file = Files.readAllBytes(storage.file());
+		ByteBuffer.wrap(file).putLong(2 * 4096, 5).putInt(2 * 4096 + 8, 40);
+		Files.write(storage.file(), file);
+		assertThat(new FileStorage(this.directory).load()).isEqualTo(STATE);
+	}
+
+	@Test
+	void fileWhoseSlotsWereNeverWrittenIsAClearError() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		storage.save(STATE);
+		byte[] file = Files.readAllBytes(storage.file());
+		Arrays.fill(file, 4096, file.length, (byte) 0);
+		Files.write(storage.file(), file);
+		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
+			.withMessageContaining(storage.file().toAbsolutePath().toString())
+			.withMessageContaining("neither of its slots holds a saved state");
 	}
 
 	@Test
@@ -119,7 +249,7 @@ class FileStorageTests {
 		FileStorage storage = new FileStorage(this.directory);
 		storage.save(STATE);
 		byte[] saved = Files.readAllBytes(storage.file());
-		for (int length = 0; length < saved.length; length++) {
+		for (int length = 0; length < saved.length; length += (length < 64) ? 1 : 61) {
 			Files.write(storage.file(), Arrays.copyOf(saved, length));
 			int truncatedTo = length;
 			assertThatExceptionOfType(StorageException.class).as("file truncated to %d bytes", truncatedTo)
@@ -132,11 +262,12 @@ class FileStorageTests {
 	}
 
 	@Test
-	void flippedByteIsDetectedByTheChecksum() throws IOException {
+	void flippedByteIsDetectedByTheChecksums() throws IOException {
 		FileStorage storage = new FileStorage(this.directory);
 		storage.save(STATE);
 		byte[] saved = Files.readAllBytes(storage.file());
-		for (int position = 0; position < saved.length; position++) {
+		int slotLength = 8 + 4 + ByteBuffer.wrap(saved).getInt(4096 + 8) + 4;
+		for (int position = 0; position < 4096 + slotLength; position = (position == 15) ? 4096 : position + 1) {
 			for (int bit = 0; bit < 8; bit++) {
 				byte[] corrupted = saved.clone();
 				corrupted[position] ^= (byte) (1 << bit);
@@ -147,20 +278,40 @@ class FileStorageTests {
 					.withMessageContaining(storage.file().toAbsolutePath().toString());
 			}
 		}
-		// Past the magic number and version, only the checksum can tell.
+		// Past the header's magic number and version, only the checksums can tell.
 		byte[] corrupted = saved.clone();
-		corrupted[12] ^= 0x01;
+		corrupted[4096 + 12] ^= 0x01;
 		Files.write(storage.file(), corrupted);
 		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
-			.withMessageContaining("checksum");
+			.withMessageContaining("checksum of neither slot");
+		corrupted = saved.clone();
+		corrupted[9] ^= 0x01;
+		Files.write(storage.file(), corrupted);
+		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
+			.withMessageContaining("checksum of its header");
 	}
 
 	@Test
-	void bytesAfterTheChecksumAreRejected() throws IOException {
+	void bytesAfterTheLastSlotAreRejected() throws IOException {
 		FileStorage storage = new FileStorage(this.directory);
 		storage.save(STATE);
 		byte[] saved = Files.readAllBytes(storage.file());
 		Files.write(storage.file(), Arrays.copyOf(saved, saved.length + 1));
+		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
+			.withMessageContaining(storage.file().toAbsolutePath().toString())
+			.withMessageContaining("unexpected bytes");
+	}
+
+	@Test
+	void bytesAfterTheChecksumOfAFileInTheEarlierFormatAreRejected() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		byte[] version1 = withChecksum((out) -> {
+			writeHeader(out);
+			writeEmptyState(out);
+		});
+		Files.write(storage.file(), version1);
+		assertThat(storage.load()).isEqualTo(PersistentState.empty());
+		Files.write(storage.file(), Arrays.copyOf(version1, version1.length + 1));
 		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
 			.withMessageContaining(storage.file().toAbsolutePath().toString());
 	}
@@ -179,12 +330,12 @@ class FileStorageTests {
 			.withMessageContaining("not a Raft state file");
 		Files.write(storage.file(), withChecksum((out) -> {
 			out.writeInt(0x52414654);
-			out.writeInt(2);
+			out.writeInt(3);
 			writeEmptyState(out);
 		}));
 		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
 			.withMessageContaining(storage.file().toAbsolutePath().toString())
-			.withMessageContaining("format version is 2");
+			.withMessageContaining("format version is 3");
 		Files.writeString(storage.file(), "{\"term\": 3}");
 		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
 			.withMessageContaining("magic");
@@ -395,19 +546,27 @@ class FileStorageTests {
 		out.writeInt(0);
 	}
 
+	/** The content followed by its CRC32C, as in format 1 files and in slots. */
 	private static byte[] withChecksum(Content content) {
+		byte[] bytes = bytes(content);
+		return ByteBuffer.allocate(bytes.length + 4).put(bytes).putInt(crc(bytes, 0, bytes.length)).array();
+	}
+
+	private static byte[] bytes(Content content) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (DataOutputStream out = new DataOutputStream(bytes)) {
 			content.writeTo(out);
-			out.flush();
-			CRC32C crc = new CRC32C();
-			crc.update(bytes.toByteArray());
-			out.writeInt((int) crc.getValue());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 		return bytes.toByteArray();
+	}
+
+	private static int crc(byte[] bytes, int offset, int length) {
+		CRC32C crc = new CRC32C();
+		crc.update(bytes, offset, length);
+		return (int) crc.getValue();
 	}
 
 	@FunctionalInterface
