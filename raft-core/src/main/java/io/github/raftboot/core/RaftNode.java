@@ -78,6 +78,17 @@ public final class RaftNode {
 
 	private long electionDeadline;
 
+	/** The pre-candidate this node last granted a pre-vote, for {@link #preVoteGrantTerm}. */
+	private @Nullable String preVoteGrantee;
+
+	private long preVoteGrantTerm;
+
+	private long preVoteGrantedAt;
+
+	private long preVoteGranteeLastLogIndex;
+
+	private long preVoteGranteeLastLogTerm;
+
 	private final Set<String> granted = new HashSet<>();
 
 	private final Set<String> rejected = new HashSet<>();
@@ -475,9 +486,16 @@ public final class RaftNode {
 		boolean canVote = request.from().equals(this.votedFor) || (this.votedFor == null && this.leaderId == null)
 				|| (request.preVote() && request.term() > this.term);
 		if (canVote && this.log.isUpToDate(request.lastLogIndex(), request.lastLogTerm())
-				&& !outranksRivalPreCandidate(request)) {
+				&& !outranksRivalPreCandidate(request) && !preVotedForRival(request, now)) {
 			send(new RequestVoteResponse(this.id, request.from(), request.term(), true, request.preVote()));
-			if (!request.preVote()) {
+			if (request.preVote()) {
+				this.preVoteGrantee = request.from();
+				this.preVoteGrantTerm = request.term();
+				this.preVoteGrantedAt = now;
+				this.preVoteGranteeLastLogIndex = request.lastLogIndex();
+				this.preVoteGranteeLastLogTerm = request.lastLogTerm();
+			}
+			else {
 				if (!request.from().equals(this.votedFor)) {
 					this.votedFor = request.from();
 					this.persistNeeded = true;
@@ -502,6 +520,30 @@ public final class RaftNode {
 		return request.preVote() && this.role == Role.PRE_CANDIDATE && request.term() == this.term + 1
 				&& request.lastLogIndex() == this.log.lastIndex() && request.lastLogTerm() == this.log.lastTerm()
 				&& this.id.compareTo(request.from()) < 0;
+	}
+
+	/**
+	 * Whether this node granted, less than the minimum election timeout ago, a pre-vote for the
+	 * same term to a rival whose id ranks first and whose log is at least as up to date. When the
+	 * leader dies, the followers' timers run out within milliseconds of each other; two of them
+	 * that both pass the pre-vote raise their term together and split the real vote, and the
+	 * cluster waits a whole further election timeout. Refusing the second one its pre-votes makes
+	 * it give up at once without raising its term. Only a rival that ranks first holds a
+	 * pre-candidate back, so the first-ranked of any group of pre-candidates is never refused for
+	 * this reason and they cannot hold one another back in turn; one that then fails to campaign
+	 * holds the others back for at most that minimum timeout, as a leader that just died does.
+	 * Pre-votes decide nothing about safety.
+	 */
+	private boolean preVotedForRival(RequestVote request, long now) {
+		String grantee = this.preVoteGrantee;
+		if (!request.preVote() || grantee == null || grantee.equals(request.from())
+				|| this.preVoteGrantTerm != request.term() || now - this.preVoteGrantedAt >= this.minNanos
+				|| grantee.compareTo(request.from()) > 0) {
+			return false;
+		}
+		return this.preVoteGranteeLastLogTerm > request.lastLogTerm()
+				|| (this.preVoteGranteeLastLogTerm == request.lastLogTerm()
+						&& this.preVoteGranteeLastLogIndex >= request.lastLogIndex());
 	}
 
 	private void handleVoteResponse(RequestVoteResponse response, long now) {

@@ -541,6 +541,38 @@ class RaftNodeTests {
 		}
 
 		@Test
+		void followerRefusesAPreVoteForTheSameTermToARivalRankedAfterTheOneItGrantedWithinMin() {
+			NodeHarness a = NodeHarness.start("a", FIVE, new PersistentState(3, null, log(1, 3)));
+			Ready toC = a.step(new RequestVote("c", "a", 4, 2, 3, true, false), START + MIN);
+			Ready toE = a.step(new RequestVote("e", "a", 4, 2, 3, true, false), START + MIN + 5 * MS);
+			Ready toCAgain = a.step(new RequestVote("c", "a", 4, 2, 3, true, false), START + MIN + 6 * MS);
+			assertThat(toC.messages()).containsExactly(new RequestVoteResponse("a", "c", 4, true, true));
+			assertThat(toE.messages()).containsExactly(new RequestVoteResponse("a", "e", 3, false, true));
+			assertThat(toCAgain.messages()).containsExactly(new RequestVoteResponse("a", "c", 4, true, true));
+			assertThat(a.node().term()).isEqualTo(3);
+		}
+
+		@Test
+		void followerStillGrantsAPreVoteToARivalThatRanksFirstOrHasAMoreUpToDateLog() {
+			NodeHarness a = NodeHarness.start("a", FIVE, new PersistentState(3, null, log(1, 3)));
+			a.step(new RequestVote("c", "a", 4, 2, 3, true, false), START + MIN);
+			Ready toB = a.step(new RequestVote("b", "a", 4, 2, 3, true, false), START + MIN + MS);
+			Ready toDWithALongerLog = a.step(new RequestVote("d", "a", 4, 3, 3, true, false), START + MIN + 2 * MS);
+			assertThat(toB.messages()).containsExactly(new RequestVoteResponse("a", "b", 4, true, true));
+			assertThat(toDWithALongerLog.messages()).containsExactly(new RequestVoteResponse("a", "d", 4, true, true));
+		}
+
+		@Test
+		void followerGrantsTheRivalOnceMinHasPassedOrForAnotherTerm() {
+			NodeHarness a = NodeHarness.start("a", FIVE, new PersistentState(3, null, log(1, 3)));
+			a.step(new RequestVote("c", "a", 4, 2, 3, true, false), START + MIN);
+			Ready nextTerm = a.step(new RequestVote("e", "a", 5, 2, 3, true, false), START + MIN + MS);
+			Ready afterMin = a.step(new RequestVote("d", "a", 5, 2, 3, true, false), START + MIN + MS + MIN);
+			assertThat(nextTerm.messages()).containsExactly(new RequestVoteResponse("a", "e", 5, true, true));
+			assertThat(afterMin.messages()).containsExactly(new RequestVoteResponse("a", "d", 5, true, true));
+		}
+
+		@Test
 		void preCandidateStillGrantsARivalWithAMoreUpToDateLog() {
 			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(3, null, log(1)));
 			a.tickWhenDue();
