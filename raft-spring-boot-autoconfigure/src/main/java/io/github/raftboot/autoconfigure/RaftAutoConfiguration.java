@@ -83,15 +83,26 @@ public final class RaftAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "raftCircuitBreakerRegistry")
 	CircuitBreakerRegistry raftCircuitBreakerRegistry(RaftConfig config) {
-		CircuitBreakerConfig circuitBreaker = CircuitBreakerConfig.custom()
-			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-			.slidingWindowSize(5)
+		return CircuitBreakerRegistry.of(circuitBreakerConfig(config, Clock.systemUTC()));
+	}
+
+	/**
+	 * The circuit breakers' settings. Only the calls of the last second count: a follower calls
+	 * the other members only when it campaigns, so with a window of the last few calls, failures
+	 * from an election long ago (members not up yet when the cluster started) would still count,
+	 * and the first successful vote of the next campaign would open the circuit — the new leader
+	 * would then send its heartbeats nowhere and step down for lack of a quorum.
+	 */
+	static CircuitBreakerConfig circuitBreakerConfig(RaftConfig config, Clock clock) {
+		return CircuitBreakerConfig.custom()
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+			.slidingWindowSize(1)
 			.minimumNumberOfCalls(3)
 			.failureRateThreshold(60)
 			.waitDurationInOpenState(config.electionTimeoutMin())
 			.permittedNumberOfCallsInHalfOpenState(1)
+			.clock(clock)
 			.build();
-		return CircuitBreakerRegistry.of(circuitBreaker);
 	}
 
 	@Bean
