@@ -89,17 +89,7 @@ class FileStorageTests {
 		header.putInt(crc(header.array(), 0, 12));
 		assertThat(Arrays.copyOfRange(file, 0, 16)).isEqualTo(header.array());
 		assertThat(Arrays.copyOfRange(file, 16, 4096)).containsOnly(0);
-		byte[] state = bytes((out) -> {
-			out.writeLong(7);
-			out.writeBoolean(true);
-			out.writeUTF("node-b");
-			out.writeInt(3);
-			for (long[] entry : new long[][] { { 1, 1 }, { 2, 3 }, { 3, 7 } }) {
-				out.writeLong(entry[0]);
-				out.writeLong(entry[1]);
-				out.writeByte(EntryType.NOOP.ordinal());
-			}
-		});
+		byte[] state = bytes(FileStorageTests::writeState);
 		byte[] slot = withChecksum((out) -> {
 			out.writeLong(1);
 			out.writeInt(state.length);
@@ -188,15 +178,7 @@ class FileStorageTests {
 		FileStorage storage = new FileStorage(this.directory);
 		Files.write(storage.file(), withChecksum((out) -> {
 			writeHeader(out);
-			out.writeLong(7);
-			out.writeBoolean(true);
-			out.writeUTF("node-b");
-			out.writeInt(3);
-			for (long[] entry : new long[][] { { 1, 1 }, { 2, 3 }, { 3, 7 } }) {
-				out.writeLong(entry[0]);
-				out.writeLong(entry[1]);
-				out.writeByte(EntryType.NOOP.ordinal());
-			}
+			writeState(out);
 		}));
 		assertThat(storage.load()).isEqualTo(STATE);
 		PersistentState next = new PersistentState(8, null, STATE.log());
@@ -538,6 +520,19 @@ class FileStorageTests {
 	private static void writeHeader(DataOutputStream out) throws IOException {
 		out.writeInt(0x52414654);
 		out.writeInt(1);
+	}
+
+	/** {@link #STATE} as a file of either format holds it. */
+	private static void writeState(DataOutputStream out) throws IOException {
+		out.writeLong(7);
+		out.writeBoolean(true);
+		out.writeUTF("node-b");
+		out.writeInt(3);
+		for (long[] entry : new long[][] { { 1, 1 }, { 2, 3 }, { 3, 7 } }) {
+			out.writeLong(entry[0]);
+			out.writeLong(entry[1]);
+			out.writeByte(EntryType.NOOP.ordinal());
+		}
 	}
 
 	private static void writeEmptyState(DataOutputStream out) throws IOException {

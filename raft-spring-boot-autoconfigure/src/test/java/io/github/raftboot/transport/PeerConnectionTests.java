@@ -149,6 +149,16 @@ class PeerConnectionTests {
 		this.answers.add(new Answer(bytes, false, 0));
 	}
 
+	private void answerAndClose(String bytes) {
+		this.answers.add(new Answer(bytes, true, 0));
+	}
+
+	private void nextExchangeIsAnsweredOnANewConnection() throws Exception {
+		answer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nagain");
+		assertThat(body(post("{\"n\":2}"))).isEqualTo("again");
+		assertThat(this.connections).hasValue(2);
+	}
+
 	private PeerConnection.Response post(String body) throws Exception {
 		return this.connection
 			.exchange("POST", "/raft/request-vote", Map.of("Content-Type", "application/json"),
@@ -199,30 +209,24 @@ class PeerConnectionTests {
 
 	@Test
 	void connectionCloseInTheAnswerMakesTheNextExchangeOpenANewConnection() throws Exception {
-		this.answers.add(new Answer("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", true, 0));
+		answerAndClose("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
 		assertThat(body(post("{}"))).isEqualTo("ok");
-		answer("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes");
-		assertThat(body(post("{}"))).isEqualTo("yes");
-		assertThat(this.connections).hasValue(2);
+		nextExchangeIsAnsweredOnANewConnection();
 	}
 
 	@Test
 	void anAnswerWithoutLengthEndsWithTheConnection() throws Exception {
-		this.answers.add(new Answer("HTTP/1.0 200 OK\r\n\r\nuntil the end", true, 0));
+		answerAndClose("HTTP/1.0 200 OK\r\n\r\nuntil the end");
 		assertThat(body(post("{}"))).isEqualTo("until the end");
-		answer("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
-		assertThat(body(post("{}"))).isEqualTo("1");
-		assertThat(this.connections).hasValue(2);
+		nextExchangeIsAnsweredOnANewConnection();
 	}
 
 	@Test
 	void requestOnAConnectionTheMemberClosedWhileIdleIsSentOnceMoreOnANewOne() throws Exception {
 		// The member closes the connection after its answer, without saying so.
-		this.answers.add(new Answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", true, 0));
+		answerAndClose("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
 		assertThat(body(post("{}"))).isEqualTo("ok");
-		answer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nagain");
-		assertThat(body(post("{\"n\":2}"))).isEqualTo("again");
-		assertThat(this.connections).hasValue(2);
+		nextExchangeIsAnsweredOnANewConnection();
 		assertThat(this.requests).hasSize(2);
 	}
 
