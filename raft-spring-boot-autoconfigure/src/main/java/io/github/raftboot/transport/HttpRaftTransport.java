@@ -6,6 +6,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,9 +46,10 @@ import org.jspecify.annotations.Nullable;
  * kept-alive connection and one thread of its own, named {@code raft-http-<selfId>-<memberId>},
  * that writes the requests to it one after another and reads the answers: Raft sends a member
  * a few dozen small requests a second, and a thread blocked on a socket serves them with less CPU
- * and fewer thread hand-offs per round trip than an asynchronous client. Each member is guarded by its own circuit breaker, named {@code raft-<memberId>}, taken from the
- * given registry: while it is open, calls fail at once with a {@link CallNotPermittedException}
- * and reach no network. Every call is reported to the {@link RpcObserver}.
+ * and fewer thread hand-offs per round trip than an asynchronous client. Each member is guarded
+ * by its own circuit breaker, named {@code raft-<memberId>}, taken from the given registry: while
+ * it is open, calls fail at once with a {@link CallNotPermittedException} and reach no network.
+ * Every call is reported to the {@link RpcObserver}.
  *
  * <p>With a {@linkplain Builder#bearerToken(String) bearer token}, every request carries
  * {@code Authorization: Bearer <token>}. Members with an {@code https} URL are called over TLS,
@@ -122,9 +124,13 @@ public final class HttpRaftTransport implements RaftTransport {
 		}
 		String authorization = (builder.bearerToken != null)
 				? RpcAuthentication.bearerToken(builder.bearerToken, null).authorizationHeader() : null;
-		this.postHeaders = (authorization != null)
-				? Map.of("Content-Type", APPLICATION_JSON, "Accept", APPLICATION_JSON, "Authorization", authorization)
-				: Map.of("Content-Type", APPLICATION_JSON, "Accept", APPLICATION_JSON);
+		Map<String, String> postHeaders = new LinkedHashMap<>();
+		postHeaders.put("Content-Type", APPLICATION_JSON);
+		postHeaders.put("Accept", APPLICATION_JSON);
+		if (authorization != null) {
+			postHeaders.put("Authorization", authorization);
+		}
+		this.postHeaders = Collections.unmodifiableMap(postHeaders);
 		String path = normalizeBasePath(basePath);
 		this.selfId = selfId;
 		this.rpcTimeout = rpcTimeout;
