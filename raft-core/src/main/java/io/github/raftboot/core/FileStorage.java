@@ -194,7 +194,7 @@ public final class FileStorage implements RaftStorage {
 			this.layout = new Layout(current.slotBytes(), target, sequence);
 		}
 		else {
-			replaceFile(slot);
+			replaceFile(slot, sequence);
 		}
 	}
 
@@ -233,7 +233,7 @@ public final class FileStorage implements RaftStorage {
 		}
 	}
 
-	private void replaceFile(byte[] slot) {
+	private void replaceFile(byte[] slot, long sequence) {
 		int slotBytes = slotSizeFor(slot.length);
 		byte[] bytes = new byte[BLOCK_BYTES + 2 * slotBytes];
 		ByteBuffer header = ByteBuffer.wrap(bytes);
@@ -258,7 +258,7 @@ public final class FileStorage implements RaftStorage {
 			throw new StorageException("Cannot save the Raft state to " + this.file.toAbsolutePath() + ": " + ex, ex);
 		}
 		forceDirectory();
-		this.layout = new Layout(slotBytes, 0, ByteBuffer.wrap(slot).getLong());
+		this.layout = new Layout(slotBytes, 0, sequence);
 	}
 
 	/** Room for twice the state, so that the slots are not outgrown at every new term. */

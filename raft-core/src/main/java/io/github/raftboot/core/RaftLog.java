@@ -33,8 +33,15 @@ final class RaftLog {
 
 	/** Whether a log ending at ({@code index}, {@code term}) is at least as up to date as this one. */
 	boolean isUpToDate(long index, long term) {
-		long myTerm = lastTerm();
-		return term > myTerm || (term == myTerm && index >= lastIndex());
+		return isAtLeastAsUpToDate(index, term, lastIndex(), lastTerm());
+	}
+
+	/**
+	 * Whether a log whose last entry has {@code index} and {@code term} is at least as up to
+	 * date as one whose last entry has {@code otherIndex} and {@code otherTerm} (Raft §5.4.1).
+	 */
+	static boolean isAtLeastAsUpToDate(long index, long term, long otherIndex, long otherTerm) {
+		return term > otherTerm || (term == otherTerm && index >= otherIndex);
 	}
 
 	LogEntry append(long term, EntryType type) {

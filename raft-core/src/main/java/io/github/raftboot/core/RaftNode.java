@@ -78,16 +78,10 @@ public final class RaftNode {
 
 	private long electionDeadline;
 
-	/** The pre-candidate this node last granted a pre-vote, for {@link #preVoteGrantTerm}. */
-	private @Nullable String preVoteGrantee;
-
-	private long preVoteGrantTerm;
+	/** The last pre-vote request this node granted, and when. */
+	private @Nullable RequestVote preVoteGranted;
 
 	private long preVoteGrantedAt;
-
-	private long preVoteGranteeLastLogIndex;
-
-	private long preVoteGranteeLastLogTerm;
 
 	private final Set<String> granted = new HashSet<>();
 
@@ -489,11 +483,8 @@ public final class RaftNode {
 				&& !outranksRivalPreCandidate(request) && !preVotedForRival(request, now)) {
 			send(new RequestVoteResponse(this.id, request.from(), request.term(), true, request.preVote()));
 			if (request.preVote()) {
-				this.preVoteGrantee = request.from();
-				this.preVoteGrantTerm = request.term();
+				this.preVoteGranted = request;
 				this.preVoteGrantedAt = now;
-				this.preVoteGranteeLastLogIndex = request.lastLogIndex();
-				this.preVoteGranteeLastLogTerm = request.lastLogTerm();
 			}
 			else {
 				if (!request.from().equals(this.votedFor)) {
@@ -535,15 +526,14 @@ public final class RaftNode {
 	 * Pre-votes decide nothing about safety.
 	 */
 	private boolean preVotedForRival(RequestVote request, long now) {
-		String grantee = this.preVoteGrantee;
-		if (!request.preVote() || grantee == null || grantee.equals(request.from())
-				|| this.preVoteGrantTerm != request.term() || now - this.preVoteGrantedAt >= this.minNanos
-				|| grantee.compareTo(request.from()) > 0) {
+		RequestVote granted = this.preVoteGranted;
+		if (!request.preVote() || granted == null || granted.from().equals(request.from())
+				|| granted.term() != request.term() || now - this.preVoteGrantedAt >= this.minNanos
+				|| granted.from().compareTo(request.from()) > 0) {
 			return false;
 		}
-		return this.preVoteGranteeLastLogTerm > request.lastLogTerm()
-				|| (this.preVoteGranteeLastLogTerm == request.lastLogTerm()
-						&& this.preVoteGranteeLastLogIndex >= request.lastLogIndex());
+		return RaftLog.isAtLeastAsUpToDate(granted.lastLogIndex(), granted.lastLogTerm(), request.lastLogIndex(),
+				request.lastLogTerm());
 	}
 
 	private void handleVoteResponse(RequestVoteResponse response, long now) {
