@@ -134,7 +134,7 @@ final class PeerConnection implements AutoCloseable {
 			this.executor.execute(new Exchange(request, deadline, result));
 		}
 		catch (RejectedExecutionException ex) {
-			result.completeExceptionally(new IOException("Connection to " + this.url + " is closed"));
+			result.completeExceptionally(closedException(null));
 		}
 		return result;
 	}
@@ -160,7 +160,7 @@ final class PeerConnection implements AutoCloseable {
 			return;
 		}
 		if (this.closed) {
-			result.completeExceptionally(new IOException("Connection to " + this.url + " is closed"));
+			result.completeExceptionally(closedException(null));
 			return;
 		}
 		if (deadline - this.nanoClock.getAsLong() <= 0) {
@@ -173,31 +173,27 @@ final class PeerConnection implements AutoCloseable {
 		}
 		catch (IOException | RuntimeException ex) {
 			disconnect();
-			result.completeExceptionally(this.closed ? new IOException("Connection to " + this.url + " is closed", ex)
-					: ex);
+			result.completeExceptionally(this.closed ? closedException(ex) : ex);
 		}
 	}
 
 	private Response send(byte[] request, long deadline) throws IOException {
-		boolean reused = this.socket != null;
-		if (!reused) {
-			connect(deadline);
-		}
-		try {
-			return exchangeOnce(request, deadline);
-		}
-		catch (NoAnswerException ex) {
-			disconnect();
-			if (!reused || deadline - this.nanoClock.getAsLong() <= 0) {
-				throw new IOException("Connection to " + this.url + " closed without an answer", ex);
+		// A connection that was open already may have been closed by the member while it was idle,
+		// before it saw this request: then the request is sent once more, on a new connection.
+		boolean mayResend = this.socket != null;
+		while (true) {
+			if (this.socket == null) {
+				connect(deadline);
 			}
-			// The member closed the idle connection before it saw this request: send it again.
-			connect(deadline);
 			try {
 				return exchangeOnce(request, deadline);
 			}
-			catch (NoAnswerException again) {
-				throw new IOException("Connection to " + this.url + " closed without an answer", again);
+			catch (NoAnswerException ex) {
+				disconnect();
+				if (!mayResend || deadline - this.nanoClock.getAsLong() <= 0) {
+					throw new IOException("Connection to " + this.url + " closed without an answer", ex);
+				}
+				mayResend = false;
 			}
 		}
 	}
@@ -222,7 +218,7 @@ final class PeerConnection implements AutoCloseable {
 			this.socket = connected;
 			if (this.closed) {
 				disconnect();
-				throw new IOException("Connection to " + this.url + " is closed");
+				throw closedException(null);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -272,7 +268,7 @@ final class PeerConnection implements AutoCloseable {
 		InputStream in = this.input;
 		OutputStream out = this.output;
 		if (socket == null || in == null || out == null) {
-			throw new IOException("Connection to " + this.url + " is closed");
+			throw closedException(null);
 		}
 		try {
 			out.write(request);
@@ -482,6 +478,10 @@ final class PeerConnection implements AutoCloseable {
 		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining)));
 	}
 
+	private IOException closedException(@Nullable Throwable cause) {
+		return new IOException("Connection to " + this.url + " is closed", cause);
+	}
+
 	private void disconnect() {
 		Socket current = this.socket;
 		this.socket = null;
@@ -507,7 +507,7 @@ final class PeerConnection implements AutoCloseable {
 		this.closed = true;
 		for (Runnable queued : this.executor.shutdownNow()) {
 			if (queued instanceof Exchange exchange) {
-				exchange.result.completeExceptionally(new IOException("Connection to " + this.url + " is closed"));
+				exchange.result.completeExceptionally(closedException(null));
 			}
 		}
 		Socket current = this.socket;
