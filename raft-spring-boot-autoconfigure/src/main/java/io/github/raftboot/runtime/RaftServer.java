@@ -382,10 +382,12 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 		}
 	}
 
-	// Core thread: persist, send, publish
+	// Core thread: persist, publish, send
 
 	/**
-	 * Persists, sends and publishes what the last input produced.
+	 * Persists, publishes and sends what the last input produced. Publishing comes before
+	 * sending: a leader handing over stops reading as active before its TimeoutNow can make
+	 * another member leader.
 	 * @return the reply to {@code inbound}, if the node produced one
 	 */
 	private @Nullable Message afterInput(@Nullable Message inbound) {
@@ -400,6 +402,10 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 				return null;
 			}
 		}
+		for (RoleChange change : ready.roleChanges()) {
+			this.statistics.record(change);
+		}
+		publish(ready, RaftStatus.State.RUNNING, null);
 		Message reply = null;
 		for (Message message : ready.messages()) {
 			if (reply == null && inbound != null && isReplyTo(message, inbound)) {
@@ -409,13 +415,11 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 				this.transport.send(message).whenComplete((answer, failure) -> onReply(message, answer, failure));
 			}
 		}
-		for (RoleChange change : ready.roleChanges()) {
-			this.statistics.record(change);
-			if (logger.isDebugEnabled()) {
+		if (logger.isDebugEnabled()) {
+			for (RoleChange change : ready.roleChanges()) {
 				logger.debug("Raft member '" + this.config.nodeId() + "': " + change);
 			}
 		}
-		publish(ready, RaftStatus.State.RUNNING, null);
 		scheduleTick(current);
 		return reply;
 	}

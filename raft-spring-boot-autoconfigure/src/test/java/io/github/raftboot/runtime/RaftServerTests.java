@@ -19,6 +19,7 @@ import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftStorage;
 import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.StorageException;
+import io.github.raftboot.core.TimeoutNow;
 import io.github.raftboot.core.TransferResult;
 import io.github.raftboot.event.LeaderChangedEvent;
 import io.github.raftboot.event.LeadershipAcquiredEvent;
@@ -88,6 +89,25 @@ class RaftServerTests {
 		await().atMost(Duration.ofSeconds(1)).until(() -> !leaderInsideEvent.isEmpty());
 		assertThat(leaderInsideEvent).containsExactly(true);
 		assertThat(started).contains(leader);
+	}
+
+	@Test
+	void leaderIsNoLongerActiveWhenItsTimeoutNowIsSent() {
+		// The target campaigns as soon as TimeoutNow arrives and bypasses the followers'
+		// stickiness: the old leader must read as inactive before that message leaves.
+		List<Boolean> activeAtSend = new CopyOnWriteArrayList<>();
+		this.network.onSend((message) -> {
+			if (message instanceof TimeoutNow) {
+				RaftServer sender = this.network.server(message.from());
+				activeAtSend.add(sender.isLeader() || sender.fencingToken().isPresent());
+			}
+		});
+		startThree((event) -> {
+		});
+		RaftServer leader = awaitLeader();
+		assertThat(leader.transferLeadership()).isEqualTo(TransferResult.STARTED);
+		await().atMost(Duration.ofSeconds(2)).until(() -> !activeAtSend.isEmpty());
+		assertThat(activeAtSend).containsExactly(false);
 	}
 
 	@Test
