@@ -4,15 +4,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import io.github.raftboot.core.Role;
 import io.github.raftboot.event.LeadershipAcquiredEvent;
 import io.github.raftboot.event.LeadershipRevokedEvent;
 import io.github.raftboot.event.RaftEvent;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,20 +38,43 @@ class RaftClusterIntegrationTests {
 
 	private final AtomicBoolean watching = new AtomicBoolean(true);
 
+	private static final long CONCLUSIVE_PASS_NANOS = 500_000;
+
 	private final AtomicReference<String> twoLeaders = new AtomicReference<>();
 
+	private final AtomicLong conclusivePasses = new AtomicLong();
+
 	private Thread watcher;
+
+	private String timeline = "";
+
+	@RegisterExtension
+	final TestWatcher printTimelineOnFailure = new TestWatcher() {
+
+		@Override
+		public void testFailed(ExtensionContext context, @Nullable Throwable cause) {
+			System.out.println("Timeline of " + context.getDisplayName() + ":" + System.lineSeparator()
+					+ RaftClusterIntegrationTests.this.timeline);
+		}
+
+	};
 
 	@BeforeEach
 	void startCluster() {
 		this.cluster = new TestCluster(3, this.dataRoot).startAll();
 		this.watcher = new Thread(() -> {
 			while (this.watching.get()) {
+				long start = System.nanoTime();
 				List<String> leaders = this.cluster.activeLeaders();
-				if (leaders.size() > 1) {
-					this.twoLeaders.compareAndSet(null, "Two active leaders at once: " + leaders);
+				// The replicas are read one after the other: a pass that was descheduled for
+				// longer than the quickest hand-over (three rounds, three fsyncs) proves nothing.
+				if (System.nanoTime() - start < CONCLUSIVE_PASS_NANOS) {
+					this.conclusivePasses.incrementAndGet();
+					if (leaders.size() > 1) {
+						this.twoLeaders.compareAndSet(null, "Two active leaders at once: " + leaders);
+					}
 				}
-				Thread.onSpinWait();
+				LockSupport.parkNanos(20_000);
 			}
 		}, "two-leaders-watcher");
 		this.watcher.setDaemon(true);
@@ -59,9 +88,11 @@ class RaftClusterIntegrationTests {
 			this.watcher.join();
 		}
 		if (this.cluster != null) {
+			this.timeline = this.cluster.timeline();
 			this.cluster.close();
 		}
 		assertThat(this.twoLeaders.get()).as("lease safety as sampled by the watcher").isNull();
+		assertThat(this.conclusivePasses.get()).as("passes of the watcher short enough to count").isGreaterThan(100);
 	}
 
 	@Test
@@ -177,11 +208,19 @@ class RaftClusterIntegrationTests {
 		assertThat(this.cluster.server(replacement).statistics().transferCampaigns()).isEqualTo(1);
 	}
 
+	/**
+	 * Waits for an active leader that every replica follows: only then does cutting one replica
+	 * off leave the others a working majority (a replica that just started may not have answered
+	 * the leader yet, so cutting off another would cost the leader its quorum).
+	 */
 	private String awaitLeader() {
 		AtomicReference<String> leader = new AtomicReference<>();
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> {
-			leader.set(this.cluster.activeLeader().orElse(null));
-			return leader.get() != null;
+			String current = this.cluster.activeLeader().orElse(null);
+			leader.set(current);
+			return current != null && this.cluster.runningIds()
+				.stream()
+				.allMatch((id) -> this.cluster.server(id).leaderId().filter(current::equals).isPresent());
 		});
 		return leader.get();
 	}

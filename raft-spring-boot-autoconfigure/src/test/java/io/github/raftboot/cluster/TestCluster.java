@@ -6,6 +6,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +45,8 @@ final class TestCluster implements AutoCloseable {
 
 	private static final Map<String, Duration> SLOW_STOPS = new ConcurrentHashMap<>();
 
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
 	private final String clusterId = UUID.randomUUID().toString();
 
 	private final Links links = new Links();
@@ -51,6 +56,8 @@ final class TestCluster implements AutoCloseable {
 	private final Map<String, ConfigurableApplicationContext> running = new ConcurrentHashMap<>();
 
 	private final List<RaftEvent> events = new CopyOnWriteArrayList<>();
+
+	private final List<String> marks = new CopyOnWriteArrayList<>();
 
 	private final Path dataRoot;
 
@@ -99,6 +106,7 @@ final class TestCluster implements AutoCloseable {
 	}
 
 	void start(String id) {
+		mark("start " + id);
 		List<String> properties = new ArrayList<>();
 		properties.add("server.port=" + this.ports.get(id));
 		properties.add("server.address=127.0.0.1");
@@ -133,16 +141,19 @@ final class TestCluster implements AutoCloseable {
 	void stop(String id) {
 		ConfigurableApplicationContext context = this.running.remove(id);
 		if (context != null) {
+			mark("stop " + id);
 			context.close();
 		}
 	}
 
 	/** Cuts every link of the replica, so it is alive but alone. */
 	void isolate(String id) {
+		mark("isolate " + id);
 		this.links.isolate(id, ids());
 	}
 
 	void healAll() {
+		mark("heal all");
 		this.links.healAll();
 	}
 
@@ -198,6 +209,39 @@ final class TestCluster implements AutoCloseable {
 
 	List<RaftEvent> events() {
 		return List.copyOf(this.events);
+	}
+
+	/**
+	 * What happened, in order: every event and every fault injected or replica started or
+	 * stopped, each with its wall-clock time, and every running replica's election counters.
+	 * For failure messages of timing-sensitive tests.
+	 */
+	String timeline() {
+		List<String> lines = new ArrayList<>(this.marks);
+		for (RaftEvent event : this.events) {
+			lines.add(stamp(event.getTimestamp()) + " " + event);
+		}
+		lines.sort(null);
+		for (String id : runningIds()) {
+			try {
+				RaftServer.RaftStatistics statistics = server(id).statistics();
+				lines.add(id + " now: term " + server(id).currentTerm() + ", " + server(id).status().role() + ", pre-votes "
+						+ statistics.preVotesStarted() + ", elections " + statistics.electionsStarted() + " (won "
+						+ statistics.electionsWon() + "), transfer campaigns " + statistics.transferCampaigns());
+			}
+			catch (IllegalStateException ex) {
+				// stopped meanwhile
+			}
+		}
+		return String.join(System.lineSeparator(), lines);
+	}
+
+	private void mark(String what) {
+		this.marks.add(stamp(System.currentTimeMillis()) + " " + what);
+	}
+
+	private static String stamp(long epochMillis) {
+		return TIME.format(Instant.ofEpochMilli(epochMillis));
 	}
 
 	@Override
