@@ -369,7 +369,8 @@ public final class RaftNode {
 
 	/**
 	 * Hands out what the inputs since the previous call produced: the state to persist (persist
-	 * it before sending), the messages to send and the role changes.
+	 * it before sending, except the requests {@link Ready#messagesBeforePersisting()} lists),
+	 * the messages to send and the role changes.
 	 */
 	public Ready ready() {
 		PersistentState toPersist = this.persistNeeded

@@ -95,6 +95,9 @@ class RaftNodeTests {
 					new RequestVote("a", "c", 4, 2, 3, false, false));
 			assertThat(ready.roleChanges())
 				.containsExactly(new RoleChange(Role.PRE_CANDIDATE, Role.CANDIDATE, 4, Reason.PRE_VOTE_WON));
+			// Asking promises nothing: the requests may leave while term and vote are saved.
+			assertThat(ready.messagesBeforePersisting()).isEqualTo(ready.messages());
+			assertThat(ready.messagesAfterPersisting()).isEmpty();
 		}
 
 		@Test
@@ -140,6 +143,8 @@ class RaftNodeTests {
 					List.of(entry(1, 1), entry(2, 3), new LogEntry(3, 4, EntryType.NOOP))));
 			List<AppendEntries> appends = sent(ready, AppendEntries.class);
 			assertThat(appends).extracting(AppendEntries::to).containsExactlyInAnyOrder("b", "c");
+			// Raft thesis §10.2.1: the leader writes its no-op while the followers do.
+			assertThat(ready.messagesBeforePersisting()).containsExactlyInAnyOrderElementsOf(appends);
 			assertThat(appends).allSatisfy((append) -> {
 				assertThat(append.term()).isEqualTo(4);
 				assertThat(append.prevLogIndex()).isEqualTo(2);
@@ -192,6 +197,9 @@ class RaftNodeTests {
 			Ready ready = a.step(new RequestVote("b", "a", 1, 0, 0, false, false), START + MIN);
 			assertThat(ready.toPersist()).isEqualTo(new PersistentState(1, "b", List.of()));
 			assertThat(ready.messages()).containsExactly(new RequestVoteResponse("a", "b", 1, true, false));
+			// A vote is a promise: it leaves only once it is durable.
+			assertThat(ready.messagesBeforePersisting()).isEmpty();
+			assertThat(ready.messagesAfterPersisting()).isEqualTo(ready.messages());
 		}
 
 		@Test
@@ -919,6 +927,8 @@ class RaftNodeTests {
 			NodeHarness a = activeLeader(config("a", THREE));
 			Ready ready = a.transferLeadership("b", a.now() + MS);
 			assertThat(ready.messages()).containsExactly(new TimeoutNow("a", "b", 2));
+			// It lets the target pass the followers' stickiness: only after everything before it.
+			assertThat(ready.messagesAfterPersisting()).isEqualTo(ready.messages());
 		}
 
 		@Test

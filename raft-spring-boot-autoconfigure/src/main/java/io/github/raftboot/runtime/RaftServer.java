@@ -385,15 +385,23 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 	// Core thread: persist, publish, send
 
 	/**
-	 * Persists, publishes and sends what the last input produced. Publishing comes before
-	 * sending: a leader handing over stops reading as active before its TimeoutNow can make
-	 * another member leader.
+	 * Sends, persists and publishes what the last input produced: the requests that may precede
+	 * persisting (a leader's AppendEntries, a candidate's votes asked for) go out first, so that
+	 * the fsync overlaps their round trip; answers and TimeoutNow only once the state is durable
+	 * and published (a leader handing over must read as inactive before its TimeoutNow can make
+	 * another member leader). No answer to those requests can be handled before the save
+	 * returns: this thread handles it.
 	 * @return the reply to {@code inbound}, if the node produced one
 	 */
 	private @Nullable Message afterInput(@Nullable Message inbound) {
 		RaftNode current = Objects.requireNonNull(this.node);
 		Ready ready = current.ready();
+		List<Message> afterPersisting = ready.messages();
 		if (ready.toPersist() != null) {
+			for (Message message : ready.messagesBeforePersisting()) {
+				send(message);
+			}
+			afterPersisting = ready.messagesAfterPersisting();
 			try {
 				this.storage.save(ready.toPersist());
 			}
@@ -407,12 +415,12 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 		}
 		publish(ready, RaftStatus.State.RUNNING, null);
 		Message reply = null;
-		for (Message message : ready.messages()) {
+		for (Message message : afterPersisting) {
 			if (reply == null && inbound != null && isReplyTo(message, inbound)) {
 				reply = message;
 			}
 			else {
-				this.transport.send(message).whenComplete((answer, failure) -> onReply(message, answer, failure));
+				send(message);
 			}
 		}
 		if (logger.isDebugEnabled()) {
@@ -422,6 +430,10 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 		}
 		scheduleTick(current);
 		return reply;
+	}
+
+	private void send(Message message) {
+		this.transport.send(message).whenComplete((answer, failure) -> onReply(message, answer, failure));
 	}
 
 	private static boolean isReplyTo(Message message, Message inbound) {

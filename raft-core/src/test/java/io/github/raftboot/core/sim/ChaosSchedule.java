@@ -47,7 +47,8 @@ final class ChaosSchedule {
 			.delay(Duration.ofNanos(200_000), Duration.ofMillis(1 + random.nextInt(10)))
 			.lossRate(random.nextDouble() * 0.05)
 			.duplicateRate(random.nextDouble() * 0.03)
-			.longDelays(random.nextDouble() * 0.02, Duration.ofMillis(400));
+			.longDelays(random.nextDouble() * 0.02, Duration.ofMillis(400))
+			.crashWhilePersistingRate(random.nextDouble() * 0.02);
 		List<String> ids = cluster.ids();
 		cluster.runFor(Duration.ofMillis(300 + random.nextInt(700)));
 		int faults = 6 + random.nextInt(20);
@@ -57,7 +58,7 @@ final class ChaosSchedule {
 		}
 		// Heal: every member up, every link restored, no more loss or long delays.
 		cluster.healNetwork();
-		cluster.lossRate(0).duplicateRate(0).longDelays(0, Duration.ZERO);
+		cluster.lossRate(0).duplicateRate(0).longDelays(0, Duration.ZERO).crashWhilePersistingRate(0);
 		for (String id : ids) {
 			cluster.restart(id);
 		}

@@ -64,6 +64,8 @@ public final class SafetyChecker {
 			open.end = now;
 		}
 		this.lastRole.put(node.id, Role.FOLLOWER);
+		// What it had not persisted yet is gone: terms must not go down from what is durable.
+		this.lastTerm.put(node.id, node.storage.load().term());
 	}
 
 	void observe(SimCluster.SimNode node, Status status, long now) {

@@ -77,6 +77,8 @@ public final class SimCluster {
 
 	private double longDelayRate;
 
+	private double crashWhilePersistingRate;
+
 	private long longDelayMax = millis(400);
 
 	private final List<Consumer<RoleChangeRecord>> roleChangeListeners = new ArrayList<>();
@@ -132,6 +134,16 @@ public final class SimCluster {
 
 	public SimCluster duplicateRate(double duplicateRate) {
 		this.duplicateRate = duplicateRate;
+		return this;
+	}
+
+	/**
+	 * A share of the inputs whose state must be persisted and whose requests already left
+	 * (see {@link Ready#messagesBeforePersisting()}) crash the member before its state is
+	 * durable: the requests are on the wire, the state they came from is lost.
+	 */
+	public SimCluster crashWhilePersistingRate(double rate) {
+		this.crashWhilePersistingRate = rate;
 		return this;
 	}
 
@@ -415,8 +427,20 @@ public final class SimCluster {
 	private void afterInput(SimNode node) {
 		RaftNode raft = node.raft;
 		Ready ready = raft.ready();
+		List<Message> afterPersisting = ready.messages();
+		boolean crashes = false;
 		if (ready.toPersist() != null) {
-			node.storage.save(ready.toPersist());
+			// As the driver does: requests go out while the state is being persisted.
+			List<Message> beforePersisting = ready.messagesBeforePersisting();
+			for (Message message : beforePersisting) {
+				send(message);
+			}
+			afterPersisting = ready.messagesAfterPersisting();
+			crashes = this.crashWhilePersistingRate > 0 && !beforePersisting.isEmpty()
+					&& this.random.nextDouble() < this.crashWhilePersistingRate;
+			if (!crashes) {
+				node.storage.save(ready.toPersist());
+			}
 		}
 		for (RoleChange change : ready.roleChanges()) {
 			record(node.id + " " + change.from() + " -> " + change.to() + " term " + change.term() + " ("
@@ -426,10 +450,15 @@ public final class SimCluster {
 				listener.accept(changeRecord);
 			}
 		}
-		for (Message message : ready.messages()) {
+		this.checker.observe(node, ready.status(), this.now);
+		if (crashes) {
+			record(node.id + " crashes before its state is durable");
+			crash(node.id);
+			return;
+		}
+		for (Message message : afterPersisting) {
 			send(message);
 		}
-		this.checker.observe(node, ready.status(), this.now);
 		scheduleTick(node);
 	}
 
