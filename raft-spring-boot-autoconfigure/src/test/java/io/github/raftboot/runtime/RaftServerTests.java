@@ -28,6 +28,7 @@ import io.github.raftboot.event.LeadershipAcquiredEvent;
 import io.github.raftboot.event.LeadershipRevokedEvent;
 import io.github.raftboot.event.RaftEvent;
 import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.testing.HookedStorage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -117,35 +118,21 @@ class RaftServerTests {
 	void candidateAsksForVotesWhileItsOwnVoteIsBeingPersisted() {
 		// Asking promises nothing about the candidate's disk (Raft thesis §10.2.1), so the fsync
 		// overlaps the round trip; the answers it counts are handled only after it returned.
-		Map<String, Long> durableTerm = new ConcurrentHashMap<>();
-		List<Boolean> askedBeforeDurable = new CopyOnWriteArrayList<>();
+		Map<String, Long> savedTerm = new ConcurrentHashMap<>();
+		List<Boolean> askedBeforeSaving = new CopyOnWriteArrayList<>();
 		this.network.onSend((message) -> {
 			if (message instanceof RequestVote vote && !vote.preVote()) {
-				askedBeforeDurable.add(durableTerm.getOrDefault(vote.from(), 0L) < vote.term());
+				askedBeforeSaving.add(savedTerm.getOrDefault(vote.from(), 0L) < vote.term());
 			}
 		});
 		for (String id : MEMBERS) {
-			InMemoryStorage memory = new InMemoryStorage();
-			server(id, new RaftStorage() {
-
-				@Override
-				public PersistentState load() {
-					return memory.load();
-				}
-
-				@Override
-				public void save(PersistentState state) {
-					memory.save(state);
-					durableTerm.put(id, state.term());
-				}
-
-			}, (event) -> {
+			server(id, HookedStorage.inMemory((state) -> savedTerm.put(id, state.term())), (event) -> {
 			});
 		}
 		this.servers.forEach(RaftServer::start);
 		RaftServer leader = awaitLeader();
-		assertThat(askedBeforeDurable).isNotEmpty().containsOnly(true);
-		assertThat(durableTerm).containsEntry(leader.nodeId(), leader.currentTerm());
+		assertThat(askedBeforeSaving).isNotEmpty().containsOnly(true);
+		assertThat(savedTerm).containsEntry(leader.nodeId(), leader.currentTerm());
 	}
 
 	@Test
@@ -155,27 +142,15 @@ class RaftServerTests {
 		// least 4 x 20 ms. With requests leaving during the save, they overlap in pairs.
 		long diskMillis = 20;
 		for (String id : MEMBERS) {
-			InMemoryStorage memory = new InMemoryStorage();
-			server(id, new RaftStorage() {
-
-				@Override
-				public PersistentState load() {
-					return memory.load();
+			server(id, HookedStorage.inMemory((state) -> {
+				try {
+					Thread.sleep(diskMillis);
 				}
-
-				@Override
-				public void save(PersistentState state) {
-					try {
-						Thread.sleep(diskMillis);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						throw new StorageException("interrupted");
-					}
-					memory.save(state);
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new StorageException("interrupted");
 				}
-
-			}, (event) -> {
+			}), (event) -> {
 			});
 		}
 		this.servers.forEach(RaftServer::start);

@@ -18,7 +18,6 @@ import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.AppendEntriesResponse;
 import io.github.raftboot.core.InMemoryStorage;
 import io.github.raftboot.core.Message;
-import io.github.raftboot.core.PersistentState;
 import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftStorage;
 import io.github.raftboot.core.RequestVote;
@@ -27,6 +26,7 @@ import io.github.raftboot.core.StorageException;
 import io.github.raftboot.core.TimeoutNow;
 import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.runtime.RaftServer;
+import io.github.raftboot.testing.HookedStorage;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -106,26 +106,9 @@ class RaftRpcFilterTests {
 		startOn(storage);
 	}
 
-	/**
-	 * An in-memory storage that runs {@code beforeSave} on the election thread before each save:
-	 * a hook that blocks makes a slow or stuck disk, one that throws a failing disk.
-	 */
+	/** An in-memory storage that runs {@code beforeSave} before each save (see {@link HookedStorage}). */
 	private static RaftStorage storage(Runnable beforeSave) {
-		InMemoryStorage memory = new InMemoryStorage();
-		return new RaftStorage() {
-
-			@Override
-			public PersistentState load() {
-				return memory.load();
-			}
-
-			@Override
-			public void save(PersistentState state) {
-				beforeSave.run();
-				memory.save(state);
-			}
-
-		};
+		return HookedStorage.inMemory((state) -> beforeSave.run());
 	}
 
 	/** Waits up to 10 s for the latch, on the election thread. */
