@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a node must keep across restarts: its current term, the vote it cast in that term, and
- * its log. A driver writes it durably before it sends any message of the same {@link Ready}.
+ * its log. A driver writes it durably before it sends the messages of the same {@link Ready},
+ * except those {@link Ready#messagesBeforePersisting()} lists.
  *
  * @param term the latest term the node has seen, 0 for a fresh node, at most
  * {@link Message#MAX_VALUE}

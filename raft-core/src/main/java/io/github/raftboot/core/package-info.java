@@ -5,7 +5,8 @@
  * clock: elapsed time and messages come in, and a {@link io.github.raftboot.core.Ready} with the
  * state to persist, the messages to send and the role changes comes out. A driver persists
  * {@link io.github.raftboot.core.Ready#toPersist()} before it sends
- * {@link io.github.raftboot.core.Ready#messages()}.
+ * {@link io.github.raftboot.core.Ready#messages()}, except the requests that may leave during the
+ * save ({@link io.github.raftboot.core.Ready#messagesBeforePersisting()}).
  */
 @NullMarked
 package io.github.raftboot.core;

@@ -57,8 +57,10 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Runs one {@link RaftNode}: a single thread owns it and is fed by timers, inbound RPCs and
  * replies to outbound RPCs. After every input it persists the node's state <em>before</em> it
- * sends the messages that depend on it, publishes an immutable snapshot, and hands events to
- * listeners on another thread, so that a slow listener never delays a heartbeat.
+ * sends the answers that depend on it (its own requests leave during the save, see
+ * {@link io.github.raftboot.core.Ready#messagesBeforePersisting()}), publishes an immutable
+ * snapshot, and hands events to listeners on another thread, so that a slow listener never
+ * delays a heartbeat.
  *
  * <p>{@link #isLeader()} compares the lease of the latest snapshot with the caller's own
  * reading of the monotonic clock, so it turns {@code false} the instant the lease ends, even if
