@@ -42,7 +42,7 @@ final class BenchOptions {
 	int warmUpTransfersPerReplica = 2;
 
 	/** How long a restarted replica must have been following before the next kill. */
-	Duration settle = Duration.ofSeconds(2);
+	Duration settle = Duration.ofSeconds(1);
 
 	/** Whether to watch a cluster idle for {@link #longWindow} as well. */
 	boolean longRun;
@@ -166,7 +166,7 @@ final class BenchOptions {
 				  --idle-window=20s     idle measurement window per size
 				  --warmup=15s          warm-up of a new cluster, followed by leadership transfers
 				  --warmup-transfers=2  warm-up transfers per replica (round robin, so that every replica leads)
-				  --settle=2s           how long a restarted replica follows before the next kill
+				  --settle=1s           how long a restarted replica follows before the next kill
 				  --long                also watch 5 replicas idle for 10 minutes (--long-window=, --long-size=)
 				  --jvm-opts="-Xmx256m" JVM options of the replicas
 				  --no-cds              run the plain jar (no Spring Boot extracted layout with a CDS archive)
