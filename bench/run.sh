@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Failover benchmark: builds sample-app and the bench tool, then runs it (about 10 minutes on 2 cores).
+# Failover benchmark: builds sample-app and the bench tool, then runs it (8-10 minutes on 2 cores).
 #   bench/run.sh                 default run: 30 SIGKILLs and 4 SIGTERMs each at 3 and 5 replicas, idle cost at 3, 5, 7
 #   bench/run.sh --long          plus 10 idle minutes on 5 replicas
 #   bench/run.sh --help          all options
