@@ -31,14 +31,14 @@ import static org.awaitility.Awaitility.await;
  */
 class RaftClusterIntegrationTests {
 
+	private static final long CONCLUSIVE_PASS_NANOS = 500_000;
+
 	@TempDir
 	Path dataRoot;
 
 	private TestCluster cluster;
 
 	private final AtomicBoolean watching = new AtomicBoolean(true);
-
-	private static final long CONCLUSIVE_PASS_NANOS = 500_000;
 
 	private final AtomicReference<String> twoLeaders = new AtomicReference<>();
 
