@@ -224,8 +224,9 @@ final class TestCluster implements AutoCloseable {
 		lines.sort(null);
 		for (String id : runningIds()) {
 			try {
-				RaftServer.RaftStatistics statistics = server(id).statistics();
-				lines.add(id + " now: term " + server(id).currentTerm() + ", " + server(id).status().role() + ", pre-votes "
+				RaftServer server = server(id);
+				RaftServer.RaftStatistics statistics = server.statistics();
+				lines.add(id + " now: term " + server.currentTerm() + ", " + server.status().role() + ", pre-votes "
 						+ statistics.preVotesStarted() + ", elections " + statistics.electionsStarted() + " (won "
 						+ statistics.electionsWon() + "), transfer campaigns " + statistics.transferCampaigns());
 			}

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.InMemoryStorage;
@@ -67,8 +68,12 @@ class RaftServerTests {
 	}
 
 	private List<RaftServer> startThree(Consumer<RaftEvent> listener) {
+		return startThree((id) -> new InMemoryStorage(), listener);
+	}
+
+	private List<RaftServer> startThree(Function<String, RaftStorage> storageOf, Consumer<RaftEvent> listener) {
 		for (String id : MEMBERS) {
-			server(id, new InMemoryStorage(), listener);
+			server(id, storageOf.apply(id), listener);
 		}
 		this.servers.forEach(RaftServer::start);
 		return this.servers;
@@ -125,11 +130,8 @@ class RaftServerTests {
 				askedBeforeSaving.add(savedTerm.getOrDefault(vote.from(), 0L) < vote.term());
 			}
 		});
-		for (String id : MEMBERS) {
-			server(id, HookedStorage.inMemory((state) -> savedTerm.put(id, state.term())), (event) -> {
-			});
-		}
-		this.servers.forEach(RaftServer::start);
+		startThree((id) -> HookedStorage.inMemory((state) -> savedTerm.put(id, state.term())), (event) -> {
+		});
 		RaftServer leader = awaitLeader();
 		assertThat(askedBeforeSaving).isNotEmpty().containsOnly(true);
 		assertThat(savedTerm).containsEntry(leader.nodeId(), leader.currentTerm());
@@ -141,19 +143,16 @@ class RaftServerTests {
 		// term and vote, a voter's vote, the new leader's no-op, a follower's copy of it): at
 		// least 4 x 20 ms. With requests leaving during the save, they overlap in pairs.
 		long diskMillis = 20;
-		for (String id : MEMBERS) {
-			server(id, HookedStorage.inMemory((state) -> {
-				try {
-					Thread.sleep(diskMillis);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					throw new StorageException("interrupted");
-				}
-			}), (event) -> {
-			});
-		}
-		this.servers.forEach(RaftServer::start);
+		startThree((id) -> HookedStorage.inMemory((state) -> {
+			try {
+				Thread.sleep(diskMillis);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new StorageException("interrupted");
+			}
+		}), (event) -> {
+		});
 		List<Long> millis = new ArrayList<>();
 		for (int i = 0; i < 9; i++) {
 			RaftServer leader = awaitLeader();
