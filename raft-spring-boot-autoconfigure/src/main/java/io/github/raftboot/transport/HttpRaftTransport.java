@@ -260,8 +260,12 @@ public final class HttpRaftTransport implements RaftTransport {
 			observe(rpc.rpcName(), peer.id(), "error", Duration.ZERO);
 			return CompletableFuture.failedFuture(new IllegalStateException("Raft transport is closed"));
 		}
+		// A hand-over's TimeoutNow is one message to a member that answered a moment ago, not a
+		// stream of calls to shield a failing member from: it passes the circuit breaker (an open
+		// circuit would lose it and the hand-over with it) and its outcome is not counted.
+		boolean guarded = !(request instanceof TimeoutNow);
 		CircuitBreaker circuitBreaker = peer.circuitBreaker();
-		if (!circuitBreaker.tryAcquirePermission()) {
+		if (guarded && !circuitBreaker.tryAcquirePermission()) {
 			observe(rpc.rpcName(), peer.id(), "circuit-open", Duration.ZERO);
 			return CompletableFuture.failedFuture(CallNotPermittedException.createCallNotPermittedException(circuitBreaker));
 		}
@@ -273,22 +277,24 @@ public final class HttpRaftTransport implements RaftTransport {
 				.exchange("POST", peer.target(rpc), this.postHeaders, this.json.write(request))
 				// A safety net for what the socket timeouts do not cover, such as a body that trickles in
 				.orTimeout(this.rpcTimeout.toNanos() * 2, TimeUnit.NANOSECONDS)
-				.whenComplete((response, failure) -> complete(rpc, peer, start, response, failure, result));
+				.whenComplete((response, failure) -> complete(rpc, peer, guarded, start, response, failure, result));
 		}
 		catch (RuntimeException ex) {
-			complete(rpc, peer, start, null, ex, result);
+			complete(rpc, peer, guarded, start, null, ex, result);
 		}
 		return result;
 	}
 
-	private void complete(Rpc rpc, Peer peer, long start, PeerConnection.@Nullable Response response,
+	private void complete(Rpc rpc, Peer peer, boolean guarded, long start, PeerConnection.@Nullable Response response,
 			@Nullable Throwable failure, CompletableFuture<Optional<Message>> result) {
 		long elapsed = System.nanoTime() - start;
 		Throwable error = (failure != null) ? unwrap(failure) : null;
 		if (error == null) {
 			try {
 				Optional<Message> reply = reply(rpc, peer, Objects.requireNonNull(response));
-				peer.circuitBreaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+				if (guarded) {
+					peer.circuitBreaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+				}
 				peer.contacted(this.clock.instant());
 				observe(rpc.rpcName(), peer.id(), "success", Duration.ofNanos(elapsed));
 				result.complete(reply);
@@ -298,7 +304,9 @@ public final class HttpRaftTransport implements RaftTransport {
 				error = ex;
 			}
 		}
-		peer.circuitBreaker().onError(elapsed, TimeUnit.NANOSECONDS, error);
+		if (guarded) {
+			peer.circuitBreaker().onError(elapsed, TimeUnit.NANOSECONDS, error);
+		}
 		boolean timeout = error instanceof HttpTimeoutException || error instanceof TimeoutException;
 		observe(rpc.rpcName(), peer.id(), timeout ? "timeout" : "error", Duration.ofNanos(elapsed));
 		if (logger.isTraceEnabled()) {

@@ -320,6 +320,20 @@ class HttpRaftTransportTests {
 	}
 
 	@Test
+	void timeoutNowPassesAnOpenCircuitAndLeavesItOpen() throws Exception {
+		// A hand-over sends one TimeoutNow to a member that answered a moment ago; a circuit
+		// opened by that member's slow start must not lose it.
+		this.peer = Peer.reply(500, "");
+		failThreeTimes();
+		this.peer = Peer.reply(204, "");
+		this.observed.clear();
+		assertThat(this.transport.send(new TimeoutNow("n1", "n2", 3)).get(5, TimeUnit.SECONDS)).isEmpty();
+		assertThat(this.requests).hasSize(4).last().asString().startsWith("POST /raft/timeout-now");
+		assertThat(this.observed).containsExactly("timeout-now n2 success");
+		assertThat(this.transport.peerState("n2").circuitBreaker()).isEqualTo("OPEN");
+	}
+
+	@Test
 	void afterTheOpenStateWaitAProbeReachesTheMemberAgainAndClosesTheCircuit() throws Exception {
 		this.peer = Peer.reply(500, "");
 		failThreeTimes();
