@@ -7,5 +7,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -pl bench -am package -DskipTests
-exec java -Djava.awt.headless=true -cp bench/target/classes io.github.raftboot.bench.RaftBench \
+exec java -Djava.awt.headless=true -jar bench/target/raft-bench-0.1.0-SNAPSHOT.jar \
 	--jar=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar "$@"

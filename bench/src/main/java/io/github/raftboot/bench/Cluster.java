@@ -25,6 +25,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A cluster of sample-app replicas on 127.0.0.1, each a process of its own, and the HTTP calls
@@ -33,6 +36,8 @@ import org.jspecify.annotations.Nullable;
 final class Cluster implements AutoCloseable {
 
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+
+	private static final JsonMapper JSON = new JsonMapper();
 
 	private final Launcher launcher;
 
@@ -229,7 +234,7 @@ final class Cluster implements AutoCloseable {
 	 * @return the {@code result} it answered, or {@code "NO_ANSWER"}
 	 */
 	String transfer(String leader, @Nullable String target) {
-		String body = (target != null) ? "{\"target\":\"" + target + "\"}" : "{}";
+		String body = JSON.writeValueAsString((target != null) ? Map.of("target", target) : Map.of());
 		HttpRequest request = HttpRequest.newBuilder(uri(leader, "/actuator/raft"))
 			.timeout(REQUEST_TIMEOUT)
 			.header("Content-Type", "application/json")
@@ -237,10 +242,10 @@ final class Cluster implements AutoCloseable {
 			.build();
 		try {
 			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
-			Object result = Json.parseObject(response.body()).get("result");
-			return (result != null) ? result.toString() : "HTTP " + response.statusCode();
+			JsonNode result = JSON.readTree(response.body()).path("result");
+			return result.isString() ? result.stringValue() : "HTTP " + response.statusCode();
 		}
-		catch (IOException | IllegalArgumentException ex) {
+		catch (IOException | JacksonException ex) {
 			return "NO_ANSWER";
 		}
 		catch (InterruptedException ex) {

@@ -1,9 +1,12 @@
 package io.github.raftboot.bench;
 
 import java.time.Instant;
-import java.util.Map;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What {@code GET /actuator/raft} of one replica answered.
@@ -18,17 +21,46 @@ import org.jspecify.annotations.Nullable;
 record RaftView(String nodeId, String role, long term, @Nullable String leaderId, boolean leader,
 		@Nullable Instant leaderSince) {
 
+	/**
+	 * Reads these members of the answer and ignores the others. The endpoint writes every member,
+	 * {@code null} when unknown, so a missing one is an error.
+	 */
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+		.build();
+
+	RaftView {
+		Objects.requireNonNull(nodeId, "nodeId");
+		Objects.requireNonNull(role, "role");
+	}
+
+	/**
+	 * Reads an answer of {@code GET /actuator/raft}.
+	 * @param json the answer's body
+	 * @return what it says
+	 * @throws IllegalArgumentException if the body is not such an answer
+	 */
 	static RaftView parse(String json) {
-		Map<String, @Nullable Object> body = Json.parseObject(json);
-		Object term = body.get("term");
-		Object since = body.get("leaderSince");
-		return new RaftView(String.valueOf(body.get("nodeId")), String.valueOf(body.get("role")),
-				(term instanceof Double number) ? number.longValue() : -1, (String) body.get("leaderId"),
-				Boolean.TRUE.equals(body.get("leader")), (since instanceof String text) ? Instant.parse(text) : null);
+		RaftView view;
+		try {
+			view = JSON.readValue(json, RaftView.class);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("Not an answer of /actuator/raft (" + ex.getOriginalMessage() + "): "
+					+ abbreviate(json), ex);
+		}
+		if (view == null) {
+			throw new IllegalArgumentException("Not an answer of /actuator/raft: " + abbreviate(json));
+		}
+		return view;
 	}
 
 	boolean isFollowerOf(String leaderId) {
 		return "FOLLOWER".equals(this.role) && leaderId.equals(this.leaderId);
+	}
+
+	private static String abbreviate(String text) {
+		return (text.length() > 200) ? text.substring(0, 200) + "…" : text;
 	}
 
 }
