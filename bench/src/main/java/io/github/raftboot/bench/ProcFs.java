@@ -34,13 +34,7 @@ final class ProcFs {
 	 */
 	static OptionalLong cpuTicks(long pid) {
 		String stat = readOrNull(PROC.resolve(Long.toString(pid)).resolve("stat"));
-		if (stat == null) {
-			return OptionalLong.empty();
-		}
-		// The command name (field 2) may contain spaces and parentheses: count from the last ')'.
-		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
-		// fields[0] is field 3 (state); utime is field 14, stime field 15.
-		return OptionalLong.of(Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+		return (stat != null) ? OptionalLong.of(Stat.parse(stat).ticks()) : OptionalLong.empty();
 	}
 
 	/**
@@ -51,24 +45,28 @@ final class ProcFs {
 	 */
 	static long jitTicks(long pid) {
 		Path tasks = PROC.resolve(Long.toString(pid)).resolve("task");
-		long ticks = 0;
+		List<String> stats = new ArrayList<>();
 		try (Stream<Path> threads = Files.list(tasks)) {
 			for (Path thread : threads.toList()) {
 				String stat = readOrNull(thread.resolve("stat"));
-				if (stat == null) {
-					continue;
-				}
-				String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-				if (name.contains("CompilerThre") || name.startsWith("Sweeper")) {
-					String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
-					ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+				if (stat != null) {
+					stats.add(stat);
 				}
 			}
 		}
 		catch (IOException | UncheckedIOException ex) {
 			// The process is gone.
 		}
-		return ticks;
+		return jitTicks(stats);
+	}
+
+	/**
+	 * CPU time the JIT compiler threads among these threads used so far.
+	 * @param taskStats the {@code /proc/<pid>/task/<tid>/stat} of each thread
+	 * @return the CPU time in clock ticks
+	 */
+	static long jitTicks(List<String> taskStats) {
+		return taskStats.stream().map(Stat::parse).filter(Stat::isJitCompiler).mapToLong(Stat::ticks).sum();
 	}
 
 	/**
@@ -115,13 +113,7 @@ final class ProcFs {
 
 	private static long ticksWithChildren(long pid) {
 		String stat = readOrNull(PROC.resolve(Long.toString(pid)).resolve("stat"));
-		if (stat == null) {
-			return 0;
-		}
-		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
-		// utime, stime, cutime, cstime: fields 14 to 17.
-		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
-				+ Long.parseLong(fields[14]);
+		return (stat != null) ? Stat.parse(stat).ticksWithChildren() : 0;
 	}
 
 	/**
@@ -131,9 +123,15 @@ final class ProcFs {
 	 */
 	static OptionalLong rssKib(long pid) {
 		String status = readOrNull(PROC.resolve(Long.toString(pid)).resolve("status"));
-		if (status == null) {
-			return OptionalLong.empty();
-		}
+		return (status != null) ? rssKib(status) : OptionalLong.empty();
+	}
+
+	/**
+	 * Resident memory from the text of {@code /proc/<pid>/status}.
+	 * @param status the text
+	 * @return the resident set size in KiB, or empty if there is none (a zombie, a kernel thread)
+	 */
+	static OptionalLong rssKib(String status) {
 		for (String line : status.split("\n")) {
 			if (line.startsWith("VmRSS:")) {
 				return OptionalLong.of(Long.parseLong(line.substring(6).replace("kB", "").trim()));
@@ -149,10 +147,22 @@ final class ProcFs {
 	 */
 	static long[] machineTicks() {
 		String stat = readOrNull(PROC.resolve("stat"));
-		if (stat == null) {
-			return new long[] { 0, 0 };
+		return (stat != null) ? machineTicks(stat) : new long[] { 0, 0 };
+	}
+
+	/**
+	 * Busy and total CPU time from the text of {@code /proc/stat}: idle and iowait are idle, guest
+	 * time is left out because user time already includes it.
+	 * @param stat the text
+	 * @return {@code [busy, total]} in clock ticks
+	 * @throws IllegalArgumentException if the text does not start with the {@code cpu} line
+	 */
+	static long[] machineTicks(String stat) {
+		String cpu = stat.lines().findFirst().orElse("");
+		if (!cpu.startsWith("cpu ")) {
+			throw new IllegalArgumentException("No cpu line at the start of /proc/stat: " + cpu);
 		}
-		String[] fields = stat.substring(0, stat.indexOf('\n')).trim().split(" +");
+		String[] fields = cpu.trim().split(" +");
 		long total = 0;
 		long idle = 0;
 		for (int i = 1; i < fields.length && i <= 8; i++) {
@@ -192,9 +202,11 @@ final class ProcFs {
 	/** The machine's load averages, as {@code /proc/loadavg} gives them (1, 5, 15 minutes). */
 	static String loadAverage() {
 		String loadavg = readOrNull(PROC.resolve("loadavg"));
-		if (loadavg == null) {
-			return "?";
-		}
+		return (loadavg != null) ? loadAverage(loadavg) : "?";
+	}
+
+	/** The load averages from the text of {@code /proc/loadavg}. */
+	static String loadAverage(String loadavg) {
 		List<String> fields = List.of(loadavg.trim().split(" +"));
 		return String.join(" ", fields.subList(0, Math.min(3, fields.size())));
 	}
@@ -212,6 +224,64 @@ final class ProcFs {
 			}
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * What the benchmark reads of {@code /proc/<pid>/stat} or {@code /proc/<pid>/task/<tid>/stat}.
+	 *
+	 * @param comm the command name, for a task the thread name, cut to 15 characters
+	 * @param utime user time (field 14), in clock ticks
+	 * @param stime system time (field 15)
+	 * @param cutime user time of the children it waited for (field 16)
+	 * @param cstime system time of the children it waited for (field 17)
+	 */
+	record Stat(String comm, long utime, long stime, long cutime, long cstime) {
+
+		/**
+		 * Reads one stat line.
+		 * @param stat the text of the file
+		 * @return its fields
+		 * @throws IllegalArgumentException if the text is not such a line
+		 */
+		static Stat parse(String stat) {
+			// The command name (field 2) may contain spaces and parentheses: it ends at the last ')'.
+			int open = stat.indexOf('(');
+			int close = stat.lastIndexOf(')');
+			if (open < 0 || close < open) {
+				throw new IllegalArgumentException("No (command name) in stat line: " + stat);
+			}
+			// fields[0] is field 3 (state).
+			String[] fields = stat.substring(close + 1).trim().split(" +");
+			if (fields.length < 15) {
+				throw new IllegalArgumentException("Too few fields in stat line: " + stat);
+			}
+			try {
+				return new Stat(stat.substring(open + 1, close), Long.parseLong(fields[11]), Long.parseLong(fields[12]),
+						Long.parseLong(fields[13]), Long.parseLong(fields[14]));
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("Not a number in fields 14 to 17 of stat line: " + stat, ex);
+			}
+		}
+
+		/** User plus system time. */
+		long ticks() {
+			return this.utime + this.stime;
+		}
+
+		/** User plus system time, with that of the children it waited for. */
+		long ticksWithChildren() {
+			return ticks() + this.cutime + this.cstime;
+		}
+
+		/**
+		 * Whether this is a JIT compiler thread of a HotSpot JVM ({@code C1 CompilerThread},
+		 * {@code C2 CompilerThread}, {@code Sweeper thread}).
+		 */
+		boolean isJitCompiler() {
+			return this.comm.contains("CompilerThre") || this.comm.startsWith("Sweeper");
+		}
+
 	}
 
 }
