@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class SocketTraffic implements AutoCloseable {
 
-	private static final Pattern PID = Pattern.compile("pid=(\\d+)");
+	/** The owner in {@code users:(("java",pid=1234,fd=56))}; the name may contain spaces. */
+	private static final Pattern OWNER = Pattern.compile("users:\\(\\(\".*?\",pid=(\\d+),");
 
 	private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(250);
 
@@ -157,7 +158,7 @@ final class SocketTraffic implements AutoCloseable {
 				&& (this.pidByPort.containsKey(socket.localPort()) || this.pidByPort.containsKey(socket.peerPort()));
 	}
 
-	private static boolean isLoopback(String address) {
+	static boolean isLoopback(String address) {
 		return address.startsWith("127.") || address.startsWith("[::1]") || address.startsWith("[::ffff:127.");
 	}
 
@@ -304,17 +305,36 @@ final class SocketTraffic implements AutoCloseable {
 
 	}
 
-	/** One socket as {@code ss} printed it. */
-	private record Observed(String cookie, String local, int localPort, String peer, int peerPort, long pid, long sent,
+	/**
+	 * One socket as {@code ss -tinpeHO} or {@code ss -tinEeHO} printed it.
+	 *
+	 * @param cookie the kernel's cookie of the socket ({@code sk:})
+	 * @param local the local address and port as printed, such as {@code [::ffff:127.0.0.1]:8081}
+	 * @param localPort the local port
+	 * @param peer the peer's address and port as printed
+	 * @param peerPort the peer's port
+	 * @param pid the owning process, or -1 if not printed (always so for a destroyed socket)
+	 * @param sent {@code bytes_sent}
+	 * @param received {@code bytes_received}
+	 * @param segments {@code segs_out} plus {@code segs_in}
+	 */
+	record Observed(String cookie, String local, int localPort, String peer, int peerPort, long pid, long sent,
 			long received, long segments) {
 
+		/**
+		 * Reads one line.
+		 * @param line the line
+		 * @return the socket, or {@code null} for a listening socket or a line that is not a
+		 * socket with a cookie
+		 */
 		static @Nullable Observed parse(String line) {
 			String[] tokens = line.trim().split("\\s+");
 			if (tokens.length < 6 || tokens[4].endsWith(":*")) {
 				return null;
 			}
 			String cookie = null;
-			long pid = -1;
+			Matcher owner = OWNER.matcher(line);
+			long pid = owner.find() ? Long.parseLong(owner.group(1)) : -1;
 			long sent = 0;
 			long received = 0;
 			long segments = 0;
@@ -322,12 +342,6 @@ final class SocketTraffic implements AutoCloseable {
 				String token = tokens[i];
 				if (token.startsWith("sk:")) {
 					cookie = token.substring(3);
-				}
-				else if (token.startsWith("users:")) {
-					Matcher matcher = PID.matcher(token);
-					if (matcher.find()) {
-						pid = Long.parseLong(matcher.group(1));
-					}
 				}
 				else if (token.startsWith("bytes_sent:")) {
 					sent = Long.parseLong(token.substring(11));
