@@ -107,7 +107,7 @@ public final class RaftAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RaftTransport raftTransport(RaftSettings settings, RaftProperties properties,
+	RaftTransport raftTransport(RaftSettings settings, RaftProperties properties, RaftJson raftJson,
 			CircuitBreakerRegistry raftCircuitBreakerRegistry, ObjectProvider<RpcObserver> observers,
 			ObjectProvider<SslBundles> sslBundles) {
 		RpcObserver observer = observers.getIfAvailable(() -> RpcObserver.NONE);
@@ -119,6 +119,7 @@ public final class RaftAutoConfiguration {
 			.circuitBreakers(raftCircuitBreakerRegistry)
 			.observer(observer)
 			.clock(Clock.systemUTC())
+			.json(raftJson)
 			// Validated by the settings
 			.bearerToken(properties.getSecurity().getToken());
 		SslBundle sslBundle = sslBundle(properties.getRpc().getSsl().getBundle(), sslBundles);

@@ -23,11 +23,7 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
-import io.github.raftboot.core.AppendEntries;
-import io.github.raftboot.core.AppendEntriesResponse;
 import io.github.raftboot.core.Message;
-import io.github.raftboot.core.RequestVote;
-import io.github.raftboot.core.RequestVoteResponse;
 import io.github.raftboot.core.TimeoutNow;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -79,7 +75,7 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	private final Clock clock;
 
-	private final RaftJson json = new RaftJson().warmUp();
+	private final RaftJson json;
 
 	private final Map<String, String> postHeaders;
 
@@ -116,6 +112,7 @@ public final class HttpRaftTransport implements RaftTransport {
 		CircuitBreakerRegistry circuitBreakers = Objects.requireNonNull(builder.circuitBreakers, "circuitBreakers");
 		this.observer = Objects.requireNonNull(builder.observer, "observer");
 		this.clock = Objects.requireNonNull(builder.clock, "clock");
+		this.json = (builder.json != null) ? builder.json : new RaftJson().warmUp();
 		if (selfId.isBlank()) {
 			throw new IllegalArgumentException("selfId must not be blank");
 		}
@@ -131,7 +128,7 @@ public final class HttpRaftTransport implements RaftTransport {
 			postHeaders.put("Authorization", authorization);
 		}
 		this.postHeaders = Collections.unmodifiableMap(postHeaders);
-		String path = normalizeBasePath(basePath);
+		String path = RaftRpc.normalizeBasePath(basePath);
 		this.selfId = selfId;
 		this.rpcTimeout = rpcTimeout;
 		URI self = null;
@@ -180,7 +177,7 @@ public final class HttpRaftTransport implements RaftTransport {
 			peer.sent(now);
 			try {
 				peer.connection()
-					.exchange("OPTIONS", peer.target(Rpc.APPEND_ENTRIES), Map.of(), null)
+					.exchange("OPTIONS", peer.target(RaftRpc.APPEND_ENTRIES), Map.of(), null)
 					.whenComplete((response, failure) -> {
 						if (failure != null && logger.isTraceEnabled()) {
 							logger.trace("Keep-warm probe of Raft member '" + peer.id() + "' failed", failure);
@@ -196,8 +193,8 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	/**
 	 * Starts building a transport. The base path defaults to {@code /raft}, the RPC timeout to
-	 * 100 ms, the observer to {@link RpcObserver#NONE} and the clock to the system's UTC clock;
-	 * the circuit breaker registry must be given.
+	 * 100 ms, the observer to {@link RpcObserver#NONE}, the clock to the system's UTC clock and
+	 * the wire format to a new {@link RaftJson}; the circuit breaker registry must be given.
 	 * @param selfId this member's id
 	 * @param peerUrls base URL of the other members (scheme, host, port and any context path);
 	 * an entry for this member is allowed and never called
@@ -205,20 +202,6 @@ public final class HttpRaftTransport implements RaftTransport {
 	 */
 	public static Builder builder(String selfId, Map<String, URI> peerUrls) {
 		return new Builder(selfId, peerUrls);
-	}
-
-	static String normalizeBasePath(String basePath) {
-		String path = basePath.strip();
-		if (path.contains("?") || path.contains("#") || path.contains("://")) {
-			throw new IllegalArgumentException("basePath must be a path, was '" + basePath + "'");
-		}
-		while (path.endsWith("/")) {
-			path = path.substring(0, path.length() - 1);
-		}
-		if (!path.isEmpty() && !path.startsWith("/")) {
-			path = "/" + path;
-		}
-		return path;
 	}
 
 	private static URI checkUrl(String id, @Nullable URI url) {
@@ -243,9 +226,9 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	@Override
 	public CompletableFuture<Optional<Message>> send(Message request) {
-		Rpc rpc;
+		RaftRpc rpc;
 		try {
-			rpc = Rpc.of(request);
+			rpc = RaftRpc.of(request);
 		}
 		catch (IllegalArgumentException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -285,8 +268,9 @@ public final class HttpRaftTransport implements RaftTransport {
 		return result;
 	}
 
-	private void complete(Rpc rpc, Peer peer, boolean guarded, long start, PeerConnection.@Nullable Response response,
-			@Nullable Throwable failure, CompletableFuture<Optional<Message>> result) {
+	private void complete(RaftRpc rpc, Peer peer, boolean guarded, long start,
+			PeerConnection.@Nullable Response response, @Nullable Throwable failure,
+			CompletableFuture<Optional<Message>> result) {
 		long elapsed = System.nanoTime() - start;
 		Throwable error = (failure != null) ? unwrap(failure) : null;
 		if (error == null) {
@@ -315,7 +299,7 @@ public final class HttpRaftTransport implements RaftTransport {
 		result.completeExceptionally(error);
 	}
 
-	private Optional<Message> reply(Rpc rpc, Peer peer, PeerConnection.Response response) throws IOException {
+	private Optional<Message> reply(RaftRpc rpc, Peer peer, PeerConnection.Response response) throws IOException {
 		int status = response.status();
 		if (status == 204 || (status == 200 && rpc.replyType() == null)) {
 			return Optional.empty();
@@ -402,6 +386,8 @@ public final class HttpRaftTransport implements RaftTransport {
 		private @Nullable SSLParameters sslParameters;
 
 		private @Nullable Duration keepWarmInterval;
+
+		private @Nullable RaftJson json;
 
 		private Builder(String selfId, Map<String, URI> peerUrls) {
 			this.selfId = Objects.requireNonNull(selfId, "selfId");
@@ -508,6 +494,17 @@ public final class HttpRaftTransport implements RaftTransport {
 		}
 
 		/**
+		 * Sets the wire format, normally the application's {@link RaftJson} bean, so that client
+		 * and server share one warmed-up instance.
+		 * @param json the wire format; by default a new one, warmed up as the transport is built
+		 * @return this builder
+		 */
+		public Builder json(RaftJson json) {
+			this.json = Objects.requireNonNull(json, "json");
+			return this;
+		}
+
+		/**
 		 * Builds the transport.
 		 * @return the transport, whose threads start on first use
 		 * @throws IllegalArgumentException if an id, a URL, the base path, the timeout or the
@@ -519,57 +516,6 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	}
 
-	/** One kind of RPC. */
-	private enum Rpc {
-
-		PRE_VOTE("pre-vote", "/request-vote", RequestVoteResponse.class),
-
-		REQUEST_VOTE("request-vote", "/request-vote", RequestVoteResponse.class),
-
-		APPEND_ENTRIES("append-entries", "/append-entries", AppendEntriesResponse.class),
-
-		TIMEOUT_NOW("timeout-now", "/timeout-now", null);
-
-		private final String rpcName;
-
-		private final String path;
-
-		private final @Nullable Class<? extends Message> replyType;
-
-		Rpc(String rpcName, String path, @Nullable Class<? extends Message> replyType) {
-			this.rpcName = rpcName;
-			this.path = path;
-			this.replyType = replyType;
-		}
-
-		String rpcName() {
-			return this.rpcName;
-		}
-
-		String path() {
-			return this.path;
-		}
-
-		@Nullable Class<? extends Message> replyType() {
-			return this.replyType;
-		}
-
-		static Rpc of(Message request) {
-			if (request instanceof RequestVote vote) {
-				return vote.preVote() ? PRE_VOTE : REQUEST_VOTE;
-			}
-			if (request instanceof AppendEntries) {
-				return APPEND_ENTRIES;
-			}
-			if (request instanceof TimeoutNow) {
-				return TIMEOUT_NOW;
-			}
-			throw new IllegalArgumentException(
-					"Only requests can be sent, not a " + request.getClass().getSimpleName());
-		}
-
-	}
-
 	/** What the transport holds for one other member. */
 	private static final class Peer {
 
@@ -577,7 +523,7 @@ public final class HttpRaftTransport implements RaftTransport {
 
 		private final URI url;
 
-		private final Map<Rpc, String> targets = new EnumMap<>(Rpc.class);
+		private final Map<RaftRpc, String> targets = new EnumMap<>(RaftRpc.class);
 
 		private final CircuitBreaker circuitBreaker;
 
@@ -596,7 +542,7 @@ public final class HttpRaftTransport implements RaftTransport {
 			while (base.endsWith("/")) {
 				base = base.substring(0, base.length() - 1);
 			}
-			for (Rpc rpc : Rpc.values()) {
+			for (RaftRpc rpc : RaftRpc.values()) {
 				this.targets.put(rpc, base + basePath + rpc.path());
 			}
 		}
@@ -610,7 +556,7 @@ public final class HttpRaftTransport implements RaftTransport {
 		}
 
 		/** The request target of an RPC: the path of its endpoint. */
-		String target(Rpc rpc) {
+		String target(RaftRpc rpc) {
 			return this.targets.get(rpc);
 		}
 

@@ -138,7 +138,7 @@ public final class RaftRpcFilter implements Filter {
 			throw new IllegalArgumentException("maxBodySize must be from 1 byte to 1GB, was " + maxBodySize);
 		}
 		this.maxBodyBytes = (int) maxBodySize.toBytes();
-		this.basePath = HttpRaftTransport.normalizeBasePath(Objects.requireNonNull(basePath, "basePath"));
+		this.basePath = RaftRpc.normalizeBasePath(Objects.requireNonNull(basePath, "basePath"));
 		this.requestVotePath = this.basePath + "/request-vote";
 		this.appendEntriesPath = this.basePath + "/append-entries";
 		this.timeoutNowPath = this.basePath + "/timeout-now";
