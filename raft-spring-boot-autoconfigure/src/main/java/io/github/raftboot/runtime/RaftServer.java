@@ -47,6 +47,7 @@ import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.transport.PeerState;
+import io.github.raftboot.transport.RaftRpcHandler;
 import io.github.raftboot.transport.RaftTransport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -70,7 +71,7 @@ import org.springframework.context.SmartLifecycle;
  * waits (up to the maximum election timeout) until another leader is known. It runs in phase
  * {@link #PHASE}, so it starts after the web server and stops before it.
  */
-public final class RaftServer implements RaftLeadership, SmartLifecycle {
+public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLifecycle {
 
 	/** Starts after, and stops before, the web server (Boot's web server lifecycles use lower phases). */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
@@ -296,6 +297,7 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 	 * {@linkplain RaftStatus.State#FAILED failed} (also when persisting the state that this very
 	 * request changed failed), or it could not handle the request
 	 */
+	@Override
 	public CompletableFuture<Optional<Message>> receive(Message request) {
 		CompletableFuture<Optional<Message>> reply = new CompletableFuture<>();
 		ScheduledThreadPoolExecutor core = this.coreExecutor;
@@ -310,6 +312,17 @@ public final class RaftServer implements RaftLeadership, SmartLifecycle {
 			reply.completeExceptionally(notRunning());
 		}
 		return reply;
+	}
+
+	/**
+	 * Whether requests from that member are handled: whether it is another member of the
+	 * cluster.
+	 * @param memberId the sender of a request
+	 * @return {@code true} if it is a member and not this one
+	 */
+	@Override
+	public boolean acceptsSender(String memberId) {
+		return this.config.members().contains(memberId) && !memberId.equals(this.config.nodeId());
 	}
 
 	private void handleOnCore(Message request, CompletableFuture<Optional<Message>> reply) {

@@ -1,22 +1,9 @@
 package io.github.raftboot.transport;
 
 import java.io.IOException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.Message;
-import io.github.raftboot.core.RaftConfig;
-import io.github.raftboot.core.RequestVote;
-import io.github.raftboot.core.TimeoutNow;
-import io.github.raftboot.runtime.RaftServer;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -24,13 +11,9 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -71,52 +54,36 @@ import org.springframework.util.unit.DataSize;
  *
  * <p>Bodies are read and written as bytes, so the application's own JSON configuration never
  * touches the wire format.
+ *
+ * <p>The filter only adapts the servlet API: the checks and the answers are made by a dispatcher
+ * that knows no servlet type, so that another server API can serve the same RPCs.
  */
 public final class RaftRpcFilter implements Filter {
 
-	/** The body size limit of {@link #RaftRpcFilter(RaftServer, RaftJson, Duration)}. */
+	/** The body size limit of {@link #RaftRpcFilter(RaftRpcHandler, RaftJson, Duration)}. */
 	public static final DataSize DEFAULT_MAX_BODY_SIZE = DataSize.ofKilobytes(64);
 
-	/** The base path of {@link #RaftRpcFilter(RaftServer, RaftJson, Duration)}. */
+	/** The base path of {@link #RaftRpcFilter(RaftRpcHandler, RaftJson, Duration)}. */
 	public static final String DEFAULT_BASE_PATH = "/raft";
 
-	private static final Log logger = LogFactory.getLog(RaftRpcFilter.class);
-
-	/** How much of a member id an error message repeats. */
-	private static final int MAX_ECHOED_ID_LENGTH = 64;
-
-	private final RaftServer server;
-
-	private final RaftJson json;
-
-	private final Duration timeout;
-
-	private final RpcAuthentication authentication;
-
-	private final int maxBodyBytes;
-
-	private final String basePath;
-
-	private final String requestVotePath;
-
-	private final String appendEntriesPath;
-
-	private final String timeoutNowPath;
+	private final RaftRpcDispatcher dispatcher;
 
 	/**
 	 * Creates a filter that serves the RPCs under {@link #DEFAULT_BASE_PATH}, requires no token
 	 * and accepts bodies of up to {@link #DEFAULT_MAX_BODY_SIZE}.
-	 * @param server the member that handles the requests
+	 * @param handler the member that handles the requests, normally the
+	 * {@code RaftServer}
 	 * @param json the wire format
 	 * @param timeout how long to wait for the member to handle a request
 	 */
-	public RaftRpcFilter(RaftServer server, RaftJson json, Duration timeout) {
-		this(server, json, timeout, RpcAuthentication.none(), DEFAULT_MAX_BODY_SIZE, DEFAULT_BASE_PATH);
+	public RaftRpcFilter(RaftRpcHandler handler, RaftJson json, Duration timeout) {
+		this(handler, json, timeout, RpcAuthentication.none(), DEFAULT_MAX_BODY_SIZE, DEFAULT_BASE_PATH);
 	}
 
 	/**
 	 * Creates a filter.
-	 * @param server the member that handles the requests
+	 * @param handler the member that handles the requests, normally the
+	 * {@code RaftServer}
 	 * @param json the wire format
 	 * @param timeout how long to wait for the member to handle a request
 	 * @param authentication which requests are authenticated
@@ -124,24 +91,9 @@ public final class RaftRpcFilter implements Filter {
 	 * @param basePath the path under which the RPCs are served, relative to the context path,
 	 * such as {@code /raft}; empty or {@code /} for the root
 	 */
-	public RaftRpcFilter(RaftServer server, RaftJson json, Duration timeout, RpcAuthentication authentication,
+	public RaftRpcFilter(RaftRpcHandler handler, RaftJson json, Duration timeout, RpcAuthentication authentication,
 			DataSize maxBodySize, String basePath) {
-		this.server = Objects.requireNonNull(server, "server");
-		this.json = Objects.requireNonNull(json, "json");
-		this.timeout = Objects.requireNonNull(timeout, "timeout");
-		this.authentication = Objects.requireNonNull(authentication, "authentication");
-		Objects.requireNonNull(maxBodySize, "maxBodySize");
-		if (timeout.isNegative() || timeout.isZero()) {
-			throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-		}
-		if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > DataSize.ofGigabytes(1).toBytes()) {
-			throw new IllegalArgumentException("maxBodySize must be from 1 byte to 1GB, was " + maxBodySize);
-		}
-		this.maxBodyBytes = (int) maxBodySize.toBytes();
-		this.basePath = RaftRpc.normalizeBasePath(Objects.requireNonNull(basePath, "basePath"));
-		this.requestVotePath = this.basePath + "/request-vote";
-		this.appendEntriesPath = this.basePath + "/append-entries";
-		this.timeoutNowPath = this.basePath + "/timeout-now";
+		this.dispatcher = new RaftRpcDispatcher(handler, json, timeout, authentication, maxBodySize, basePath);
 	}
 
 	/**
@@ -150,204 +102,57 @@ public final class RaftRpcFilter implements Filter {
 	 * @return the pattern, such as {@code /raft/*}
 	 */
 	public String urlPattern() {
-		return this.basePath + "/*";
+		return this.dispatcher.basePath() + "/*";
 	}
 
 	@Override
 	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
 		if (request instanceof HttpServletRequest httpRequest && response instanceof HttpServletResponse httpResponse) {
-			Class<? extends Message> type = messageType(httpRequest);
+			Class<? extends Message> type = requestType(httpRequest);
 			if (type != null) {
-				handle(httpRequest, httpResponse, type);
+				write(httpResponse, answer(httpRequest, type));
 				return;
 			}
 		}
 		chain.doFilter(request, response);
 	}
 
-	private @Nullable Class<? extends Message> messageType(HttpServletRequest request) {
+	private @Nullable Class<? extends Message> requestType(HttpServletRequest request) {
 		String uri = request.getRequestURI();
 		String contextPath = request.getContextPath();
 		if (uri == null || !uri.startsWith(contextPath)) {
 			return null;
 		}
-		String path = uri.substring(contextPath.length());
-		if (path.equals(this.appendEntriesPath)) {
-			return AppendEntries.class;
-		}
-		if (path.equals(this.requestVotePath)) {
-			return RequestVote.class;
-		}
-		if (path.equals(this.timeoutNowPath)) {
-			return TimeoutNow.class;
-		}
-		return null;
+		return this.dispatcher.requestType(uri.substring(contextPath.length()));
 	}
 
-	private void handle(HttpServletRequest request, HttpServletResponse response, Class<? extends Message> type)
-			throws IOException {
-		String method = request.getMethod();
-		if (!"POST".equals(method)) {
-			response.setHeader(HttpHeaders.ALLOW, "POST, OPTIONS");
-			if ("OPTIONS".equals(method)) {
-				// Other members' keep-warm probes: cheap, and it tells nothing but what is allowed.
-				response.setStatus(HttpStatus.NO_CONTENT.value());
-				return;
-			}
-			error(response, HttpStatus.METHOD_NOT_ALLOWED, "Raft RPCs are sent with POST");
-			return;
-		}
-		if (!this.authentication.isAuthorized(request.getHeader(HttpHeaders.AUTHORIZATION))) {
-			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"raft\"");
-			write(response, HttpStatus.UNAUTHORIZED, this.json.writeError(HttpStatus.UNAUTHORIZED.getReasonPhrase(),
-					"A valid 'Authorization: Bearer <token>' header is required"));
-			return;
-		}
-		if (!isUtf8Json(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
-			error(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type must be application/json in UTF-8");
-			return;
-		}
-		String contentLength = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-		if (contentLength != null) {
-			long length;
-			try {
-				length = Long.parseLong(contentLength.strip());
-			}
-			catch (NumberFormatException ex) {
-				error(response, HttpStatus.BAD_REQUEST, "Invalid Content-Length");
-				return;
-			}
-			if (length > this.maxBodyBytes) {
-				tooLarge(response);
-				return;
-			}
-		}
-		byte[] bytes;
-		try {
-			bytes = request.getInputStream().readNBytes(this.maxBodyBytes + 1);
-		}
-		catch (IOException ex) {
-			error(response, HttpStatus.BAD_REQUEST, "The request body could not be read");
-			return;
-		}
-		if (bytes.length > this.maxBodyBytes) {
-			tooLarge(response);
-			return;
-		}
-		Message message;
-		try {
-			message = this.json.read(bytes, type);
-		}
-		catch (RaftJson.InvalidMessageException ex) {
-			error(response, HttpStatus.BAD_REQUEST, ex.getMessage());
-			return;
-		}
-		RaftConfig config = this.server.config();
-		if (!config.members().contains(message.from()) || message.from().equals(config.nodeId())) {
-			error(response, HttpStatus.FORBIDDEN,
-					"Sender '" + echo(message.from()) + "' is not another member of this cluster");
-			return;
-		}
-		if (!message.to().equals(config.nodeId())) {
-			error(response, HttpStatus.BAD_REQUEST,
-					"Message addressed to '" + echo(message.to()) + "' was delivered to '" + config.nodeId() + "'");
-			return;
-		}
-		Optional<Message> answer;
-		try {
-			answer = answer(this.server.receive(message));
-		}
-		catch (RuntimeException | ExecutionException | TimeoutException ex) {
-			failure(response, ex);
-			return;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			error(response, HttpStatus.SERVICE_UNAVAILABLE, "Interrupted while waiting for Raft member '"
-					+ this.server.nodeId() + "' to handle the request");
-			return;
-		}
-		if (answer.isEmpty()) {
-			response.setStatus(HttpStatus.NO_CONTENT.value());
-			return;
+	private RaftRpcDispatcher.Response answer(HttpServletRequest request, Class<? extends Message> type) {
+		RaftRpcDispatcher.Response early = this.dispatcher.answerBeforeBody(request.getMethod(),
+				request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader(HttpHeaders.CONTENT_TYPE),
+				request.getHeader(HttpHeaders.CONTENT_LENGTH));
+		if (early != null) {
+			return early;
 		}
 		byte[] body;
 		try {
-			body = this.json.write(answer.get());
+			body = request.getInputStream().readNBytes(this.dispatcher.maxBodyBytes() + 1);
 		}
-		catch (RuntimeException ex) {
-			failure(response, ex);
-			return;
+		catch (IOException ex) {
+			return this.dispatcher.unreadableBody();
 		}
-		write(response, HttpStatus.OK, body);
+		return this.dispatcher.answer(type, body);
 	}
 
-	private Optional<Message> answer(CompletableFuture<Optional<Message>> reply)
-			throws InterruptedException, ExecutionException, TimeoutException {
-		Optional<Message> answer = reply.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
-		if (answer == null) {
-			throw new IllegalStateException("No answer");
+	private static void write(HttpServletResponse response, RaftRpcDispatcher.Response answer) throws IOException {
+		response.setStatus(answer.status().value());
+		answer.headers().forEach(response::setHeader);
+		byte[] body = answer.body();
+		if (body.length > 0) {
+			response.setContentType(RaftRpcDispatcher.Response.CONTENT_TYPE);
+			response.setContentLength(body.length);
+			response.getOutputStream().write(body);
 		}
-		return answer;
-	}
-
-	private static boolean isUtf8Json(@Nullable String value) {
-		if (value == null) {
-			return false;
-		}
-		try {
-			MediaType contentType = MediaType.parseMediaType(value);
-			Charset charset = contentType.getCharset();
-			return MediaType.APPLICATION_JSON.equalsTypeAndSubtype(contentType)
-					&& (charset == null || charset.equals(StandardCharsets.UTF_8));
-		}
-		catch (IllegalArgumentException ex) {
-			// An InvalidMediaTypeException, or an unknown or illegal charset name
-			return false;
-		}
-	}
-
-	private void tooLarge(HttpServletResponse response) throws IOException {
-		error(response, HttpStatus.CONTENT_TOO_LARGE,
-				"Request body must not be larger than " + this.maxBodyBytes + " bytes");
-	}
-
-	private void failure(HttpServletResponse response, Throwable failure) throws IOException {
-		Throwable cause = (failure instanceof ExecutionException && failure.getCause() != null) ? failure.getCause()
-				: failure;
-		if (cause instanceof IllegalArgumentException) {
-			error(response, HttpStatus.BAD_REQUEST,
-					(cause.getMessage() != null) ? cause.getMessage() : "Invalid message");
-		}
-		else if (cause instanceof IllegalStateException) {
-			// The server's own words: that it is stopped, or has failed.
-			error(response, HttpStatus.SERVICE_UNAVAILABLE, (cause.getMessage() != null) ? cause.getMessage()
-					: "Raft member '" + this.server.nodeId() + "' is not running");
-		}
-		else if (cause instanceof TimeoutException) {
-			error(response, HttpStatus.SERVICE_UNAVAILABLE,
-					"Raft member '" + this.server.nodeId() + "' did not handle the request within " + this.timeout);
-		}
-		else {
-			logger.error("Raft member '" + this.server.nodeId() + "' failed to handle a request", cause);
-			error(response, HttpStatus.INTERNAL_SERVER_ERROR, "The request could not be handled");
-		}
-	}
-
-	private void error(HttpServletResponse response, HttpStatus status, String message) throws IOException {
-		write(response, status, this.json.writeError(status.getReasonPhrase(), message));
-	}
-
-	private static void write(HttpServletResponse response, HttpStatus status, byte[] body) throws IOException {
-		response.setStatus(status.value());
-		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-		response.setContentLength(body.length);
-		response.getOutputStream().write(body);
-	}
-
-	private static String echo(String id) {
-		return (id.length() <= MAX_ECHOED_ID_LENGTH) ? id : id.substring(0, MAX_ECHOED_ID_LENGTH) + "...";
 	}
 
 }

@@ -1,0 +1,314 @@
+package io.github.raftboot.transport;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.github.raftboot.core.Message;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Answers the Raft RPCs of this member, whatever server API carries them: it takes the method,
+ * the path, the few headers it needs and the body as bytes, and returns status, headers and body.
+ * {@link RaftRpcFilter} adapts it to the servlet API.
+ *
+ * <p>An adapter calls, for each request:
+ * <ol>
+ * <li>{@link #requestType(String)} with the path relative to the context path: {@code null}
+ * means that the request is not an RPC and belongs to someone else;</li>
+ * <li>{@link #answerBeforeBody(String, String, String, String)}: an answer is final, and the body
+ * must then not be read;</li>
+ * <li>{@link #answer(Class, byte[])} with at most {@link #maxBodyBytes()} + 1 bytes of the body
+ * (so that a body over the limit is recognized without reading it all), or
+ * {@link #unreadableBody()} if reading it failed.</li>
+ * </ol>
+ * The checks, their order and the answers are those described on {@link RaftRpcFilter}. Only a
+ * request that passes them all reaches the {@link RaftRpcHandler}; {@link #answer(Class, byte[])}
+ * then blocks the calling thread until it answered, at most for the timeout.
+ */
+final class RaftRpcDispatcher {
+
+	private static final Log logger = LogFactory.getLog(RaftRpcDispatcher.class);
+
+	/** How much of a member id an error message repeats. */
+	private static final int MAX_ECHOED_ID_LENGTH = 64;
+
+	private static final String ALLOWED_METHODS = "POST, OPTIONS";
+
+	private static final byte[] NO_BODY = new byte[0];
+
+	/** The answer to {@code OPTIONS}, which other members send to keep their connection open. */
+	private static final Response OPTIONS = new Response(HttpStatus.NO_CONTENT,
+			Map.of(HttpHeaders.ALLOW, ALLOWED_METHODS), NO_BODY);
+
+	private static final Response NO_CONTENT = new Response(HttpStatus.NO_CONTENT, Map.of(), NO_BODY);
+
+	private final RaftRpcHandler handler;
+
+	private final RaftJson json;
+
+	private final Duration timeout;
+
+	private final RpcAuthentication authentication;
+
+	private final int maxBodyBytes;
+
+	private final String basePath;
+
+	private final Map<String, Class<? extends Message>> requestTypes;
+
+	/**
+	 * Creates a dispatcher.
+	 * @param handler the member that handles the requests
+	 * @param json the wire format
+	 * @param timeout how long to wait for the member to handle a request
+	 * @param authentication which requests are authenticated
+	 * @param maxBodySize the largest body accepted, from 1 byte to 1 GB
+	 * @param basePath the path under which the RPCs are served, relative to the context path,
+	 * such as {@code /raft}; empty or {@code /} for the root
+	 */
+	RaftRpcDispatcher(RaftRpcHandler handler, RaftJson json, Duration timeout, RpcAuthentication authentication,
+			DataSize maxBodySize, String basePath) {
+		this.handler = Objects.requireNonNull(handler, "handler");
+		this.json = Objects.requireNonNull(json, "json");
+		this.timeout = Objects.requireNonNull(timeout, "timeout");
+		this.authentication = Objects.requireNonNull(authentication, "authentication");
+		Objects.requireNonNull(maxBodySize, "maxBodySize");
+		if (timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+		}
+		if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > DataSize.ofGigabytes(1).toBytes()) {
+			throw new IllegalArgumentException("maxBodySize must be from 1 byte to 1GB, was " + maxBodySize);
+		}
+		this.maxBodyBytes = (int) maxBodySize.toBytes();
+		this.basePath = RaftRpc.normalizeBasePath(Objects.requireNonNull(basePath, "basePath"));
+		Map<String, Class<? extends Message>> requestTypes = new HashMap<>();
+		for (RaftRpc rpc : RaftRpc.values()) {
+			requestTypes.put(this.basePath + rpc.path(), rpc.requestType());
+		}
+		this.requestTypes = Map.copyOf(requestTypes);
+	}
+
+	/** The path under which the RPCs are served, normalized: such as {@code /raft}, or empty. */
+	String basePath() {
+		return this.basePath;
+	}
+
+	/** The largest body accepted, in bytes. */
+	int maxBodyBytes() {
+		return this.maxBodyBytes;
+	}
+
+	/**
+	 * The request served at a path.
+	 * @param path the path of the request relative to the context path, such as
+	 * {@code /raft/append-entries}
+	 * @return the type of message the endpoint takes, or {@code null} if the path is not an RPC's
+	 */
+	@Nullable Class<? extends Message> requestType(String path) {
+		return this.requestTypes.get(path);
+	}
+
+	/**
+	 * Answers the request if it can be answered before its body is read: {@code OPTIONS}, any
+	 * other method but {@code POST}, a missing or wrong token, another content type, and a
+	 * {@code Content-Length} that is malformed or over the limit.
+	 * @param method the request method, such as {@code POST}
+	 * @param authorization the {@code Authorization} header, if any
+	 * @param contentType the {@code Content-Type} header, if any
+	 * @param contentLength the {@code Content-Length} header, if any
+	 * @return the answer, or {@code null} if the body is to be read and passed to
+	 * {@link #answer(Class, byte[])}
+	 */
+	@Nullable Response answerBeforeBody(String method, @Nullable String authorization, @Nullable String contentType,
+			@Nullable String contentLength) {
+		if (!"POST".equals(method)) {
+			if ("OPTIONS".equals(method)) {
+				// Other members' keep-warm probes: cheap, and it tells nothing but what is allowed.
+				return OPTIONS;
+			}
+			return error(HttpStatus.METHOD_NOT_ALLOWED, "Raft RPCs are sent with POST",
+					Map.of(HttpHeaders.ALLOW, ALLOWED_METHODS));
+		}
+		if (!this.authentication.isAuthorized(authorization)) {
+			return error(HttpStatus.UNAUTHORIZED, "A valid 'Authorization: Bearer <token>' header is required",
+					Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"raft\""));
+		}
+		if (!isUtf8Json(contentType)) {
+			return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type must be application/json in UTF-8");
+		}
+		if (contentLength != null) {
+			long length;
+			try {
+				length = Long.parseLong(contentLength.strip());
+			}
+			catch (NumberFormatException ex) {
+				return error(HttpStatus.BAD_REQUEST, "Invalid Content-Length");
+			}
+			if (length > this.maxBodyBytes) {
+				return tooLarge();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Answers a request whose head passed {@link #answerBeforeBody(String, String, String, String)}:
+	 * checks the body, and hands the message to the member if it is valid, from another member
+	 * and addressed to this one.
+	 * @param type the type of message, from {@link #requestType(String)}
+	 * @param body the body, or its first {@link #maxBodyBytes()} + 1 bytes if it is longer
+	 * @return the answer
+	 */
+	Response answer(Class<? extends Message> type, byte[] body) {
+		if (body.length > this.maxBodyBytes) {
+			return tooLarge();
+		}
+		Message message;
+		try {
+			message = this.json.read(body, type);
+		}
+		catch (RaftJson.InvalidMessageException ex) {
+			return error(HttpStatus.BAD_REQUEST, ex.getMessage());
+		}
+		String nodeId = this.handler.nodeId();
+		if (!this.handler.acceptsSender(message.from())) {
+			return error(HttpStatus.FORBIDDEN,
+					"Sender '" + echo(message.from()) + "' is not another member of this cluster");
+		}
+		if (!message.to().equals(nodeId)) {
+			return error(HttpStatus.BAD_REQUEST,
+					"Message addressed to '" + echo(message.to()) + "' was delivered to '" + nodeId + "'");
+		}
+		Optional<Message> reply;
+		try {
+			reply = await(this.handler.receive(message));
+		}
+		catch (RuntimeException | ExecutionException | TimeoutException ex) {
+			return failure(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return error(HttpStatus.SERVICE_UNAVAILABLE,
+					"Interrupted while waiting for Raft member '" + nodeId + "' to handle the request");
+		}
+		if (reply.isEmpty()) {
+			return NO_CONTENT;
+		}
+		byte[] bytes;
+		try {
+			bytes = this.json.write(reply.get());
+		}
+		catch (RuntimeException ex) {
+			return failure(ex);
+		}
+		return new Response(HttpStatus.OK, Map.of(), bytes);
+	}
+
+	/**
+	 * The answer to a request whose body could not be read, such as when the connection broke.
+	 * @return the answer
+	 */
+	Response unreadableBody() {
+		return error(HttpStatus.BAD_REQUEST, "The request body could not be read");
+	}
+
+	private Optional<Message> await(CompletableFuture<Optional<Message>> reply)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		Optional<Message> answer = reply.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		if (answer == null) {
+			throw new IllegalStateException("No answer");
+		}
+		return answer;
+	}
+
+	private static boolean isUtf8Json(@Nullable String value) {
+		if (value == null) {
+			return false;
+		}
+		try {
+			MediaType contentType = MediaType.parseMediaType(value);
+			Charset charset = contentType.getCharset();
+			return MediaType.APPLICATION_JSON.equalsTypeAndSubtype(contentType)
+					&& (charset == null || charset.equals(StandardCharsets.UTF_8));
+		}
+		catch (IllegalArgumentException ex) {
+			// An InvalidMediaTypeException, or an unknown or illegal charset name
+			return false;
+		}
+	}
+
+	private Response tooLarge() {
+		return error(HttpStatus.CONTENT_TOO_LARGE,
+				"Request body must not be larger than " + this.maxBodyBytes + " bytes");
+	}
+
+	private Response failure(Throwable failure) {
+		Throwable cause = (failure instanceof ExecutionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		String nodeId = this.handler.nodeId();
+		if (cause instanceof IllegalArgumentException) {
+			return error(HttpStatus.BAD_REQUEST, (cause.getMessage() != null) ? cause.getMessage() : "Invalid message");
+		}
+		if (cause instanceof IllegalStateException) {
+			// The member's own words: that it is stopped, or has failed.
+			return error(HttpStatus.SERVICE_UNAVAILABLE,
+					(cause.getMessage() != null) ? cause.getMessage() : "Raft member '" + nodeId + "' is not running");
+		}
+		if (cause instanceof TimeoutException) {
+			return error(HttpStatus.SERVICE_UNAVAILABLE,
+					"Raft member '" + nodeId + "' did not handle the request within " + this.timeout);
+		}
+		logger.error("Raft member '" + nodeId + "' failed to handle a request", cause);
+		return error(HttpStatus.INTERNAL_SERVER_ERROR, "The request could not be handled");
+	}
+
+	private Response error(HttpStatus status, String message) {
+		return error(status, message, Map.of());
+	}
+
+	private Response error(HttpStatus status, String message, Map<String, String> headers) {
+		return new Response(status, headers, this.json.writeError(status.getReasonPhrase(), message));
+	}
+
+	private static String echo(String id) {
+		return (id.length() <= MAX_ECHOED_ID_LENGTH) ? id : id.substring(0, MAX_ECHOED_ID_LENGTH) + "...";
+	}
+
+	/**
+	 * An answer to a request.
+	 *
+	 * @param status the status
+	 * @param headers the headers to set, apart from {@code Content-Type} and
+	 * {@code Content-Length}
+	 * @param body the body, in JSON ({@link #CONTENT_TYPE}), or empty if there is none
+	 */
+	record Response(HttpStatus status, Map<String, String> headers, byte[] body) {
+
+		/** The content type of every body. */
+		static final String CONTENT_TYPE = MediaType.APPLICATION_JSON_VALUE;
+
+		Response {
+			Objects.requireNonNull(status, "status");
+			headers = Map.copyOf(headers);
+			Objects.requireNonNull(body, "body");
+		}
+
+	}
+
+}

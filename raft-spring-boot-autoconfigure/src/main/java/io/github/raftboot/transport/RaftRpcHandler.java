@@ -1,0 +1,40 @@
+package io.github.raftboot.transport;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.github.raftboot.core.Message;
+
+/**
+ * The inbound side of the transport: the member that handles the requests other members send
+ * to this one. The Raft driver implements it; {@link RaftRpcFilter} calls it once a request has
+ * passed every check that needs no member state.
+ *
+ * @see RaftTransport the outbound side
+ */
+public interface RaftRpcHandler {
+
+	/** This member's id: a request addressed to any other member is refused. */
+	String nodeId();
+
+	/**
+	 * Whether this member handles requests from that sender: whether it is another member of
+	 * the cluster, as this member knows the cluster now. Called on a request thread, for every
+	 * request, so it must be cheap and must not block.
+	 * @param memberId the {@code from} of a request
+	 * @return {@code true} if the request may be handled
+	 */
+	boolean acceptsSender(String memberId);
+
+	/**
+	 * Handles a request from another member.
+	 * @param request the request, from a {@linkplain #acceptsSender(String) accepted sender} and
+	 * addressed to this member
+	 * @return completes with the reply, or empty if the member does not answer this request;
+	 * exceptionally with {@link IllegalArgumentException} if the request is invalid, or
+	 * {@link IllegalStateException} (with a message that may be shown to the sender) if this
+	 * member does not run or could not handle it
+	 */
+	CompletableFuture<Optional<Message>> receive(Message request);
+
+}
