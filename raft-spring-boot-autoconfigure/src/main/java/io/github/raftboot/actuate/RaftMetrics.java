@@ -10,7 +10,7 @@ import io.github.raftboot.core.Role;
 import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.runtime.RaftServer;
-import io.github.raftboot.runtime.RaftServer.RaftStatistics;
+import io.github.raftboot.runtime.RaftStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.raftboot.runtime.RaftServer;
+import io.github.raftboot.runtime.RaftStatistics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -262,7 +263,7 @@ class HostileTrafficIntegrationTests {
 	private Map<String, List<Long>> electionCounters() {
 		Map<String, List<Long>> counters = new TreeMap<>();
 		for (String id : this.cluster.ids()) {
-			RaftServer.RaftStatistics statistics = this.cluster.server(id).statistics();
+			RaftStatistics statistics = this.cluster.server(id).statistics();
 			counters.put(id, List.of(statistics.preVotesStarted(), statistics.electionsStarted()));
 		}
 		return counters;

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.raftboot.event.RaftEvent;
 import io.github.raftboot.runtime.RaftServer;
+import io.github.raftboot.runtime.RaftStatistics;
 import io.github.raftboot.transport.RaftTransport;
 import org.jspecify.annotations.Nullable;
 
@@ -225,7 +226,7 @@ final class TestCluster implements AutoCloseable {
 		for (String id : runningIds()) {
 			try {
 				RaftServer server = server(id);
-				RaftServer.RaftStatistics statistics = server.statistics();
+				RaftStatistics statistics = server.statistics();
 				lines.add(id + " now: term " + server.currentTerm() + ", " + server.status().role() + ", pre-votes "
 						+ statistics.preVotesStarted() + ", elections " + statistics.electionsStarted() + " (won "
 						+ statistics.electionsWon() + "), transfer campaigns " + statistics.transferCampaigns());

@@ -1,16 +1,19 @@
 package io.github.raftboot.runtime;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -30,6 +33,7 @@ import io.github.raftboot.event.LeadershipRevokedEvent;
 import io.github.raftboot.event.RaftEvent;
 import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.testing.HookedStorage;
+import io.github.raftboot.transport.RaftTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -316,6 +320,30 @@ class RaftServerTests {
 		assertThat(next.leaderId()).isPresent();
 		assertThat(leader.status().state()).isEqualTo(RaftStatus.State.STOPPED);
 		assertThat(leader.isLeader()).isFalse();
+	}
+
+	@Test
+	void awaitLeadershipMeasuresItsTimeoutOnTheInjectedClock() {
+		AtomicLong nanoTime = new AtomicLong();
+		RaftTransport silent = (request) -> new CompletableFuture<>();
+		RaftServer server = new RaftServer(RaftConfig.builder("n1", MEMBERS).build(), new InMemoryStorage(), silent,
+				(event) -> {
+				}, nanoTime::get, Clock.systemUTC());
+		this.servers.add(server);
+		server.start();
+		CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+			try {
+				return server.awaitLeadership(Duration.ofMillis(100));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new CompletionException(ex);
+			}
+		}, (task) -> new Thread(task, "waiter").start());
+		// Real time passes beyond the timeout, but the member's clock stands still.
+		await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1)).until(() -> !waiting.isDone());
+		nanoTime.addAndGet(Duration.ofMillis(100).toNanos());
+		assertThat(waiting).succeedsWithin(Duration.ofSeconds(1)).isEqualTo(false);
 	}
 
 	/** Storage that starts failing on demand, as a full disk would. */

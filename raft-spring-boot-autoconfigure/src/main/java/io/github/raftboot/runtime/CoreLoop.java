@@ -1,0 +1,482 @@
+package io.github.raftboot.runtime;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+import io.github.raftboot.core.AppendEntries;
+import io.github.raftboot.core.AppendEntriesResponse;
+import io.github.raftboot.core.Lease;
+import io.github.raftboot.core.Message;
+import io.github.raftboot.core.PersistentState;
+import io.github.raftboot.core.RaftConfig;
+import io.github.raftboot.core.RaftNode;
+import io.github.raftboot.core.RaftStorage;
+import io.github.raftboot.core.Ready;
+import io.github.raftboot.core.RequestVote;
+import io.github.raftboot.core.RequestVoteResponse;
+import io.github.raftboot.core.Role;
+import io.github.raftboot.core.RoleChange;
+import io.github.raftboot.core.TransferResult;
+import io.github.raftboot.event.LeadershipRevokedEvent;
+import io.github.raftboot.event.RaftEvent;
+import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.transport.RaftTransport;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One run of a member, from {@link #start} to {@link #stop}: a single thread, the core thread,
+ * owns the {@link RaftNode} and is fed by timers, inbound requests and the replies to outbound
+ * ones. After every input it persists the node's state <em>before</em> it sends the answers that
+ * depend on it (its own requests leave during the save, see
+ * {@link Ready#messagesBeforePersisting()}), publishes the next snapshot on the
+ * {@link StatusBoard} <em>before</em> it sends anything else, and hands the events to the
+ * listeners on another thread, the event thread, so that a slow listener never delays a
+ * heartbeat.
+ */
+final class CoreLoop {
+
+	// The driver's log category, as before the loop had a class of its own
+	private static final Log logger = LogFactory.getLog(RaftServer.class);
+
+	private final RaftConfig config;
+
+	private final RaftStorage storage;
+
+	private final RaftTransport transport;
+
+	private final LongSupplier nanoClock;
+
+	private final Clock clock;
+
+	private final StatusBoard board;
+
+	private final SnapshotDerivation derivation;
+
+	private final RaftStatistics statistics;
+
+	private final Consumer<RaftEvent> eventSink;
+
+	private final ScheduledThreadPoolExecutor core;
+
+	private final ExecutorService events;
+
+	// Owned by the core thread
+
+	private @Nullable RaftNode node;
+
+	private @Nullable ScheduledFuture<?> nextTick;
+
+	private long nextTickAt;
+
+	/** Set once stopping or failed: inbound requests are refused from then on. */
+	private volatile boolean shuttingDown;
+
+	/**
+	 * Set while a stopping leader hands over: from then on this member starts no election of its
+	 * own (it still votes and answers), or it could win again while it waits for the new leader.
+	 */
+	private volatile boolean handingOver;
+
+	/**
+	 * Creates the threads of a run; nothing runs until {@link #start(PersistentState)}.
+	 * @param config the node's settings
+	 * @param storage where the node's state is persisted
+	 * @param transport carries the node's requests
+	 * @param nanoClock the monotonic clock that feeds the node
+	 * @param clock the wall clock, for the instants in the snapshots
+	 * @param board where the snapshots are published
+	 * @param derivation derives the snapshots and the events
+	 * @param statistics counts elections and leader changes
+	 * @param eventSink receives the events, on the event thread
+	 */
+	CoreLoop(RaftConfig config, RaftStorage storage, RaftTransport transport, LongSupplier nanoClock, Clock clock,
+			StatusBoard board, SnapshotDerivation derivation, RaftStatistics statistics,
+			Consumer<RaftEvent> eventSink) {
+		this.config = config;
+		this.storage = storage;
+		this.transport = transport;
+		this.nanoClock = nanoClock;
+		this.clock = clock;
+		this.board = board;
+		this.derivation = derivation;
+		this.statistics = statistics;
+		this.eventSink = eventSink;
+		String id = config.nodeId();
+		this.core = new ScheduledThreadPoolExecutor(1, threadFactory("raft-" + id));
+		this.core.setRemoveOnCancelPolicy(true);
+		this.events = Executors.newSingleThreadExecutor(threadFactory("raft-events-" + id));
+	}
+
+	// Lifecycle
+
+	/**
+	 * Creates the node on the core thread and waits until its first output is persisted,
+	 * published and sent.
+	 * @param state the persisted state to start from
+	 */
+	void start(PersistentState state) {
+		runOnCore(() -> {
+			this.node = new RaftNode(this.config, state, new SplittableRandom(), this.nanoClock.getAsLong());
+			afterInput(null);
+		}).join();
+	}
+
+	/** From now on, no election timeout of this member fires: it is handing over before it stops. */
+	void stopCampaigning() {
+		this.handingOver = true;
+	}
+
+	/**
+	 * Refuses further requests, drops the node on the core thread, publishing that the member is
+	 * {@linkplain RaftStatus.State#STOPPED stopped}, and ends the core thread. The event thread
+	 * keeps running until {@link #drainEvents()}.
+	 */
+	void stop() {
+		this.shuttingDown = true;
+		try {
+			runOnCore(() -> {
+				cancelTick();
+				this.node = null;
+				publishStopped(RaftStatus.State.STOPPED, LeadershipRevokedEvent.Reason.SHUTDOWN);
+			}).get(this.config.electionTimeoutMax().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("Raft member '" + this.config.nodeId() + "' did not stop cleanly", ex);
+		}
+		this.core.shutdownNow();
+	}
+
+	/** Delivers the events still queued, waiting up to 5 seconds, and ends the event thread. */
+	void drainEvents() {
+		this.events.shutdown();
+		try {
+			this.events.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	// Inputs
+
+	/**
+	 * Hands a request from another member to the node, on the core thread.
+	 * @param request the request
+	 * @return completes as {@link RaftServer#receive(Message)} describes
+	 */
+	CompletableFuture<Optional<Message>> receive(Message request) {
+		CompletableFuture<Optional<Message>> reply = new CompletableFuture<>();
+		if (this.shuttingDown) {
+			reply.completeExceptionally(notRunning(this.config.nodeId(), this.board.snapshot()));
+			return reply;
+		}
+		try {
+			this.core.execute(() -> handleOnCore(request, reply));
+		}
+		catch (RejectedExecutionException ex) {
+			reply.completeExceptionally(notRunning(this.config.nodeId(), this.board.snapshot()));
+		}
+		return reply;
+	}
+
+	/**
+	 * Calls the node on the core thread, then persists, publishes and sends what it produced.
+	 * @param call what to ask of the node
+	 * @return its result, or {@link TransferResult#NOT_LEADER} if the node does not run or did
+	 * not answer within the maximum election timeout
+	 */
+	TransferResult call(Call call) {
+		CompletableFuture<TransferResult> result = new CompletableFuture<>();
+		try {
+			runOnCore(() -> {
+				RaftNode current = this.node;
+				if (current == null) {
+					result.complete(TransferResult.NOT_LEADER);
+					return;
+				}
+				result.complete(call.apply(current, this.nanoClock.getAsLong()));
+				afterInput(null);
+			});
+			return result.get(this.config.electionTimeoutMax().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return TransferResult.NOT_LEADER;
+		}
+		catch (ExecutionException | TimeoutException | RejectedExecutionException ex) {
+			return TransferResult.NOT_LEADER;
+		}
+	}
+
+	private void handleOnCore(Message request, CompletableFuture<Optional<Message>> reply) {
+		RaftNode current = this.node;
+		if (current == null) {
+			reply.completeExceptionally(notRunning(this.config.nodeId(), this.board.snapshot()));
+			return;
+		}
+		try {
+			current.step(request, this.nanoClock.getAsLong());
+		}
+		catch (IllegalArgumentException ex) {
+			reply.completeExceptionally(ex);
+			return;
+		}
+		catch (RuntimeException ex) {
+			// Never leave the caller waiting; persist and send whatever the node did before it threw.
+			logger.error("Raft member '" + this.config.nodeId() + "' failed to handle "
+					+ request.getClass().getSimpleName() + " from '" + request.from() + "'", ex);
+			afterInput(null);
+			reply.completeExceptionally(
+					new IllegalStateException("Raft member '" + this.config.nodeId() + "' could not handle the request"));
+			return;
+		}
+		Message answer = afterInput(request);
+		if (this.node == null) {
+			// Persisting failed: the answer must not suggest that the request was handled.
+			reply.completeExceptionally(notRunning(this.config.nodeId(), this.board.snapshot()));
+			return;
+		}
+		reply.complete(Optional.ofNullable(answer));
+	}
+
+	private void onReply(Message request, Optional<Message> reply, @Nullable Throwable failure) {
+		if (failure != null) {
+			if (logger.isTraceEnabled()) {
+				logger.trace("No reply from '" + request.to() + "' to " + request.getClass().getSimpleName(), failure);
+			}
+			return;
+		}
+		Optional<Message> valid = reply.filter((message) -> message.from().equals(request.to())
+				&& message.to().equals(this.config.nodeId()));
+		if (valid.isEmpty()) {
+			return;
+		}
+		runOnCoreQuietly(() -> {
+			RaftNode current = this.node;
+			if (current != null) {
+				current.step(valid.get(), this.nanoClock.getAsLong());
+				afterInput(null);
+			}
+		});
+	}
+
+	private void tick() {
+		RaftNode current = this.node;
+		if (current != null && this.handingOver && current.role() != Role.LEADER) {
+			// Stopping: no election timeout of ours may fire any more.
+			return;
+		}
+		if (current != null) {
+			current.tick(this.nanoClock.getAsLong());
+			afterInput(null);
+		}
+	}
+
+	// Core thread: persist, publish, send
+
+	/**
+	 * Sends, persists and publishes what the last input produced: the requests that may precede
+	 * persisting (a leader's AppendEntries, a candidate's votes asked for) go out first, so that
+	 * the fsync overlaps their round trip; answers and TimeoutNow only once the state is durable
+	 * and published (a leader handing over must read as inactive before its TimeoutNow can make
+	 * another member leader). No answer to those requests can be handled before the save
+	 * returns: this thread handles it.
+	 * @return the reply to {@code inbound}, if the node produced one
+	 */
+	private @Nullable Message afterInput(@Nullable Message inbound) {
+		RaftNode current = Objects.requireNonNull(this.node);
+		Ready ready = current.ready();
+		List<Message> afterPersisting = ready.messages();
+		if (ready.toPersist() != null) {
+			for (Message message : ready.messagesBeforePersisting()) {
+				send(message);
+			}
+			afterPersisting = ready.messagesAfterPersisting();
+			try {
+				this.storage.save(ready.toPersist());
+			}
+			catch (RuntimeException ex) {
+				fail(ex);
+				return null;
+			}
+		}
+		for (RoleChange change : ready.roleChanges()) {
+			this.statistics.record(change);
+		}
+		publish(this.derivation.running(this.board.snapshot(), ready, this.nanoClock.getAsLong(),
+				this.clock.instant()));
+		Message reply = null;
+		for (Message message : afterPersisting) {
+			if (reply == null && inbound != null && isReplyTo(message, inbound)) {
+				reply = message;
+			}
+			else {
+				send(message);
+			}
+		}
+		if (logger.isDebugEnabled()) {
+			for (RoleChange change : ready.roleChanges()) {
+				logger.debug("Raft member '" + this.config.nodeId() + "': " + change);
+			}
+		}
+		scheduleTick(current);
+		return reply;
+	}
+
+	private void send(Message message) {
+		this.transport.send(message).whenComplete((answer, failure) -> onReply(message, answer, failure));
+	}
+
+	private static boolean isReplyTo(Message message, Message inbound) {
+		boolean matchingType = (inbound instanceof RequestVote && message instanceof RequestVoteResponse)
+				|| (inbound instanceof AppendEntries && message instanceof AppendEntriesResponse);
+		return matchingType && message.to().equals(inbound.from());
+	}
+
+	private void scheduleTick(RaftNode current) {
+		long now = this.nanoClock.getAsLong();
+		long at = current.nextTickNanos();
+		Lease lease = current.lease();
+		if (lease != null && !lease.unbounded() && lease.isValidAt(now) && lease.endNanos() - at < 0) {
+			// Wake up when the lease ends, to tell the listeners.
+			at = lease.endNanos();
+		}
+		if (this.nextTick != null && !this.nextTick.isDone() && this.nextTickAt == at) {
+			return;
+		}
+		cancelTick();
+		if (this.core.isShutdown()) {
+			return;
+		}
+		this.nextTickAt = at;
+		this.nextTick = this.core.schedule(this::tickSafely, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+	}
+
+	private void tickSafely() {
+		try {
+			tick();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Raft member '" + this.config.nodeId() + "' failed to tick", ex);
+		}
+	}
+
+	private void cancelTick() {
+		if (this.nextTick != null) {
+			this.nextTick.cancel(false);
+			this.nextTick = null;
+		}
+	}
+
+	private void fail(RuntimeException failure) {
+		logger.error("Raft member '" + this.config.nodeId() + "' could not persist its state and stops voting and "
+				+ "leading until it is restarted", failure);
+		cancelTick();
+		this.node = null;
+		this.shuttingDown = true;
+		publishStopped(RaftStatus.State.FAILED, LeadershipRevokedEvent.Reason.FAILURE);
+	}
+
+	private void publishStopped(RaftStatus.State state, LeadershipRevokedEvent.Reason reason) {
+		publish(this.derivation.stopped(this.board.snapshot(), state, reason, this.clock.instant()));
+	}
+
+	/** Publishes the snapshot and, after it, hands the events to the event thread. */
+	private void publish(SnapshotDerivation.Publication publication) {
+		if (publication.leaderChanged()) {
+			this.statistics.leaderChanged();
+		}
+		this.board.publish(publication.snapshot());
+		if (!publication.events().isEmpty()) {
+			dispatch(publication.events());
+		}
+	}
+
+	private void dispatch(List<RaftEvent> events) {
+		try {
+			this.events.execute(() -> {
+				for (RaftEvent event : events) {
+					try {
+						this.eventSink.accept(event);
+					}
+					catch (RuntimeException ex) {
+						logger.error("Raft event listener failed on " + event, ex);
+					}
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("Raft events dropped after shutdown: " + events);
+		}
+	}
+
+	private CompletableFuture<Void> runOnCore(Runnable task) {
+		return CompletableFuture.runAsync(task, this.core);
+	}
+
+	private void runOnCoreQuietly(Runnable task) {
+		try {
+			this.core.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopped meanwhile.
+		}
+	}
+
+	/**
+	 * The failure of a request to a member that does not run.
+	 * @param nodeId the member
+	 * @param snapshot its snapshot, which tells whether it has failed or is stopped
+	 * @return the exception, whose message may be shown to the sender
+	 */
+	static IllegalStateException notRunning(String nodeId, StatusSnapshot snapshot) {
+		if (snapshot.state() == RaftStatus.State.FAILED) {
+			return new IllegalStateException("Raft member '" + nodeId
+					+ "' has failed: it could not persist its state and neither votes nor leads until restarted");
+		}
+		return new IllegalStateException("Raft member '" + nodeId + "' is not running");
+	}
+
+	private static ThreadFactory threadFactory(String name) {
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, name);
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/** Something asked of the node on the core thread. */
+	@FunctionalInterface
+	interface Call {
+
+		/**
+		 * Asks the node.
+		 * @param node the node
+		 * @param nowNanos the monotonic clock now
+		 * @return the result
+		 */
+		TransferResult apply(RaftNode node, long nowNanos);
+
+	}
+
+}
