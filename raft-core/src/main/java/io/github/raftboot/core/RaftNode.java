@@ -152,6 +152,15 @@ public final class RaftNode {
 	// Output
 	private boolean persistNeeded;
 
+	/**
+	 * The commit index when {@link #ready()} was last called: everything it relied on is durable
+	 * by now, unlike what the current input appended.
+	 */
+	private long durableCommitIndex;
+
+	/** The last log index when {@link #ready()} was last called: every entry up to it is durable by now. */
+	private long durableLastIndex;
+
 	private final List<Message> outbox = new ArrayList<>();
 
 	private final List<RoleChange> roleChanges = new ArrayList<>();
@@ -178,6 +187,7 @@ public final class RaftNode {
 		this.votedFor = state.votedFor();
 		this.log = new RaftLog(state.log());
 		this.base = state.base();
+		this.durableLastIndex = this.log.lastIndex();
 		this.startedAt = nowNanos;
 		refreshMembership(nowNanos);
 		resetElectionTimer(nowNanos);
@@ -494,7 +504,15 @@ public final class RaftNode {
 	/**
 	 * Takes the next step of a membership change once the configuration in force is committed:
 	 * leaves a joint configuration, promotes the learners that caught up, or, if this leader is no
-	 * voter any more, hands over to one that is.
+	 * voter of the configuration to come, hands over to one that is.
+	 *
+	 * <p>A leader that is not among the incoming voters hands over as soon as the joint
+	 * configuration is committed, and leaves appending the final configuration to its successor:
+	 * the final configuration must be appended by one of its own voters. Otherwise a removed leader
+	 * that appended it and crashed before any remaining voter received it would, once restarted,
+	 * hold the most up-to-date log of the cluster without being allowed to campaign, while the
+	 * remaining voters, still in the joint configuration, need its vote and are refused it for their
+	 * shorter log: with two voters, the cluster would be stuck for good.
 	 */
 	private void advanceMembership(long now) {
 		if (this.role != Role.LEADER || this.transferee != null || this.commitIndex < this.noopIndex
@@ -502,11 +520,11 @@ public final class RaftNode {
 			return;
 		}
 		Membership current = requireMembership();
-		if (current.isJoint()) {
-			appendConfig(now, current.leaveJoint());
-		}
-		else if (!current.voters().contains(this.id)) {
+		if (!current.voters().contains(this.id)) {
 			handOverAfterRemoval(now);
+		}
+		else if (current.isJoint()) {
+			appendConfig(now, current.leaveJoint());
 		}
 		else if (!current.learners().isEmpty()) {
 			Set<String> caughtUp = new TreeSet<>();
@@ -618,6 +636,8 @@ public final class RaftNode {
 				? new PersistentState(this.term, this.votedFor, this.log.snapshot(), this.base) : null;
 		Ready ready = new Ready(toPersist, this.outbox, this.roleChanges, status());
 		this.persistNeeded = false;
+		this.durableCommitIndex = this.commitIndex;
+		this.durableLastIndex = this.log.lastIndex();
 		this.outbox.clear();
 		this.roleChanges.clear();
 		return ready;
@@ -1066,9 +1086,41 @@ public final class RaftNode {
 		Progress target = this.progress.get(peer);
 		long prev = target.next - 1;
 		Membership leaderBase = (prev == 0) ? ((this.base != null) ? this.base : requireMembershipAt(0)) : null;
-		send(new AppendEntries(this.id, peer, this.term, prev, this.log.termAt(prev),
-				this.log.slice(target.next, this.config.maxEntriesPerMessage(), MAX_CONFIGS_PER_MESSAGE),
-				this.commitIndex, this.currentRound, leaderBase));
+		List<LogEntry> entries = this.log.slice(target.next, this.config.maxEntriesPerMessage(), MAX_CONFIGS_PER_MESSAGE);
+		send(new AppendEntries(this.id, peer, this.term, prev, this.log.termAt(prev), withoutUnsavedConfigs(entries),
+				announcedCommitIndex(), this.currentRound, leaderBase));
+	}
+
+	/**
+	 * The entries up to the first configuration entry that this input appended: an AppendEntries
+	 * leaves while this node's own state is saved ({@link Ready#messagesBeforePersisting()}), and a
+	 * configuration must reach no other member before it is durable on the leader that appended
+	 * it, one of its voters. Otherwise a crash of that leader could leave the configuration only on
+	 * members that it made non-voters, and they would refuse to vote for the voters that lack it.
+	 * The rest follows once the state is saved, with the answer to this message.
+	 */
+	private List<LogEntry> withoutUnsavedConfigs(List<LogEntry> entries) {
+		if (!this.persistNeeded) {
+			return entries;
+		}
+		for (int i = 0; i < entries.size(); i++) {
+			LogEntry entry = entries.get(i);
+			if (entry.type() == EntryType.CONFIG && entry.index() > this.durableLastIndex) {
+				return entries.subList(0, i);
+			}
+		}
+		return entries;
+	}
+
+	/**
+	 * The commit index an AppendEntries may carry. It leaves while this node's own state is saved
+	 * ({@link Ready#messagesBeforePersisting()}), so while this input appended entries that are not
+	 * durable yet, it must not announce a commit that counted them: a leader that is the only voter
+	 * commits its own entries at once, and would otherwise tell its learners about a commit that a
+	 * crash could undo.
+	 */
+	private long announcedCommitIndex() {
+		return this.persistNeeded ? Math.min(this.commitIndex, this.durableCommitIndex) : this.commitIndex;
 	}
 
 	private void sendTimeoutNow(String peer) {
