@@ -2,6 +2,8 @@ package io.github.raftboot.core;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Replicates log entries from the leader; with no entries it is a heartbeat.
  *
@@ -14,9 +16,12 @@ import java.util.List;
  * @param leaderCommit the leader's commit index
  * @param round the leader's heartbeat round; echoed in the response so the leader knows which
  * round a majority acknowledged (its lease counts from that round's send time)
+ * @param base when {@code prevLogIndex} is 0, the configuration the leader's log starts from (see
+ * {@link PersistentState#base()}), so that a member that receives the log from its start also
+ * knows the configuration in force before its first entry; otherwise {@code null}
  */
 public record AppendEntries(String from, String to, long term, long prevLogIndex, long prevLogTerm,
-		List<LogEntry> entries, long leaderCommit, long round) implements Message {
+		List<LogEntry> entries, long leaderCommit, long round, @Nullable Membership base) implements Message {
 
 	public AppendEntries {
 		Message.check(from, to, term);
@@ -40,6 +45,15 @@ public record AppendEntries(String from, String to, long term, long prevLogIndex
 			previousTerm = entry.term();
 			expected++;
 		}
+		if (base != null && prevLogIndex != 0) {
+			throw new IllegalArgumentException("Only an AppendEntries from the start of the log (prevLogIndex 0) carries a base configuration");
+		}
+	}
+
+	/** An AppendEntries without a base configuration. */
+	public AppendEntries(String from, String to, long term, long prevLogIndex, long prevLogTerm, List<LogEntry> entries,
+			long leaderCommit, long round) {
+		this(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit, round, null);
 	}
 
 	/** Index of the last entry this message covers. */

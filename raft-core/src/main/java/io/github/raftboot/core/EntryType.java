@@ -3,5 +3,7 @@ package io.github.raftboot.core;
 /** The kinds of log entry. */
 public enum EntryType {
 	/** The empty entry each new leader appends, and commits before it becomes active. */
-	NOOP
+	NOOP,
+	/** A new configuration of the cluster ({@link LogEntry#membership()}), in force from the moment it is in the log. */
+	CONFIG
 }

@@ -15,9 +15,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.zip.CRC32C;
 
 import org.jspecify.annotations.Nullable;
@@ -37,9 +41,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Only when the file does not exist yet, or the state has outgrown its slots, does a save
  * write a new file with larger slots to {@value #TEMP_FILE_NAME}, force it to disk, rename it
  * atomically over {@value #FILE_NAME} and force the directory. A temporary file left by an
- * interrupted save is never read: {@link #load()} deletes it. A file in
- * the earlier format 1 (one state, always replaced by renaming) is read, and the next save
- * rewrites it in format 2.
+ * interrupted save is never read: {@link #load()} deletes it. Files in the earlier formats are
+ * read: format 1 (one state, always replaced by renaming) and format 2 (the slots of format 3, with
+ * states that predate configurations in the log); the next save rewrites them in format 3.
  *
  * <p>{@link #load()} never silently resets a node: a file that is truncated, corrupt, of an
  * unknown format, that has no valid slot or whose newest slot holds an invalid state is a
@@ -50,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  * All numbers are big-endian, as written by {@link DataOutputStream}.
  * <ol>
  * <li>Header, {@value #BLOCK_BYTES} bytes: magic {@code int} {@code 0x52414654} ({@code "RAFT"}
- * in ASCII), format version {@code int} {@code 2}, slot size {@code int} (a multiple of
+ * in ASCII), format version {@code int} {@code 3}, slot size {@code int} (a multiple of
  * {@value #BLOCK_BYTES}), a CRC32C checksum {@code int} of those three, zeros.</li>
  * <li>Slot 0 and slot 1, slot size bytes each, so the file is exactly {@value #BLOCK_BYTES} + 2 ×
  * slot size bytes long. A slot holds a sequence number {@code long} ({@code 0}: never written),
@@ -59,11 +63,17 @@ import org.jspecify.annotations.Nullable;
  * <li>The state: current term {@code long}; vote: {@code boolean} {@code true} if the node voted
  * in the current term, then the member id voted for in
  * {@link DataOutputStream#writeUTF(String) modified UTF-8}, {@code false} and nothing else if it
- * did not; entry count {@code int}; each entry: index {@code long}, term {@code long}, type
- * {@code byte} (the ordinal of the {@link EntryType}).</li>
+ * did not; base configuration: {@code boolean} {@code true} and a membership if there is one,
+ * {@code false} if not; entry count {@code int}; each entry: index {@code long}, term
+ * {@code long}, type {@code byte} (the ordinal of the {@link EntryType}), and for a
+ * {@link EntryType#CONFIG} entry its membership.</li>
+ * <li>A membership: cluster id (modified UTF-8), then the voters, the outgoing voters and the
+ * learners, each as a count {@code int} and that many ids (modified UTF-8), then the addresses
+ * as a count {@code int} and that many pairs of id and address (modified UTF-8).</li>
  * </ol>
- * Format 1 was magic, version {@code 1}, the state and a CRC32C checksum of all of them, with
- * nothing after the checksum.
+ * Format 2 had the same header and slots, and states without the base configuration, whose
+ * entries were all {@link EntryType#NOOP}. Format 1 was magic, version {@code 1}, the state of
+ * format 2 and a CRC32C checksum of all of them, with nothing after the checksum.
  */
 public final class FileStorage implements RaftStorage {
 
@@ -76,10 +86,13 @@ public final class FileStorage implements RaftStorage {
 	static final int MAGIC = 0x52414654;
 
 	/** The format this class writes. */
-	static final int VERSION = 2;
+	static final int VERSION = 3;
 
-	/** The earlier format, still read. */
+	/** The first format, still read. */
 	static final int VERSION_1 = 1;
+
+	/** The format before configurations were part of the state, still read. */
+	static final int VERSION_2 = 2;
 
 	/** Size of the header, and the unit of the slot size, so that slots start on a page. */
 	static final int BLOCK_BYTES = 4096;
@@ -188,10 +201,10 @@ public final class FileStorage implements RaftStorage {
 		Layout current = currentLayout();
 		long sequence = (current != null) ? current.sequence() + 1 : 1;
 		byte[] slot = encodeSlot(sequence, content);
-		if (current != null && slot.length <= current.slotBytes()) {
+		if (current != null && current.version() == VERSION && slot.length <= current.slotBytes()) {
 			int target = 1 - current.newestSlot();
 			writeInPlace(BLOCK_BYTES + (long) target * current.slotBytes(), slot);
-			this.layout = new Layout(current.slotBytes(), target, sequence);
+			this.layout = new Layout(VERSION, current.slotBytes(), target, sequence);
 		}
 		else {
 			replaceFile(slot, sequence);
@@ -201,7 +214,8 @@ public final class FileStorage implements RaftStorage {
 	/**
 	 * The layout of the file, read from it if this instance has not read or written it yet, or
 	 * {@code null} if the next save must write a new file: there is none, it is in format 1, or it
-	 * cannot be used.
+	 * cannot be used. A layout of an earlier format than {@link #VERSION} also makes the next
+	 * save write a new file.
 	 */
 	private @Nullable Layout currentLayout() {
 		if (this.layout == null) {
@@ -258,7 +272,7 @@ public final class FileStorage implements RaftStorage {
 			throw new StorageException("Cannot save the Raft state to " + this.file.toAbsolutePath() + ": " + ex, ex);
 		}
 		forceDirectory();
-		this.layout = new Layout(slotBytes, 0, sequence);
+		this.layout = new Layout(VERSION, slotBytes, 0, sequence);
 	}
 
 	/** Room for twice the state, so that the slots are not outgrown at every new term. */
@@ -312,22 +326,50 @@ public final class FileStorage implements RaftStorage {
 			if (votedFor != null) {
 				out.writeUTF(votedFor);
 			}
+			Membership base = state.base();
+			out.writeBoolean(base != null);
+			if (base != null) {
+				writeMembership(out, base);
+			}
 			out.writeInt(state.log().size());
 			for (LogEntry entry : state.log()) {
 				out.writeLong(entry.index());
 				out.writeLong(entry.term());
 				out.writeByte(entry.type().ordinal());
+				Membership membership = entry.membership();
+				if (membership != null) {
+					writeMembership(out, membership);
+				}
 			}
 		}
 		catch (UTFDataFormatException ex) {
 			throw new StorageException("Cannot save the Raft state to " + this.file.toAbsolutePath()
-					+ ": the member id voted for is too long to store", ex);
+					+ ": a member id or address is too long to store", ex);
 		}
 		catch (IOException ex) {
 			// A ByteArrayOutputStream does not throw.
 			throw new StorageException("Cannot encode the Raft state for " + this.file.toAbsolutePath(), ex);
 		}
 		return bytes.toByteArray();
+	}
+
+	private static void writeMembership(DataOutputStream out, Membership membership) throws IOException {
+		out.writeUTF(membership.clusterId());
+		writeIds(out, membership.voters());
+		writeIds(out, membership.outgoingVoters());
+		writeIds(out, membership.learners());
+		out.writeInt(membership.addresses().size());
+		for (Map.Entry<String, String> address : membership.addresses().entrySet()) {
+			out.writeUTF(address.getKey());
+			out.writeUTF(address.getValue());
+		}
+	}
+
+	private static void writeIds(DataOutputStream out, Set<String> ids) throws IOException {
+		out.writeInt(ids.size());
+		for (String id : ids) {
+			out.writeUTF(id);
+		}
 	}
 
 	private byte[] encodeSlot(long sequence, byte[] content) {
@@ -356,11 +398,11 @@ public final class FileStorage implements RaftStorage {
 		if (version == VERSION_1) {
 			return new Decoded(decodeVersion1(bytes), null);
 		}
-		if (version != VERSION) {
+		if (version != VERSION_2 && version != VERSION) {
 			throw corrupt("its format version is " + version + " but this version of raft-core reads only format "
-					+ "versions " + VERSION_1 + " and " + VERSION);
+					+ "versions " + VERSION_1 + " to " + VERSION);
 		}
-		return decodeVersion2(bytes, buffer);
+		return decodeSlots(bytes, buffer, version);
 	}
 
 	private PersistentState decodeVersion1(byte[] bytes) {
@@ -372,10 +414,10 @@ public final class FileStorage implements RaftStorage {
 			throw corrupt("its checksum does not match its content of " + bytes.length
 					+ " bytes, so it is truncated or corrupt");
 		}
-		return decodeState(bytes, HEADER_BYTES, contentLength - HEADER_BYTES);
+		return decodeState(bytes, HEADER_BYTES, contentLength - HEADER_BYTES, VERSION_1);
 	}
 
-	private Decoded decodeVersion2(byte[] bytes, ByteBuffer buffer) {
+	private Decoded decodeSlots(byte[] bytes, ByteBuffer buffer, int version) {
 		if (bytes.length < BLOCK_BYTES) {
 			throw corrupt("it is truncated: only " + bytes.length + " bytes, too short for its header of "
 					+ BLOCK_BYTES + " bytes");
@@ -426,20 +468,20 @@ public final class FileStorage implements RaftStorage {
 		}
 		int offset = BLOCK_BYTES + newest * slotBytes;
 		int length = buffer.getInt(offset + Long.BYTES);
-		PersistentState state = decodeState(bytes, offset + Long.BYTES + Integer.BYTES, length);
-		return new Decoded(state, new Layout(slotBytes, newest, newestSequence));
+		PersistentState state = decodeState(bytes, offset + Long.BYTES + Integer.BYTES, length, version);
+		return new Decoded(state, new Layout(version, slotBytes, newest, newestSequence));
 	}
 
-	private PersistentState decodeState(byte[] bytes, int offset, int length) {
+	private PersistentState decodeState(byte[] bytes, int offset, int length, int version) {
 		DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length));
 		try {
-			return decodeContent(in);
+			return decodeContent(in, version);
 		}
 		catch (EOFException ex) {
 			throw corrupt("its content ends before what its counts and lengths announce", ex);
 		}
 		catch (UTFDataFormatException ex) {
-			throw corrupt("the member id voted for is not valid modified UTF-8", ex);
+			throw corrupt("a member id or address is not valid modified UTF-8", ex);
 		}
 		catch (IOException ex) {
 			// A ByteArrayInputStream throws nothing else.
@@ -450,10 +492,14 @@ public final class FileStorage implements RaftStorage {
 		}
 	}
 
-	private PersistentState decodeContent(DataInputStream in) throws IOException {
+	private PersistentState decodeContent(DataInputStream in, int version) throws IOException {
 		long term = in.readLong();
 		boolean voted = in.readBoolean();
 		@Nullable String votedFor = voted ? in.readUTF() : null;
+		Membership base = null;
+		if (version >= VERSION && in.readBoolean()) {
+			base = readMembership(in, "the base configuration");
+		}
 		int count = in.readInt();
 		// On a ByteArrayInputStream, available() is exactly what is left of the content.
 		int remaining = in.available();
@@ -466,26 +512,67 @@ public final class FileStorage implements RaftStorage {
 			long index = in.readLong();
 			long entryTerm = in.readLong();
 			int ordinal = in.readUnsignedByte();
-			if (ordinal >= ENTRY_TYPES.length) {
+			if (ordinal >= ((version >= VERSION) ? ENTRY_TYPES.length : 1)) {
 				throw corrupt("log entry " + index + " has unknown type " + ordinal);
 			}
-			log.add(new LogEntry(index, entryTerm, ENTRY_TYPES[ordinal]));
+			EntryType type = ENTRY_TYPES[ordinal];
+			Membership membership = (type == EntryType.CONFIG)
+					? readMembership(in, "the configuration of log entry " + index) : null;
+			log.add(new LogEntry(index, entryTerm, type, membership));
 		}
 		int trailing = in.available();
 		if (trailing != 0) {
 			throw corrupt("it has " + trailing + " unexpected bytes after its last log entry");
 		}
-		return new PersistentState(term, votedFor, log);
+		return new PersistentState(term, votedFor, log, base);
+	}
+
+	private Membership readMembership(DataInputStream in, String what) throws IOException {
+		String clusterId = in.readUTF();
+		Set<String> voters = readIds(in, what);
+		Set<String> outgoing = readIds(in, what);
+		Set<String> learners = readIds(in, what);
+		int count = readCount(in, what, 2 * 2);
+		Map<String, String> addresses = new LinkedHashMap<>();
+		for (int i = 0; i < count; i++) {
+			addresses.put(in.readUTF(), in.readUTF());
+		}
+		try {
+			return new Membership(clusterId, voters, outgoing, learners, addresses);
+		}
+		catch (IllegalArgumentException ex) {
+			throw corrupt(what + " is invalid: " + ex.getMessage(), ex);
+		}
+	}
+
+	private Set<String> readIds(DataInputStream in, String what) throws IOException {
+		int count = readCount(in, what, 2);
+		Set<String> ids = new LinkedHashSet<>();
+		for (int i = 0; i < count; i++) {
+			ids.add(in.readUTF());
+		}
+		return ids;
+	}
+
+	/** Reads a count of items of at least {@code minBytes} bytes each, refusing one that the rest of the content cannot hold. */
+	private int readCount(DataInputStream in, String what, int minBytes) throws IOException {
+		int count = in.readInt();
+		int remaining = in.available();
+		if (count < 0 || count > remaining / minBytes) {
+			throw corrupt(what + " claims " + count + " items, but only " + remaining + " bytes remain");
+		}
+		return count;
 	}
 
 	/**
 	 * Where the newest state is.
 	 *
+	 * @param version the format of the file
 	 * @param slotBytes the size of each slot
 	 * @param newestSlot the slot with the newest state, {@code 0} or {@code 1}
 	 * @param sequence its sequence number
 	 */
-	private record Layout(int slotBytes, int newestSlot, long sequence) {
+	private record Layout(int version, int slotBytes, int newestSlot, long sequence) {
 	}
 
 	private record Decoded(PersistentState state, @Nullable Layout layout) {

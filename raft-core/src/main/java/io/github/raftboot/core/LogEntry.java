@@ -2,14 +2,18 @@ package io.github.raftboot.core;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One entry of the replicated log.
  *
  * @param index position in the log, from 1 to {@link Message#MAX_VALUE}
  * @param term term of the leader that created the entry, from 1 to {@link Message#MAX_VALUE}
  * @param type what the entry is
+ * @param membership the configuration a {@link EntryType#CONFIG} entry brings in; {@code null}
+ * for every other type
  */
-public record LogEntry(long index, long term, EntryType type) {
+public record LogEntry(long index, long term, EntryType type, @Nullable Membership membership) {
 
 	public LogEntry {
 		if (index < 1 || index > Message.MAX_VALUE) {
@@ -19,6 +23,20 @@ public record LogEntry(long index, long term, EntryType type) {
 			throw new IllegalArgumentException("Log entry term must be from 1 to 2^53, was " + term);
 		}
 		Objects.requireNonNull(type, "type");
+		if ((type == EntryType.CONFIG) != (membership != null)) {
+			throw new IllegalArgumentException("Log entry " + index + " of type " + type
+					+ ((membership != null) ? " must not carry a membership" : " must carry a membership"));
+		}
+	}
+
+	/** An entry that carries no data, such as a {@link EntryType#NOOP}. */
+	public LogEntry(long index, long term, EntryType type) {
+		this(index, term, type, null);
+	}
+
+	/** A {@link EntryType#CONFIG} entry. */
+	public static LogEntry config(long index, long term, Membership membership) {
+		return new LogEntry(index, term, EntryType.CONFIG, Objects.requireNonNull(membership, "membership"));
 	}
 
 }

@@ -6,18 +6,23 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a node must keep across restarts: its current term, the vote it cast in that term, and
- * its log. A driver writes it durably before it sends the messages of the same {@link Ready},
- * except those {@link Ready#messagesBeforePersisting()} lists.
+ * What a node must keep across restarts: its current term, the vote it cast in that term, its
+ * log, and the configuration its log starts from. A driver writes it durably before it sends the
+ * messages of the same {@link Ready}, except those {@link Ready#messagesBeforePersisting()} lists.
  *
  * @param term the latest term the node has seen, 0 for a fresh node, at most
  * {@link Message#MAX_VALUE}
  * @param votedFor the member voted for in {@code term}, or {@code null}
  * @param log the log, indices contiguous from 1, terms non-decreasing and not above {@code term}
+ * @param base the configuration in force before the first entry of the log: the one the cluster
+ * was formed with, or the one a leader sent along with the first entries; {@code null} for a node
+ * that never joined a cluster, and for a node whose state was written before configurations
+ * were part of the state (its log then starts without one, and the node's own list of members
+ * stands in for it)
  */
-public record PersistentState(long term, @Nullable String votedFor, List<LogEntry> log) {
+public record PersistentState(long term, @Nullable String votedFor, List<LogEntry> log, @Nullable Membership base) {
 
-	private static final PersistentState EMPTY = new PersistentState(0, null, List.of());
+	private static final PersistentState EMPTY = new PersistentState(0, null, List.of(), null);
 
 	public PersistentState {
 		if (term < 0) {
@@ -43,6 +48,21 @@ public record PersistentState(long term, @Nullable String votedFor, List<LogEntr
 			}
 			previousTerm = entry.term();
 		}
+	}
+
+	/** A state without a base configuration. */
+	public PersistentState(long term, @Nullable String votedFor, List<LogEntry> log) {
+		this(term, votedFor, log, null);
+	}
+
+	/** The state of a node that has formed a cluster with {@code base} and has done nothing else yet. */
+	public static PersistentState formed(Membership base) {
+		return new PersistentState(0, null, List.of(), base);
+	}
+
+	/** Whether this is the state of a node that never joined a cluster: no log and no base configuration. */
+	public boolean isFresh() {
+		return this.log.isEmpty() && this.base == null;
 	}
 
 	/** The state of a node that has never run. */

@@ -2,16 +2,23 @@ package io.github.raftboot.core;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Settings of one {@link RaftNode}. Build with {@link #builder(String, Collection)}.
  *
  * @param nodeId this member's id
- * @param members the ids of all members, this one included; the same set on every member
+ * @param members the members this one forms a cluster with when none of them has ever been part
+ * of one (the configuration the cluster starts from), this one included. Once the node is part
+ * of a cluster, the configuration in its log decides who is a member, and this set is only what
+ * the node's own settings propose. A node whose state predates configurations in the log also
+ * uses it as the configuration of that log.
  * @param electionTimeoutMin lower bound of the randomized election timeout; also the stickiness
  * window, the check-quorum window and the basis of the leader lease
  * @param electionTimeoutMax upper bound (exclusive) of the randomized election timeout
@@ -23,10 +30,12 @@ import java.util.TreeSet;
  * that the lease tolerates, in [0, 0.5); the lease lasts
  * {@code electionTimeoutMin × (1 − clockDriftBound)}
  * @param maxEntriesPerMessage the most log entries one AppendEntries carries
+ * @param addresses where each of {@code members} can be reached (opaque to the core, see
+ * {@link Membership#addresses()}); may lack entries
  */
 public record RaftConfig(String nodeId, Set<String> members, Duration electionTimeoutMin, Duration electionTimeoutMax,
 		Duration heartbeatInterval, boolean preVote, boolean checkQuorum, double clockDriftBound,
-		int maxEntriesPerMessage) {
+		int maxEntriesPerMessage, Map<String, String> addresses) {
 
 	public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(150);
 
@@ -78,6 +87,28 @@ public record RaftConfig(String nodeId, Set<String> members, Duration electionTi
 		if (maxEntriesPerMessage < 1) {
 			throw new IllegalArgumentException("maxEntriesPerMessage must be at least 1, was " + maxEntriesPerMessage);
 		}
+		Objects.requireNonNull(addresses, "addresses");
+		Map<String, String> knownAddresses = new TreeMap<>();
+		for (Map.Entry<String, String> address : addresses.entrySet()) {
+			if (!members.contains(address.getKey()) || address.getValue() == null) {
+				throw new IllegalArgumentException("addresses " + addresses + " must map members " + members
+						+ " to addresses");
+			}
+			knownAddresses.put(address.getKey(), address.getValue());
+		}
+		addresses = Map.copyOf(knownAddresses);
+	}
+
+	/**
+	 * The configuration this node forms a cluster with: every member of {@link #members()} votes,
+	 * at its address from {@link #addresses()} (empty if unknown).
+	 */
+	public Membership initialMembership() {
+		Map<String, String> voters = new TreeMap<>();
+		for (String member : this.members) {
+			voters.put(member, this.addresses.getOrDefault(member, ""));
+		}
+		return Membership.initial(voters);
 	}
 
 	/** Starts a configuration with the defaults: 150–300 ms election timeout, 50 ms heartbeat. */
@@ -90,7 +121,7 @@ public record RaftConfig(String nodeId, Set<String> members, Duration electionTi
 		return Duration.ofNanos(leaseNanos(this.electionTimeoutMin, this.clockDriftBound));
 	}
 
-	/** How many members make a majority. */
+	/** How many of {@link #members()} make a majority. */
 	public int quorum() {
 		return this.members.size() / 2 + 1;
 	}
@@ -119,6 +150,8 @@ public record RaftConfig(String nodeId, Set<String> members, Duration electionTi
 		private double clockDriftBound = DEFAULT_CLOCK_DRIFT_BOUND;
 
 		private int maxEntriesPerMessage = 64;
+
+		private final Map<String, String> addresses = new LinkedHashMap<>();
 
 		private Builder(String nodeId, Collection<String> members) {
 			this.nodeId = nodeId;
@@ -157,10 +190,17 @@ public record RaftConfig(String nodeId, Set<String> members, Duration electionTi
 			return this;
 		}
 
+		/** Sets where members can be reached, as the driver's transport understands it. */
+		public Builder addresses(Map<String, String> addresses) {
+			this.addresses.clear();
+			this.addresses.putAll(addresses);
+			return this;
+		}
+
 		public RaftConfig build() {
 			return new RaftConfig(this.nodeId, this.members, this.electionTimeoutMin, this.electionTimeoutMax,
 					this.heartbeatInterval, this.preVote, this.checkQuorum, this.clockDriftBound,
-					this.maxEntriesPerMessage);
+					this.maxEntriesPerMessage, this.addresses);
 		}
 
 	}

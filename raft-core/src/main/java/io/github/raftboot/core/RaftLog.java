@@ -50,6 +50,27 @@ final class RaftLog {
 		return entry;
 	}
 
+	LogEntry appendConfig(long term, Membership membership) {
+		LogEntry entry = LogEntry.config(lastIndex() + 1, term, membership);
+		this.entries.add(entry);
+		return entry;
+	}
+
+	/** The entry at {@code index}, which must exist. */
+	LogEntry entry(long index) {
+		return this.entries.get((int) (index - 1));
+	}
+
+	/** Index of the last {@link EntryType#CONFIG} entry at or before {@code index}, or 0 if there is none. */
+	long lastConfigIndex(long index) {
+		for (long i = Math.min(index, lastIndex()); i >= 1; i--) {
+			if (this.entries.get((int) (i - 1)).type() == EntryType.CONFIG) {
+				return i;
+			}
+		}
+		return 0;
+	}
+
 	void append(LogEntry entry) {
 		if (entry.index() != lastIndex() + 1) {
 			throw new IllegalStateException("Entry " + entry.index() + " does not follow last index " + lastIndex());
@@ -62,13 +83,24 @@ final class RaftLog {
 		this.entries.subList((int) (index - 1), this.entries.size()).clear();
 	}
 
-	/** Up to {@code max} entries starting at {@code from}. */
-	List<LogEntry> slice(long from, int max) {
+	/**
+	 * Up to {@code max} entries starting at {@code from}, of which at most {@code maxConfigs} are
+	 * {@link EntryType#CONFIG} entries (but at least the first entry), so that a message stays
+	 * small however many configurations follow one another.
+	 */
+	List<LogEntry> slice(long from, int max, int maxConfigs) {
 		if (from > lastIndex()) {
 			return List.of();
 		}
 		int start = (int) (from - 1);
 		int end = (int) Math.min(this.entries.size(), start + (long) max);
+		int configs = 0;
+		for (int i = start; i < end; i++) {
+			if (this.entries.get(i).type() == EntryType.CONFIG && ++configs > maxConfigs && i > start) {
+				end = i;
+				break;
+			}
+		}
 		return List.copyOf(this.entries.subList(start, end));
 	}
 

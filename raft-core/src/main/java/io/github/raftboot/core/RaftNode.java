@@ -1,16 +1,15 @@
 package io.github.raftboot.core;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 import org.jspecify.annotations.Nullable;
@@ -36,17 +35,36 @@ import org.jspecify.annotations.Nullable;
  * become active, before the lease ends. The one exception, a leadership transfer, is asked for
  * by the leader itself after it stopped being active, and it never becomes active again in that
  * term.
+ *
+ * <h2>Members</h2> Who votes is data in the log (Raft thesis ch. 4): every node uses the latest
+ * {@link EntryType#CONFIG} entry in its log, committed or not, or else the configuration its log
+ * starts from ({@link PersistentState#base()}), for elections, pre-votes, commitment, the
+ * check-quorum and the lease. Voters change through a joint configuration that needs majorities
+ * of the old and of the new voters ({@link Quorum}); new members catch up as learners first and
+ * are promoted once their log has caught up; the leader makes one change at a time, and only once
+ * it has committed an entry of its own term. {@link RaftConfig#members()} only proposes: a node
+ * that never joined a cluster forms one with those members only when every one of them has never
+ * joined a cluster either and proposes the same members ({@link RequestVote#bootstrap()});
+ * otherwise it waits, never campaigns, and follows whichever leader adds it.
  */
 public final class RaftNode {
 
 	private final RaftConfig config;
 
+	/**
+	 * How long a leader keeps sending to a member that a configuration removed, so that it learns
+	 * that it was removed and stops campaigning, if it does not acknowledge that configuration
+	 * earlier.
+	 */
+	private static final long DEPARTURE_GRACE_TIMEOUTS = 20;
+
+	/** The most configuration entries one AppendEntries carries. */
+	private static final int MAX_CONFIGS_PER_MESSAGE = 4;
+
 	private final String id;
 
-	/** The other members, sorted. */
-	private final List<String> peers;
-
-	private final int quorum;
+	/** The configuration this node would form a cluster with: its {@link RaftConfig#members()}. */
+	private final Membership proposal;
 
 	private final RandomGenerator random;
 
@@ -66,6 +84,14 @@ public final class RaftNode {
 	private @Nullable String votedFor;
 
 	private final RaftLog log;
+
+	private @Nullable Membership base;
+
+	// The configuration in force: derived from the log and the base
+
+	private @Nullable Membership membership;
+
+	private long membershipIndex;
 
 	// Volatile state
 	private Role role = Role.FOLLOWER;
@@ -87,8 +113,20 @@ public final class RaftNode {
 
 	private final Set<String> rejected = new HashSet<>();
 
+	// Forming a cluster, while this node never joined one
+
+	private boolean probing;
+
+	private long formationTerm;
+
+	private final Set<String> formationGranted = new TreeSet<>();
+
+	private final Set<String> formationRefused = new TreeSet<>();
+
+	private @Nullable Formation formation;
+
 	// Leader state
-	private final Map<String, Progress> progress = new LinkedHashMap<>();
+	private final Map<String, Progress> progress = new TreeMap<>();
 
 	private long leaderSince;
 
@@ -114,12 +152,23 @@ public final class RaftNode {
 	// Output
 	private boolean persistNeeded;
 
+	/**
+	 * The commit index when {@link #ready()} was last called: everything it relied on is durable
+	 * by now, unlike what the current input appended.
+	 */
+	private long durableCommitIndex;
+
+	/** The last log index when {@link #ready()} was last called: every entry up to it is durable by now. */
+	private long durableLastIndex;
+
 	private final List<Message> outbox = new ArrayList<>();
 
 	private final List<RoleChange> roleChanges = new ArrayList<>();
 
 	/**
-	 * Creates a node that starts as a follower, or, in a one-member cluster, as leader at once.
+	 * Creates a node that starts as a follower, or, if it is the only voter, as leader at once. A
+	 * node that never joined a cluster and whose {@link RaftConfig#members()} is itself alone forms
+	 * a one-member cluster at once.
 	 * @param config the settings
 	 * @param state the state loaded from storage
 	 * @param random the source of randomized election timeouts
@@ -129,8 +178,7 @@ public final class RaftNode {
 		this.config = Objects.requireNonNull(config, "config");
 		this.random = Objects.requireNonNull(random, "random");
 		this.id = config.nodeId();
-		this.peers = config.members().stream().filter((member) -> !member.equals(this.id)).sorted().toList();
-		this.quorum = config.quorum();
+		this.proposal = config.initialMembership();
 		this.minNanos = config.electionTimeoutMin().toNanos();
 		this.maxNanos = config.electionTimeoutMax().toNanos();
 		this.heartbeatNanos = config.heartbeatInterval().toNanos();
@@ -138,9 +186,15 @@ public final class RaftNode {
 		this.term = state.term();
 		this.votedFor = state.votedFor();
 		this.log = new RaftLog(state.log());
+		this.base = state.base();
+		this.durableLastIndex = this.log.lastIndex();
 		this.startedAt = nowNanos;
+		refreshMembership(nowNanos);
 		resetElectionTimer(nowNanos);
-		if (this.peers.isEmpty()) {
+		if (this.membership == null && this.proposal.isSoleVoter(this.id)) {
+			form(nowNanos);
+		}
+		else if (this.membership != null && this.membership.isSoleVoter(this.id)) {
 			campaign(nowNanos, false, RoleChange.Reason.ELECTION_TIMEOUT);
 		}
 	}
@@ -165,7 +219,16 @@ public final class RaftNode {
 			tickLeader(nowNanos);
 		}
 		else if (nowNanos - this.electionDeadline >= 0) {
-			campaign(nowNanos, false, RoleChange.Reason.ELECTION_TIMEOUT);
+			if (this.membership == null) {
+				probeFormation(nowNanos);
+			}
+			else if (this.membership.isVoter(this.id)) {
+				campaign(nowNanos, false, RoleChange.Reason.ELECTION_TIMEOUT);
+			}
+			else {
+				// A learner, or not a member: it waits to be added and never campaigns.
+				resetElectionTimer(nowNanos);
+			}
 		}
 	}
 
@@ -185,11 +248,14 @@ public final class RaftNode {
 
 	/**
 	 * Handles a message from another member.
-	 * @param message the message; it must be addressed to this node and come from a member
+	 * A message may come from any other node, member or not: a leader of a configuration this node
+	 * has not seen yet, a candidate this node does not know, a member that was removed. Its term
+	 * and log decide, as always; only the members of the configuration in force count.
+	 * @param message the message; it must be addressed to this node and come from another node
 	 * @param nowNanos the current time on the node's monotonic clock
-	 * @throws IllegalArgumentException if the message is not addressed to this node, does not
-	 * come from another member, or is an AppendEntries of a current or newer term that contradicts
-	 * an entry this node knows to be committed (which no correct leader sends); the node is then
+	 * @throws IllegalArgumentException if the message is not addressed to this node, comes from
+	 * this node itself, or is an AppendEntries of a current or newer term that contradicts an
+	 * entry this node knows to be committed (which no correct leader sends); the node is then
 	 * unchanged
 	 */
 	public void step(Message message, long nowNanos) {
@@ -197,9 +263,18 @@ public final class RaftNode {
 			throw new IllegalArgumentException(
 					"Message addressed to '" + message.to() + "' delivered to '" + this.id + "'");
 		}
-		if (!this.peers.contains(message.from())) {
-			throw new IllegalArgumentException("Message from '" + message.from() + "', which is not another member of "
-					+ this.config.members());
+		if (message.from().equals(this.id)) {
+			throw new IllegalArgumentException("Message from '" + message.from() + "' to itself");
+		}
+		if (message instanceof RequestVote request && request.isBootstrap()) {
+			// Changes nothing, whatever the terms: only tells whether this node would form the same cluster.
+			answerFormation(request);
+			return;
+		}
+		if (this.probing && message instanceof RequestVoteResponse response && response.preVote()
+				&& response.term() == this.formationTerm) {
+			handleFormationResponse(response, nowNanos);
+			return;
 		}
 		if (message instanceof AppendEntries append && append.term() >= this.term) {
 			checkCommittedEntriesAreKept(append);
@@ -253,7 +328,7 @@ public final class RaftNode {
 	 * Starts handing leadership to {@code target}: this node stops acting as leader at once,
 	 * brings the target's log up to date and then tells it to campaign. If the target has not
 	 * taken over within the minimum election timeout, the transfer is aborted.
-	 * @param target the member to hand over to
+	 * @param target the member to hand over to, a voter of the configuration in force
 	 * @param nowNanos the current time on the node's monotonic clock
 	 * @return whether the transfer started, and if not, why
 	 */
@@ -264,8 +339,12 @@ public final class RaftNode {
 		if (target.equals(this.id)) {
 			return TransferResult.TARGET_IS_SELF;
 		}
-		if (!this.peers.contains(target)) {
+		Membership current = requireMembership();
+		if (!current.contains(target)) {
 			return TransferResult.UNKNOWN_MEMBER;
+		}
+		if (!current.voters().contains(target)) {
+			return TransferResult.NOT_A_VOTER;
 		}
 		if (this.transferee != null) {
 			return target.equals(this.transferee) ? TransferResult.IN_PROGRESS
@@ -285,27 +364,196 @@ public final class RaftNode {
 	}
 
 	/**
-	 * Hands leadership to the most up-to-date member that answered within the minimum election
+	 * Hands leadership to the most up-to-date voter that answered within the minimum election
 	 * timeout (ties go to the one heard from last).
 	 * @param nowNanos the current time on the node's monotonic clock
 	 * @return the chosen target and the outcome; no target if this node does not lead or no
-	 * member is reachable
+	 * voter is reachable
 	 */
 	public TransferAttempt transferLeadershipToBestPeer(long nowNanos) {
 		if (this.role != Role.LEADER) {
 			return new TransferAttempt(null, TransferResult.NOT_LEADER);
 		}
-		Optional<Progress> best = this.progress.values()
-			.stream()
-			.filter((peer) -> peer.heardFrom && nowNanos - peer.lastContact < this.minNanos)
-			.max(Comparator.<Progress>comparingLong((peer) -> peer.match)
-				.thenComparingLong((peer) -> peer.lastContact - nowNanos));
+		Optional<Progress> best = bestVoter(nowNanos);
 		if (best.isEmpty()) {
 			return new TransferAttempt(null, TransferResult.NO_REACHABLE_MEMBER);
 		}
 		String target = best.get().id;
 		return new TransferAttempt(target, transferLeadership(target, nowNanos));
 	}
+
+	private Optional<Progress> bestVoter(long now) {
+		Set<String> voters = requireMembership().voters();
+		return this.progress.values()
+			.stream()
+			.filter((peer) -> voters.contains(peer.id) && peer.heardFrom && now - peer.lastContact < this.minNanos)
+			.max(Comparator.<Progress>comparingLong((peer) -> peer.match)
+				.thenComparingLong((peer) -> peer.lastContact - now));
+	}
+
+	// Membership changes
+
+	/**
+	 * Starts adding {@code member} to the cluster: it joins the configuration as a learner at
+	 * once, receives the log, and once it has caught up with the commit index the leader promotes
+	 * it to voter through a joint configuration. The change is done when a configuration in which
+	 * it is a voter and which is not joint is committed ({@link Status#membership()}).
+	 * @param member the id of the new member
+	 * @param address where it can be reached (see {@link Membership#addresses()})
+	 * @param nowNanos the current time on the node's monotonic clock
+	 * @return whether the change started, and if not, why
+	 */
+	public MembershipChangeResult addMember(String member, String address, long nowNanos) {
+		MembershipChangeResult refusal = changeRefusal();
+		if (refusal != null) {
+			return refusal;
+		}
+		if (member == null || member.isBlank() || address == null) {
+			return MembershipChangeResult.INVALID;
+		}
+		Membership current = requireMembership();
+		if (current.contains(member)) {
+			return MembershipChangeResult.ALREADY_MEMBER;
+		}
+		if (!current.learners().isEmpty()) {
+			return MembershipChangeResult.CHANGE_IN_PROGRESS;
+		}
+		appendConfig(nowNanos, current.withLearner(member, address));
+		return MembershipChangeResult.STARTED;
+	}
+
+	/**
+	 * Starts removing {@code member} from the cluster. A learner leaves at once; a voter leaves
+	 * through a joint configuration, which needs majorities of the voters with and without it. The
+	 * change is done when a configuration without it is committed. A leader that removes itself
+	 * leads the joint configuration to its end, then hands over to a remaining voter.
+	 * @param member the member to remove
+	 * @param nowNanos the current time on the node's monotonic clock
+	 * @return whether the change started, and if not, why
+	 */
+	public MembershipChangeResult removeMember(String member, long nowNanos) {
+		MembershipChangeResult refusal = changeRefusal();
+		if (refusal != null) {
+			return refusal;
+		}
+		Membership current = requireMembership();
+		if (member == null || !current.contains(member)) {
+			return MembershipChangeResult.UNKNOWN_MEMBER;
+		}
+		if (current.isLearner(member)) {
+			appendConfig(nowNanos, current.withoutLearner(member));
+			return MembershipChangeResult.STARTED;
+		}
+		if (!current.learners().isEmpty()) {
+			return MembershipChangeResult.CHANGE_IN_PROGRESS;
+		}
+		Set<String> remaining = new TreeSet<>(current.voters());
+		remaining.remove(member);
+		if (remaining.isEmpty() || !mostlyReachable(current.voters(), nowNanos)
+				|| !mostlyReachable(remaining, nowNanos)) {
+			return MembershipChangeResult.WOULD_LOSE_QUORUM;
+		}
+		appendConfig(nowNanos, current.enterJoint(remaining));
+		return MembershipChangeResult.STARTED;
+	}
+
+	/** Why this node cannot start a membership change now, or {@code null} if it can. */
+	private @Nullable MembershipChangeResult changeRefusal() {
+		if (this.role != Role.LEADER) {
+			return MembershipChangeResult.NOT_LEADER;
+		}
+		if (this.transferee != null) {
+			return MembershipChangeResult.TRANSFER_IN_PROGRESS;
+		}
+		if (this.commitIndex < this.noopIndex) {
+			// Until an entry of its own term is committed, a new leader may not know every
+			// configuration that was committed before it: one change at a time is safe only then.
+			return MembershipChangeResult.NOT_READY;
+		}
+		Membership current = requireMembership();
+		if (this.membershipIndex > this.commitIndex || current.isJoint()) {
+			return MembershipChangeResult.CHANGE_IN_PROGRESS;
+		}
+		return null;
+	}
+
+	/** Whether a majority of {@code voters} is this node or was heard from within the minimum election timeout. */
+	private boolean mostlyReachable(Set<String> voters, long now) {
+		int reachable = 0;
+		for (String voter : voters) {
+			Progress peer = this.progress.get(voter);
+			if (voter.equals(this.id) || (peer != null && peer.heardFrom && now - peer.lastContact < this.minNanos)) {
+				reachable++;
+			}
+		}
+		return reachable >= Quorum.majority(voters.size());
+	}
+
+	private void appendConfig(long now, Membership next) {
+		long index = this.log.appendConfig(this.term, next).index();
+		this.persistNeeded = true;
+		refreshMembership(now);
+		for (Progress peer : this.progress.values()) {
+			if (peer.next <= index) {
+				sendAppend(peer.id);
+			}
+		}
+		maybeCommit(now);
+	}
+
+	/**
+	 * Takes the next step of a membership change once the configuration in force is committed:
+	 * leaves a joint configuration, promotes the learners that caught up, or, if this leader is no
+	 * voter of the configuration to come, hands over to one that is.
+	 *
+	 * <p>A leader that is not among the incoming voters hands over as soon as the joint
+	 * configuration is committed, and leaves appending the final configuration to its successor:
+	 * the final configuration must be appended by one of its own voters. Otherwise a removed leader
+	 * that appended it and crashed before any remaining voter received it would, once restarted,
+	 * hold the most up-to-date log of the cluster without being allowed to campaign, while the
+	 * remaining voters, still in the joint configuration, need its vote and are refused it for their
+	 * shorter log: with two voters, the cluster would be stuck for good.
+	 */
+	private void advanceMembership(long now) {
+		if (this.role != Role.LEADER || this.transferee != null || this.commitIndex < this.noopIndex
+				|| this.membershipIndex > this.commitIndex) {
+			return;
+		}
+		Membership current = requireMembership();
+		if (!current.voters().contains(this.id)) {
+			handOverAfterRemoval(now);
+		}
+		else if (current.isJoint()) {
+			appendConfig(now, current.leaveJoint());
+		}
+		else if (!current.learners().isEmpty()) {
+			Set<String> caughtUp = new TreeSet<>();
+			for (String learner : current.learners()) {
+				Progress peer = this.progress.get(learner);
+				if (peer != null && peer.match >= this.commitIndex && peer.heardFrom
+						&& now - peer.lastContact < this.minNanos) {
+					caughtUp.add(learner);
+				}
+			}
+			if (!caughtUp.isEmpty()) {
+				Set<String> voters = new TreeSet<>(current.voters());
+				voters.addAll(caughtUp);
+				appendConfig(now, current.enterJoint(voters));
+			}
+		}
+	}
+
+	private void handOverAfterRemoval(long now) {
+		Optional<Progress> best = bestVoter(now);
+		if (best.isPresent()) {
+			transferLeadership(best.get().id, now);
+		}
+		else {
+			becomeFollower(now, this.term, null, RoleChange.Reason.REMOVED);
+		}
+	}
+
+	// State
 
 	/** Whether this node may act as leader at {@code nowNanos}: see the class description. */
 	public boolean isActiveLeader(long nowNanos) {
@@ -318,7 +566,7 @@ public final class RaftNode {
 		if (this.role != Role.LEADER || this.commitIndex < this.noopIndex || this.transferee != null) {
 			return null;
 		}
-		if (this.peers.isEmpty()) {
+		if (requireMembership().isSoleVoter(this.id)) {
 			return new Lease(this.term, this.leaseEnd, true);
 		}
 		return this.hasLeaseEnd ? new Lease(this.term, this.leaseEnd, false) : null;
@@ -334,7 +582,8 @@ public final class RaftNode {
 					.toList();
 		return new Status(this.id, this.role, this.term, this.leaderId, this.votedFor, this.commitIndex,
 				this.log.lastIndex(), this.log.lastTerm(), lease(),
-				(this.role == Role.LEADER) ? this.leaderSince : null, this.transferee, peerProgress);
+				(this.role == Role.LEADER) ? this.leaderSince : null, this.transferee, peerProgress, this.membership,
+				this.membershipIndex, (this.membership == null) ? this.formation : null);
 	}
 
 	/** The current role. */
@@ -367,6 +616,16 @@ public final class RaftNode {
 		return this.log.termAt(index);
 	}
 
+	/** The log entry at {@code index}, or {@code null} if there is none. */
+	public @Nullable LogEntry entryAt(long index) {
+		return (index >= 1 && index <= this.log.lastIndex()) ? this.log.entry(index) : null;
+	}
+
+	/** The configuration in force, or {@code null} while this node has never joined a cluster. */
+	public @Nullable Membership membership() {
+		return this.membership;
+	}
+
 	/**
 	 * Hands out what the inputs since the previous call produced: the state to persist (persist
 	 * it before sending, except the requests {@link Ready#messagesBeforePersisting()} lists),
@@ -374,9 +633,11 @@ public final class RaftNode {
 	 */
 	public Ready ready() {
 		PersistentState toPersist = this.persistNeeded
-				? new PersistentState(this.term, this.votedFor, this.log.snapshot()) : null;
+				? new PersistentState(this.term, this.votedFor, this.log.snapshot(), this.base) : null;
 		Ready ready = new Ready(toPersist, this.outbox, this.roleChanges, status());
 		this.persistNeeded = false;
+		this.durableCommitIndex = this.commitIndex;
+		this.durableLastIndex = this.log.lastIndex();
 		this.outbox.clear();
 		this.roleChanges.clear();
 		return ready;
@@ -432,28 +693,96 @@ public final class RaftNode {
 		this.leaderId = this.id;
 		this.leaderSince = now;
 		resetLeaderState();
-		for (String peer : this.peers) {
-			this.progress.put(peer, new Progress(peer, this.log.lastIndex() + 1));
-		}
+		long next = this.log.lastIndex() + 1;
 		this.noopIndex = this.log.append(this.term, EntryType.NOOP).index();
 		this.persistNeeded = true;
+		if (this.base == null && this.log.lastConfigIndex(this.log.lastIndex()) == 0) {
+			// A log written before configurations were part of it: make the one it ran with explicit.
+			this.log.appendConfig(this.term, requireMembership());
+		}
+		refreshMembership(now);
+		trackMembers(next);
+		trackDepartures(now);
 		this.roleChanges.add(new RoleChange(previous, Role.LEADER, this.term, RoleChange.Reason.ELECTION_WON));
-		maybeCommit();
+		maybeCommit(now);
 		broadcastHeartbeat(now);
+	}
+
+	// Forming a cluster
+
+	/**
+	 * Asks every other member this node would form a cluster with whether it would form the same
+	 * one: a pre-vote that changes nothing anywhere. The node forms the cluster only once all of
+	 * them granted.
+	 */
+	private void probeFormation(long now) {
+		Set<String> others = new TreeSet<>(this.proposal.members());
+		others.remove(this.id);
+		if (this.probing) {
+			Set<String> unanswered = new TreeSet<>(others);
+			unanswered.removeAll(this.formationGranted);
+			unanswered.removeAll(this.formationRefused);
+			this.formation = new Formation(this.formationGranted, this.formationRefused, unanswered);
+		}
+		this.probing = true;
+		this.formationGranted.clear();
+		this.formationRefused.clear();
+		this.formationTerm = Math.min(this.term + 1, Message.MAX_VALUE);
+		for (String other : others) {
+			send(new RequestVote(this.id, other, this.formationTerm, 0, 0, true, false, this.proposal.clusterId()));
+		}
+		resetElectionTimer(now);
+	}
+
+	private void answerFormation(RequestVote request) {
+		boolean granted = this.membership == null && request.bootstrap().equals(this.proposal.clusterId());
+		send(new RequestVoteResponse(this.id, request.from(), request.term(), granted, true));
+	}
+
+	private void handleFormationResponse(RequestVoteResponse response, long now) {
+		if (!this.proposal.contains(response.from())) {
+			return;
+		}
+		if (response.granted()) {
+			this.formationGranted.add(response.from());
+			this.formationRefused.remove(response.from());
+		}
+		else {
+			this.formationRefused.add(response.from());
+			this.formationGranted.remove(response.from());
+		}
+		if (this.formationGranted.size() == this.proposal.members().size() - 1) {
+			form(now);
+		}
+	}
+
+	/**
+	 * Forms the cluster of {@link #proposal} and campaigns at once, unless this node has meanwhile
+	 * voted for a candidate or heard from a leader of that cluster (another member formed it
+	 * first): it then waits for its election timeout like any follower.
+	 */
+	private void form(long now) {
+		this.base = this.proposal;
+		this.persistNeeded = true;
+		refreshMembership(now);
+		if (this.votedFor == null && this.leaderId == null) {
+			campaign(now, false, RoleChange.Reason.ELECTION_TIMEOUT);
+		}
 	}
 
 	// Elections
 
 	private void campaign(long now, boolean transfer, RoleChange.Reason reason) {
-		if (this.term >= Message.MAX_VALUE) {
-			// No term is left to campaign in; only a hostile member can have pushed the term this far.
+		if (this.term >= Message.MAX_VALUE || this.membership == null || !this.membership.isVoter(this.id)) {
+			// No term is left to campaign in (only a hostile member can have pushed the term this
+			// far), or this node does not vote.
 			resetElectionTimer(now);
 			return;
 		}
 		if (this.config.preVote() && !transfer) {
 			becomePreCandidate(now, reason);
 			requestVotes(true, false);
-			if (this.granted.size() + 1 >= this.quorum) {
+			if (voteResult() == Quorum.VoteResult.WON) {
 				becomeCandidate(now, RoleChange.Reason.PRE_VOTE_WON);
 				requestVotes(false, false);
 			}
@@ -462,17 +791,24 @@ public final class RaftNode {
 			becomeCandidate(now, reason);
 			requestVotes(false, transfer);
 		}
-		if (this.role == Role.CANDIDATE && this.granted.size() + 1 >= this.quorum) {
+		if (this.role == Role.CANDIDATE && voteResult() == Quorum.VoteResult.WON) {
 			becomeLeader(now);
 		}
 	}
 
 	private void requestVotes(boolean preVote, boolean transfer) {
 		long requestedTerm = preVote ? this.term + 1 : this.term;
-		for (String peer : this.peers) {
-			send(new RequestVote(this.id, peer, requestedTerm, this.log.lastIndex(), this.log.lastTerm(), preVote,
-					transfer));
+		for (String voter : requireMembership().allVoters()) {
+			if (!voter.equals(this.id)) {
+				send(new RequestVote(this.id, voter, requestedTerm, this.log.lastIndex(), this.log.lastTerm(), preVote,
+						transfer));
+			}
 		}
+	}
+
+	private Quorum.VoteResult voteResult() {
+		return Quorum.voteResult(requireMembership(),
+				(voter) -> voter.equals(this.id) || this.granted.contains(voter), this.rejected::contains);
 	}
 
 	private void handleRequestVote(RequestVote request, long now) {
@@ -553,7 +889,8 @@ public final class RaftNode {
 		else {
 			this.rejected.add(response.from());
 		}
-		if (this.granted.size() + 1 >= this.quorum) {
+		Quorum.VoteResult result = voteResult();
+		if (result == Quorum.VoteResult.WON) {
 			if (this.role == Role.PRE_CANDIDATE) {
 				becomeCandidate(now, RoleChange.Reason.PRE_VOTE_WON);
 				requestVotes(false, false);
@@ -562,13 +899,13 @@ public final class RaftNode {
 				becomeLeader(now);
 			}
 		}
-		else if (this.rejected.size() > this.peers.size() + 1 - this.quorum) {
+		else if (result == Quorum.VoteResult.LOST) {
 			becomeFollower(now, this.term, null, RoleChange.Reason.ELECTION_LOST);
 		}
 	}
 
 	private void handleTimeoutNow(TimeoutNow timeoutNow, long now) {
-		if (this.role == Role.FOLLOWER) {
+		if (this.role == Role.FOLLOWER && this.membership != null && this.membership.isVoter(this.id)) {
 			campaign(now, true, RoleChange.Reason.TRANSFER_REQUESTED);
 		}
 	}
@@ -579,7 +916,7 @@ public final class RaftNode {
 	 * may have acknowledged a leader just before it stopped).
 	 */
 	private boolean inLease(long now) {
-		if (this.peers.isEmpty()) {
+		if (this.membership != null && this.membership.isSoleVoter(this.id)) {
 			return false;
 		}
 		return this.role == Role.LEADER || (this.leaderId != null && now - this.lastLeaderContact < this.minNanos)
@@ -605,6 +942,14 @@ public final class RaftNode {
 					append.round()));
 			return;
 		}
+		boolean changed = false;
+		Membership leaderBase = append.base();
+		if (leaderBase != null && !leaderBase.equals(this.base)) {
+			// The leader's log, which this one now follows from its start, starts from this configuration.
+			this.base = leaderBase;
+			this.persistNeeded = true;
+			changed = true;
+		}
 		for (LogEntry entry : append.entries()) {
 			long existing = this.log.termAt(entry.index());
 			if (existing == entry.term()) {
@@ -619,6 +964,10 @@ public final class RaftNode {
 			}
 			this.log.append(entry);
 			this.persistNeeded = true;
+			changed = true;
+		}
+		if (changed) {
+			refreshMembership(now);
 		}
 		long lastNew = append.lastIndex();
 		long newCommit = Math.min(append.leaderCommit(), lastNew);
@@ -652,6 +1001,10 @@ public final class RaftNode {
 			return;
 		}
 		Progress peer = this.progress.get(response.from());
+		if (peer == null) {
+			// Not a member of the configuration in force, nor one that is being told it left.
+			return;
+		}
 		peer.heardFrom = true;
 		peer.lastContact = now;
 		if (response.round() > peer.ackedRound && response.round() <= this.currentRound) {
@@ -661,7 +1014,10 @@ public final class RaftNode {
 		if (response.success()) {
 			if (response.index() > peer.match) {
 				peer.match = Math.min(response.index(), this.log.lastIndex());
-				maybeCommit();
+				maybeCommit(now);
+				if (this.role != Role.LEADER) {
+					return;
+				}
 			}
 			peer.next = Math.max(peer.next, peer.match + 1);
 		}
@@ -671,12 +1027,18 @@ public final class RaftNode {
 		else {
 			return;
 		}
+		if (peer.departsAt > 0 && peer.match >= peer.departsAt) {
+			// It has the configuration that removed it: it knows, and needs nothing more.
+			this.progress.remove(peer.id);
+			return;
+		}
 		if (response.from().equals(this.transferee) && !this.timeoutNowSent && peer.match == this.log.lastIndex()) {
 			sendTimeoutNow(peer.id);
 		}
 		else if (peer.next <= this.log.lastIndex()) {
 			sendAppend(peer.id);
 		}
+		advanceMembership(now);
 	}
 
 	private void tickLeader(long now) {
@@ -694,25 +1056,27 @@ public final class RaftNode {
 				becomeFollower(now, this.term, null, RoleChange.Reason.QUORUM_LOST);
 				return;
 			}
+			this.progress.values().removeIf((peer) -> peer.departsAt > 0 && now - peer.departureDeadline >= 0);
 			broadcastHeartbeat(now);
+			advanceMembership(now);
 		}
 	}
 
 	private boolean quorumActive(long now) {
-		int active = 1;
-		for (Progress peer : this.progress.values()) {
-			if (peer.heardFrom && now - peer.lastContact < this.minNanos) {
-				active++;
+		return Quorum.isReached(requireMembership(), (voter) -> {
+			if (voter.equals(this.id)) {
+				return true;
 			}
-		}
-		return active >= this.quorum;
+			Progress peer = this.progress.get(voter);
+			return peer != null && peer.heardFrom && now - peer.lastContact < this.minNanos;
+		});
 	}
 
 	private void broadcastHeartbeat(long now) {
 		this.currentRound++;
 		this.roundSendTimes.put(this.currentRound, now);
 		this.nextHeartbeatAt = now + this.heartbeatNanos;
-		for (String peer : this.peers) {
+		for (String peer : List.copyOf(this.progress.keySet())) {
 			sendAppend(peer);
 		}
 		updateLease(now);
@@ -721,8 +1085,42 @@ public final class RaftNode {
 	private void sendAppend(String peer) {
 		Progress target = this.progress.get(peer);
 		long prev = target.next - 1;
-		send(new AppendEntries(this.id, peer, this.term, prev, this.log.termAt(prev),
-				this.log.slice(target.next, this.config.maxEntriesPerMessage()), this.commitIndex, this.currentRound));
+		Membership leaderBase = (prev == 0) ? ((this.base != null) ? this.base : requireMembershipAt(0)) : null;
+		List<LogEntry> entries = this.log.slice(target.next, this.config.maxEntriesPerMessage(), MAX_CONFIGS_PER_MESSAGE);
+		send(new AppendEntries(this.id, peer, this.term, prev, this.log.termAt(prev), withoutUnsavedConfigs(entries),
+				announcedCommitIndex(), this.currentRound, leaderBase));
+	}
+
+	/**
+	 * The entries up to the first configuration entry that this input appended: an AppendEntries
+	 * leaves while this node's own state is saved ({@link Ready#messagesBeforePersisting()}), and a
+	 * configuration must reach no other member before it is durable on the leader that appended
+	 * it, one of its voters. Otherwise a crash of that leader could leave the configuration only on
+	 * members that it made non-voters, and they would refuse to vote for the voters that lack it.
+	 * The rest follows once the state is saved, with the answer to this message.
+	 */
+	private List<LogEntry> withoutUnsavedConfigs(List<LogEntry> entries) {
+		if (!this.persistNeeded) {
+			return entries;
+		}
+		for (int i = 0; i < entries.size(); i++) {
+			LogEntry entry = entries.get(i);
+			if (entry.type() == EntryType.CONFIG && entry.index() > this.durableLastIndex) {
+				return entries.subList(0, i);
+			}
+		}
+		return entries;
+	}
+
+	/**
+	 * The commit index an AppendEntries may carry. It leaves while this node's own state is saved
+	 * ({@link Ready#messagesBeforePersisting()}), so while this input appended entries that are not
+	 * durable yet, it must not announce a commit that counted them: a leader that is the only voter
+	 * commits its own entries at once, and would otherwise tell its learners about a commit that a
+	 * crash could undo.
+	 */
+	private long announcedCommitIndex() {
+		return this.persistNeeded ? Math.min(this.commitIndex, this.durableCommitIndex) : this.commitIndex;
 	}
 
 	private void sendTimeoutNow(String peer) {
@@ -730,31 +1128,30 @@ public final class RaftNode {
 		send(new TimeoutNow(this.id, peer, this.term));
 	}
 
-	private void maybeCommit() {
-		long[] matches = new long[this.peers.size() + 1];
-		int i = 0;
-		matches[i++] = this.log.lastIndex();
-		for (Progress peer : this.progress.values()) {
-			matches[i++] = peer.match;
-		}
-		Arrays.sort(matches);
-		long candidate = matches[matches.length - this.quorum];
+	private void maybeCommit(long now) {
+		long candidate = Quorum.agreedValue(requireMembership(), (member) -> {
+			if (member.equals(this.id)) {
+				return this.log.lastIndex();
+			}
+			Progress peer = this.progress.get(member);
+			return (peer != null) ? peer.match : 0;
+		});
 		// Only entries of the current term are committed by counting replicas (Raft §5.4.2).
 		if (candidate > this.commitIndex && this.log.termAt(candidate) == this.term) {
 			this.commitIndex = candidate;
+			advanceMembership(now);
 		}
 	}
 
 	/** Extends the lease to the send time of the latest round a majority acknowledged. */
 	private void updateLease(long now) {
-		long[] acked = new long[this.peers.size() + 1];
-		int i = 0;
-		acked[i++] = this.currentRound;
-		for (Progress peer : this.progress.values()) {
-			acked[i++] = peer.ackedRound;
-		}
-		Arrays.sort(acked);
-		long round = acked[acked.length - this.quorum];
+		long round = Quorum.agreedValue(requireMembership(), (member) -> {
+			if (member.equals(this.id)) {
+				return this.currentRound;
+			}
+			Progress peer = this.progress.get(member);
+			return (peer != null) ? peer.ackedRound : 0;
+		});
 		Long sentAt = this.roundSendTimes.get(round);
 		if (round > 0 && sentAt != null) {
 			long end = sentAt + this.leaseNanos;
@@ -769,6 +1166,96 @@ public final class RaftNode {
 		while (!this.roundSendTimes.isEmpty() && this.roundSendTimes.firstKey() < this.currentRound
 				&& this.roundSendTimes.firstEntry().getValue() + this.leaseNanos - now <= 0) {
 			this.roundSendTimes.pollFirstEntry();
+		}
+	}
+
+	// Membership bookkeeping
+
+	/**
+	 * Derives the configuration in force from the log and the base: the latest configuration
+	 * entry, else the base, else, for a log written before configurations were part of it, this
+	 * node's own {@link RaftConfig#members()}; {@code null} for a node that never joined a cluster.
+	 * A leader then tracks every member of it.
+	 */
+	private void refreshMembership(long now) {
+		long index = this.log.lastConfigIndex(this.log.lastIndex());
+		Membership previous = this.membership;
+		this.membershipIndex = index;
+		this.membership = requireMembershipAtOrNull(index);
+		if (this.membership != null) {
+			this.probing = false;
+			this.formation = null;
+		}
+		if (this.role == Role.LEADER && !Objects.equals(previous, this.membership)) {
+			trackMembers(this.log.lastIndex());
+			trackDepartures(now);
+		}
+	}
+
+	/** The configuration in force up to {@code configIndex}, an index of a configuration entry or 0. */
+	private @Nullable Membership requireMembershipAtOrNull(long configIndex) {
+		if (configIndex > 0) {
+			return this.log.entry(configIndex).membership();
+		}
+		if (this.base != null) {
+			return this.base;
+		}
+		return (this.log.lastIndex() > 0) ? this.proposal : null;
+	}
+
+	private Membership requireMembershipAt(long configIndex) {
+		return Objects.requireNonNull(requireMembershipAtOrNull(configIndex), "membership");
+	}
+
+	private Membership requireMembership() {
+		return Objects.requireNonNull(this.membership, "membership");
+	}
+
+	/** Adds progress for every member of the configuration in force that has none, starting at {@code next}. */
+	private void trackMembers(long next) {
+		for (String member : requireMembership().members()) {
+			if (!member.equals(this.id)) {
+				Progress peer = this.progress.get(member);
+				if (peer == null) {
+					this.progress.put(member, new Progress(member, next));
+				}
+				else {
+					peer.departsAt = 0;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Keeps sending, for a while, to the members that the configuration in force removed (those of
+	 * the configuration before it that are not in it), until they have that configuration and
+	 * know they left: otherwise a removed member that missed it would go on campaigning.
+	 */
+	private void trackDepartures(long now) {
+		Membership current = requireMembership();
+		Set<String> departing = new TreeSet<>();
+		for (String member : this.progress.keySet()) {
+			if (!current.contains(member)) {
+				departing.add(member);
+			}
+		}
+		if (this.membershipIndex > 0) {
+			Membership before = requireMembershipAtOrNull(this.log.lastConfigIndex(this.membershipIndex - 1));
+			if (before != null) {
+				for (String member : before.members()) {
+					if (!current.contains(member) && !member.equals(this.id)) {
+						departing.add(member);
+					}
+				}
+			}
+		}
+		for (String member : departing) {
+			Progress peer = this.progress.computeIfAbsent(member,
+					(key) -> new Progress(key, Math.max(1, this.membershipIndex)));
+			if (peer.departsAt == 0 || peer.departsAt < this.membershipIndex) {
+				peer.departsAt = Math.max(1, this.membershipIndex);
+				peer.departureDeadline = now + DEPARTURE_GRACE_TIMEOUTS * this.maxNanos;
+			}
 		}
 	}
 
@@ -805,7 +1292,7 @@ public final class RaftNode {
 	public record TransferAttempt(@Nullable String target, TransferResult result) {
 	}
 
-	/** What the leader knows of one follower. */
+	/** What the leader knows of one follower, learner or departing member. */
 	private static final class Progress {
 
 		private final String id;
@@ -819,6 +1306,14 @@ public final class RaftNode {
 		private long lastContact;
 
 		private long ackedRound;
+
+		/**
+		 * For a member that a configuration removed: the index of that configuration, which it
+		 * must receive; 0 for a member of the configuration in force.
+		 */
+		private long departsAt;
+
+		private long departureDeadline;
 
 		private Progress(String id, long next) {
 			this.id = id;

@@ -30,7 +30,9 @@ public record RoleChange(Role from, Role to, long term, Reason reason) {
 		/** The leader handed over with TimeoutNow and the target did not take over in time. */
 		TRANSFER_ABORTED,
 		/** The leader asked this node to take over (TimeoutNow). */
-		TRANSFER_REQUESTED
+		TRANSFER_REQUESTED,
+		/** The leader is no voter of the configuration it committed, and handed over or stepped down. */
+		REMOVED
 
 	}
 

@@ -19,14 +19,31 @@ import org.jspecify.annotations.Nullable;
  * {@code null} otherwise. Whether it is active at a given instant is {@link #isActiveLeaderAt(long)}
  * @param leaderSinceNanos when it became leader of this term, or {@code null} if it does not lead
  * @param transferTarget the member leadership is being handed to, or {@code null}
- * @param peers what a leader knows of each follower; empty unless it leads
+ * @param peers what a leader knows of each follower and learner; empty unless it leads
+ * @param membership the configuration in force on this node: the latest in its log, committed or
+ * not; {@code null} while the node has never joined a cluster
+ * @param membershipIndex the index of the log entry that brought {@code membership} in, 0 if it
+ * is the configuration the log starts from
+ * @param formation while the node has never joined a cluster and has tried to form one: how that
+ * went; {@code null} otherwise
  */
 public record Status(String nodeId, Role role, long term, @Nullable String leaderId, @Nullable String votedFor,
 		long commitIndex, long lastLogIndex, long lastLogTerm, @Nullable Lease lease, @Nullable Long leaderSinceNanos,
-		@Nullable String transferTarget, List<PeerProgress> peers) {
+		@Nullable String transferTarget, List<PeerProgress> peers, @Nullable Membership membership,
+		long membershipIndex, @Nullable Formation formation) {
 
 	public Status {
 		peers = List.copyOf(peers);
+	}
+
+	/** Whether {@link #membership()} is known to be committed. */
+	public boolean isMembershipCommitted() {
+		return this.membership != null && this.membershipIndex <= this.commitIndex;
+	}
+
+	/** Whether this node votes in the configuration in force. */
+	public boolean isVoter() {
+		return this.membership != null && this.membership.isVoter(this.nodeId);
 	}
 
 	/** Whether the node may act as leader at {@code nowNanos}. */

@@ -15,6 +15,8 @@ public enum TransferResult {
 	TARGET_IS_SELF,
 	/** The target is not a member of the cluster. */
 	UNKNOWN_MEMBER,
+	/** The target is a member that does not vote (a learner, or a voter on its way out), so it cannot lead. */
+	NOT_A_VOTER,
 	/** No other member answered within the minimum election timeout. */
 	NO_REACHABLE_MEMBER
 

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -35,6 +36,18 @@ class FileStorageTests {
 	private static final PersistentState STATE = new PersistentState(7, "node-b",
 			List.of(new LogEntry(1, 1, EntryType.NOOP), new LogEntry(2, 3, EntryType.NOOP),
 					new LogEntry(3, 7, EntryType.NOOP)));
+
+	private static final Membership BASE = new Membership("c1", Set.of("node-a", "node-b"), Set.of(), Set.of(),
+			Map.of("node-a", "http://a:8080", "node-b", "http://b:8080"));
+
+	private static final Membership JOINT = new Membership("c1", Set.of("node-a", "node-b", "node-c"),
+			Set.of("node-a", "node-b"), Set.of("node-d"), Map.of("node-a", "http://a:8080", "node-b", "http://b:8080",
+					"node-c", "http://c:8080", "node-d", "http://d:8080"));
+
+	/** A state with every part of the current format: a vote, a base configuration and a configuration entry. */
+	private static final PersistentState FULL_STATE = new PersistentState(7, "node-b", List.of(
+			new LogEntry(1, 1, EntryType.NOOP), LogEntry.config(2, 3, JOINT), new LogEntry(3, 7, EntryType.NOOP)),
+			BASE);
 
 	@TempDir
 	Path directory;
@@ -80,16 +93,26 @@ class FileStorageTests {
 	}
 
 	@Test
+	void stateWithConfigurationsIsLoadedBackEqual() {
+		FileStorage storage = new FileStorage(this.directory);
+		storage.save(FULL_STATE);
+		assertThat(new FileStorage(this.directory).load()).isEqualTo(FULL_STATE);
+		PersistentState formed = PersistentState.formed(BASE);
+		storage.save(formed);
+		assertThat(new FileStorage(this.directory).load()).isEqualTo(formed);
+	}
+
+	@Test
 	void fileFormatIsAsDocumented() throws IOException {
 		FileStorage storage = new FileStorage(this.directory);
-		storage.save(STATE);
+		storage.save(FULL_STATE);
 		byte[] file = Files.readAllBytes(storage.file());
 		assertThat(file).hasSize(4096 + 2 * 4096);
-		ByteBuffer header = ByteBuffer.allocate(16).putInt(0x52414654).putInt(2).putInt(4096);
+		ByteBuffer header = ByteBuffer.allocate(16).putInt(0x52414654).putInt(3).putInt(4096);
 		header.putInt(crc(header.array(), 0, 12));
 		assertThat(Arrays.copyOfRange(file, 0, 16)).isEqualTo(header.array());
 		assertThat(Arrays.copyOfRange(file, 16, 4096)).containsOnly(0);
-		byte[] state = bytes(FileStorageTests::writeState);
+		byte[] state = bytes(FileStorageTests::writeFullState);
 		byte[] slot = withChecksum((out) -> {
 			out.writeLong(1);
 			out.writeInt(state.length);
@@ -98,7 +121,7 @@ class FileStorageTests {
 		assertThat(Arrays.copyOfRange(file, 4096, 4096 + slot.length)).isEqualTo(slot);
 		assertThat(Arrays.copyOfRange(file, 4096 + slot.length, file.length)).containsOnly(0);
 		assertThat(new String(file, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RAFT");
-		storage.save(new PersistentState(8, null, STATE.log()));
+		storage.save(new PersistentState(8, null, FULL_STATE.log(), BASE));
 		file = Files.readAllBytes(storage.file());
 		assertThat(ByteBuffer.wrap(file).getLong(2 * 4096)).as("sequence number of the second save, in slot 1")
 			.isEqualTo(2);
@@ -140,7 +163,10 @@ class FileStorageTests {
 			System.arraycopy(afterThird, 4096, torn, 4096, written);
 			Files.write(storage.file(), torn);
 			FileStorage restarted = new FileStorage(this.directory);
-			PersistentState expected = (written == slotLength) ? third : second;
+			// Complete once every byte that differs is written (the last bytes may happen to match the old ones).
+			boolean complete = Arrays.equals(Arrays.copyOfRange(torn, 4096, 4096 + slotLength),
+					Arrays.copyOfRange(afterThird, 4096, 4096 + slotLength));
+			PersistentState expected = complete ? third : second;
 			assertThat(restarted.load()).as("slot 0 torn after %d of %d bytes", written, slotLength)
 				.isEqualTo(expected);
 			PersistentState fourth = new PersistentState(10, null, STATE.log());
@@ -183,8 +209,76 @@ class FileStorageTests {
 		assertThat(storage.load()).isEqualTo(STATE);
 		PersistentState next = new PersistentState(8, null, STATE.log());
 		storage.save(next);
-		assertThat(ByteBuffer.wrap(Files.readAllBytes(storage.file())).getInt(4)).isEqualTo(2);
+		assertThat(ByteBuffer.wrap(Files.readAllBytes(storage.file())).getInt(4)).isEqualTo(3);
 		assertThat(new FileStorage(this.directory).load()).isEqualTo(next);
+	}
+
+	@Test
+	void fileOfFormat2IsReadWithoutABaseConfigurationAndRewrittenInTheCurrentFormatByTheNextSave() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		byte[] state = bytes(FileStorageTests::writeState);
+		byte[] slot = withChecksum((out) -> {
+			out.writeLong(1);
+			out.writeInt(state.length);
+			out.write(state);
+		});
+		ByteBuffer file = ByteBuffer.allocate(3 * 4096).putInt(0x52414654).putInt(2).putInt(4096);
+		file.putInt(crc(file.array(), 0, 12));
+		file.put(4096, slot);
+		Files.write(storage.file(), file.array());
+		assertThat(storage.load()).isEqualTo(STATE);
+		assertThat(storage.load().base()).isNull();
+		PersistentState next = new PersistentState(8, null, STATE.log(), BASE);
+		storage.save(next);
+		assertThat(ByteBuffer.wrap(Files.readAllBytes(storage.file())).getInt(4)).isEqualTo(3);
+		assertThat(new FileStorage(this.directory).load()).isEqualTo(next);
+	}
+
+	@Test
+	void fileOfFormat2WithAnEntryTypeItCouldNotHoldIsRejected() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		byte[] state = bytes((out) -> {
+			out.writeLong(1);
+			out.writeBoolean(false);
+			out.writeInt(1);
+			out.writeLong(1);
+			out.writeLong(1);
+			out.writeByte(EntryType.CONFIG.ordinal());
+		});
+		byte[] slot = withChecksum((out) -> {
+			out.writeLong(1);
+			out.writeInt(state.length);
+			out.write(state);
+		});
+		ByteBuffer file = ByteBuffer.allocate(3 * 4096).putInt(0x52414654).putInt(2).putInt(4096);
+		file.putInt(crc(file.array(), 0, 12));
+		file.put(4096, slot);
+		Files.write(storage.file(), file.array());
+		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
+			.withMessageContaining("log entry 1 has unknown type 1");
+	}
+
+	@Test
+	void invalidConfigurationIsRejectedWithWhatIsWrong() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		storage.save(PersistentState.formed(BASE));
+		byte[] file = Files.readAllBytes(storage.file());
+		// Blank out the cluster id and write a valid checksum, so that only the configuration is wrong.
+		int length = ByteBuffer.wrap(file).getInt(4096 + 8);
+		byte[] content = Arrays.copyOfRange(file, 4096 + 12, 4096 + 12 + length);
+		// term 0 (8), no vote (1), base present (1), cluster id length (2) then "c1"
+		content[8 + 1 + 1 + 2] = ' ';
+		content[8 + 1 + 1 + 3] = ' ';
+		byte[] slot = withChecksum((out) -> {
+			out.writeLong(5);
+			out.writeInt(content.length);
+			out.write(content);
+		});
+		ByteBuffer.wrap(file).put(4096, slot);
+		Files.write(storage.file(), file);
+		assertThatExceptionOfType(StorageException.class).isThrownBy(() -> new FileStorage(this.directory).load())
+			.withMessageContaining("the base configuration is invalid")
+			.withMessageContaining("cluster id must not be blank");
 	}
 
 	@Test
@@ -312,12 +406,12 @@ class FileStorageTests {
 			.withMessageContaining("not a Raft state file");
 		Files.write(storage.file(), withChecksum((out) -> {
 			out.writeInt(0x52414654);
-			out.writeInt(3);
+			out.writeInt(4);
 			writeEmptyState(out);
 		}));
 		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
 			.withMessageContaining(storage.file().toAbsolutePath().toString())
-			.withMessageContaining("format version is 3");
+			.withMessageContaining("format version is 4");
 		Files.writeString(storage.file(), "{\"term\": 3}");
 		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
 			.withMessageContaining("magic");
@@ -532,6 +626,44 @@ class FileStorageTests {
 			out.writeLong(entry[0]);
 			out.writeLong(entry[1]);
 			out.writeByte(EntryType.NOOP.ordinal());
+		}
+	}
+
+	/** {@link #FULL_STATE} as a file of the current format holds it. */
+	private static void writeFullState(DataOutputStream out) throws IOException {
+		out.writeLong(7);
+		out.writeBoolean(true);
+		out.writeUTF("node-b");
+		out.writeBoolean(true);
+		writeMembership(out, "c1", List.of("node-a", "node-b"), List.of(), List.of(),
+				List.of("node-a", "http://a:8080", "node-b", "http://b:8080"));
+		out.writeInt(3);
+		out.writeLong(1);
+		out.writeLong(1);
+		out.writeByte(EntryType.NOOP.ordinal());
+		out.writeLong(2);
+		out.writeLong(3);
+		out.writeByte(EntryType.CONFIG.ordinal());
+		writeMembership(out, "c1", List.of("node-a", "node-b", "node-c"), List.of("node-a", "node-b"),
+				List.of("node-d"), List.of("node-a", "http://a:8080", "node-b", "http://b:8080", "node-c",
+						"http://c:8080", "node-d", "http://d:8080"));
+		out.writeLong(3);
+		out.writeLong(7);
+		out.writeByte(EntryType.NOOP.ordinal());
+	}
+
+	private static void writeMembership(DataOutputStream out, String clusterId, List<String> voters,
+			List<String> outgoing, List<String> learners, List<String> addressPairs) throws IOException {
+		out.writeUTF(clusterId);
+		for (List<String> ids : List.of(voters, outgoing, learners)) {
+			out.writeInt(ids.size());
+			for (String id : ids) {
+				out.writeUTF(id);
+			}
+		}
+		out.writeInt(addressPairs.size() / 2);
+		for (String text : addressPairs) {
+			out.writeUTF(text);
 		}
 	}
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Drives one {@link RaftNode} by hand: keeps the time fed to it and hands back the
  * {@link Ready} produced by each input. No clock is read and no thread is started.
@@ -41,8 +43,33 @@ final class NodeHarness {
 		return RaftConfig.builder(id, members).build();
 	}
 
+	/**
+	 * Starts a node of the cluster formed with {@code config.members()}: a state without a base
+	 * configuration gets the one {@code config} proposes (see {@link #startFresh} for a node that
+	 * never joined a cluster, and {@link #startRaw} for a state taken as it is).
+	 */
 	static NodeHarness start(RaftConfig config, PersistentState state, long now) {
+		return startRaw(config, (state.base() != null) ? state : withBase(state, config.initialMembership()), now);
+	}
+
+	/** Starts a node from exactly {@code state}. */
+	static NodeHarness startRaw(RaftConfig config, PersistentState state, long now) {
 		return new NodeHarness(new RaftNode(config, state, new SplittableRandom(42), now), now);
+	}
+
+	static PersistentState withBase(PersistentState state, Membership base) {
+		return new PersistentState(state.term(), state.votedFor(), state.log(), base);
+	}
+
+	/** The configuration of the cluster formed with {@code members}, at no addresses. */
+	static Membership membersOf(List<String> members) {
+		return config(members.get(0), members).initialMembership();
+	}
+
+	/** Starts a node that never joined a cluster: it proposes {@code members} and waits to form or join one. */
+	static NodeHarness startFresh(String id, List<String> members) {
+		return new NodeHarness(
+				new RaftNode(config(id, members), PersistentState.empty(), new SplittableRandom(42), START), START);
 	}
 
 	static NodeHarness start(String id, List<String> members, PersistentState state) {
@@ -78,6 +105,16 @@ final class NodeHarness {
 			throw new IllegalStateException("Expected AppendEntries of one round, got " + ready.messages());
 		}
 		return rounds.get(0);
+	}
+
+	/** The state of a cluster that {@code config} has just formed. */
+	static PersistentState formed(RaftConfig config) {
+		return PersistentState.formed(config.initialMembership());
+	}
+
+	/** What this node would persist with that term, vote and log, and the base it was started with. */
+	PersistentState persisted(long term, @Nullable String votedFor, List<LogEntry> log) {
+		return new PersistentState(term, votedFor, log, this.node.config().initialMembership());
 	}
 
 	RaftNode node() {

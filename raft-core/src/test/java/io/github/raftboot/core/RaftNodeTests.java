@@ -3,6 +3,7 @@ package io.github.raftboot.core;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -23,6 +24,7 @@ import static io.github.raftboot.core.NodeHarness.START;
 import static io.github.raftboot.core.NodeHarness.THREE;
 import static io.github.raftboot.core.NodeHarness.config;
 import static io.github.raftboot.core.NodeHarness.entry;
+import static io.github.raftboot.core.NodeHarness.formed;
 import static io.github.raftboot.core.NodeHarness.log;
 import static io.github.raftboot.core.NodeHarness.round;
 import static io.github.raftboot.core.NodeHarness.sent;
@@ -47,7 +49,7 @@ class RaftNodeTests {
 			RaftConfig config = config("a", THREE);
 			Set<Long> timeouts = new HashSet<>();
 			for (long seed = 0; seed < 200; seed++) {
-				RaftNode node = new RaftNode(config, PersistentState.empty(), new SplittableRandom(seed), START);
+				RaftNode node = new RaftNode(config, formed(config), new SplittableRandom(seed), START);
 				long deadline = node.nextTickNanos();
 				assertThat(deadline - START).as("seed %d", seed).isBetween(MIN, MAX - 1);
 				timeouts.add(deadline - START);
@@ -63,8 +65,8 @@ class RaftNodeTests {
 		@Test
 		void electionTimeoutStaysWithinMinInclusiveToMaxExclusiveAtTheExtremesOfTheRandomSource() {
 			RaftConfig config = config("a", THREE);
-			RaftNode lowest = new RaftNode(config, PersistentState.empty(), new ExtremeRandom(false), START);
-			RaftNode highest = new RaftNode(config, PersistentState.empty(), new ExtremeRandom(true), START);
+			RaftNode lowest = new RaftNode(config, formed(config), new ExtremeRandom(false), START);
+			RaftNode highest = new RaftNode(config, formed(config), new ExtremeRandom(true), START);
 			assertThat(lowest.nextTickNanos() - START).isEqualTo(MIN);
 			assertThat(highest.nextTickNanos() - START).isBetween(MIN, MAX - 1);
 		}
@@ -90,7 +92,7 @@ class RaftNodeTests {
 			Ready ready = a.step(new RequestVoteResponse("b", "a", 4, true, true));
 			assertThat(a.node().role()).isEqualTo(Role.CANDIDATE);
 			assertThat(a.node().term()).isEqualTo(4);
-			assertThat(ready.toPersist()).isEqualTo(new PersistentState(4, "a", log(1, 3)));
+			assertThat(ready.toPersist()).isEqualTo(a.persisted(4, "a", log(1, 3)));
 			assertThat(ready.messages()).containsExactlyInAnyOrder(new RequestVote("a", "b", 4, 2, 3, false, false),
 					new RequestVote("a", "c", 4, 2, 3, false, false));
 			assertThat(ready.roleChanges())
@@ -139,7 +141,7 @@ class RaftNodeTests {
 			assertThat(a.node().termAt(3)).isEqualTo(4);
 			assertThat(ready.roleChanges())
 				.containsExactly(new RoleChange(Role.CANDIDATE, Role.LEADER, 4, Reason.ELECTION_WON));
-			assertThat(ready.toPersist()).isEqualTo(new PersistentState(4, "a",
+			assertThat(ready.toPersist()).isEqualTo(a.persisted(4, "a",
 					List.of(entry(1, 1), entry(2, 3), new LogEntry(3, 4, EntryType.NOOP))));
 			List<AppendEntries> appends = sent(ready, AppendEntries.class);
 			assertThat(appends).extracting(AppendEntries::to).containsExactlyInAnyOrder("b", "c");
@@ -195,7 +197,7 @@ class RaftNodeTests {
 		void persistsTheVoteInTheSameReadyAsTheResponseThatGrantsIt() {
 			NodeHarness a = NodeHarness.start("a", THREE);
 			Ready ready = a.step(new RequestVote("b", "a", 1, 0, 0, false, false), START + MIN);
-			assertThat(ready.toPersist()).isEqualTo(new PersistentState(1, "b", List.of()));
+			assertThat(ready.toPersist()).isEqualTo(a.persisted(1, "b", List.of()));
 			assertThat(ready.messages()).containsExactly(new RequestVoteResponse("a", "b", 1, true, false));
 			// A vote is a promise: it leaves only once it is durable.
 			assertThat(ready.messagesBeforePersisting()).isEmpty();
@@ -219,7 +221,7 @@ class RaftNodeTests {
 			// Same term as the voter's: start-up stickiness concerns higher terms only.
 			Ready vote = a.step(new RequestVote("b", "a", 5, 2, 2, false, false), START + MS);
 			assertThat(vote.messages()).containsExactly(new RequestVoteResponse("a", "b", 5, true, false));
-			assertThat(vote.toPersist()).isEqualTo(new PersistentState(5, "b", log(1, 2)));
+			assertThat(vote.toPersist()).isEqualTo(a.persisted(5, "b", log(1, 2)));
 			NodeHarness restarted = NodeHarness.start(config("a", THREE), vote.toPersist(), START + 2 * MS);
 			Ready ready = restarted.step(new RequestVote("c", "a", 5, 2, 2, false, false), START + 3 * MS);
 			assertThat(ready.messages()).containsExactly(new RequestVoteResponse("a", "c", 5, false, false));
@@ -360,7 +362,7 @@ class RaftNodeTests {
 			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(3, null, log(1, 1, 2, 2)));
 			Ready ready = a.step(new AppendEntries("b", "a", 3, 2, 1, List.of(entry(3, 3)), 0, 1), START + MS);
 			assertThat(ready.messages()).containsExactly(new AppendEntriesResponse("a", "b", 3, true, 3, 3, 1));
-			assertThat(ready.toPersist()).isEqualTo(new PersistentState(3, null, log(1, 1, 3)));
+			assertThat(ready.toPersist()).isEqualTo(a.persisted(3, null, log(1, 1, 3)));
 			assertThat(a.node().lastLogIndex()).isEqualTo(3);
 			assertThat(a.node().termAt(3)).isEqualTo(3);
 			assertThat(a.node().termAt(4)).isEqualTo(-1);
@@ -883,7 +885,8 @@ class RaftNodeTests {
 			assertThat(node.isActiveLeader(START)).isTrue();
 			assertThat(node.isActiveLeader(START + 3650L * 24 * 3600 * 1000 * MS)).isTrue();
 			Ready ready = node.ready();
-			assertThat(ready.toPersist()).isEqualTo(new PersistentState(1, "a", log(1)));
+			assertThat(ready.toPersist())
+				.isEqualTo(new PersistentState(1, "a", log(1), config("a", List.of("a")).initialMembership()));
 			assertThat(ready.messages()).isEmpty();
 			assertThat(ready.roleChanges()).last()
 				.isEqualTo(new RoleChange(Role.CANDIDATE, Role.LEADER, 1, Reason.ELECTION_WON));
@@ -956,7 +959,7 @@ class RaftNodeTests {
 			assertThat(a.node().term()).isEqualTo(3);
 			assertThat(ready.roleChanges())
 				.containsExactly(new RoleChange(Role.FOLLOWER, Role.CANDIDATE, 3, Reason.TRANSFER_REQUESTED));
-			assertThat(ready.toPersist()).isEqualTo(new PersistentState(3, "a", log(1, 2)));
+			assertThat(ready.toPersist()).isEqualTo(a.persisted(3, "a", log(1, 2)));
 			assertThat(ready.messages()).containsExactlyInAnyOrder(new RequestVote("a", "b", 3, 2, 2, false, true),
 					new RequestVote("a", "c", 3, 2, 2, false, true));
 		}
@@ -1116,7 +1119,7 @@ class RaftNodeTests {
 		void nodeIdMustBeAMember() {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> new RaftConfig("a", Set.of("b", "c"), Duration.ofMillis(150), Duration.ofMillis(300),
-						Duration.ofMillis(50), true, true, 0.1, 64))
+						Duration.ofMillis(50), true, true, 0.1, 64, Map.of()))
 				.withMessageContaining("members")
 				.withMessageContaining("'a'");
 		}
@@ -1132,12 +1135,10 @@ class RaftNodeTests {
 		}
 
 		@Test
-		void messageFromANonMemberIsRefusedAndLeavesTheNodeUnchanged() {
+		void messageFromTheNodeItselfIsRefusedAndLeavesTheNodeUnchanged() {
 			NodeHarness a = NodeHarness.start("a", THREE);
 			Status before = a.node().status();
 			long deadline = a.node().nextTickNanos();
-			assertThatIllegalArgumentException()
-				.isThrownBy(() -> a.node().step(new RequestVote("z", "a", 5, 0, 0, false, false), START + MIN));
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> a.node().step(new AppendEntries("a", "a", 5, 0, 0, List.of(), 0, 1), START + MIN));
 			assertThat(a.node().status()).isEqualTo(before);

@@ -11,10 +11,12 @@ import io.github.raftboot.core.RaftConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One randomized schedule, fully determined by its seed: a cluster of 3 or 5 members elects a
- * leader, then suffers a run of random faults (partitions symmetric, one-way and bridged; message
- * loss, duplication, reordering and long delays; crashes and restarts; crashes of the leader;
- * leadership transfers), then the network heals and every member restarts. The
+ * One randomized schedule, fully determined by its seed: a cluster of 3, 5 or 7 members forms and
+ * elects a leader, then suffers a run of random faults (partitions symmetric, one-way and bridged;
+ * message loss, duplication, reordering and long delays; crashes and restarts; crashes of the
+ * leader; leadership transfers; membership changes: new replicas started with the full list of
+ * members, added as learners and promoted, members and leaders removed, removed members added back),
+ * then the network heals and every node restarts. The
  * {@link SafetyChecker} checks safety after every event; the schedule itself checks liveness:
  * within the timing's bound ({@link #LIVENESS_BOUND} for the defaults) of the heal, a leader
  * becomes active that then stays active in the same term for {@link #STABLE_PERIOD}.
@@ -31,6 +33,9 @@ final class ChaosSchedule {
 	static final Duration LIVENESS_BOUND = Duration.ofMillis(1200);
 
 	static final Duration STABLE_PERIOD = Duration.ofSeconds(1);
+
+	/** The most nodes a schedule starts, new replicas included. */
+	private static final int MAX_NODES = 9;
 
 	private ChaosSchedule() {
 	}
@@ -49,13 +54,13 @@ final class ChaosSchedule {
 			.duplicateRate(random.nextDouble() * 0.03)
 			.longDelays(random.nextDouble() * 0.02, Duration.ofMillis(400))
 			.crashWhilePersistingRate(random.nextDouble() * 0.02);
-		List<String> ids = cluster.ids();
 		cluster.runFor(Duration.ofMillis(300 + random.nextInt(700)));
 		int faults = 6 + random.nextInt(20);
 		for (int i = 0; i < faults; i++) {
-			injectFault(cluster, random, ids);
+			injectFault(cluster, random, cluster.ids());
 			cluster.runFor(Duration.ofMillis(random.nextInt(timing.faultSpacingMillis)));
 		}
+		List<String> ids = cluster.ids();
 		// Heal: every member up, every link restored, no more loss or long delays.
 		cluster.healNetwork();
 		cluster.lossRate(0).duplicateRate(0).longDelays(0, Duration.ZERO).crashWhilePersistingRate(0);
@@ -63,8 +68,9 @@ final class ChaosSchedule {
 			cluster.restart(id);
 		}
 		Duration recovery = settle(cluster, timing.livenessBound);
+		long[] configurations = cluster.checker().committedConfigurations();
 		return new Result(seed, size, timing, recovery, cluster.events(), cluster.nowNanos(),
-				cluster.checker().termsWithLeader());
+				cluster.checker().termsWithLeader(), configurations[0], configurations[1]);
 	}
 
 	/**
@@ -97,7 +103,7 @@ final class ChaosSchedule {
 	private static void injectFault(SimCluster cluster, SplittableRandom random, List<String> ids) {
 		String any = ids.get(random.nextInt(ids.size()));
 		@Nullable String leader = cluster.activeLeader();
-		switch (random.nextInt(14)) {
+		switch (random.nextInt(17)) {
 			case 0 -> cluster.isolate(any);
 			case 1 -> cluster.partition(split(ids, random));
 			case 2 -> cluster.cutOneWay(any, other(ids, any, random));
@@ -134,6 +140,37 @@ final class ChaosSchedule {
 				}
 			}
 			case 10 -> cluster.lossRate(random.nextDouble() * 0.3);
+			case 14 -> {
+				// A new replica, started with the list of every node so far and itself, as a scaled-up
+				// StatefulSet's would be: it must never form a cluster of its own. Added if there is a
+				// leader to add it.
+				if (ids.size() < MAX_NODES) {
+					String id = "n" + (ids.size() + 1);
+					List<String> proposal = new ArrayList<>(ids);
+					proposal.add(id);
+					cluster.addNode(id, proposal);
+					if (leader != null) {
+						cluster.addMember(leader, id);
+					}
+				}
+			}
+			case 15 -> {
+				// Remove any member, the leader included.
+				if (leader != null) {
+					List<String> members = new ArrayList<>(cluster.membership(leader).members());
+					cluster.removeMember(leader, members.get(random.nextInt(members.size())));
+				}
+			}
+			case 16 -> {
+				// Add back a node that is not a member: removed, or never added.
+				if (leader != null) {
+					List<String> outside = new ArrayList<>(ids);
+					outside.removeAll(cluster.membership(leader).members());
+					if (!outside.isEmpty()) {
+						cluster.addMember(leader, outside.get(random.nextInt(outside.size())));
+					}
+				}
+			}
 			default -> {
 				if (leader != null) {
 					cluster.isolate(leader);
@@ -177,9 +214,11 @@ final class ChaosSchedule {
 	/**
 	 * What one schedule measured.
 	 * @param recovery from the heal to the first active leader
+	 * @param configurations configuration entries committed
+	 * @param jointConfigurations of which joint ones
 	 */
 	record Result(long seed, int size, Timing timing, Duration recovery, long events, long virtualNanos,
-			int termsWithLeader) {
+			int termsWithLeader, long configurations, long jointConfigurations) {
 	}
 
 	/** The timings a schedule runs with. */

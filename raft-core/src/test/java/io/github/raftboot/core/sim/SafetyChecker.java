@@ -4,8 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.github.raftboot.core.Lease;
+import io.github.raftboot.core.LogEntry;
+import io.github.raftboot.core.Membership;
+import io.github.raftboot.core.PersistentState;
 import io.github.raftboot.core.RaftNode;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.core.Status;
@@ -20,8 +24,14 @@ import org.jspecify.annotations.Nullable;
  * <li>log matching: every member agrees on the term of every committed index;</li>
  * <li>leader completeness: a new leader of term T holds every entry a leader of an earlier term
  * committed;</li>
- * <li>a member's term never decreases, not even across a restart.</li>
+ * <li>a member's term never decreases, not even across a restart;</li>
+ * <li>only a voter of the configuration in force on a node (never a learner, a removed member or
+ * a node that has not joined the cluster) becomes pre-candidate, candidate or leader;</li>
+ * <li>a leader commits an entry only once it is durable on a majority of every voter set of its
+ * configuration: of the old and of the new voters while it is joint.</li>
  * </ul>
+ * Committed configurations are entries like any other: log matching and leader completeness keep
+ * them.
  */
 public final class SafetyChecker {
 
@@ -47,6 +57,10 @@ public final class SafetyChecker {
 	private final Map<String, List<Interval>> intervals = new HashMap<>();
 
 	private long activeIntervals;
+
+	private long committedConfigurations;
+
+	private long committedJointConfigurations;
 
 	SafetyChecker(SimCluster cluster) {
 		this.cluster = cluster;
@@ -77,17 +91,25 @@ public final class SafetyChecker {
 		}
 		this.lastTerm.put(id, status.term());
 
+		Role last = this.lastRole.get(id);
+		if (status.role() != Role.FOLLOWER && status.role() != last && !status.isVoter()) {
+			throw this.cluster.failure("Membership: " + id + " became " + status.role() + " in term " + status.term()
+					+ " but is no voter of its configuration " + status.membership());
+		}
 		if (status.role() == Role.LEADER) {
 			String previous = this.leaderOfTerm.putIfAbsent(status.term(), id);
 			if (previous != null && !previous.equals(id)) {
 				throw this.cluster.failure("Election safety: both " + previous + " and " + id + " lead term " + status.term());
 			}
-			if (this.lastRole.get(id) != Role.LEADER) {
+			if (last != Role.LEADER) {
 				checkLeaderCompleteness(id, raft, status.term());
 			}
 			long from = this.leaderCheckedCommit.get(id);
 			for (long index = from + 1; index <= status.commitIndex(); index++) {
-				this.committedInTerm.putIfAbsent(index, status.term());
+				if (this.committedInTerm.putIfAbsent(index, status.term()) == null) {
+					countConfiguration(raft.entryAt(index));
+				}
+				checkDurableOnMajorities(id, raft, status.membership(), index);
 			}
 			this.leaderCheckedCommit.put(id, Math.max(from, status.commitIndex()));
 		}
@@ -105,6 +127,33 @@ public final class SafetyChecker {
 		this.checkedCommit.put(id, Math.max(from, status.commitIndex()));
 
 		checkLease(node, status, now);
+	}
+
+	/** Whether entry {@code index} of the leader's log is durable on a majority of every voter set. */
+	private void checkDurableOnMajorities(String leader, RaftNode raft, @Nullable Membership membership, long index) {
+		if (membership == null) {
+			throw this.cluster.failure(leader + " committed index " + index + " without a configuration");
+		}
+		long term = raft.termAt(index);
+		checkDurableOnMajority(leader, membership.voters(), index, term, membership);
+		if (membership.isJoint()) {
+			checkDurableOnMajority(leader, membership.outgoingVoters(), index, term, membership);
+		}
+	}
+
+	private void checkDurableOnMajority(String leader, Set<String> voters, long index, long term,
+			Membership membership) {
+		int durable = 0;
+		for (String voter : voters) {
+			PersistentState state = this.cluster.persistedState(voter);
+			if (state != null && state.log().size() >= index && state.log().get((int) (index - 1)).term() == term) {
+				durable++;
+			}
+		}
+		if (durable < voters.size() / 2 + 1) {
+			throw this.cluster.failure("Commitment: " + leader + " committed index " + index + " (term " + term
+					+ ") durable on only " + durable + " of the voters " + voters + " of " + membership);
+		}
 	}
 
 	private void checkLeaderCompleteness(String id, RaftNode raft, long term) {
@@ -156,6 +205,21 @@ public final class SafetyChecker {
 		}
 		Interval last = list.get(list.size() - 1);
 		return (last.end > now) ? last : null;
+	}
+
+	private void countConfiguration(@Nullable LogEntry entry) {
+		Membership membership = (entry != null) ? entry.membership() : null;
+		if (membership != null) {
+			this.committedConfigurations++;
+			if (membership.isJoint()) {
+				this.committedJointConfigurations++;
+			}
+		}
+	}
+
+	/** How many configuration entries were committed, and how many of them joint. */
+	public long[] committedConfigurations() {
+		return new long[] { this.committedConfigurations, this.committedJointConfigurations };
 	}
 
 	/** How many separate active-leader intervals the run has had. */

@@ -161,7 +161,7 @@ class ScenarioTests {
 	@Test
 	void nodeRejoiningAfterALongIsolationDoesNotRaiseItsTermOrUnseatTheLeader() {
 		SimCluster cluster = SimCluster.create(5, 3);
-		String leader = awaitLeader(cluster);
+		String leader = awaitLeaderFollowedByAll(cluster);
 		long term = cluster.status(leader).term();
 		String loner = follower(cluster, leader);
 		cluster.isolate(loner);
@@ -177,7 +177,7 @@ class ScenarioTests {
 	@Test
 	void withoutPreVoteARejoiningNodeWithAHigherTermUnseatsTheLeader() {
 		SimCluster cluster = SimCluster.create(5, 3, 0.04, (builder) -> builder.preVote(false));
-		String leader = awaitLeader(cluster);
+		String leader = awaitLeaderFollowedByAll(cluster);
 		long term = cluster.status(leader).term();
 		String loner = follower(cluster, leader);
 		cluster.isolate(loner);
@@ -364,6 +364,15 @@ class ScenarioTests {
 	private static String awaitLeader(SimCluster cluster) {
 		assertThat(cluster.awaitActiveLeader(Duration.ofSeconds(2))).as("seed %d", cluster.seed()).isNotNull();
 		return cluster.activeLeader();
+	}
+
+	/** Waits for an active leader that every member follows, so every member has joined the cluster. */
+	private static String awaitLeaderFollowedByAll(SimCluster cluster) {
+		String leader = awaitLeader(cluster);
+		assertThat(cluster.runUntil(() -> cluster.ids()
+			.stream()
+			.allMatch((id) -> leader.equals(cluster.status(id).leaderId())), Duration.ofSeconds(1))).isTrue();
+		return leader;
 	}
 
 	private static boolean otherActiveLeader(SimCluster cluster, String not) {

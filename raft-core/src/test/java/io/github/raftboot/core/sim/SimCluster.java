@@ -15,7 +15,10 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import io.github.raftboot.core.InMemoryStorage;
+import io.github.raftboot.core.Membership;
+import io.github.raftboot.core.MembershipChangeResult;
 import io.github.raftboot.core.Message;
+import io.github.raftboot.core.PersistentState;
 import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftNode;
 import io.github.raftboot.core.Ready;
@@ -31,10 +34,14 @@ import org.jspecify.annotations.Nullable;
  * members that crash and restart from their persisted state. Every member has its own monotonic
  * clock with its own offset (reset at every restart) and rate (within the configured drift).
  *
+ * <p>Members start without state and form the cluster themselves. Further nodes can join later
+ * ({@link #addNode}), each with its own list of members it would form a cluster with, and the
+ * leader can be asked to change the members ({@link #addMember}, {@link #removeMember}).
+ *
  * <p>The same seed and the same calls give the same run, event for event. After every event the
- * {@link SafetyChecker} checks election safety, lease safety, log matching, leader completeness
- * and term monotonicity; a violation throws an {@link AssertionError} that names the seed and
- * ends with the last events.
+ * {@link SafetyChecker} checks election safety, lease safety, log matching, leader completeness,
+ * term monotonicity and the rules of membership; a violation throws an {@link AssertionError} that
+ * names the seed and ends with the last events.
  */
 public final class SimCluster {
 
@@ -94,14 +101,77 @@ public final class SimCluster {
 			ids.add("n" + i);
 		}
 		for (String id : ids) {
-			RaftConfig config = configurer.apply(RaftConfig.builder(id, ids)).build();
-			double rate = 1 + (this.random.nextDouble() * 2 - 1) * maxClockRateDeviation;
-			SimNode node = new SimNode(id, config, rate);
-			this.nodes.put(id, node);
+			this.nodes.put(id, newNode(id, ids));
 		}
 		for (SimNode node : this.nodes.values()) {
 			start(node);
 		}
+	}
+
+	private SimNode newNode(String id, List<String> proposal) {
+		RaftConfig config = this.configurer.apply(RaftConfig.builder(id, proposal)).build();
+		double rate = 1 + (this.random.nextDouble() * 2 - 1) * this.maxClockRateDeviation;
+		return new SimNode(id, config, rate);
+	}
+
+	/**
+	 * Starts a node that has never been part of a cluster, as a replica started with a list of
+	 * members would: it forms a cluster only if every one of {@code proposal} has never been part
+	 * of one and proposes the same, and otherwise waits until a leader adds it.
+	 * @param id the new node's id, not used before
+	 * @param proposal the members it would form a cluster with (it is added if missing)
+	 */
+	public void addNode(String id, List<String> proposal) {
+		if (this.nodes.containsKey(id)) {
+			throw new IllegalArgumentException(id + " exists already");
+		}
+		SimNode node = newNode(id, proposal);
+		this.nodes.put(id, node);
+		record("new node " + id + " proposing " + node.config.members());
+		start(node);
+	}
+
+	/** Asks {@code leader} to add {@code member} (as a learner first, promoted once caught up). */
+	public MembershipChangeResult addMember(String leader, String member) {
+		SimNode node = this.nodes.get(leader);
+		MembershipChangeResult[] result = { MembershipChangeResult.NOT_LEADER };
+		if (node.raft != null) {
+			input(node, (raft, local) -> result[0] = raft.addMember(member, "sim://" + member, local));
+		}
+		record("add " + member + " via " + leader + ": " + result[0]);
+		return result[0];
+	}
+
+	/** Asks {@code leader} to remove {@code member}. */
+	public MembershipChangeResult removeMember(String leader, String member) {
+		SimNode node = this.nodes.get(leader);
+		MembershipChangeResult[] result = { MembershipChangeResult.NOT_LEADER };
+		if (node.raft != null) {
+			input(node, (raft, local) -> result[0] = raft.removeMember(member, local));
+		}
+		record("remove " + member + " via " + leader + ": " + result[0]);
+		return result[0];
+	}
+
+	/** The configuration in force on {@code id}: {@code null} if it never joined a cluster, or is down. */
+	public @Nullable Membership membership(String id) {
+		SimNode node = this.nodes.get(id);
+		return (node.raft != null) ? node.raft.membership() : null;
+	}
+
+	/**
+	 * Whether the configuration {@code id} has in force is committed, not joint and without
+	 * learners: no change is under way as far as it knows.
+	 */
+	public boolean isMembershipSettled(String id) {
+		SimNode node = this.nodes.get(id);
+		if (node.raft == null) {
+			return false;
+		}
+		Status status = node.raft.status();
+		Membership membership = status.membership();
+		return membership != null && status.isMembershipCommitted() && !membership.isJoint()
+				&& membership.learners().isEmpty();
 	}
 
 	/** A cluster of {@code size} members with default settings and clock rates within ±4 %. */
@@ -354,6 +424,12 @@ public final class SimCluster {
 		return node.raft != null && node.raft.isActiveLeader(node.local(this.now));
 	}
 
+	/** What {@code id} has persisted, readable even while it is down; null for an unknown id. */
+	@Nullable PersistentState persistedState(String id) {
+		SimNode node = this.nodes.get(id);
+		return (node != null) ? node.storage.load() : null;
+	}
+
 	/** The persisted term of a member, readable even while it is down. */
 	public long persistedTerm(String id) {
 		return this.nodes.get(id).storage.load().term();
@@ -442,6 +518,12 @@ public final class SimCluster {
 				node.storage.save(ready.toPersist());
 			}
 		}
+		Membership before = node.lastMembership;
+		Membership after = ready.status().membership();
+		if (after != null && !after.equals(before)) {
+			record(node.id + " now in " + after + " (index " + ready.status().membershipIndex() + ")");
+		}
+		node.lastMembership = after;
 		for (RoleChange change : ready.roleChanges()) {
 			record(node.id + " " + change.from() + " -> " + change.to() + " term " + change.term() + " ("
 					+ change.reason() + ")");
@@ -450,12 +532,14 @@ public final class SimCluster {
 				listener.accept(changeRecord);
 			}
 		}
-		this.checker.observe(node, ready.status(), this.now);
 		if (crashes) {
+			// As with the driver, whose status is published only once the state is durable, nothing
+			// of this input was ever seen but the requests that left early.
 			record(node.id + " crashes before its state is durable");
 			crash(node.id);
 			return;
 		}
+		this.checker.observe(node, ready.status(), this.now);
 		for (Message message : afterPersisting) {
 			send(message);
 		}
@@ -546,6 +630,8 @@ public final class SimCluster {
 		long bootReal;
 
 		long tickVersion;
+
+		@Nullable Membership lastMembership;
 
 		SimNode(String id, RaftConfig config, double rate) {
 			this.id = id;

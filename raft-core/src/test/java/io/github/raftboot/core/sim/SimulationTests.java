@@ -54,8 +54,13 @@ class SimulationTests {
 		long events = results.stream().mapToLong(ChaosSchedule.Result::events).sum();
 		long virtual = results.stream().mapToLong(ChaosSchedule.Result::virtualNanos).sum();
 		long terms = results.stream().mapToLong(ChaosSchedule.Result::termsWithLeader).sum();
+		long configurations = results.stream().mapToLong(ChaosSchedule.Result::configurations).sum();
+		long joint = results.stream().mapToLong(ChaosSchedule.Result::jointConfigurations).sum();
+		long changing = results.stream().filter((result) -> result.configurations() > 0).count();
 		System.out.printf("Simulation: %d schedules, %d events, %.0f s of virtual time, %d terms with a leader, in %.1f s.%n",
 				results.size(), events, virtual / 1e9, terms, wallNanos / 1e9);
+		System.out.printf("  membership: %d configurations committed (%d joint) in %d schedules%n", configurations,
+				joint, changing);
 		for (ChaosSchedule.Timing timing : ChaosSchedule.Timing.values()) {
 			List<ChaosSchedule.Result> ofTiming = results.stream().filter((result) -> result.timing() == timing).toList();
 			if (ofTiming.isEmpty()) {
