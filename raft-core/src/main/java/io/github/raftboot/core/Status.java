@@ -36,6 +36,14 @@ public record Status(String nodeId, Role role, long term, @Nullable String leade
 		peers = List.copyOf(peers);
 	}
 
+	/** A status without a configuration: of a node that has never joined a cluster, for tests. */
+	public Status(String nodeId, Role role, long term, @Nullable String leaderId, @Nullable String votedFor,
+			long commitIndex, long lastLogIndex, long lastLogTerm, @Nullable Lease lease, @Nullable Long leaderSinceNanos,
+			@Nullable String transferTarget, List<PeerProgress> peers) {
+		this(nodeId, role, term, leaderId, votedFor, commitIndex, lastLogIndex, lastLogTerm, lease, leaderSinceNanos,
+				transferTarget, peers, null, 0, null);
+	}
+
 	/** Whether {@link #membership()} is known to be committed. */
 	public boolean isMembershipCommitted() {
 		return this.membership != null && this.membershipIndex <= this.commitIndex;

@@ -94,7 +94,8 @@ final class SnapshotDerivation {
 
 	private static Status withoutLeadership(Status status) {
 		return new Status(status.nodeId(), Role.FOLLOWER, status.term(), null, status.votedFor(), status.commitIndex(),
-				status.lastLogIndex(), status.lastLogTerm(), null, null, null, List.of());
+				status.lastLogIndex(), status.lastLogTerm(), null, null, null, List.of(), status.membership(),
+				status.membershipIndex(), status.formation());
 	}
 
 	private static LeadershipRevokedEvent.Reason revocationReason(Ready ready, Status status) {

@@ -28,7 +28,8 @@ record StatusSnapshot(Status status, RaftStatus.State state, @Nullable Leadershi
 	 * @return a follower's snapshot of term 0 that knows no leader
 	 */
 	static StatusSnapshot initial(String nodeId) {
-		Status status = new Status(nodeId, Role.FOLLOWER, 0, null, null, 0, 0, 0, null, null, null, List.of());
+		Status status = new Status(nodeId, Role.FOLLOWER, 0, null, null, 0, 0, 0, null, null, null, List.of(), null, 0,
+				null);
 		return new StatusSnapshot(status, RaftStatus.State.STARTING, null, null);
 	}
 
