@@ -219,8 +219,8 @@ final class PeerConnection implements AutoCloseable {
 			}
 			catch (NoHttpResponseException | ConnectionClosedException | SocketException ex) {
 				// A connection that was open already may have been closed by the member while it
-				// was idle, before it saw this request: then the request is sent once more, on a
-				// new connection (the client dropped this one), which is not open already.
+				// was idle, before it saw this request: then the request is sent once more. The
+				// client dropped that connection, so it goes on a new one and is not sent a third time.
 				boolean reused = this.connectionsOpened == opened;
 				if (!reused || this.closed) {
 					throw ex;
@@ -299,7 +299,7 @@ final class PeerConnection implements AutoCloseable {
 	public void close() {
 		this.closed = true;
 		for (Runnable queued : this.executor.shutdownNow()) {
-			// Not started, so never run: what run(exchange) would have done
+			// Never started: run now, each fails its exchange as closed
 			queued.run();
 		}
 		HttpUriRequestBase request = this.current;
