@@ -266,7 +266,7 @@ public final class RaftNode {
 		if (message.from().equals(this.id)) {
 			throw new IllegalArgumentException("Message from '" + message.from() + "' to itself");
 		}
-		if (message instanceof RequestVote request && request.isBootstrap()) {
+		if (message instanceof RequestVote request && request.asksToForm()) {
 			// Changes nothing, whatever the terms: only tells whether this node would form the same cluster.
 			answerFormation(request);
 			return;

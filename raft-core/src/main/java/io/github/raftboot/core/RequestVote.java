@@ -39,7 +39,7 @@ public record RequestVote(String from, String to, long term, long lastLogIndex, 
 	}
 
 	/** Whether this is the pre-vote of a member that asks to form a new cluster. */
-	public boolean isBootstrap() {
+	public boolean asksToForm() {
 		return !this.bootstrap.isEmpty();
 	}
 

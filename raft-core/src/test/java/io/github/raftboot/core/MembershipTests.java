@@ -56,7 +56,7 @@ class MembershipTests {
 			assertThat(a.node().membership()).isEqualTo(OF_THREE);
 			assertThat(formed.roleChanges()).extracting(RoleChange::to).containsExactly(Role.PRE_CANDIDATE);
 			assertThat(sent(formed, RequestVote.class)).allSatisfy((request) -> {
-				assertThat(request.isBootstrap()).isFalse();
+				assertThat(request.asksToForm()).isFalse();
 				assertThat(request.preVote()).isTrue();
 			});
 		}
@@ -68,7 +68,7 @@ class MembershipTests {
 			a.step(new RequestVoteResponse("b", "a", 1, false, true));
 			for (int round = 0; round < 5; round++) {
 				Ready again = a.tickWhenDue();
-				assertThat(sent(again, RequestVote.class)).hasSize(2).allMatch(RequestVote::isBootstrap);
+				assertThat(sent(again, RequestVote.class)).hasSize(2).allMatch(RequestVote::asksToForm);
 				assertThat(a.node().role()).isEqualTo(Role.FOLLOWER);
 			}
 			Formation formation = a.node().status().formation();

@@ -4,13 +4,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.AppendEntriesResponse;
 import io.github.raftboot.core.EntryType;
 import io.github.raftboot.core.LogEntry;
+import io.github.raftboot.core.Membership;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
@@ -33,10 +36,15 @@ import tools.jackson.databind.type.LogicalType;
 /**
  * The wire format of the Raft RPCs: each {@link Message} is a JSON object whose fields are the
  * record's components, for example
- * {@code {"from":"n1","to":"n2","term":3,"lastLogIndex":0,"lastLogTerm":0,"preVote":true,"transfer":false}}.
+ * {@code {"from":"n1","to":"n2","term":3,"lastLogIndex":0,"lastLogTerm":0,"preVote":true,"transfer":false,"bootstrap":""}}.
+ * A configuration ({@link Membership}: an AppendEntries' {@code base}, a log entry's
+ * {@code membership}) is an object of {@code clusterId}, {@code voters}, {@code outgoingVoters},
+ * {@code learners} (arrays of ids) and {@code addresses} (an object of id to address), or
+ * {@code null} where there is none.
  *
  * <p>The format is owned by this library and does not depend on the application's Jackson
- * configuration. Reading is strict: every field is required, {@code null} is never accepted, and
+ * configuration. Reading is strict: every field is required, {@code null} is never accepted but
+ * for an absent configuration, and
  * values are not coerced between JSON types (no {@code "3"} for a number, no {@code 1} for a
  * boolean or a string), duplicate fields and trailing data are rejected, and terms, indices and
  * rounds must lie from 0 to {@link Message#MAX_VALUE} (2<sup>53</sup>, enforced by the message
@@ -56,7 +64,6 @@ public final class RaftJson {
 		this.mapper = JsonMapper.builder()
 			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
 					DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
-					DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,
 					DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.ACCEPT_FLOAT_AS_INT)
 			.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
@@ -67,7 +74,12 @@ public final class RaftJson {
 						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
 			.withCoercionConfig(LogicalType.Enum,
 					(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
-			.changeDefaultNullHandling((setter) -> JsonSetter.Value.forContentNulls(Nulls.FAIL))
+			// null is never accepted, except where a message may carry no configuration
+			.changeDefaultNullHandling((setter) -> JsonSetter.Value.construct(Nulls.FAIL, Nulls.FAIL))
+			.withConfigOverride(Membership.class,
+					(override) -> override.setNullHandling(JsonSetter.Value.construct(Nulls.SET, Nulls.FAIL)))
+			// only record components are fields: Membership.isJoint() is derived
+			.changeDefaultVisibility((visibility) -> visibility.withIsGetterVisibility(JsonAutoDetect.Visibility.NONE))
 			.build();
 	}
 
@@ -78,9 +90,12 @@ public final class RaftJson {
 	 * @return this instance
 	 */
 	public RaftJson warmUp() {
-		List<Message> samples = List.of(new RequestVote("a", "b", 1, 1, 1, true, false),
+		Membership membership = new Membership("warm-up", Set.of("a", "b"), Set.of("a"), Set.of("c"),
+				Map.of("a", "http://a", "b", "http://b", "c", "http://c"));
+		List<Message> samples = List.of(new RequestVote("a", "b", 1, 1, 1, true, false, "warm-up"),
 				new RequestVoteResponse("b", "a", 1, true, true),
-				new AppendEntries("a", "b", 1, 0, 0, List.of(new LogEntry(1, 1, EntryType.NOOP)), 1, 1),
+				new AppendEntries("a", "b", 1, 0, 0,
+						List.of(new LogEntry(1, 1, EntryType.NOOP), LogEntry.config(2, 1, membership)), 1, 1, membership),
 				new AppendEntriesResponse("b", "a", 1, true, 1, 1, 1), new TimeoutNow("a", "b", 1));
 		for (Message sample : samples) {
 			Message copy = read(write(sample), sample.getClass());
