@@ -583,7 +583,7 @@ public final class RaftNode {
 		return new Status(this.id, this.role, this.term, this.leaderId, this.votedFor, this.commitIndex,
 				this.log.lastIndex(), this.log.lastTerm(), lease(),
 				(this.role == Role.LEADER) ? this.leaderSince : null, this.transferee, peerProgress, this.membership,
-				this.membershipIndex, (this.membership == null) ? this.formation : null);
+				this.membershipIndex, (this.membership == null) ? this.formation : null, isRemoved());
 	}
 
 	/** The current role. */
@@ -1027,10 +1027,16 @@ public final class RaftNode {
 		else {
 			return;
 		}
-		if (peer.departsAt > 0 && peer.match >= peer.departsAt) {
-			// It has the configuration that removed it: it knows, and needs nothing more.
-			this.progress.remove(peer.id);
-			return;
+		if (peer.departsAt > 0 && peer.match >= peer.departsAt && this.commitIndex >= peer.departsAt) {
+			// It has the configuration that removed it; once it has also acknowledged a round that
+			// told it that configuration is committed, it knows all there is to know.
+			if (peer.departureRound == 0) {
+				peer.departureRound = this.currentRound + 1;
+			}
+			else if (peer.ackedRound >= peer.departureRound) {
+				this.progress.remove(peer.id);
+				return;
+			}
 		}
 		if (response.from().equals(this.transferee) && !this.timeoutNowSent && peer.match == this.log.lastIndex()) {
 			sendTimeoutNow(peer.id);
@@ -1192,6 +1198,26 @@ public final class RaftNode {
 		}
 	}
 
+	/**
+	 * Whether a configuration removed this node: it is no member of the configuration in force,
+	 * but of the base configuration or of an earlier configuration entry it is.
+	 */
+	private boolean isRemoved() {
+		if (this.membership == null || this.membership.contains(this.id)) {
+			return false;
+		}
+		if (this.base != null && this.base.contains(this.id)) {
+			return true;
+		}
+		for (long index = this.log.lastConfigIndex(this.membershipIndex - 1); index > 0;
+				index = this.log.lastConfigIndex(index - 1)) {
+			if (this.log.entry(index).membership().contains(this.id)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** The configuration in force up to {@code configIndex}, an index of a configuration entry or 0. */
 	private @Nullable Membership requireMembershipAtOrNull(long configIndex) {
 		if (configIndex > 0) {
@@ -1221,6 +1247,7 @@ public final class RaftNode {
 				}
 				else {
 					peer.departsAt = 0;
+					peer.departureRound = 0;
 				}
 			}
 		}
@@ -1255,6 +1282,7 @@ public final class RaftNode {
 			if (peer.departsAt == 0 || peer.departsAt < this.membershipIndex) {
 				peer.departsAt = Math.max(1, this.membershipIndex);
 				peer.departureDeadline = now + DEPARTURE_GRACE_TIMEOUTS * this.maxNanos;
+				peer.departureRound = 0;
 			}
 		}
 	}
@@ -1314,6 +1342,9 @@ public final class RaftNode {
 		private long departsAt;
 
 		private long departureDeadline;
+
+		/** The first round whose AppendEntries told a departing member that its removal is committed. */
+		private long departureRound;
 
 		private Progress(String id, long next) {
 			this.id = id;

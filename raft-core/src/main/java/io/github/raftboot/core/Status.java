@@ -26,11 +26,13 @@ import org.jspecify.annotations.Nullable;
  * is the configuration the log starts from
  * @param formation while the node has never joined a cluster and has tried to form one: how that
  * went; {@code null} otherwise
+ * @param removed whether a configuration removed this node from the cluster: it is no member of
+ * {@code membership} but was of an earlier one
  */
 public record Status(String nodeId, Role role, long term, @Nullable String leaderId, @Nullable String votedFor,
 		long commitIndex, long lastLogIndex, long lastLogTerm, @Nullable Lease lease, @Nullable Long leaderSinceNanos,
 		@Nullable String transferTarget, List<PeerProgress> peers, @Nullable Membership membership,
-		long membershipIndex, @Nullable Formation formation) {
+		long membershipIndex, @Nullable Formation formation, boolean removed) {
 
 	public Status {
 		peers = List.copyOf(peers);
@@ -41,7 +43,7 @@ public record Status(String nodeId, Role role, long term, @Nullable String leade
 			long commitIndex, long lastLogIndex, long lastLogTerm, @Nullable Lease lease, @Nullable Long leaderSinceNanos,
 			@Nullable String transferTarget, List<PeerProgress> peers) {
 		this(nodeId, role, term, leaderId, votedFor, commitIndex, lastLogIndex, lastLogTerm, lease, leaderSinceNanos,
-				transferTarget, peers, null, 0, null);
+				transferTarget, peers, null, 0, null, false);
 	}
 
 	/** Whether {@link #membership()} is known to be committed. */

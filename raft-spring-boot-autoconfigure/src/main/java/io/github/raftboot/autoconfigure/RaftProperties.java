@@ -23,15 +23,18 @@ public class RaftProperties {
 	private boolean enabled = true;
 
 	/**
-	 * This replica's member id. Required when there are peers; must be a key of raft.peers if
-	 * this replica's own entry is listed there.
+	 * This replica's member id. Required when there are peers, and must then be one of the
+	 * keys of raft.peers.
 	 */
 	private @Nullable String nodeId;
 
 	/**
-	 * Every member of the cluster, id to base URL (scheme, host, port and any context path),
-	 * the same map on every replica. This replica's own entry is optional. Empty means a
-	 * one-member cluster that leads at once.
+	 * The members to form the cluster with, id to base URL (scheme, host, port and any context
+	 * path), this replica included, the same map on every replica. The cluster is formed once,
+	 * when every one of them has started without Raft state; from then on the configuration in
+	 * the replicated log decides who is a member (change it with the raft endpoint or
+	 * RaftLeadership.addMember/removeMember), and a difference from this map is logged. Empty
+	 * means a one-member cluster that leads at once.
 	 */
 	private Map<String, URI> peers = new LinkedHashMap<>();
 

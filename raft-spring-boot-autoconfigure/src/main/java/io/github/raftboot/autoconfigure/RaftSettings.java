@@ -49,13 +49,25 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 			nodeId = "raft";
 		}
 		checkIds(peers, nodeId);
+		if (!peers.isEmpty() && !peers.containsKey(nodeId)) {
+			throw new RaftConfigurationException(
+					"raft.node-id is '" + nodeId + "', but raft.peers lists only " + peers.keySet()
+							+ ": this replica would not know its own URL, and the other replicas would form a cluster "
+							+ "without it.",
+					"List every replica in raft.peers, this one included (raft.peers." + nodeId
+							+ "=http://<its host>:<its port>), with the same list on every replica; or set raft.node-id "
+							+ "to this replica's id, one of " + peers.keySet() + ".");
+		}
 		Map<String, URI> peerUrls = checkUrls(peers, nodeId);
 		checkTimings(properties);
 		Set<String> members = new LinkedHashSet<>(peers.keySet());
 		members.add(nodeId);
+		Map<String, String> addresses = new LinkedHashMap<>();
+		peers.forEach((id, url) -> addresses.put(id, canonical(url)));
 		RaftConfig config;
 		try {
 			config = RaftConfig.builder(nodeId, members)
+				.addresses(addresses)
 				.electionTimeout(properties.getElectionTimeoutMin(), properties.getElectionTimeoutMax())
 				.heartbeatInterval(properties.getHeartbeatInterval())
 				.preVote(properties.isPreVote())
@@ -171,6 +183,18 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 			}
 		}
 		return others;
+	}
+
+	/**
+	 * A member's URL as every replica writes it into the configuration: scheme and host in lower
+	 * case, no trailing slash, so that replicas that list the same members in different spellings
+	 * still agree on the cluster they form.
+	 */
+	static String canonical(URI url) {
+		String path = (url.getRawPath() != null) ? url.getRawPath().replaceAll("/+$", "") : "";
+		String userInfo = (url.getRawUserInfo() != null) ? url.getRawUserInfo() + "@" : "";
+		return url.getScheme().toLowerCase(Locale.ROOT) + "://" + userInfo + url.getHost().toLowerCase(Locale.ROOT)
+				+ ((url.getPort() != -1) ? ":" + url.getPort() : "") + path;
 	}
 
 	private static String normalize(URI url) {

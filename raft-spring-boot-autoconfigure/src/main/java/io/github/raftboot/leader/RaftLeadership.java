@@ -1,9 +1,12 @@
 package io.github.raftboot.leader;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
+import io.github.raftboot.core.MembershipChangeResult;
 import io.github.raftboot.core.TransferResult;
 
 /**
@@ -61,5 +64,41 @@ public interface RaftLeadership {
 	 * @return whether the handover started, and if not, why
 	 */
 	TransferResult transferLeadership(String nodeId);
+
+	/**
+	 * The configuration of the cluster in force on this replica: the latest in its log, which
+	 * rules over {@code raft.peers} once the cluster is formed.
+	 * @return the configuration, or empty while this replica has not joined a cluster
+	 */
+	Optional<RaftMembership> membership();
+
+	/**
+	 * Adds a member to the cluster, on the leader: the new member first receives the log as a
+	 * learner, and becomes a voter through a joint configuration once it has caught up, so that
+	 * adding it never costs the cluster its majority. The new member must be running (started
+	 * with this cluster's members in its {@code raft.peers}, or any list) and must not have
+	 * formed a cluster of its own.
+	 * @param nodeId the new member's id
+	 * @param url its base URL, as other members reach it
+	 * @return completes with the configuration once one in which it votes is committed and no
+	 * change is under way; exceptionally, at once, with a {@link MembershipChangeException} if the
+	 * change was refused ({@link MembershipChangeResult}: this replica is not the leader, another
+	 * change is under way, the member is a member already, …), and nothing changed. It does not
+	 * complete while the new member cannot catch up (it is down or unreachable): wait with a
+	 * timeout, and {@link #removeMember(String)} it to give up.
+	 */
+	CompletableFuture<RaftMembership> addMember(String nodeId, URI url);
+
+	/**
+	 * Removes a member from the cluster, on the leader, through a joint configuration that needs
+	 * majorities with and without it. A leader that removes itself hands leadership to a remaining
+	 * voter first. A removed member stops campaigning for good.
+	 * @param nodeId the member to remove
+	 * @return completes with the configuration once one without it is committed and no change
+	 * is under way; exceptionally, at once, with a {@link MembershipChangeException} if the change
+	 * was refused (also when too few voters would remain reachable to make a majority), and
+	 * nothing changed
+	 */
+	CompletableFuture<RaftMembership> removeMember(String nodeId);
 
 }

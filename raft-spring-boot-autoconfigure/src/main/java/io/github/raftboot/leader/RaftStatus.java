@@ -3,6 +3,7 @@ package io.github.raftboot.leader;
 import java.time.Instant;
 import java.util.List;
 
+import io.github.raftboot.core.Formation;
 import io.github.raftboot.core.Role;
 import org.jspecify.annotations.Nullable;
 
@@ -21,14 +22,46 @@ import org.jspecify.annotations.Nullable;
  * @param lastLogIndex index of the last log entry
  * @param lastLeaderContact when a leader was last known (heard from, or this replica leading);
  * {@code null} if never
- * @param peers the other members
+ * @param peers the other members: of the configuration in force, and those {@code raft.peers}
+ * lists besides
+ * @param standing this replica's place in the cluster
+ * @param membership the configuration in force on this replica, or {@code null} while it has
+ * not joined a cluster
+ * @param formation while it has not joined a cluster: how its last attempt to form one with the
+ * members of {@code raft.peers} went; {@code null} otherwise
  */
 public record RaftStatus(String nodeId, State state, Role role, long term, @Nullable String leaderId, boolean leader,
 		@Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex, long lastLogIndex,
-		@Nullable Instant lastLeaderContact, List<PeerStatus> peers) {
+		@Nullable Instant lastLeaderContact, List<PeerStatus> peers, Standing standing,
+		@Nullable RaftMembership membership, @Nullable Formation formation) {
 
 	public RaftStatus {
 		peers = List.copyOf(peers);
+	}
+
+	/** A status of a voter whose configuration is not known, for tests. */
+	public RaftStatus(String nodeId, State state, Role role, long term, @Nullable String leaderId, boolean leader,
+			@Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex, long lastLogIndex,
+			@Nullable Instant lastLeaderContact, List<PeerStatus> peers) {
+		this(nodeId, state, role, term, leaderId, leader, leaderSince, votedFor, commitIndex, lastLogIndex,
+				lastLeaderContact, peers, Standing.VOTER, null, null);
+	}
+
+	/** A replica's place in the cluster, as it knows it. */
+	public enum Standing {
+
+		/** It votes: it may be elected and counts in every majority. */
+		VOTER,
+		/** It receives the log but does not vote yet: it was added and is catching up. */
+		LEARNER,
+		/**
+		 * It is no member: it has not joined a cluster yet (it waits until every member of
+		 * {@code raft.peers} is up to form one, or until a leader adds it to an existing one).
+		 */
+		JOINING,
+		/** A configuration removed it from the cluster: it never campaigns again. */
+		REMOVED
+
 	}
 
 	/** Whether a replica takes part in elections. */

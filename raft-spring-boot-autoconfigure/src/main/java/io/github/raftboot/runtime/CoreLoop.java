@@ -31,7 +31,6 @@ import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.core.RoleChange;
-import io.github.raftboot.core.TransferResult;
 import io.github.raftboot.event.LeadershipRevokedEvent;
 import io.github.raftboot.event.RaftEvent;
 import io.github.raftboot.leader.RaftStatus;
@@ -77,6 +76,10 @@ final class CoreLoop {
 
 	private final ExecutorService events;
 
+	private final MembershipWatch membershipWatch;
+
+	private final PublicationListener published;
+
 	// Owned by the core thread
 
 	private @Nullable RaftNode node;
@@ -105,10 +108,12 @@ final class CoreLoop {
 	 * @param derivation derives the snapshots and the events
 	 * @param statistics counts elections and leader changes
 	 * @param eventSink receives the events, on the event thread
+	 * @param published told of every snapshot once it is published and its events delivered, on
+	 * the event thread, while it is listening
 	 */
 	CoreLoop(RaftConfig config, RaftStorage storage, RaftTransport transport, LongSupplier nanoClock, Clock clock,
 			StatusBoard board, SnapshotDerivation derivation, RaftStatistics statistics,
-			Consumer<RaftEvent> eventSink) {
+			Consumer<RaftEvent> eventSink, PublicationListener published) {
 		this.config = config;
 		this.storage = storage;
 		this.transport = transport;
@@ -118,6 +123,8 @@ final class CoreLoop {
 		this.derivation = derivation;
 		this.statistics = statistics;
 		this.eventSink = eventSink;
+		this.published = published;
+		this.membershipWatch = new MembershipWatch(config, transport, clock);
 		String id = config.nodeId();
 		this.core = new ScheduledThreadPoolExecutor(1, threadFactory("raft-" + id));
 		this.core.setRemoveOnCancelPolicy(true);
@@ -201,17 +208,19 @@ final class CoreLoop {
 
 	/**
 	 * Calls the node on the core thread, then persists, publishes and sends what it produced.
+	 * @param <T> the type of result
 	 * @param call what to ask of the node
-	 * @return its result, or {@link TransferResult#NOT_LEADER} if the node does not run or did
-	 * not answer within the maximum election timeout
+	 * @param fallback the result if the node does not run or did not answer within the maximum
+	 * election timeout
+	 * @return its result, or {@code fallback}
 	 */
-	TransferResult call(Call call) {
-		CompletableFuture<TransferResult> result = new CompletableFuture<>();
+	<T> T call(Call<T> call, T fallback) {
+		CompletableFuture<T> result = new CompletableFuture<>();
 		try {
 			runOnCore(() -> {
 				RaftNode current = this.node;
 				if (current == null) {
-					result.complete(TransferResult.NOT_LEADER);
+					result.complete(fallback);
 					return;
 				}
 				result.complete(call.apply(current, this.nanoClock.getAsLong()));
@@ -221,10 +230,23 @@ final class CoreLoop {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return TransferResult.NOT_LEADER;
+			return fallback;
 		}
 		catch (ExecutionException | TimeoutException | RejectedExecutionException ex) {
-			return TransferResult.NOT_LEADER;
+			return fallback;
+		}
+	}
+
+	/**
+	 * Runs a task on the event thread, after the events already handed to it.
+	 * @param task the task
+	 */
+	void afterEvents(Runnable task) {
+		try {
+			this.events.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			task.run();
 		}
 	}
 
@@ -407,8 +429,13 @@ final class CoreLoop {
 			this.statistics.leaderChanged();
 		}
 		this.board.publish(publication.snapshot());
+		this.membershipWatch.published(publication.snapshot().status());
 		if (!publication.events().isEmpty()) {
 			dispatch(publication.events());
+		}
+		if (this.published.listening()) {
+			StatusSnapshot snapshot = publication.snapshot();
+			afterEvents(() -> this.published.published(snapshot));
 		}
 	}
 
@@ -465,9 +492,27 @@ final class CoreLoop {
 		};
 	}
 
-	/** Something asked of the node on the core thread. */
+	/** Told of the snapshots published, only while it listens: a member publishes dozens a second. */
+	interface PublicationListener {
+
+		/** Whether it wants to be told of the next snapshots; asked on the core thread, so it must be quick. */
+		boolean listening();
+
+		/**
+		 * A snapshot was published and its events delivered.
+		 * @param snapshot the snapshot
+		 */
+		void published(StatusSnapshot snapshot);
+
+	}
+
+	/**
+	 * Something asked of the node on the core thread.
+	 *
+	 * @param <T> the type of result
+	 */
 	@FunctionalInterface
-	interface Call {
+	interface Call<T> {
 
 		/**
 		 * Asks the node.
@@ -475,7 +520,7 @@ final class CoreLoop {
 		 * @param nowNanos the monotonic clock now
 		 * @return the result
 		 */
-		TransferResult apply(RaftNode node, long nowNanos);
+		T apply(RaftNode node, long nowNanos);
 
 	}
 

@@ -1,5 +1,6 @@
 package io.github.raftboot.runtime;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,11 +9,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import io.github.raftboot.core.Lease;
+import io.github.raftboot.core.Membership;
+import io.github.raftboot.core.MembershipChangeResult;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.PeerProgress;
 import io.github.raftboot.core.PersistentState;
@@ -23,8 +28,10 @@ import io.github.raftboot.core.Role;
 import io.github.raftboot.core.Status;
 import io.github.raftboot.core.TransferResult;
 import io.github.raftboot.event.RaftEvent;
+import io.github.raftboot.leader.MembershipChangeException;
 import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
+import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.transport.PeerState;
 import io.github.raftboot.transport.RaftRpcHandler;
@@ -80,6 +87,8 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 
 	private final SnapshotDerivation derivation;
 
+	private final MembershipChanges changes = new MembershipChanges();
+
 	/** Serializes start and stop. */
 	private final Object lifecycleLock = new Object();
 
@@ -127,7 +136,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			}
 			PersistentState state = this.storage.load();
 			CoreLoop started = new CoreLoop(this.config, this.storage, this.transport, this.nanoClock, this.clock,
-					this.board, this.derivation, this.statistics, this.eventSink);
+					this.board, this.derivation, this.statistics, this.eventSink, this.changes);
 			this.loop = started;
 			started.start(state);
 			logger.info("Raft member '" + this.config.nodeId() + "' started in term " + state.term() + " with members "
@@ -152,6 +161,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			running.stop();
 			this.loop = null;
 			running.drainEvents();
+			this.changes.stopped(this.config.nodeId());
 			// The transport is not closed here: it is a bean of its own (closed with the
 			// context), and a stopped server may be started again.
 			logger.info("Raft member '" + this.config.nodeId() + "' stopped");
@@ -175,7 +185,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 
 	private void handOverBeforeStopping(CoreLoop running) {
 		running.stopCampaigning();
-		TransferResult result = running.call(RaftServer::transferToBestPeer);
+		TransferResult result = running.call(RaftServer::transferToBestPeer, TransferResult.NOT_LEADER);
 		if (result != TransferResult.STARTED) {
 			logger.info("Raft member '" + this.config.nodeId() + "' leads but could not hand over before stopping: "
 					+ result);
@@ -230,14 +240,22 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	}
 
 	/**
-	 * Whether requests from that member are handled: whether it is another member of the
-	 * cluster.
+	 * Whether requests from that sender are handled: from any other node. Who is a member
+	 * changes at run time, and a member that has not learned of a change yet must still follow a
+	 * leader it does not know of; the token and the cluster id keep strangers out.
 	 * @param memberId the sender of a request
-	 * @return {@code true} if it is a member and not this one
+	 * @return {@code true} unless it is this member itself
 	 */
 	@Override
 	public boolean acceptsSender(String memberId) {
-		return this.config.members().contains(memberId) && !memberId.equals(this.config.nodeId());
+		return !memberId.equals(this.config.nodeId());
+	}
+
+	/** The id of the cluster this member belongs to, or {@code null} while it belongs to none. */
+	@Override
+	public @Nullable String clusterId() {
+		Membership membership = this.board.snapshot().status().membership();
+		return (membership != null) ? membership.clusterId() : null;
 	}
 
 	// Application view (any thread)
@@ -279,25 +297,145 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		StatusSnapshot current = this.board.snapshot();
 		Status status = current.status();
 		boolean leader = isLeader();
+		Membership membership = status.membership();
+		SortedSet<String> others = new TreeSet<>(this.config.members());
+		if (membership != null) {
+			others.addAll(membership.members());
+		}
+		status.peers().forEach((progress) -> others.add(progress.id()));
+		others.remove(this.config.nodeId());
 		List<PeerStatus> peers = new ArrayList<>();
-		for (String member : this.config.members().stream().sorted().toList()) {
-			if (member.equals(this.config.nodeId())) {
-				continue;
-			}
+		for (String member : others) {
 			PeerState state = this.transport.peerState(member);
-			Long match = status.peers()
+			PeerProgress progress = status.peers()
 				.stream()
-				.filter((progress) -> progress.id().equals(member))
-				.map(PeerProgress::matchIndex)
+				.filter((peer) -> peer.id().equals(member))
 				.findFirst()
 				.orElse(null);
-			peers.add(new PeerStatus(member, state.url(), state.lastContact(), state.circuitBreaker(), match));
+			peers.add(new PeerStatus(member, state.url(), state.lastContact(), state.circuitBreaker(),
+					(progress != null) ? progress.matchIndex() : null, standingOf(member, membership, progress)));
 		}
 		StatusSnapshot.Leadership leadership = current.leadership();
 		Instant leaderSince = (leader && leadership != null) ? leadership.since() : null;
 		return new RaftStatus(status.nodeId(), current.state(), status.role(), status.term(), status.leaderId(), leader,
 				leaderSince, status.votedFor(), status.commitIndex(), status.lastLogIndex(),
-				current.lastLeaderContact(), peers);
+				current.lastLeaderContact(), peers, standing(status), membershipOf(status).orElse(null),
+				(membership == null) ? status.formation() : null);
+	}
+
+	private static RaftStatus.Standing standing(Status status) {
+		Membership membership = status.membership();
+		if (status.removed()) {
+			return RaftStatus.Standing.REMOVED;
+		}
+		if (membership == null || !membership.contains(status.nodeId())) {
+			return RaftStatus.Standing.JOINING;
+		}
+		return membership.isLearner(status.nodeId()) ? RaftStatus.Standing.LEARNER : RaftStatus.Standing.VOTER;
+	}
+
+	private static RaftStatus.Standing standingOf(String member, @Nullable Membership membership,
+			@Nullable PeerProgress progress) {
+		if (membership != null && membership.isVoter(member)) {
+			return RaftStatus.Standing.VOTER;
+		}
+		if (membership != null && membership.isLearner(member)) {
+			return RaftStatus.Standing.LEARNER;
+		}
+		// A leader still tells a member it just removed; otherwise only raft.peers lists it.
+		return (progress != null) ? RaftStatus.Standing.REMOVED : RaftStatus.Standing.JOINING;
+	}
+
+	private static Optional<RaftMembership> membershipOf(Status status) {
+		Membership membership = status.membership();
+		return (membership != null)
+				? Optional.of(RaftMembership.of(membership, status.membershipIndex(), status.isMembershipCommitted()))
+				: Optional.empty();
+	}
+
+	@Override
+	public Optional<RaftMembership> membership() {
+		return membershipOf(this.board.snapshot().status());
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>The returned future completes on the event thread, after the
+	 * {@link io.github.raftboot.event.MembershipChangedEvent} of the same configuration.
+	 */
+	@Override
+	public CompletableFuture<RaftMembership> addMember(String nodeId, URI url) {
+		String problem = invalidMember(nodeId, url);
+		if (problem != null) {
+			return refused(MembershipChangeResult.INVALID, problem);
+		}
+		String id = nodeId.strip();
+		MembershipChangeResult result = onCore((node, now) -> node.addMember(id, url.toString(), now));
+		if (result != MembershipChangeResult.STARTED) {
+			return refused(result, refusal(result, "add '" + id + "'"));
+		}
+		logger.info("Raft member '" + this.config.nodeId() + "' adds '" + id + "' (" + url + ") to the cluster");
+		return this.changes.await((membership) -> membership.settled() && membership.voters().contains(id),
+				this.board.snapshot());
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>The returned future completes on the event thread, after the
+	 * {@link io.github.raftboot.event.MembershipChangedEvent} of the same configuration.
+	 */
+	@Override
+	public CompletableFuture<RaftMembership> removeMember(String nodeId) {
+		if (nodeId == null || nodeId.isBlank()) {
+			return refused(MembershipChangeResult.INVALID, "The id of the member to remove is blank");
+		}
+		String id = nodeId.strip();
+		MembershipChangeResult result = onCore((node, now) -> node.removeMember(id, now));
+		if (result != MembershipChangeResult.STARTED) {
+			return refused(result, refusal(result, "remove '" + id + "'"));
+		}
+		logger.info("Raft member '" + this.config.nodeId() + "' removes '" + id + "' from the cluster");
+		return this.changes.await((membership) -> membership.settled() && !membership.members().contains(id),
+				this.board.snapshot());
+	}
+
+	private static @Nullable String invalidMember(@Nullable String nodeId, @Nullable URI url) {
+		if (nodeId == null || nodeId.isBlank()) {
+			return "The id of the member to add is blank";
+		}
+		if (url == null || !url.isAbsolute() || url.getHost() == null
+				|| !("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
+				|| url.getRawQuery() != null || url.getRawFragment() != null) {
+			return "The URL of '" + nodeId.strip() + "' is '" + url
+					+ "', which is not an absolute http or https URL without query or fragment, such as "
+					+ "http://10.0.0.4:8080";
+		}
+		return null;
+	}
+
+	private CompletableFuture<RaftMembership> refused(MembershipChangeResult result, String message) {
+		String leader = this.board.snapshot().status().leaderId();
+		return CompletableFuture.failedFuture(new MembershipChangeException(result,
+				(leader != null && !leader.equals(this.config.nodeId())) ? leader : null, message));
+	}
+
+	private String refusal(MembershipChangeResult result, String change) {
+		String leader = this.board.snapshot().status().leaderId();
+		String prefix = "Raft member '" + this.config.nodeId() + "' cannot " + change + ": ";
+		return prefix + switch (result) {
+			case NOT_LEADER -> "it is not the leader"
+					+ ((leader != null) ? "; ask the leader, '" + leader + "'" : "; no leader is known right now, try again");
+			case NOT_READY -> "it has just become leader and has not committed an entry of its term yet; try again in a moment";
+			case CHANGE_IN_PROGRESS -> "another change of the members is under way (see /actuator/raft); try again once "
+					+ "it is done, or remove a learner that cannot catch up";
+			case TRANSFER_IN_PROGRESS -> "it is handing leadership over; ask the new leader";
+			case ALREADY_MEMBER -> "it is a member already";
+			case UNKNOWN_MEMBER -> "it is no member";
+			case WOULD_LOSE_QUORUM -> "too few voters would be left reachable to make a majority (the leader heard "
+					+ "from too few within the minimum election timeout), or it is the last voter";
+			case INVALID -> "the id or URL is invalid";
+			case STARTED -> "it started";
+		};
 	}
 
 	/**
@@ -311,21 +449,25 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 
 	@Override
 	public TransferResult transferLeadership() {
-		return onCore(RaftServer::transferToBestPeer);
+		return onCore(RaftServer::transferToBestPeer, TransferResult.NOT_LEADER);
 	}
 
 	@Override
 	public TransferResult transferLeadership(String nodeId) {
-		return onCore((current, now) -> current.transferLeadership(nodeId, now));
+		return onCore((current, now) -> current.transferLeadership(nodeId, now), TransferResult.NOT_LEADER);
 	}
 
 	private static TransferResult transferToBestPeer(RaftNode node, long nowNanos) {
 		return node.transferLeadershipToBestPeer(nowNanos).result();
 	}
 
-	private TransferResult onCore(CoreLoop.Call call) {
+	private <T> T onCore(CoreLoop.Call<T> call, T fallback) {
 		CoreLoop running = this.loop;
-		return (running != null) ? running.call(call) : TransferResult.NOT_LEADER;
+		return (running != null) ? running.call(call, fallback) : fallback;
+	}
+
+	private MembershipChangeResult onCore(CoreLoop.Call<MembershipChangeResult> call) {
+		return onCore(call, MembershipChangeResult.NOT_LEADER);
 	}
 
 	/** Counters of elections and leader changes since this driver was created. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import io.github.raftboot.core.Membership;
 import io.github.raftboot.core.Ready;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.core.RoleChange;
@@ -12,7 +13,9 @@ import io.github.raftboot.core.Status;
 import io.github.raftboot.event.LeaderChangedEvent;
 import io.github.raftboot.event.LeadershipAcquiredEvent;
 import io.github.raftboot.event.LeadershipRevokedEvent;
+import io.github.raftboot.event.MembershipChangedEvent;
 import io.github.raftboot.event.RaftEvent;
+import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
 
 /**
@@ -24,9 +27,12 @@ import io.github.raftboot.leader.RaftStatus;
  * at the instant of the snapshot), {@link LeadershipRevokedEvent} when it stops being it, with
  * the term of that leadership and why it ended;</li>
  * <li>{@link LeaderChangedEvent} when the known leader changes, or the same leader is known in a
- * new term.</li>
+ * new term;</li>
+ * <li>{@link MembershipChangedEvent} when the configuration in force changes, or becomes
+ * known to be committed.</li>
  * </ul>
- * Events are in that order: whether this member leads comes before the news of who does.
+ * Events are in that order: whether this member leads comes before the news of who does, and
+ * that before the news of who the members are.
  */
 final class SnapshotDerivation {
 
@@ -89,13 +95,20 @@ final class SnapshotDerivation {
 		if (!Objects.equals(leaderId, before.leaderId()) || (leaderId != null && status.term() != before.term())) {
 			events.add(new LeaderChangedEvent(this.eventSource, this.nodeId, status.term(), leaderId));
 		}
+		Membership membership = status.membership();
+		if (membership != null && (!membership.equals(before.membership())
+				|| status.membershipIndex() != before.membershipIndex()
+				|| status.isMembershipCommitted() != before.isMembershipCommitted())) {
+			events.add(new MembershipChangedEvent(this.eventSource, this.nodeId, status.term(),
+					RaftMembership.of(membership, status.membershipIndex(), status.isMembershipCommitted())));
+		}
 		return new Publication(new StatusSnapshot(status, state, leadership, lastLeaderContact), events);
 	}
 
 	private static Status withoutLeadership(Status status) {
 		return new Status(status.nodeId(), Role.FOLLOWER, status.term(), null, status.votedFor(), status.commitIndex(),
 				status.lastLogIndex(), status.lastLogTerm(), null, null, null, List.of(), status.membership(),
-				status.membershipIndex(), status.formation());
+				status.membershipIndex(), status.formation(), status.removed());
 	}
 
 	private static LeadershipRevokedEvent.Reason revocationReason(Ready ready, Status status) {

@@ -29,7 +29,7 @@ record StatusSnapshot(Status status, RaftStatus.State state, @Nullable Leadershi
 	 */
 	static StatusSnapshot initial(String nodeId) {
 		Status status = new Status(nodeId, Role.FOLLOWER, 0, null, null, 0, 0, 0, null, null, null, List.of(), null, 0,
-				null);
+				null, false);
 		return new StatusSnapshot(status, RaftStatus.State.STARTING, null, null);
 	}
 

@@ -9,11 +9,13 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,6 +61,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HttpRaftTransport implements RaftTransport {
 
+	/** The header that carries the sender's cluster id on every request, once it belongs to a cluster. */
+	public static final String CLUSTER_ID_HEADER = "Raft-Cluster-Id";
+
 	private static final Log logger = LogFactory.getLog(HttpRaftTransport.class);
 
 	private static final String APPLICATION_JSON = "application/json";
@@ -67,7 +72,13 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	private final @Nullable URI selfUrl;
 
-	private final Map<String, Peer> peers;
+	/** The members this transport reaches, by id; changed by {@link #members(String, Map)}. */
+	private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+
+	/** Serializes changes of {@link #peers}. */
+	private final Object membersLock = new Object();
+
+	private final PeerFactory peerFactory;
 
 	private final Duration rpcTimeout;
 
@@ -77,7 +88,11 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	private final RaftJson json;
 
-	private final Map<String, String> postHeaders;
+	private final Map<String, String> baseHeaders;
+
+	private volatile Map<String, String> postHeaders;
+
+	private volatile @Nullable String clusterId;
 
 	private final @Nullable ScheduledExecutorService keepWarm;
 
@@ -131,8 +146,12 @@ public final class HttpRaftTransport implements RaftTransport {
 		String path = RaftRpc.normalizeBasePath(basePath);
 		this.selfId = selfId;
 		this.rpcTimeout = rpcTimeout;
+		this.baseHeaders = Collections.unmodifiableMap(postHeaders);
+		this.postHeaders = this.baseHeaders;
+		this.peerFactory = (id, url) -> new Peer(id, url, path, circuitBreakers.circuitBreaker("raft-" + id),
+				new PeerConnection(url, builder.sslContext, builder.sslParameters, rpcTimeout,
+						(runnable) -> daemonThread(runnable, "raft-http-" + selfId + "-" + id)));
 		URI self = null;
-		Map<String, Peer> peers = new LinkedHashMap<>();
 		for (Map.Entry<String, URI> entry : peerUrls.entrySet()) {
 			String id = entry.getKey();
 			if (id == null || id.isBlank()) {
@@ -143,15 +162,12 @@ public final class HttpRaftTransport implements RaftTransport {
 				self = url;
 			}
 			else {
-				PeerConnection connection = new PeerConnection(url, builder.sslContext, builder.sslParameters, rpcTimeout,
-						(runnable) -> daemonThread(runnable, "raft-http-" + selfId + "-" + id));
-				peers.put(id, new Peer(id, url, path, circuitBreakers.circuitBreaker("raft-" + id), connection));
+				this.peers.put(id, this.peerFactory.create(id, url));
 			}
 		}
 		this.selfUrl = self;
-		this.peers = Map.copyOf(peers);
 		Duration keepWarmInterval = builder.keepWarmInterval;
-		if (keepWarmInterval != null && !this.peers.isEmpty()) {
+		if (keepWarmInterval != null) {
 			this.keepWarm = Executors
 				.newSingleThreadScheduledExecutor((runnable) -> daemonThread(runnable, "raft-http-" + selfId + "-keep-warm"));
 			long interval = keepWarmInterval.toNanos();
@@ -159,6 +175,55 @@ public final class HttpRaftTransport implements RaftTransport {
 		}
 		else {
 			this.keepWarm = null;
+		}
+	}
+
+	/**
+	 * Reaches exactly the given members from now on: a member not reached before gets a
+	 * connection of its own, one whose URL changed a new one, and the connections of members no
+	 * longer listed are closed. Every request carries the cluster id in the
+	 * {@value #CLUSTER_ID_HEADER} header. A URL that is not an absolute http or https URL is
+	 * skipped with a warning.
+	 */
+	@Override
+	public void members(@Nullable String clusterId, Map<String, URI> addresses) {
+		synchronized (this.membersLock) {
+			if (!Objects.equals(clusterId, this.clusterId)) {
+				Map<String, String> headers = new LinkedHashMap<>(this.baseHeaders);
+				if (clusterId != null) {
+					headers.put(CLUSTER_ID_HEADER, clusterId);
+				}
+				this.postHeaders = Collections.unmodifiableMap(headers);
+				this.clusterId = clusterId;
+			}
+			Map<String, URI> wanted = new LinkedHashMap<>();
+			for (Map.Entry<String, URI> entry : addresses.entrySet()) {
+				String id = entry.getKey();
+				if (id.equals(this.selfId)) {
+					continue;
+				}
+				try {
+					wanted.put(id, checkUrl(id, entry.getValue()));
+				}
+				catch (IllegalArgumentException ex) {
+					logger.warn("Raft member '" + this.selfId + "' cannot reach member '" + id + "': " + ex.getMessage());
+				}
+			}
+			for (Map.Entry<String, URI> entry : wanted.entrySet()) {
+				Peer current = this.peers.get(entry.getKey());
+				if (current == null || !current.url().equals(entry.getValue())) {
+					this.peers.put(entry.getKey(), this.peerFactory.create(entry.getKey(), entry.getValue()));
+					if (current != null) {
+						current.connection().close();
+					}
+				}
+			}
+			for (Peer peer : List.copyOf(this.peers.values())) {
+				if (!wanted.containsKey(peer.id())) {
+					this.peers.remove(peer.id());
+					peer.connection().close();
+				}
+			}
 		}
 	}
 
@@ -357,8 +422,10 @@ public final class HttpRaftTransport implements RaftTransport {
 		if (this.keepWarm != null) {
 			this.keepWarm.shutdownNow();
 		}
-		for (Peer peer : this.peers.values()) {
-			peer.connection().close();
+		synchronized (this.membersLock) {
+			for (Peer peer : this.peers.values()) {
+				peer.connection().close();
+			}
 		}
 	}
 
@@ -513,6 +580,14 @@ public final class HttpRaftTransport implements RaftTransport {
 		public HttpRaftTransport build() {
 			return new HttpRaftTransport(this);
 		}
+
+	}
+
+	/** Creates what the transport holds for a member. */
+	@FunctionalInterface
+	private interface PeerFactory {
+
+		Peer create(String id, URI url);
 
 	}
 

@@ -176,6 +176,18 @@ final class RaftRpcDispatcher {
 	 * @return the answer
 	 */
 	Response answer(Class<? extends Message> type, byte[] body) {
+		return answer(type, body, null);
+	}
+
+	/**
+	 * Answers a request as {@link #answer(Class, byte[])} does, and refuses it with {@code 409}
+	 * if it carries the id of another cluster than this member's.
+	 * @param type the type of message, from {@link #requestType(String)}
+	 * @param body the body, or its first {@link #maxBodyBytes()} + 1 bytes if it is longer
+	 * @param clusterId the {@value HttpRaftTransport#CLUSTER_ID_HEADER} header, if any
+	 * @return the answer
+	 */
+	Response answer(Class<? extends Message> type, byte[] body, @Nullable String clusterId) {
 		if (body.length > this.maxBodyBytes) {
 			return tooLarge();
 		}
@@ -194,6 +206,13 @@ final class RaftRpcDispatcher {
 		if (!message.to().equals(nodeId)) {
 			return error(HttpStatus.BAD_REQUEST,
 					"Message addressed to '" + echo(message.to()) + "' was delivered to '" + nodeId + "'");
+		}
+		String ours = this.handler.clusterId();
+		if (clusterId != null && ours != null && !clusterId.equals(ours)) {
+			return error(HttpStatus.CONFLICT, "Raft member '" + nodeId + "' belongs to cluster " + ours + ", but '"
+					+ echo(message.from()) + "' to cluster " + echo(clusterId) + ": they were formed separately (with "
+					+ "other raft.peers, or from the data directory of another cluster) and never take part in "
+					+ "each other's elections");
 		}
 		Optional<Message> reply;
 		try {

@@ -44,8 +44,11 @@ import org.springframework.util.unit.DataSize;
  * <li>{@code 413} when the body is larger than the limit: announced by {@code Content-Length},
  * it is not read at all, otherwise reading stops one byte past the limit;</li>
  * <li>{@code 400} when the body is not a valid message of the endpoint's type;</li>
- * <li>{@code 403} when the sender is not another member of the cluster, {@code 400} when the
- * message is addressed to another member.</li>
+ * <li>{@code 403} when the member does not accept the sender (the driver accepts any other
+ * node: who is a member changes at run time), {@code 400} when the message is addressed to
+ * another member;</li>
+ * <li>{@code 409} when the request carries, in the {@value HttpRaftTransport#CLUSTER_ID_HEADER}
+ * header, the id of another cluster than this member's.</li>
  * </ol>
  * Only a request that passes all of them reaches the member's election thread, so a flood of
  * invalid requests costs that thread nothing. Then {@code 503} when this member does not run (it
@@ -141,7 +144,7 @@ public final class RaftRpcFilter implements Filter {
 		catch (IOException ex) {
 			return this.dispatcher.unreadableBody();
 		}
-		return this.dispatcher.answer(type, body);
+		return this.dispatcher.answer(type, body, request.getHeader(HttpRaftTransport.CLUSTER_ID_HEADER));
 	}
 
 	private static void write(HttpServletResponse response, RaftRpcDispatcher.Response answer) throws IOException {

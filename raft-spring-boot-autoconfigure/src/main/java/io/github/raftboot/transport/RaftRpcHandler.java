@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.raftboot.core.Message;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The inbound side of the transport: the member that handles the requests other members send
@@ -25,6 +26,17 @@ public interface RaftRpcHandler {
 	 * @return {@code true} if the request may be handled
 	 */
 	boolean acceptsSender(String memberId);
+
+	/**
+	 * The id of the cluster this member belongs to: a request that carries another one is
+	 * refused, since it comes from a member of another cluster. Called for every request, so it
+	 * must be cheap and must not block.
+	 * @return the cluster id, or {@code null} while this member belongs to no cluster (then it
+	 * accepts requests of any cluster, as it may be added to one)
+	 */
+	default @Nullable String clusterId() {
+		return null;
+	}
 
 	/**
 	 * Handles a request from another member.

@@ -1,9 +1,12 @@
 package io.github.raftboot.transport;
 
+import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.raftboot.core.Message;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Carries requests ({@code RequestVote}, {@code AppendEntries}, {@code TimeoutNow}) to other
@@ -21,6 +24,17 @@ public interface RaftTransport extends AutoCloseable {
 	 * exceptionally when the member could not be reached or did not answer in time
 	 */
 	CompletableFuture<Optional<Message>> send(Message request);
+
+	/**
+	 * Tells the transport whom it may have to reach, as the member set changes at run time: every
+	 * call replaces the previous one. A transport that routes otherwise may ignore it.
+	 * @param clusterId the id of the cluster this member belongs to, sent along with every request
+	 * so that a member of another cluster refuses it; {@code null} while it belongs to none
+	 * @param addresses the base URL of every member to reach, this one possibly included (never
+	 * called)
+	 */
+	default void members(@Nullable String clusterId, Map<String, URI> addresses) {
+	}
 
 	/** What the transport knows of one member. */
 	default PeerState peerState(String memberId) {

@@ -111,4 +111,22 @@ public class FakeRaftLeadership implements RaftLeadership {
 		return this.transferResult;
 	}
 
+
+	@Override
+	public java.util.Optional<io.github.raftboot.leader.RaftMembership> membership() {
+		return java.util.Optional.empty();
+	}
+
+	@Override
+	public java.util.concurrent.CompletableFuture<io.github.raftboot.leader.RaftMembership> addMember(String nodeId,
+			java.net.URI url) {
+		return java.util.concurrent.CompletableFuture.failedFuture(new io.github.raftboot.leader.MembershipChangeException(
+				io.github.raftboot.core.MembershipChangeResult.NOT_LEADER, null, "Not supported by this fake"));
+	}
+
+	@Override
+	public java.util.concurrent.CompletableFuture<io.github.raftboot.leader.RaftMembership> removeMember(String nodeId) {
+		return addMember(nodeId, java.net.URI.create("http://unused"));
+	}
+
 }

@@ -1,12 +1,15 @@
 package io.github.raftboot.cluster;
 
 import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.raftboot.core.Message;
 import io.github.raftboot.transport.PeerState;
 import io.github.raftboot.transport.RaftTransport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps the real HTTP transport and fails requests on cut links, as a lost network would. A
@@ -35,6 +38,11 @@ final class FaultInjectingTransport implements RaftTransport {
 			}
 			return CompletableFuture.completedFuture(reply);
 		});
+	}
+
+	@Override
+	public void members(@Nullable String clusterId, Map<String, URI> addresses) {
+		this.delegate.members(clusterId, addresses);
 	}
 
 	@Override

@@ -52,7 +52,7 @@ final class TestCluster implements AutoCloseable {
 
 	private final Links links = new Links();
 
-	private final Map<String, Integer> ports = new LinkedHashMap<>();
+	private final Map<String, Integer> ports = new ConcurrentHashMap<>();
 
 	private final Map<String, ConfigurableApplicationContext> running = new ConcurrentHashMap<>();
 
@@ -65,6 +65,8 @@ final class TestCluster implements AutoCloseable {
 	private final String[] extraProperties;
 
 	private final Map<String, List<String>> replicaProperties = new ConcurrentHashMap<>();
+
+	private final Map<String, List<String>> replicaPeers = new ConcurrentHashMap<>();
 
 	private String scheme = "http";
 
@@ -87,6 +89,30 @@ final class TestCluster implements AutoCloseable {
 	TestCluster https() {
 		this.scheme = "https";
 		return this;
+	}
+
+	/**
+	 * Adds a replica that has not run yet, with a port of its own; by default it lists every
+	 * replica of the cluster in its {@code raft.peers}, itself included, as a scaled-up
+	 * StatefulSet's new pod would. Start it with {@link #start(String)}.
+	 */
+	TestCluster addReplica(String id) {
+		if (this.ports.containsKey(id)) {
+			throw new IllegalArgumentException(id + " exists already");
+		}
+		this.ports.put(id, freePort());
+		return this;
+	}
+
+	/** Makes a replica list exactly these members in its {@code raft.peers}. */
+	TestCluster withPeers(String id, List<String> peers) {
+		this.replicaPeers.put(id, List.copyOf(peers));
+		return this;
+	}
+
+	/** The base URL of a replica, as its peers list it. */
+	URI url(String id) {
+		return URI.create(this.scheme + "://127.0.0.1:" + port(id));
 	}
 
 	/** Adds properties of one replica, applied after those of every replica. */
@@ -116,8 +142,8 @@ final class TestCluster implements AutoCloseable {
 		properties.add("test.cluster-id=" + this.clusterId);
 		properties.add("spring.main.banner-mode=off");
 		properties.add("management.endpoints.web.exposure.include=health,raft");
-		for (Map.Entry<String, Integer> peer : this.ports.entrySet()) {
-			properties.add("raft.peers." + peer.getKey() + "=" + this.scheme + "://127.0.0.1:" + peer.getValue());
+		for (String peer : this.replicaPeers.getOrDefault(id, ids())) {
+			properties.add("raft.peers." + peer + "=" + url(peer));
 		}
 		properties.addAll(List.of(this.extraProperties));
 		properties.addAll(this.replicaProperties.getOrDefault(id, List.of()));
@@ -180,7 +206,7 @@ final class TestCluster implements AutoCloseable {
 	}
 
 	List<String> ids() {
-		return List.copyOf(this.ports.keySet());
+		return this.ports.keySet().stream().sorted().toList();
 	}
 
 	List<String> runningIds() {

@@ -230,7 +230,7 @@ class RaftServerTests {
 		await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
 			List<String> ofFirst = this.events.stream()
 				.filter((event) -> event.getNodeId().equals(first.nodeId())
-						&& !(event instanceof LeaderChangedEvent))
+						&& (event instanceof LeadershipAcquiredEvent || event instanceof LeadershipRevokedEvent))
 				.map((event) -> event.getClass().getSimpleName())
 				.toList();
 			assertThat(ofFirst).containsExactly("LeadershipAcquiredEvent", "LeadershipRevokedEvent");

@@ -1,6 +1,8 @@
 package io.github.raftboot.sample.demo;
 
 import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.transport.PeerState;
 import io.github.raftboot.transport.RaftTransport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps the real transport and loses the requests to a peer whose link is cut, as a broken
@@ -37,6 +40,11 @@ public final class FaultInjectingTransport implements RaftTransport {
 
 	private static IOException linkCut(Message request) {
 		return new IOException("Demo fault injection: link " + request.from() + " - " + request.to() + " is cut");
+	}
+
+	@Override
+	public void members(@Nullable String clusterId, Map<String, URI> addresses) {
+		this.delegate.members(clusterId, addresses);
 	}
 
 	@Override
