@@ -1,22 +1,32 @@
 package io.github.raftboot.actuate;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.raftboot.core.Formation;
+import io.github.raftboot.core.MembershipChangeResult;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.core.TransferResult;
+import io.github.raftboot.leader.MembershipChangeException;
 import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
+import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.util.StringUtils;
 
@@ -30,10 +40,15 @@ import org.springframework.util.StringUtils;
  * than left out, so that every response has the same shape.
  *
  * <p>A write ({@code POST} with an optional {@code target}) hands leadership to that member,
- * or to the most up-to-date reachable one, and returns a {@link TransferDescriptor}.
+ * or to the most up-to-date reachable one, and returns a {@link TransferDescriptor}. A
+ * {@code POST /members/{id}} with a {@code url} adds a member, a {@code DELETE /members/{id}}
+ * removes one; both answer at once with a {@link MembershipChangeDescriptor}. They are write
+ * operations like the transfer: {@code management.endpoint.raft.access=read-only} refuses them.
  */
 @Endpoint(id = "raft")
 public class RaftEndpoint {
+
+	private static final String MEMBERS = "members";
 
 	private final RaftLeadership leadership;
 
@@ -58,9 +73,82 @@ public class RaftEndpoint {
 		RaftStatus status = this.leadership.status();
 		Instant now = this.clock.instant();
 		List<PeerDescriptor> peers = status.peers().stream().map((peer) -> PeerDescriptor.of(peer, now)).toList();
+		RaftMembership membership = status.membership();
+		Formation formation = status.formation();
 		return new RaftDescriptor(status.nodeId(), status.state(), status.role(), status.term(), status.leaderId(),
 				status.leader(), status.leaderSince(), status.votedFor(), status.commitIndex(), status.lastLogIndex(),
-				status.lastLeaderContact(), peers);
+				status.lastLeaderContact(), status.standing(),
+				(membership != null) ? MembershipDescriptor.of(membership) : null,
+				(formation != null) ? new FormationDescriptor(formation.granted(), formation.refused(),
+						formation.unanswered()) : null,
+				peers);
+	}
+
+	/**
+	 * Adds a member to the cluster ({@code POST /actuator/raft/members/{id}} with
+	 * {@code {"url": "http://..."}}): on the leader, it joins as a learner and becomes a voter
+	 * once it has caught up. Answers at once; {@code GET /actuator/raft} shows the progress.
+	 * @param members the path segment {@code members}
+	 * @param id the member's id
+	 * @param url its base URL
+	 * @return the outcome, or {@code null} (404) for another path than {@code members}
+	 */
+	@WriteOperation
+	public @Nullable MembershipChangeDescriptor addMember(@Selector String members, @Selector String id,
+			@Nullable String url) {
+		if (!MEMBERS.equals(members)) {
+			return null;
+		}
+		URI parsed;
+		try {
+			parsed = StringUtils.hasText(url) ? new URI(url.trim()) : null;
+		}
+		catch (URISyntaxException ex) {
+			parsed = null;
+		}
+		if (parsed == null) {
+			return new MembershipChangeDescriptor(MembershipChangeResult.INVALID, this.leadership.nodeId(), id,
+					"Give the member's base URL as {\"url\": \"http://host:port\"}; it was '" + url + "'", null,
+					currentMembership());
+		}
+		return describe(this.leadership.addMember(id, parsed), id);
+	}
+
+	/**
+	 * Removes a member from the cluster ({@code DELETE /actuator/raft/members/{id}}): on the
+	 * leader, through a joint configuration. Answers at once; {@code GET /actuator/raft} shows the
+	 * progress.
+	 * @param members the path segment {@code members}
+	 * @param id the member's id
+	 * @return the outcome, or {@code null} (404) for another path than {@code members}
+	 */
+	@DeleteOperation
+	public @Nullable MembershipChangeDescriptor removeMember(@Selector String members, @Selector String id) {
+		if (!MEMBERS.equals(members)) {
+			return null;
+		}
+		return describe(this.leadership.removeMember(id), id);
+	}
+
+	private MembershipChangeDescriptor describe(CompletableFuture<RaftMembership> change, String id) {
+		String from = this.leadership.nodeId();
+		if (change.isCompletedExceptionally()) {
+			Throwable failure = change.handle((membership, ex) -> ex).join();
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			if (cause instanceof MembershipChangeException refused) {
+				return new MembershipChangeDescriptor(refused.getResult(), from, id, refused.getMessage(),
+						refused.getLeaderId(), currentMembership());
+			}
+			return new MembershipChangeDescriptor(MembershipChangeResult.NOT_LEADER, from, id,
+					String.valueOf(cause.getMessage()), null, currentMembership());
+		}
+		return new MembershipChangeDescriptor(MembershipChangeResult.STARTED, from, id,
+				"Started; GET /actuator/raft shows the configuration as it changes", null, currentMembership());
+	}
+
+	private @Nullable MembershipDescriptor currentMembership() {
+		return this.leadership.membership().map(MembershipDescriptor::of).orElse(null);
 	}
 
 	/**
@@ -91,12 +179,17 @@ public class RaftEndpoint {
 	 * @param commitIndex highest log index known to be committed
 	 * @param lastLogIndex index of the last log entry
 	 * @param lastLeaderContact when a leader was last known, or {@code null} if never
-	 * @param peers the other members
+	 * @param standing this replica's place in the cluster: {@code VOTER}, {@code LEARNER},
+	 * {@code JOINING} (not a member yet) or {@code REMOVED}
+	 * @param membership the configuration in force, or {@code null} while it has joined no cluster
+	 * @param formation while it has joined no cluster: how its last attempt to form one went
+	 * @param peers the other members, and the replicas {@code raft.peers} lists besides
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record RaftDescriptor(String nodeId, RaftStatus.State state, Role role, long term, @Nullable String leaderId,
 			boolean leader, @Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex,
-			long lastLogIndex, @Nullable Instant lastLeaderContact,
+			long lastLogIndex, @Nullable Instant lastLeaderContact, RaftStatus.Standing standing,
+			@Nullable MembershipDescriptor membership, @Nullable FormationDescriptor formation,
 			List<PeerDescriptor> peers) implements OperationResponseBody {
 
 	}
@@ -113,18 +206,72 @@ public class RaftEndpoint {
 	 * {@code null}
 	 * @param matchIndex while this replica leads, the highest log index known to match;
 	 * otherwise {@code null}
+	 * @param standing its place in the configuration in force: {@code VOTER}, {@code LEARNER},
+	 * {@code REMOVED} (leaving, or left) or {@code JOINING} (listed in {@code raft.peers}, no member)
+	 * @param listed whether this replica's {@code raft.peers} lists it
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record PeerDescriptor(String id, @Nullable URI url, @Nullable Instant lastContact,
-			@Nullable Long millisSinceLastContact, @Nullable String circuitBreaker, @Nullable Long matchIndex) {
+			@Nullable Long millisSinceLastContact, @Nullable String circuitBreaker, @Nullable Long matchIndex,
+			RaftStatus.Standing standing, boolean listed) {
 
 		static PeerDescriptor of(PeerStatus peer, Instant now) {
 			Instant lastContact = peer.lastContact();
 			Long sinceLastContact = (lastContact != null)
 					? Math.max(0, now.toEpochMilli() - lastContact.toEpochMilli()) : null;
 			return new PeerDescriptor(peer.id(), peer.url(), lastContact, sinceLastContact, peer.circuitBreaker(),
-					peer.matchIndex());
+					peer.matchIndex(), peer.standing(), peer.listed());
 		}
+
+	}
+
+	/**
+	 * Description of the configuration in force.
+	 *
+	 * @param clusterId the cluster's id
+	 * @param voters the voters (while joint, those being moved to)
+	 * @param outgoingVoters while joint, the voters being left
+	 * @param learners members catching up, not voting yet
+	 * @param joint whether a change of voters is under way
+	 * @param index the log index of the configuration
+	 * @param committed whether it is known to be committed
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record MembershipDescriptor(String clusterId, Set<String> voters, Set<String> outgoingVoters,
+			Set<String> learners, boolean joint, long index, boolean committed) {
+
+		static MembershipDescriptor of(RaftMembership membership) {
+			return new MembershipDescriptor(membership.clusterId(), membership.voters(), membership.outgoingVoters(),
+					membership.learners(), membership.joint(), membership.index(), membership.committed());
+		}
+
+	}
+
+	/**
+	 * How the last attempt of a replica that has joined no cluster to form one went.
+	 *
+	 * @param granted members of {@code raft.peers} that would form the same cluster
+	 * @param refused members that would not (they belong to a cluster, or list other members)
+	 * @param unanswered members that did not answer
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record FormationDescriptor(Set<String> granted, Set<String> refused, Set<String> unanswered) {
+
+	}
+
+	/**
+	 * Description of a request to change the members.
+	 *
+	 * @param result whether the change started, and if not, why
+	 * @param from the replica that was asked
+	 * @param member the member to add or remove
+	 * @param message what happened, and what to do if it was refused
+	 * @param leaderId the leader to ask instead, or {@code null}
+	 * @param membership the configuration in force on the replica asked, or {@code null}
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record MembershipChangeDescriptor(MembershipChangeResult result, String from, String member, String message,
+			@Nullable String leaderId, @Nullable MembershipDescriptor membership) implements OperationResponseBody {
 
 	}
 

@@ -18,14 +18,17 @@ import org.jspecify.annotations.Nullable;
  * @param standing the member's place in the configuration in force on this replica:
  * {@code VOTER}, {@code LEARNER}, {@code REMOVED} (it left, or is leaving) or {@code JOINING}
  * (listed in {@code raft.peers} but no member)
+ * @param listed whether this replica's {@code raft.peers} lists it: a member it does not list,
+ * or a listed one that is no member, is a difference between {@code raft.peers} and the
+ * configuration in force
  */
 public record PeerStatus(String id, @Nullable URI url, @Nullable Instant lastContact, @Nullable String circuitBreaker,
-		@Nullable Long matchIndex, RaftStatus.Standing standing) {
+		@Nullable Long matchIndex, RaftStatus.Standing standing, boolean listed) {
 
-	/** A voter's status, for tests. */
+	/** The status of a voter that {@code raft.peers} lists, for tests. */
 	public PeerStatus(String id, @Nullable URI url, @Nullable Instant lastContact, @Nullable String circuitBreaker,
 			@Nullable Long matchIndex) {
-		this(id, url, lastContact, circuitBreaker, matchIndex, RaftStatus.Standing.VOTER);
+		this(id, url, lastContact, circuitBreaker, matchIndex, RaftStatus.Standing.VOTER, true);
 	}
 
 }

@@ -313,7 +313,8 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 				.findFirst()
 				.orElse(null);
 			peers.add(new PeerStatus(member, state.url(), state.lastContact(), state.circuitBreaker(),
-					(progress != null) ? progress.matchIndex() : null, standingOf(member, membership, progress)));
+					(progress != null) ? progress.matchIndex() : null, standingOf(member, membership, progress),
+					this.config.members().contains(member)));
 		}
 		StatusSnapshot.Leadership leadership = current.leadership();
 		Instant leaderSince = (leader && leadership != null) ? leadership.since() : null;

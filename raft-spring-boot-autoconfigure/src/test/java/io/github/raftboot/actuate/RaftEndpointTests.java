@@ -66,8 +66,10 @@ class RaftEndpointTests {
 		RaftStatus status = FakeRaftLeadership.running("n1", Role.LEADER, 7, "n1", NOW, reached, neverReached);
 		RaftDescriptor descriptor = new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft();
 		assertThat(descriptor.peers()).containsExactly(
-				new PeerDescriptor("n2", URI.create("http://n2:8080"), NOW.minusMillis(1500), 1500L, "CLOSED", 42L),
-				new PeerDescriptor("n3", URI.create("http://n3:8080"), null, null, "OPEN", 0L));
+				new PeerDescriptor("n2", URI.create("http://n2:8080"), NOW.minusMillis(1500), 1500L, "CLOSED", 42L,
+						RaftStatus.Standing.VOTER, true),
+				new PeerDescriptor("n3", URI.create("http://n3:8080"), null, null, "OPEN", 0L, RaftStatus.Standing.VOTER,
+						true));
 	}
 
 	@Test
