@@ -4,7 +4,8 @@ package io.github.raftboot.core;
  * A message between two members of the cluster. Every message carries the sender's term, and
  * the receiver compares it with its own before anything else.
  */
-public sealed interface Message permits RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse, TimeoutNow {
+public sealed interface Message
+		permits RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse, TimeoutNow, JoinRequest, JoinResponse {
 
 	/** The sending member's id. */
 	String from();

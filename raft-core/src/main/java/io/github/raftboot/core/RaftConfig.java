@@ -32,10 +32,13 @@ import java.util.TreeSet;
  * @param maxEntriesPerMessage the most log entries one AppendEntries carries
  * @param addresses where each of {@code members} can be reached (opaque to the core, see
  * {@link Membership#addresses()}); may lack entries
+ * @param autoJoin whether a node that never joined a cluster, and cannot form one because some of
+ * {@code members} belong to a cluster already, asks that cluster's leader to add it (a
+ * {@link JoinRequest}), rather than waiting for an operator to add it
  */
 public record RaftConfig(String nodeId, Set<String> members, Duration electionTimeoutMin, Duration electionTimeoutMax,
 		Duration heartbeatInterval, boolean preVote, boolean checkQuorum, double clockDriftBound,
-		int maxEntriesPerMessage, Map<String, String> addresses) {
+		int maxEntriesPerMessage, Map<String, String> addresses, boolean autoJoin) {
 
 	public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(150);
 
@@ -153,6 +156,8 @@ public record RaftConfig(String nodeId, Set<String> members, Duration electionTi
 
 		private final Map<String, String> addresses = new LinkedHashMap<>();
 
+		private boolean autoJoin = true;
+
 		private Builder(String nodeId, Collection<String> members) {
 			this.nodeId = nodeId;
 			this.members = new LinkedHashSet<>(members);
@@ -197,10 +202,16 @@ public record RaftConfig(String nodeId, Set<String> members, Duration electionTi
 			return this;
 		}
 
+		/** Sets whether a node asks an existing cluster's leader to add it; on by default. */
+		public Builder autoJoin(boolean autoJoin) {
+			this.autoJoin = autoJoin;
+			return this;
+		}
+
 		public RaftConfig build() {
 			return new RaftConfig(this.nodeId, this.members, this.electionTimeoutMin, this.electionTimeoutMax,
 					this.heartbeatInterval, this.preVote, this.checkQuorum, this.clockDriftBound,
-					this.maxEntriesPerMessage, this.addresses);
+					this.maxEntriesPerMessage, this.addresses, this.autoJoin);
 		}
 
 	}

@@ -125,6 +125,11 @@ public final class RaftNode {
 
 	private @Nullable Formation formation;
 
+	/** The member to ask to join next: the leader an answer named. */
+	private @Nullable String joinTarget;
+
+	private long joinAttempts;
+
 	// Leader state
 	private final Map<String, Progress> progress = new TreeMap<>();
 
@@ -274,6 +279,15 @@ public final class RaftNode {
 		if (this.probing && message instanceof RequestVoteResponse response && response.preVote()
 				&& response.term() == this.formationTerm) {
 			handleFormationResponse(response, nowNanos);
+			return;
+		}
+		if (message instanceof JoinRequest request) {
+			// Asks for a membership change, not for a vote: whatever the terms, nobody adopts one.
+			handleJoinRequest(request, nowNanos);
+			return;
+		}
+		if (message instanceof JoinResponse response) {
+			handleJoinResponse(response);
 			return;
 		}
 		if (message instanceof AppendEntries append && append.term() >= this.term) {
@@ -723,6 +737,7 @@ public final class RaftNode {
 			unanswered.removeAll(this.formationGranted);
 			unanswered.removeAll(this.formationRefused);
 			this.formation = new Formation(this.formationGranted, this.formationRefused, unanswered);
+			askToJoin(this.formation);
 		}
 		this.probing = true;
 		this.formationGranted.clear();
@@ -732,6 +747,40 @@ public final class RaftNode {
 			send(new RequestVote(this.id, other, this.formationTerm, 0, 0, true, false, this.proposal.clusterId()));
 		}
 		resetElectionTimer(now);
+	}
+
+	private void handleJoinRequest(JoinRequest request, long now) {
+		MembershipChangeResult result = addMember(request.from(), request.address(), now);
+		String leader = (this.leaderId != null) ? this.leaderId : "";
+		send(new JoinResponse(this.id, request.from(), this.term, result, leader));
+	}
+
+	private void handleJoinResponse(JoinResponse response) {
+		if (this.membership == null && response.result() == MembershipChangeResult.NOT_LEADER
+				&& !response.leaderId().isEmpty() && !response.leaderId().equals(this.id)) {
+			this.joinTarget = response.leaderId();
+		}
+	}
+
+	/**
+	 * Asks one member to add this node, if {@link RaftConfig#autoJoin()} and the last attempt to
+	 * form a cluster was refused by some member: that member belongs to a cluster (or proposes
+	 * other members). Asks the leader named by an earlier answer, or else each refusing member in
+	 * turn; one request per election timeout.
+	 */
+	private void askToJoin(Formation last) {
+		String address = this.config.addresses().get(this.id);
+		if (!this.config.autoJoin() || last.refused().isEmpty() || address == null || address.isEmpty()) {
+			return;
+		}
+		String target = this.joinTarget;
+		if (target == null || !this.proposal.contains(target)) {
+			List<String> refused = List.copyOf(last.refused());
+			target = refused.get((int) (this.joinAttempts % refused.size()));
+		}
+		this.joinAttempts++;
+		this.joinTarget = null;
+		send(new JoinRequest(this.id, target, this.term, address));
 	}
 
 	private void answerFormation(RequestVote request) {

@@ -1119,7 +1119,7 @@ class RaftNodeTests {
 		void nodeIdMustBeAMember() {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> new RaftConfig("a", Set.of("b", "c"), Duration.ofMillis(150), Duration.ofMillis(300),
-						Duration.ofMillis(50), true, true, 0.1, 64, Map.of()))
+						Duration.ofMillis(50), true, true, 0.1, 64, Map.of(), true))
 				.withMessageContaining("members")
 				.withMessageContaining("'a'");
 		}

@@ -91,6 +91,8 @@ public class RaftProperties {
 
 	private final Health health = new Health();
 
+	private final Membership membership = new Membership();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -189,6 +191,30 @@ public class RaftProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Membership getMembership() {
+		return this.membership;
+	}
+
+	/** Settings of changes of the cluster's members. */
+	public static class Membership {
+
+		/**
+		 * Whether a replica that has no Raft state, and finds that members of raft.peers belong
+		 * to a cluster already, asks that cluster's leader to add it (as a learner first, then as
+		 * a voter once caught up). Off: it waits until an operator adds it.
+		 */
+		private boolean autoJoin = true;
+
+		public boolean isAutoJoin() {
+			return this.autoJoin;
+		}
+
+		public void setAutoJoin(boolean autoJoin) {
+			this.autoJoin = autoJoin;
+		}
+
 	}
 
 	/** Settings of the RPC endpoints. */

@@ -68,6 +68,7 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 		try {
 			config = RaftConfig.builder(nodeId, members)
 				.addresses(addresses)
+				.autoJoin(properties.getMembership().isAutoJoin())
 				.electionTimeout(properties.getElectionTimeoutMin(), properties.getElectionTimeoutMax())
 				.heartbeatInterval(properties.getHeartbeatInterval())
 				.preVote(properties.isPreVote())

@@ -20,6 +20,8 @@ import java.util.function.LongSupplier;
 
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.AppendEntriesResponse;
+import io.github.raftboot.core.JoinRequest;
+import io.github.raftboot.core.JoinResponse;
 import io.github.raftboot.core.Lease;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.PersistentState;
@@ -371,7 +373,8 @@ final class CoreLoop {
 
 	private static boolean isReplyTo(Message message, Message inbound) {
 		boolean matchingType = (inbound instanceof RequestVote && message instanceof RequestVoteResponse)
-				|| (inbound instanceof AppendEntries && message instanceof AppendEntriesResponse);
+				|| (inbound instanceof AppendEntries && message instanceof AppendEntriesResponse)
+				|| (inbound instanceof JoinRequest && message instanceof JoinResponse);
 		return matchingType && message.to().equals(inbound.from());
 	}
 

@@ -161,8 +161,11 @@ final class MembershipWatch {
 						+ " (they belong to a cluster already, or list other members in raft.peers)")
 				+ (unanswered.isEmpty() ? "" : "; no answer from " + unanswered
 						+ " (not started yet, or unreachable: check their URLs in raft.peers)")
-				+ ". If the others run a cluster already, add this replica on their leader: POST "
-				+ "/actuator/raft/members/" + this.config.nodeId() + " with its URL.");
+				+ (this.config.autoJoin()
+						? ". If the others run a cluster already, this replica asks its leader to add it "
+								+ "(raft.membership.auto-join); if it is not added, see that leader's log, or add it there: "
+						: ". If the others run a cluster already, add this replica on their leader: ")
+				+ "POST /actuator/raft/members/" + this.config.nodeId() + " with its URL.");
 	}
 
 	private static SortedMap<String, URI> urls(Map<String, String> addresses) {

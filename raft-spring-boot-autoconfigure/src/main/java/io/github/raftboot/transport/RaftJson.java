@@ -12,8 +12,11 @@ import com.fasterxml.jackson.annotation.Nulls;
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.AppendEntriesResponse;
 import io.github.raftboot.core.EntryType;
+import io.github.raftboot.core.JoinRequest;
+import io.github.raftboot.core.JoinResponse;
 import io.github.raftboot.core.LogEntry;
 import io.github.raftboot.core.Membership;
+import io.github.raftboot.core.MembershipChangeResult;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
@@ -96,7 +99,9 @@ public final class RaftJson {
 				new RequestVoteResponse("b", "a", 1, true, true),
 				new AppendEntries("a", "b", 1, 0, 0,
 						List.of(new LogEntry(1, 1, EntryType.NOOP), LogEntry.config(2, 1, membership)), 1, 1, membership),
-				new AppendEntriesResponse("b", "a", 1, true, 1, 1, 1), new TimeoutNow("a", "b", 1));
+				new AppendEntriesResponse("b", "a", 1, true, 1, 1, 1), new TimeoutNow("a", "b", 1),
+				new JoinRequest("c", "a", 0, "http://c"),
+				new JoinResponse("a", "c", 1, MembershipChangeResult.STARTED, "a"));
 		for (Message sample : samples) {
 			Message copy = read(write(sample), sample.getClass());
 			if (!copy.equals(sample)) {

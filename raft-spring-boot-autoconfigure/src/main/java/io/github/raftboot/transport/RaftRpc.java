@@ -2,6 +2,8 @@ package io.github.raftboot.transport;
 
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.AppendEntriesResponse;
+import io.github.raftboot.core.JoinRequest;
+import io.github.raftboot.core.JoinResponse;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
@@ -22,7 +24,10 @@ enum RaftRpc {
 
 	APPEND_ENTRIES("append-entries", "/append-entries", AppendEntries.class, AppendEntriesResponse.class),
 
-	TIMEOUT_NOW("timeout-now", "/timeout-now", TimeoutNow.class, null);
+	TIMEOUT_NOW("timeout-now", "/timeout-now", TimeoutNow.class, null),
+
+	/** A replica that never joined a cluster asks the leader to add it. */
+	JOIN("join", "/join", JoinRequest.class, JoinResponse.class);
 
 	private final String rpcName;
 
@@ -75,6 +80,9 @@ enum RaftRpc {
 		}
 		if (request instanceof TimeoutNow) {
 			return TIMEOUT_NOW;
+		}
+		if (request instanceof JoinRequest) {
+			return JOIN;
 		}
 		throw new IllegalArgumentException("Only requests can be sent, not a " + request.getClass().getSimpleName());
 	}

@@ -1,5 +1,7 @@
 package io.github.raftboot.transport;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.github.raftboot.core.JoinRequest;
 import io.github.raftboot.core.Message;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -207,6 +210,10 @@ final class RaftRpcDispatcher {
 			return error(HttpStatus.BAD_REQUEST,
 					"Message addressed to '" + echo(message.to()) + "' was delivered to '" + nodeId + "'");
 		}
+		if (message instanceof JoinRequest join && !isHttpUrl(join.address())) {
+			return error(HttpStatus.BAD_REQUEST, "Field 'address' must be the base URL of the member that asks to join, "
+					+ "an absolute http or https URL, but is '" + echo(join.address()) + "'");
+		}
 		String ours = this.handler.clusterId();
 		if (clusterId != null && ours != null && !clusterId.equals(ours)) {
 			return error(HttpStatus.CONFLICT, "Raft member '" + nodeId + "' belongs to cluster " + ours + ", but '"
@@ -254,6 +261,18 @@ final class RaftRpcDispatcher {
 			throw new IllegalStateException("No answer");
 		}
 		return answer;
+	}
+
+	private static boolean isHttpUrl(String address) {
+		try {
+			URI url = new URI(address);
+			return url.isAbsolute() && url.getHost() != null
+					&& ("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
+					&& url.getRawQuery() == null && url.getRawFragment() == null;
+		}
+		catch (URISyntaxException ex) {
+			return false;
+		}
 	}
 
 	private static boolean isUtf8Json(@Nullable String value) {

@@ -68,10 +68,25 @@ class MembershipIntegrationTests {
 	}
 
 	@Test
-	void replicaStartedWithALongerListWaitsUntilTheLeaderAddsItThenVotes() throws Exception {
+	void replicaStartedWithALongerListAsksTheLeaderToAddItAndVotes() {
 		TestCluster cluster = startThree();
 		String leader = awaitSettledLeader(cluster);
 		cluster.addReplica("n4").start("n4");
+		RaftServer newcomer = cluster.server("n4");
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			assertThat(newcomer.status().standing()).isEqualTo(RaftStatus.Standing.VOTER);
+			RaftMembership membership = cluster.server(leader).membership().orElseThrow();
+			assertThat(membership.voters()).containsExactly("n1", "n2", "n3", "n4");
+			assertThat(membership.settled()).isTrue();
+		});
+		assertThat(cluster.server(leader).membership().orElseThrow().addresses().get("n4")).isEqualTo(cluster.url("n4"));
+	}
+
+	@Test
+	void replicaThatMayNotAskToJoinWaitsUntilTheLeaderAddsItThenVotes() throws Exception {
+		TestCluster cluster = startThree();
+		String leader = awaitSettledLeader(cluster);
+		cluster.addReplica("n4").withProperties("n4", "raft.membership.auto-join=false").start("n4");
 		RaftServer newcomer = cluster.server("n4");
 		// It neither forms a cluster of its own nor joins one by itself.
 		await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))

@@ -142,14 +142,15 @@ final class ChaosSchedule {
 			case 10 -> cluster.lossRate(random.nextDouble() * 0.3);
 			case 14 -> {
 				// A new replica, started with the list of every node so far and itself, as a scaled-up
-				// StatefulSet's would be: it must never form a cluster of its own. Added if there is a
-				// leader to add it.
+				// StatefulSet's would be: it must never form a cluster of its own.
 				if (ids.size() < MAX_NODES) {
 					String id = "n" + (ids.size() + 1);
 					List<String> proposal = new ArrayList<>(ids);
 					proposal.add(id);
-					cluster.addNode(id, proposal);
-					if (leader != null) {
+					// It asks to be added itself, or an operator adds it, or both race.
+					boolean autoJoin = random.nextBoolean();
+					cluster.addNode(id, proposal, autoJoin);
+					if (leader != null && (!autoJoin || random.nextBoolean())) {
 						cluster.addMember(leader, id);
 					}
 				}

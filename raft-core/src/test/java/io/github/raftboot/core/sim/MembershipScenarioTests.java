@@ -59,8 +59,9 @@ class MembershipScenarioTests {
 	@Test
 	void freshMembersThatProposeDifferentMembersNeverFormACluster() {
 		SimCluster cluster = SimCluster.create(2, 2);
-		// n3 proposes {n1, n2, n3}; n1 and n2 propose {n1, n2}.
-		cluster.addNode("n3", THREE);
+		// n3 proposes {n1, n2, n3}; n1 and n2 propose {n1, n2}. (Asking to join is off here: n3
+		// would otherwise ask the cluster of n1 and n2 to add it.)
+		cluster.addNode("n3", THREE, false);
 		cluster.runFor(Duration.ofSeconds(3));
 		assertThat(cluster.membership("n3")).as("n3 never forms a cluster with members that list others").isNull();
 		assertThat(cluster.status("n3").formation().refused()).containsExactly("n1", "n2");
@@ -76,8 +77,8 @@ class MembershipScenarioTests {
 		SimCluster cluster = SimCluster.create(3, 3);
 		String leader = awaitSettledLeader(cluster);
 		long term = cluster.status(leader).term();
-		cluster.addNode("n4", FIVE);
-		cluster.addNode("n5", FIVE);
+		cluster.addNode("n4", FIVE, false);
+		cluster.addNode("n5", FIVE, false);
 		cluster.runFor(Duration.ofSeconds(1));
 		cluster.crash("n3");
 		cluster.restart("n3");
@@ -102,10 +103,26 @@ class MembershipScenarioTests {
 	}
 
 	@Test
+	void newReplicaThatFindsAnExistingClusterAsksItsLeaderToAddIt() {
+		for (long seed = 0; seed < 20; seed++) {
+			SimCluster cluster = SimCluster.create(seed, 3);
+			awaitSettledLeader(cluster);
+			cluster.addNode("n4", List.of("n1", "n2", "n3", "n4"));
+			cluster.addNode("n5", FIVE);
+			assertThat(cluster.runUntil(() -> {
+				String active = cluster.activeLeader();
+				return active != null && cluster.isMembershipSettled(active)
+						&& cluster.membership(active).voters().containsAll(FIVE);
+			}, Duration.ofSeconds(5))).as("seed %d: both added, one after the other", seed).isTrue();
+			assertThat(cluster.membership("n5").voters()).containsExactlyElementsOf(FIVE);
+		}
+	}
+
+	@Test
 	void addedMemberCatchesUpAsLearnerThenBecomesVoterThroughAJointConfiguration() {
 		SimCluster cluster = SimCluster.create(4, 3);
 		String leader = awaitSettledLeader(cluster);
-		cluster.addNode("n4", List.of("n1", "n2", "n3", "n4"));
+		cluster.addNode("n4", List.of("n1", "n2", "n3", "n4"), false);
 		List<Membership> seenByLeader = new ArrayList<>();
 		assertThat(cluster.addMember(leader, "n4")).isEqualTo(MembershipChangeResult.STARTED);
 		seenByLeader.add(cluster.membership(leader));
@@ -136,7 +153,7 @@ class MembershipScenarioTests {
 			SimCluster cluster = SimCluster.create(seed, 3);
 			String leader = awaitSettledLeader(cluster);
 			long term = cluster.status(leader).term();
-			cluster.addNode("n4", List.of("n1", "n2", "n3", "n4"));
+			cluster.addNode("n4", List.of("n1", "n2", "n3", "n4"), false);
 			assertThat(cluster.addMember(leader, "n4")).isEqualTo(MembershipChangeResult.STARTED);
 			boolean[] lapsed = { false };
 			assertThat(cluster.runUntil(() -> {
@@ -227,8 +244,8 @@ class MembershipScenarioTests {
 		SimCluster cluster = SimCluster.create(7, 1);
 		assertThat(cluster.activeLeader()).isEqualTo("n1");
 		// n2 and n3 propose all three: they cannot form a cluster while n1 belongs to one.
-		cluster.addNode("n2", THREE);
-		cluster.addNode("n3", THREE);
+		cluster.addNode("n2", THREE, false);
+		cluster.addNode("n3", THREE, false);
 		addAndAwait(cluster, "n2");
 		addAndAwait(cluster, "n3");
 		assertThat(cluster.membership("n3").voters()).containsExactly("n1", "n2", "n3");
@@ -247,7 +264,7 @@ class MembershipScenarioTests {
 		// may not know a configuration a previous leader committed, and two changes overlap.
 		for (long seed = 0; seed < 30; seed++) {
 			SimCluster cluster = SimCluster.create(seed, 3);
-			cluster.addNode("n4", List.of("n1", "n2", "n3", "n4"));
+			cluster.addNode("n4", List.of("n1", "n2", "n3", "n4"), false);
 			assertThat(cluster.runUntil(() -> !cluster.leaders().isEmpty(), Duration.ofSeconds(2))).isTrue();
 			String leader = cluster.leaders().get(0);
 			assertThat(cluster.status(leader).commitIndex()).isLessThan(cluster.status(leader).lastLogIndex());
@@ -263,7 +280,7 @@ class MembershipScenarioTests {
 		for (long seed = 0; seed < 40; seed++) {
 			SimCluster cluster = SimCluster.create(seed, 3);
 			String leader = awaitSettledLeader(cluster);
-			cluster.addNode("n4", List.of("n1", "n2", "n3", "n4"));
+			cluster.addNode("n4", List.of("n1", "n2", "n3", "n4"), false);
 			assertThat(cluster.addMember(leader, "n4")).isEqualTo(MembershipChangeResult.STARTED);
 			// Crash the leader somewhere in the learner or joint phase.
 			cluster.runFor(Duration.ofNanos(1_000_000L + cluster.seed() % 20 * 1_000_000L));
@@ -286,7 +303,7 @@ class MembershipScenarioTests {
 		SimCluster cluster = SimCluster.create(8, 3);
 		String leader = awaitSettledLeader(cluster);
 		String old = other(cluster, leader);
-		cluster.addNode("n4", List.of("n1", "n2", "n3", "n4"));
+		cluster.addNode("n4", List.of("n1", "n2", "n3", "n4"), false);
 		addAndAwait(cluster, "n4");
 		removeAndAwait(cluster, old);
 		Membership now = cluster.membership(cluster.activeLeader());

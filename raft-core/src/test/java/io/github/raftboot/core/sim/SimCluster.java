@@ -109,7 +109,18 @@ public final class SimCluster {
 	}
 
 	private SimNode newNode(String id, List<String> proposal) {
-		RaftConfig config = this.configurer.apply(RaftConfig.builder(id, proposal)).build();
+		return newNode(id, proposal, true);
+	}
+
+	private SimNode newNode(String id, List<String> proposal, boolean autoJoin) {
+		Map<String, String> addresses = new LinkedHashMap<>();
+		for (String member : proposal) {
+			addresses.put(member, "sim://" + member);
+		}
+		addresses.put(id, "sim://" + id);
+		RaftConfig config = this.configurer.apply(RaftConfig.builder(id, proposal).addresses(addresses))
+			.autoJoin(autoJoin)
+			.build();
 		double rate = 1 + (this.random.nextDouble() * 2 - 1) * this.maxClockRateDeviation;
 		return new SimNode(id, config, rate);
 	}
@@ -122,10 +133,18 @@ public final class SimCluster {
 	 * @param proposal the members it would form a cluster with (it is added if missing)
 	 */
 	public void addNode(String id, List<String> proposal) {
+		addNode(id, proposal, true);
+	}
+
+	/**
+	 * Starts a node as {@link #addNode(String, List)} does.
+	 * @param autoJoin whether it asks the leader of the cluster its members belong to to add it
+	 */
+	public void addNode(String id, List<String> proposal, boolean autoJoin) {
 		if (this.nodes.containsKey(id)) {
 			throw new IllegalArgumentException(id + " exists already");
 		}
-		SimNode node = newNode(id, proposal);
+		SimNode node = newNode(id, proposal, autoJoin);
 		this.nodes.put(id, node);
 		record("new node " + id + " proposing " + node.config.members());
 		start(node);
