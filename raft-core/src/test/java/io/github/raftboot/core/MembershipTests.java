@@ -122,6 +122,38 @@ class MembershipTests {
 	}
 
 	@Nested
+	@DisplayName("State written before configurations were in the log")
+	class Upgrade {
+
+		@Test
+		void logWithoutConfigurationRunsWithRaftPeersAndItsFirstLeaderWritesThemIntoTheLog() {
+			PersistentState before = new PersistentState(3, null, NodeHarness.log(1, 2, 3));
+			NodeHarness a = NodeHarness.startRaw(config("a", THREE), before, START);
+			assertThat(a.node().membership()).isEqualTo(OF_THREE);
+			a.electLeader();
+			LogEntry last = a.node().entryAt(a.node().lastLogIndex());
+			assertThat(last.type()).isEqualTo(EntryType.CONFIG);
+			assertThat(last.membership()).isEqualTo(OF_THREE);
+			assertThat(a.node().entryAt(a.node().lastLogIndex() - 1).type()).isEqualTo(EntryType.NOOP);
+		}
+
+		@Test
+		void memberThatReceivesSuchALogFromItsStartGetsRaftPeersOfTheLeaderAsBase() {
+			PersistentState before = new PersistentState(3, null, NodeHarness.log(1, 2, 3));
+			NodeHarness a = NodeHarness.startRaw(config("a", THREE), before, START);
+			Ready won = a.electLeader();
+			AppendEntries toB = sent(won, AppendEntries.class).get(0);
+			// b lags: the leader walks back to the start of its log.
+			Ready fromStart = a.step(new AppendEntriesResponse("b", "a", a.node().term(), false, toB.prevLogIndex(), 0,
+					toB.round()), a.now() + MS);
+			AppendEntries first = sent(fromStart, AppendEntries.class).get(0);
+			assertThat(first.prevLogIndex()).isZero();
+			assertThat(first.base()).isEqualTo(OF_THREE);
+		}
+
+	}
+
+	@Nested
 	@DisplayName("Learners and members that left: they never campaign")
 	class NonVoters {
 
