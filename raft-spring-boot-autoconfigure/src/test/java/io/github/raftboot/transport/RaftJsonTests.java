@@ -408,6 +408,19 @@ class RaftJsonTests {
 						"Invalid value for field 'entries[0].membership': A membership needs at least one voter"));
 	}
 
+	@Test
+	void repeatsLittleOfTheBodyInTheReasonForRefusingIt() {
+		String id = "x".repeat(5000);
+		String blankAmongLongIds = startOfLog(SOLO_JSON.replace("[\"n1\"]", "[\"" + id + "\",\" \"]"));
+		String longIdWithoutAddress = startOfLog(
+				SOLO_JSON.replace("\"http://n1:8080\"}", "\"http://n1:8080\",\"" + id + "\":null}"));
+		for (String body : List.of(blankAmongLongIds, longIdWithoutAddress)) {
+			assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+				.isThrownBy(() -> this.json.read(bytes(body), AppendEntries.class))
+				.satisfies((ex) -> assertThat(ex.getMessage()).hasSizeLessThan(200).contains("xxx..."));
+		}
+	}
+
 	/**
 	 * Every field of every message is required, the configurations' fields too, so that a
 	 * member that misses one (an older or a broken one) is refused rather than misread.
