@@ -229,7 +229,8 @@ public class RaftProperties {
 		/**
 		 * Largest request body the RPC endpoints accept; larger ones are answered 413 without
 		 * being read. Must hold the largest message this cluster sends (an AppendEntries with
-		 * 64 log entries and short member ids takes about 4KB); startup fails if it cannot.
+		 * 64 log entries, up to 4 of them configurations that list every member and its URL,
+		 * takes about 7KB for three members); startup fails if it cannot.
 		 */
 		private DataSize maxBodySize = DataSize.ofKilobytes(64);
 

@@ -16,6 +16,7 @@ import java.util.Set;
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.EntryType;
 import io.github.raftboot.core.LogEntry;
+import io.github.raftboot.core.Membership;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.transport.RaftJson;
@@ -35,6 +36,12 @@ import org.springframework.util.unit.DataSize;
  * @param authentication how the RPCs are authenticated
  */
 record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, RpcAuthentication authentication) {
+
+	/**
+	 * The most configuration entries that one AppendEntries of a {@code RaftNode} carries: a
+	 * limit of the core that is not part of its settings.
+	 */
+	private static final int MAX_CONFIGURATIONS_PER_MESSAGE = 4;
 
 	static RaftSettings from(RaftProperties properties) {
 		Map<String, URI> peers = properties.getPeers();
@@ -80,7 +87,7 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 			throw new RaftConfigurationException("Invalid raft.* settings: " + ex.getMessage(),
 					"Fix the raft.* settings named above.", ex);
 		}
-		checkMaxBodySize(properties.getRpc().getMaxBodySize(), config);
+		checkMaxBodySize(properties.getRpc().getMaxBodySize(), config, peers);
 		Path dataDir = properties.getDataDir();
 		if (dataDir == null) {
 			dataDir = Path.of("raft-data", nodeId);
@@ -116,26 +123,58 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 
 	/**
 	 * Fails unless the body size limit holds the largest message this member may send or
-	 * receive: an AppendEntries with the most entries, every number at its largest and the
-	 * longest member ids.
+	 * receive. That is an AppendEntries, and this assumes the worst of it: the most entries, of
+	 * which the most configuration entries, and a base configuration; every number at its largest
+	 * and the longest member id as sender and receiver. Each configuration is joint, with every
+	 * member of {@code raft.peers} (and this one) both as a voter and as an outgoing voter, at its
+	 * URL from {@code raft.peers}. A base only comes with the first entries of the log, whose
+	 * indices are small, so this overestimates a little.
 	 */
-	private static void checkMaxBodySize(@Nullable DataSize maxBodySize, RaftConfig config) {
+	private static void checkMaxBodySize(@Nullable DataSize maxBodySize, RaftConfig config, Map<String, URI> peers) {
 		String longest = config.members().stream().max(Comparator.comparingInt(String::length)).orElseThrow();
+		Membership membership = largestMembership(config.members(), peers);
 		int entries = config.maxEntriesPerMessage();
+		int configurations = Math.min(MAX_CONFIGURATIONS_PER_MESSAGE, entries);
 		long max = Message.MAX_VALUE;
 		List<LogEntry> log = new ArrayList<>(entries);
 		for (int i = 1; i <= entries; i++) {
-			log.add(new LogEntry(max - entries + i, max, EntryType.NOOP));
+			long index = max - entries + i;
+			log.add((i <= configurations) ? LogEntry.config(index, max, membership)
+					: new LogEntry(index, max, EntryType.NOOP));
 		}
-		int largest = new RaftJson().write(new AppendEntries(longest, longest, max, max - entries, max, log, max, max))
-			.length;
+		RaftJson json = new RaftJson();
+		int base = json.write(new AppendEntries(longest, longest, max, 0, 0, List.of(), max, max, membership)).length
+				- json.write(new AppendEntries(longest, longest, max, 0, 0, List.of(), max, max, null)).length;
+		int largest = json.write(new AppendEntries(longest, longest, max, max - entries, max, log, max, max)).length
+				+ base;
 		if (maxBodySize == null || maxBodySize.toBytes() < largest
 				|| maxBodySize.toBytes() > DataSize.ofGigabytes(1).toBytes()) {
 			throw new RaftConfigurationException("raft.rpc.max-body-size is " + maxBodySize
-					+ ", but the largest message of this cluster (an AppendEntries with " + entries
-					+ " entries) takes up to " + largest + " bytes, and the limit must not exceed 1GB.",
+					+ ", but the largest message of this cluster (an AppendEntries with " + entries + " entries, "
+					+ configurations + " of them configurations, and a base configuration, each of the "
+					+ config.members().size() + " members with their URLs) takes up to " + largest
+					+ " bytes, and the limit must not exceed 1GB.",
 					"Set raft.rpc.max-body-size to at least " + largest + "B; the default, 64KB, suits most clusters.");
 		}
+	}
+
+	/**
+	 * The largest configuration of these members: all of them voters of a joint configuration
+	 * from and to themselves, each at its URL. A member without one in {@code raft.peers} (this
+	 * one, if it does not list itself) is counted at the longest URL of the others.
+	 */
+	private static Membership largestMembership(Set<String> members, Map<String, URI> peers) {
+		String longestUrl = peers.values()
+			.stream()
+			.map(URI::toString)
+			.max(Comparator.comparingInt(String::length))
+			.orElse("");
+		Map<String, String> addresses = new HashMap<>();
+		for (String member : members) {
+			URI url = peers.get(member);
+			addresses.put(member, (url != null) ? url.toString() : longestUrl);
+		}
+		return new Membership(Membership.clusterIdOf(addresses), members, members, Set.of(), addresses);
 	}
 
 	private static void checkIds(Map<String, URI> peers, String nodeId) {

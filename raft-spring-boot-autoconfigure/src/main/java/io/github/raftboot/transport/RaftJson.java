@@ -61,6 +61,15 @@ public final class RaftJson {
 
 	private static final String MALFORMED = "Malformed JSON";
 
+	/**
+	 * How much of the reason a message record gives an error message repeats: a configuration's
+	 * reason may list the ids of the body.
+	 */
+	private static final int MAX_ECHOED_REASON_LENGTH = 120;
+
+	/** How much of a field name an error message repeats: the keys of a configuration's addresses are ids of the body. */
+	private static final int MAX_ECHOED_NAME_LENGTH = 64;
+
 	private final JsonMapper mapper;
 
 	public RaftJson() {
@@ -160,7 +169,7 @@ public final class RaftJson {
 		}
 		catch (IllegalArgumentException ex) {
 			// Validation by a compact constructor that Jackson did not wrap
-			throw new InvalidMessageException("Invalid message: " + ex.getMessage());
+			throw new InvalidMessageException("Invalid message" + reason(ex));
 		}
 		if (message == null) {
 			throw new InvalidMessageException(NOT_AN_OBJECT);
@@ -185,13 +194,11 @@ public final class RaftJson {
 	private static String describe(JacksonException ex) {
 		String field = fieldPath(ex.getPath());
 		if (ex instanceof ValueInstantiationException) {
-			Throwable cause = ex.getCause();
-			String problem = (cause instanceof IllegalArgumentException && cause.getMessage() != null)
-					? cause.getMessage() : null;
+			String reason = (ex.getCause() instanceof IllegalArgumentException invalid) ? reason(invalid) : "";
 			if (field.isEmpty()) {
-				return "Invalid message" + ((problem != null) ? ": " + problem : "");
+				return "Invalid message" + reason;
 			}
-			return "Invalid value for field '" + field + "'" + ((problem != null) ? ": " + problem : "");
+			return "Invalid value for field '" + field + "'" + reason;
 		}
 		if (ex instanceof InputCoercionException && !field.isEmpty()) {
 			return "Invalid value for field '" + field + "': number out of range";
@@ -212,6 +219,21 @@ public final class RaftJson {
 		return "Invalid value for field '" + field + "'";
 	}
 
+	/** The reason a record gave for refusing its values, as {@code ": reason"}, or empty if it gave none. */
+	private static String reason(IllegalArgumentException ex) {
+		String reason = ex.getMessage();
+		return (reason != null) ? ": " + truncate(reason, MAX_ECHOED_REASON_LENGTH) : "";
+	}
+
+	/** At most the first {@code max} characters of {@code text}, never half a surrogate pair. */
+	private static String truncate(String text, int max) {
+		if (text.length() <= max) {
+			return text;
+		}
+		int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+		return text.substring(0, end) + "...";
+	}
+
 	/** The path to the failing field, such as {@code entries[0].type}. */
 	private static String fieldPath(List<JacksonException.Reference> path) {
 		StringBuilder result = new StringBuilder();
@@ -221,7 +243,7 @@ public final class RaftJson {
 				if (!result.isEmpty()) {
 					result.append('.');
 				}
-				result.append(name);
+				result.append(truncate(name, MAX_ECHOED_NAME_LENGTH));
 			}
 			else if (reference.getIndex() >= 0) {
 				result.append('[').append(reference.getIndex()).append(']');
@@ -232,7 +254,8 @@ public final class RaftJson {
 
 	/**
 	 * Thrown when a body is not a valid message. Its message is short and safe to return to the
-	 * sender: it names the offending field, not the internals of the reader.
+	 * sender: it names the offending field, not the internals of the reader, and repeats at most
+	 * a little of the body (a long id in a configuration is cut short).
 	 */
 	public static class InvalidMessageException extends RuntimeException {
 

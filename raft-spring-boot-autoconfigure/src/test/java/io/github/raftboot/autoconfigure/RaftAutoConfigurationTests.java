@@ -3,16 +3,27 @@ package io.github.raftboot.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import io.github.raftboot.core.AppendEntries;
+import io.github.raftboot.core.EntryType;
 import io.github.raftboot.core.InMemoryStorage;
+import io.github.raftboot.core.LogEntry;
+import io.github.raftboot.core.Membership;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftStorage;
 import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.runtime.RaftServer;
 import io.github.raftboot.transport.HttpRaftTransport;
+import io.github.raftboot.transport.RaftJson;
 import io.github.raftboot.transport.RaftTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -224,15 +235,81 @@ class RaftAutoConfigurationTests {
 		threeMembers().withPropertyValues("raft.rpc.max-body-size=1KB")
 			.run((context) -> assertThat(analysis(context.getStartupFailure())).satisfies((analysis) -> {
 				assertThat(analysis.getDescription()).contains("raft.rpc.max-body-size is 1024B")
-					.contains("an AppendEntries with 64 entries");
+					.contains("an AppendEntries with 64 entries, 4 of them configurations, and a base configuration, "
+							+ "each of the 3 members with their URLs");
 				assertThat(analysis.getAction()).containsPattern("at least \\d{4}B");
 			}));
+	}
+
+	@Test
+	void bodySizeLimitNamesTheSizeOfTheLargestMessageWithConfigurationsOfAllMembers() {
+		int needed = neededBodySize(threeMembers());
+		threeMembers().withPropertyValues("raft.rpc.max-body-size=" + needed + "B")
+			.run((context) -> assertThat(context).hasNotFailed());
+		threeMembers().withPropertyValues("raft.rpc.max-body-size=" + (needed - 1) + "B")
+			.run((context) -> assertThat(context).hasFailed());
+		// The messages that RaftNode may send: at most 64 entries, at most 4 of them configurations,
+		// and a base configuration when it sends the log from its start
+		Map<String, String> urls = Map.of("n1", "http://127.0.0.1:18081", "n2", "http://127.0.0.1:18082", "n3",
+				"http://127.0.0.1:18083");
+		Membership joint = new Membership(Membership.clusterIdOf(urls), urls.keySet(), urls.keySet(), Set.of(), urls);
+		long max = Message.MAX_VALUE;
+		RaftJson json = new RaftJson();
+		AppendEntries fromTheStart = new AppendEntries("n1", "n2", max, 0, 0, entries(1, max, joint), max, max, joint);
+		AppendEntries fromTheEnd = new AppendEntries("n1", "n2", max, max - 64, max, entries(max - 63, max, joint), max,
+				max);
+		assertThat(needed).isGreaterThanOrEqualTo(json.write(fromTheStart).length)
+			.isGreaterThanOrEqualTo(json.write(fromTheEnd).length);
+	}
+
+	@Test
+	void defaultBodySizeLimitHoldsTheLargestMessageOfSevenMembersWithTypicalUrls() {
+		ApplicationContextRunner sevenMembers = runner().withPropertyValues("raft.node-id=orders-0");
+		for (int i = 0; i < 7; i++) {
+			sevenMembers = sevenMembers.withPropertyValues(
+					"raft.peers.orders-" + i + "=https://orders-" + i + ".orders.shop.svc.cluster.local:8443/orders");
+		}
+		sevenMembers.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(neededBodySize(sevenMembers)).isLessThan(64 * 1024);
+	}
+
+	@Test
+	void bodySizeLimitCountsTheUrlsOfTheMembersInEveryConfiguration() {
+		ApplicationContextRunner longUrls = runner().withPropertyValues("raft.node-id=n0");
+		for (int i = 0; i < 7; i++) {
+			longUrls = longUrls
+				.withPropertyValues("raft.peers.n" + i + "=http://10.0.0." + i + ":8080/" + "p".repeat(2500));
+		}
+		longUrls.run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+			.contains("raft.rpc.max-body-size is 65536B"));
 	}
 
 	@Test
 	void defaultBodySizeLimitHoldsTheLargestMessageOfAClusterWithLongIds() {
 		runner().withPropertyValues("raft.node-id=" + "a".repeat(200), "raft.peers.b=http://127.0.0.1:18082")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	/** The body size limit that the failure analysis of these settings asks for. */
+	private static int neededBodySize(ApplicationContextRunner runner) {
+		int[] needed = new int[1];
+		runner.withPropertyValues("raft.rpc.max-body-size=1B").run((context) -> {
+			Matcher size = Pattern.compile("at least (\\d+)B")
+				.matcher(analysis(context.getStartupFailure()).getAction());
+			assertThat(size.find()).isTrue();
+			needed[0] = Integer.parseInt(size.group(1));
+		});
+		return needed[0];
+	}
+
+	/** 64 entries of the highest term from {@code first}: 60 without data, then 4 configurations. */
+	private static List<LogEntry> entries(long first, long term, Membership membership) {
+		List<LogEntry> entries = new ArrayList<>();
+		for (int i = 0; i < 64; i++) {
+			entries.add((i < 60) ? new LogEntry(first + i, term, EntryType.NOOP)
+					: LogEntry.config(first + i, term, membership));
+		}
+		return entries;
 	}
 
 	private static FailureAnalysis analysis(Throwable failure) {

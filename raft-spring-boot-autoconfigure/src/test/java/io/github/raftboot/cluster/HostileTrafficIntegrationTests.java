@@ -120,7 +120,7 @@ class HostileTrafficIntegrationTests {
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 		URI rpc = this.cluster.rpcUrl("n1");
 		String vote = "{\"from\":\"n2\",\"to\":\"n1\",\"term\":99,\"lastLogIndex\":0,\"lastLogTerm\":0,\"preVote\":false,"
-				+ "\"transfer\":true}";
+				+ "\"transfer\":true,\"bootstrap\":\"\"}";
 		assertJsonError(client.send(post(rpc, "request-vote", null, "application/json", vote), body()), 401,
 				"Unauthorized");
 		assertJsonError(client.send(post(rpc, "request-vote", "wrong", "application/json", vote), body()), 401,
@@ -176,11 +176,13 @@ class HostileTrafficIntegrationTests {
 			URI rpc = this.cluster.rpcUrl(target);
 			// Each of these would move the term or start an election if it reached the election thread.
 			String depose = "{\"from\":\"" + other + "\",\"to\":\"" + target + "\",\"term\":" + higher
-					+ ",\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":[],\"leaderCommit\":0,\"round\":1}";
+					+ ",\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":[],\"leaderCommit\":0,\"round\":1,"
+					+ "\"base\":null}";
 			String timeoutNow = "{\"from\":\"" + other + "\",\"to\":\"" + target + "\",\"term\":" + higher + "}";
 			String vote = "{\"from\":\"" + other + "\",\"to\":\"" + target + "\",\"term\":" + higher
-					+ ",\"lastLogIndex\":99,\"lastLogTerm\":" + higher + ",\"preVote\":false,\"transfer\":true}";
-			HttpRequest request = switch (random.nextInt(12)) {
+					+ ",\"lastLogIndex\":99,\"lastLogTerm\":" + higher + ",\"preVote\":false,\"transfer\":true,"
+					+ "\"bootstrap\":\"\"}";
+			HttpRequest request = switch (random.nextInt(13)) {
 				case 0, 1 -> post(rpc, "append-entries", null, "application/json", depose);
 				case 2, 3 -> post(rpc, "timeout-now", "not-the-token", "application/json", timeoutNow);
 				case 4 -> post(rpc, "request-vote", TOKEN.substring(1), "application/json", vote);
@@ -193,6 +195,9 @@ class HostileTrafficIntegrationTests {
 				case 9 -> post(rpc, "request-vote", TOKEN, "text/plain", vote);
 				case 10 -> post(rpc, "request-vote", TOKEN, "application/json",
 						(random.nextInt(20) == 0) ? oversized : "[" + vote + "]");
+				case 11 -> post(rpc, "append-entries", TOKEN, "application/json",
+						depose.replace("\"base\":null", "\"base\":{\"clusterId\":\"c\",\"voters\":[],"
+								+ "\"outgoingVoters\":[],\"learners\":[],\"addresses\":{}}"));
 				default -> post(rpc, "append-entries", TOKEN, "application/json",
 						depose.replace("\"entries\":[]", "\"entries\":{}"));
 			};

@@ -4,12 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.AppendEntriesResponse;
 import io.github.raftboot.core.EntryType;
 import io.github.raftboot.core.LogEntry;
+import io.github.raftboot.core.Membership;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
@@ -40,6 +44,8 @@ final class HostileBodies {
 
 	private static final byte[] JSON_BYTES = "{}[],:\"\\0-e.".getBytes(StandardCharsets.US_ASCII);
 
+	private static final String CLUSTER_ID = "0123456789abcdef";
+
 	private static final RaftJson WIRE = new RaftJson();
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -65,8 +71,12 @@ final class HostileBodies {
 		long term = random.nextBoolean() ? random.nextLong(0, 4) : random.nextLong(0, 20);
 		long index = random.nextBoolean() ? random.nextLong(0, 3) : random.nextLong(0, 20);
 		if (type == RequestVote.class) {
-			return new RequestVote(from, to, term, index, Math.min(term, random.nextLong(0, 20)), random.nextBoolean(),
-					random.nextBoolean());
+			boolean preVote = random.nextBoolean();
+			boolean transfer = random.nextBoolean();
+			// Now and then the pre-vote of a member that asks to form a cluster
+			String bootstrap = (preVote && !transfer && random.nextInt(3) == 0) ? "0123456789abcdef" : "";
+			return new RequestVote(from, to, term, index, Math.min(term, random.nextLong(0, 20)), preVote, transfer,
+					bootstrap);
 		}
 		if (type == RequestVoteResponse.class) {
 			return new RequestVoteResponse(from, to, term, random.nextBoolean(), random.nextBoolean());
@@ -78,16 +88,37 @@ final class HostileBodies {
 			long entryTerm = Math.max(1, prevTerm);
 			for (int i = 0, n = random.nextInt(0, 5); i < n; i++) {
 				entryTerm = Math.min(leaderTerm, entryTerm + random.nextLong(0, 2));
-				entries.add(new LogEntry(index + 1 + i, entryTerm, EntryType.NOOP));
+				entries.add((random.nextInt(4) == 0) ? LogEntry.config(index + 1 + i, entryTerm, membership(random))
+						: new LogEntry(index + 1 + i, entryTerm, EntryType.NOOP));
 			}
+			Membership base = (index == 0 && random.nextBoolean()) ? membership(random) : null;
 			return new AppendEntries(from, to, leaderTerm, index, (index == 0) ? 0 : prevTerm, entries,
-					random.nextLong(0, index + entries.size() + 1), random.nextLong(0, 100));
+					random.nextLong(0, index + entries.size() + 1), random.nextLong(0, 100), base);
 		}
 		if (type == AppendEntriesResponse.class) {
 			return new AppendEntriesResponse(from, to, term, random.nextBoolean(), index, random.nextLong(0, 20),
 					random.nextLong(0, 100));
 		}
 		return new TimeoutNow(from, to, term);
+	}
+
+	/**
+	 * A configuration of the members n1, n2 and n3 (those of the tests' clusters), sometimes
+	 * joint or with a learner n4.
+	 */
+	static Membership membership(SplittableRandom random) {
+		Map<String, String> addresses = new TreeMap<>(Map.of("n1", "http://127.0.0.1:8081", "n2",
+				"http://127.0.0.1:8082", "n3", "http://127.0.0.1:8083"));
+		Set<String> learners = Set.of();
+		if (random.nextInt(4) == 0) {
+			learners = Set.of("n4");
+			addresses.put("n4", "http://127.0.0.1:8084");
+		}
+		return switch (random.nextInt(3)) {
+			case 0 -> new Membership(CLUSTER_ID, Set.of("n1", "n2", "n3"), Set.of(), learners, addresses);
+			case 1 -> new Membership(CLUSTER_ID, Set.of("n1", "n2"), Set.of("n1", "n2", "n3"), learners, addresses);
+			default -> new Membership(CLUSTER_ID, Set.of("n1", "n2", "n3"), Set.of("n1", "n2"), learners, addresses);
+		};
 	}
 
 	static byte[] randomBytes(SplittableRandom random) {
@@ -127,24 +158,25 @@ final class HostileBodies {
 	}
 
 	private static String randomFieldName(SplittableRandom random) {
-		String[] names = { "from", "to", "term", "lastLogIndex", "lastLogTerm", "preVote", "transfer", "granted",
-				"prevLogIndex", "prevLogTerm", "entries", "leaderCommit", "round", "success", "index", "type",
-				"unknown", "Term", "" };
+		String[] names = { "from", "to", "term", "lastLogIndex", "lastLogTerm", "preVote", "transfer", "bootstrap",
+				"granted", "prevLogIndex", "prevLogTerm", "entries", "leaderCommit", "round", "base", "success", "index",
+				"type", "membership", "clusterId", "voters", "outgoingVoters", "learners", "addresses", "unknown", "Term",
+				"" };
 		return names[random.nextInt(names.length)];
 	}
 
-	/** A valid message with one to three changes to its JSON tree. */
+	/**
+	 * A valid message with one to three changes to its JSON tree: to the message, to one of its
+	 * entries, or to a configuration (an AppendEntries' base or an entry's membership), or to
+	 * the addresses of one.
+	 */
 	static byte[] mutatedStructure(SplittableRandom random, Message valid) {
 		ObjectNode tree = (ObjectNode) MAPPER.readTree(WIRE.write(valid));
 		for (int i = 0, n = random.nextInt(1, 4); i < n; i++) {
-			ObjectNode target = tree;
-			JsonNode entries = tree.get("entries");
-			if (entries instanceof ArrayNode array && !array.isEmpty() && random.nextInt(3) == 0) {
-				JsonNode entry = array.get(random.nextInt(array.size()));
-				if (entry instanceof ObjectNode object) {
-					target = object;
-				}
-			}
+			List<ObjectNode> objects = new ArrayList<>();
+			collectObjects(tree, objects);
+			// The message itself as often as all the objects within
+			ObjectNode target = random.nextBoolean() ? tree : objects.get(random.nextInt(objects.size()));
 			mutateObject(random, target);
 		}
 		String json = tree.toString();
@@ -154,6 +186,16 @@ final class HostileBodies {
 					"\"$1\":" + EDGE_NUMBERS[random.nextInt(EDGE_NUMBERS.length)]);
 		}
 		return utf8(json);
+	}
+
+	/** {@code node} and every object within it, at any depth. */
+	private static void collectObjects(JsonNode node, List<ObjectNode> objects) {
+		if (node instanceof ObjectNode object) {
+			objects.add(object);
+		}
+		for (JsonNode child : node.values()) {
+			collectObjects(child, objects);
+		}
 	}
 
 	private static void mutateObject(SplittableRandom random, ObjectNode object) {

@@ -3,6 +3,7 @@ package io.github.raftboot.transport;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.Message;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -34,6 +35,8 @@ class RaftJsonFuzzTests {
 	void everyBodyIsAValidMessageOrAnInvalidMessageException(Class<? extends Message> type) {
 		int valid = 0;
 		int invalid = 0;
+		int validConfigurations = 0;
+		int invalidConfigurations = 0;
 		for (int i = 0; i < CASES; i++) {
 			long seed = FIRST_SEED + i;
 			SplittableRandom random = new SplittableRandom(seed);
@@ -43,6 +46,9 @@ class RaftJsonFuzzTests {
 				assertThat(message).as("seed %d", seed).isInstanceOf(type);
 				assertThat(this.json.read(this.json.write(message), type)).as("seed %d", seed).isEqualTo(message);
 				valid++;
+				if (carriesAConfiguration(message)) {
+					validConfigurations++;
+				}
 			}
 			catch (RaftJson.InvalidMessageException ex) {
 				assertThat(ex.getMessage()).as("seed %d", seed)
@@ -50,6 +56,9 @@ class RaftJsonFuzzTests {
 					.hasSizeLessThan(200)
 					.doesNotContain("tools.jackson", "io.github", "Exception", "java.");
 				invalid++;
+				if (ex.getMessage().contains("base") || ex.getMessage().contains("membership")) {
+					invalidConfigurations++;
+				}
 			}
 			catch (RuntimeException | Error ex) {
 				fail("seed " + seed + ": read(" + type.getSimpleName() + ") threw " + ex + " for "
@@ -59,6 +68,17 @@ class RaftJsonFuzzTests {
 		// Both outcomes must occur often, or the generator tests nothing.
 		assertThat(valid).as("valid bodies").isGreaterThan(CASES / 50);
 		assertThat(invalid).as("invalid bodies").isGreaterThan(CASES / 2);
+		if (type == AppendEntries.class) {
+			// And so must configurations, valid and invalid
+			assertThat(validConfigurations).as("valid bodies with a configuration").isGreaterThan(CASES / 100);
+			assertThat(invalidConfigurations).as("bodies refused for their configuration")
+				.isGreaterThan(CASES / 100);
+		}
+	}
+
+	private static boolean carriesAConfiguration(Message message) {
+		return message instanceof AppendEntries append
+				&& (append.base() != null || append.entries().stream().anyMatch((entry) -> entry.membership() != null));
 	}
 
 }

@@ -1,13 +1,18 @@
 package io.github.raftboot.transport;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.AppendEntriesResponse;
 import io.github.raftboot.core.EntryType;
 import io.github.raftboot.core.LogEntry;
+import io.github.raftboot.core.Membership;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
@@ -16,6 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -26,7 +35,45 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class RaftJsonTests {
 
 	private static final String VOTE = "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"lastLogIndex\":0,\"lastLogTerm\":0,"
-			+ "\"preVote\":true,\"transfer\":false}";
+			+ "\"preVote\":true,\"transfer\":false,\"bootstrap\":\"\"}";
+
+	/** A joint configuration, on its way from n1, n2, n3 to n1, n2, n4, with a learner n5. */
+	private static final Membership JOINT = new Membership("c0ffee0123456789", Set.of("n4", "n2", "n1"),
+			Set.of("n3", "n1", "n2"), Set.of("n5"),
+			Map.of("n1", "http://10.0.0.1:8080", "n2", "http://10.0.0.2:8080", "n3", "http://10.0.0.3:8080", "n4",
+					"http://10.0.0.4:8080", "n5", "https://n5.example:8443/app"));
+
+	private static final String JOINT_JSON = "{\"clusterId\":\"c0ffee0123456789\",\"voters\":[\"n1\",\"n2\",\"n4\"],"
+			+ "\"outgoingVoters\":[\"n1\",\"n2\",\"n3\"],\"learners\":[\"n5\"],\"addresses\":{"
+			+ "\"n1\":\"http://10.0.0.1:8080\",\"n2\":\"http://10.0.0.2:8080\",\"n3\":\"http://10.0.0.3:8080\","
+			+ "\"n4\":\"http://10.0.0.4:8080\",\"n5\":\"https://n5.example:8443/app\"}}";
+
+	/** The configuration that leaves {@link #JOINT}. */
+	private static final Membership LEFT = new Membership("c0ffee0123456789", Set.of("n1", "n2", "n4"), Set.of(),
+			Set.of("n5"), Map.of("n1", "http://10.0.0.1:8080", "n2", "http://10.0.0.2:8080", "n4",
+					"http://10.0.0.4:8080", "n5", "https://n5.example:8443/app"));
+
+	private static final String LEFT_JSON = "{\"clusterId\":\"c0ffee0123456789\",\"voters\":[\"n1\",\"n2\",\"n4\"],"
+			+ "\"outgoingVoters\":[],\"learners\":[\"n5\"],\"addresses\":{\"n1\":\"http://10.0.0.1:8080\","
+			+ "\"n2\":\"http://10.0.0.2:8080\",\"n4\":\"http://10.0.0.4:8080\","
+			+ "\"n5\":\"https://n5.example:8443/app\"}}";
+
+	private static final String SOLO_JSON = "{\"clusterId\":\"c1\",\"voters\":[\"n1\"],\"outgoingVoters\":[],"
+			+ "\"learners\":[],\"addresses\":{\"n1\":\"http://n1:8080\"}}";
+
+	/**
+	 * One message of each type with every field set: a pre-vote that asks to form a cluster, an
+	 * AppendEntries with a base and a configuration entry after another entry.
+	 */
+	private static final Map<Class<? extends Message>, Message> SAMPLES = Map.of(RequestVote.class,
+			new RequestVote("n1", "n2", 1, 0, 0, true, false, "0123456789abcdef"), RequestVoteResponse.class,
+			new RequestVoteResponse("n2", "n1", 3, true, false), AppendEntries.class,
+			new AppendEntries("n1", "n2", 3, 0, 0,
+					List.of(new LogEntry(1, 2, EntryType.NOOP), LogEntry.config(2, 3, LEFT)), 1, 7, JOINT),
+			AppendEntriesResponse.class, new AppendEntriesResponse("n2", "n1", 3, true, 2, 2, 7), TimeoutNow.class,
+			new TimeoutNow("n1", "n2", 3));
+
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
 	private final RaftJson json = new RaftJson();
 
@@ -45,10 +92,14 @@ class RaftJsonTests {
 
 	static Stream<Message> messages() {
 		return Stream.of(new RequestVote("n1", "n2", 3, 7, 2, false, true),
+				new RequestVote("n1", "n2", 1, 0, 0, true, false, "0123456789abcdef"),
 				new RequestVoteResponse("n2", "n1", 3, true, false),
 				new AppendEntries("n1", "n2", 3, 1, 1,
 						List.of(new LogEntry(2, 2, EntryType.NOOP), new LogEntry(3, 3, EntryType.NOOP)), 1, 42),
 				new AppendEntries("n1", "n2", 3, 0, 0, List.of(), 0, 1),
+				new AppendEntries("n1", "n2", 3, 0, 0, List.of(), 0, 1, JOINT),
+				new AppendEntries("n1", "n2", 3, 1, 1, List.of(LogEntry.config(2, 3, JOINT),
+						new LogEntry(3, 3, EntryType.NOOP), LogEntry.config(4, 3, LEFT)), 4, 42),
 				new AppendEntriesResponse("n2", "n1", 3, false, 5, 4, 42), new TimeoutNow("n1", "n2", 3));
 	}
 
@@ -58,7 +109,8 @@ class RaftJsonTests {
 				7);
 		assertThat(new String(this.json.write(append), StandardCharsets.UTF_8)).isEqualTo(
 				"{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,"
-						+ "\"entries\":[{\"index\":1,\"term\":3,\"type\":\"NOOP\"}],\"leaderCommit\":0,\"round\":7}");
+						+ "\"entries\":[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null}],"
+						+ "\"leaderCommit\":0,\"round\":7,\"base\":null}");
 	}
 
 	@Test
@@ -78,8 +130,8 @@ class RaftJsonTests {
 	@Test
 	void ignoresUnknownFieldsInsideLogEntriesToo() {
 		String body = "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":"
-				+ "[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"checksum\":null}],\"leaderCommit\":0,\"round\":1,"
-				+ "\"unknown\":null}";
+				+ "[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null,\"checksum\":null}],"
+				+ "\"leaderCommit\":0,\"round\":1,\"base\":null,\"unknown\":null}";
 		assertThat(this.json.read(bytes(body), AppendEntries.class)).isEqualTo(
 				new AppendEntries("n1", "n2", 3, 0, 0, List.of(new LogEntry(1, 3, EntryType.NOOP)), 0, 1));
 	}
@@ -162,6 +214,16 @@ class RaftJsonTests {
 				Arguments.of("empty object", "{}", "Field 'from' is required and must not be null"),
 				Arguments.of("missing primitive field", VOTE.replace(",\"lastLogTerm\":0", ""),
 						"Field 'lastLogTerm' is required and must not be null"),
+				Arguments.of("missing bootstrap", VOTE.replace(",\"bootstrap\":\"\"", ""),
+						"Field 'bootstrap' is required and must not be null"),
+				Arguments.of("null bootstrap", VOTE.replace("\"bootstrap\":\"\"", "\"bootstrap\":null"),
+						"Field 'bootstrap' is required and must not be null"),
+				Arguments.of("number for bootstrap", VOTE.replace("\"bootstrap\":\"\"", "\"bootstrap\":0"),
+						"Invalid value for field 'bootstrap'"),
+				Arguments.of("bootstrap outside a pre-vote",
+						VOTE.replace("\"preVote\":true", "\"preVote\":false")
+							.replace("\"bootstrap\":\"\"", "\"bootstrap\":\"0123456789abcdef\""),
+						"Invalid message: Only a pre-vote that is not a transfer can ask to form a cluster"),
 				Arguments.of("null for a primitive", VOTE.replace("\"term\":3", "\"term\":null"),
 						"Field 'term' is required and must not be null"),
 				Arguments.of("null for a string", VOTE.replace("\"to\":\"n2\"", "\"to\":null"),
@@ -188,7 +250,7 @@ class RaftJsonTests {
 	@MethodSource("invalidAppends")
 	void rejectsInvalidLogEntriesNamingTheirPosition(String description, String entries, String expectedMessage) {
 		String body = "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":"
-				+ entries + ",\"leaderCommit\":0,\"round\":1}";
+				+ entries + ",\"leaderCommit\":0,\"round\":1,\"base\":null}";
 		assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
 			.isThrownBy(() -> this.json.read(bytes(body), AppendEntries.class))
 			.withMessage(expectedMessage);
@@ -198,17 +260,264 @@ class RaftJsonTests {
 		return Stream.of(Arguments.of("null entries", "null", "Field 'entries' is required and must not be null"),
 				Arguments.of("object for entries", "{}", "Invalid value for field 'entries'"),
 				Arguments.of("null entry", "[null]", "Field 'entries[0]' is required and must not be null"),
-				Arguments.of("unknown entry type", "[{\"index\":1,\"term\":3,\"type\":\"BOGUS\"}]",
+				Arguments.of("unknown entry type", "[{\"index\":1,\"term\":3,\"type\":\"BOGUS\",\"membership\":null}]",
 						"Invalid value for field 'entries[0].type'"),
-				Arguments.of("entry type by ordinal", "[{\"index\":1,\"term\":3,\"type\":0}]",
+				Arguments.of("entry type by ordinal", "[{\"index\":1,\"term\":3,\"type\":0,\"membership\":null}]",
 						"Invalid value for field 'entries[0].type'"),
-				Arguments.of("entry without type", "[{\"index\":1,\"term\":3}]",
+				Arguments.of("entry without type", "[{\"index\":1,\"term\":3,\"membership\":null}]",
 						"Field 'entries[0].type' is required and must not be null"),
-				Arguments.of("entry index 0", "[{\"index\":0,\"term\":3,\"type\":\"NOOP\"}]",
+				Arguments.of("entry without membership", "[{\"index\":1,\"term\":3,\"type\":\"NOOP\"}]",
+						"Field 'entries[0].membership' is required and must not be null"),
+				Arguments.of("entry index 0", "[{\"index\":0,\"term\":3,\"type\":\"NOOP\",\"membership\":null}]",
 						"Invalid value for field 'entries[0]': Log entry index must be from 1 to 2^53, was 0"),
-				Arguments.of("entries with a gap", "[{\"index\":2,\"term\":3,\"type\":\"NOOP\"}]",
+				Arguments.of("configuration entry without a configuration",
+						"[{\"index\":1,\"term\":3,\"type\":\"CONFIG\",\"membership\":null}]",
+						"Invalid value for field 'entries[0]': Log entry 1 of type CONFIG must carry a membership"),
+				Arguments.of("second entry a configuration entry without a configuration",
+						"[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null},"
+								+ "{\"index\":2,\"term\":3,\"type\":\"CONFIG\",\"membership\":null}]",
+						"Invalid value for field 'entries[1]': Log entry 2 of type CONFIG must carry a membership"),
+				Arguments.of("other entry with a configuration",
+						"[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":" + SOLO_JSON + "}]",
+						"Invalid value for field 'entries[0]': Log entry 1 of type NOOP must not carry a membership"),
+				Arguments.of("entries with a gap", "[{\"index\":2,\"term\":3,\"type\":\"NOOP\",\"membership\":null}]",
 						"Invalid message: Entries must be contiguous from prevLogIndex + 1 = 1: found index 2 where 1 "
 								+ "was expected"));
+	}
+
+	@Test
+	void writesAConfigurationAsItsComponentsInOrderWithSortedIds() {
+		AppendEntries append = new AppendEntries("n1", "n2", 3, 0, 0, List.of(LogEntry.config(1, 3, LEFT)), 0, 7,
+				JOINT);
+		assertThat(new String(this.json.write(append), StandardCharsets.UTF_8))
+			.isEqualTo("{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,"
+					+ "\"entries\":[{\"index\":1,\"term\":3,\"type\":\"CONFIG\",\"membership\":" + LEFT_JSON + "}],"
+					+ "\"leaderCommit\":0,\"round\":7,\"base\":" + JOINT_JSON + "}");
+	}
+
+	@Test
+	void readsBackAConfigurationEntryAndABaseConfiguration() {
+		AppendEntries append = new AppendEntries("n1", "n2", 3, 0, 0,
+				List.of(new LogEntry(1, 2, EntryType.NOOP), LogEntry.config(2, 3, LEFT)), 2, 7, JOINT);
+		AppendEntries read = this.json.read(this.json.write(append), AppendEntries.class);
+		assertThat(read).isEqualTo(append);
+		assertThat(read.base()).isEqualTo(JOINT);
+		assertThat(read.base().isJoint()).isTrue();
+		assertThat(read.entries().get(1).membership()).isEqualTo(LEFT);
+	}
+
+	@Test
+	void neverWritesWhetherAConfigurationIsJointWhichFollowsFromItsOutgoingVoters() {
+		AppendEntries append = new AppendEntries("n1", "n2", 3, 0, 0, List.of(LogEntry.config(1, 3, JOINT)), 0, 7,
+				JOINT);
+		assertThat(new String(this.json.write(append), StandardCharsets.UTF_8)).doesNotContainIgnoringCase("joint");
+		String lying = startOfLog(
+				JOINT_JSON.replace("{\"clusterId\"", "{\"joint\":false,\"isJoint\":false,\"clusterId\""));
+		assertThat(this.json.read(bytes(lying), AppendEntries.class).base().isJoint()).isTrue();
+	}
+
+	@Test
+	void writesAPreVoteThatAsksToFormAClusterWithTheClusterId() {
+		RequestVote vote = new RequestVote("n1", "n2", 1, 0, 0, true, false, "0123456789abcdef");
+		assertThat(new String(this.json.write(vote), StandardCharsets.UTF_8))
+			.isEqualTo("{\"from\":\"n1\",\"to\":\"n2\",\"term\":1,\"lastLogIndex\":0,\"lastLogTerm\":0,"
+					+ "\"preVote\":true,\"transfer\":false,\"bootstrap\":\"0123456789abcdef\"}");
+	}
+
+	@Test
+	void acceptsNullForAnAbsentConfiguration() {
+		String body = "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":"
+				+ "[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null}],\"leaderCommit\":0,\"round\":1,"
+				+ "\"base\":null}";
+		assertThat(this.json.read(bytes(body), AppendEntries.class)).isEqualTo(
+				new AppendEntries("n1", "n2", 3, 0, 0, List.of(new LogEntry(1, 3, EntryType.NOOP)), 0, 1, null));
+	}
+
+	@Test
+	void ignoresUnknownFieldsInsideAConfiguration() {
+		String body = startOfLog(SOLO_JSON.replace("\"learners\"", "\"witnesses\":[\"n9\"],\"learners\"")
+			.replace("}}", "},\"epoch\":{\"n1\":null}}"));
+		assertThat(this.json.read(bytes(body), AppendEntries.class).base())
+			.isEqualTo(new Membership("c1", Set.of("n1"), Set.of(), Set.of(), Map.of("n1", "http://n1:8080")));
+	}
+
+	@Test
+	void refusesABaseConfigurationAfterTheStartOfTheLog() {
+		String body = startOfLog(SOLO_JSON).replace("\"prevLogIndex\":0,\"prevLogTerm\":0",
+				"\"prevLogIndex\":1,\"prevLogTerm\":1");
+		assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+			.isThrownBy(() -> this.json.read(bytes(body), AppendEntries.class))
+			.withMessage("Invalid message: Only an AppendEntries from the start of the log (prevLogIndex 0) carries "
+					+ "a base configuration");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("invalidConfigurations")
+	void refusesAnInvalidConfigurationWithItsReasonAndWithoutInternals(String description, String body,
+			String expectedMessage) {
+		assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+			.isThrownBy(() -> this.json.read(bytes(body), AppendEntries.class))
+			.satisfies((ex) -> assertThat(ex.getMessage()).isEqualTo(expectedMessage)
+				.doesNotContain("io.github", "tools.jackson", "Exception", "java.", "`"));
+	}
+
+	static Stream<Arguments> invalidConfigurations() {
+		return Stream.of(
+				Arguments.of("null cluster id", startOfLog(SOLO_JSON.replace("\"c1\"", "null")),
+						"Field 'base.clusterId' is required and must not be null"),
+				Arguments.of("null voters", startOfLog(SOLO_JSON.replace("[\"n1\"]", "null")),
+						"Field 'base.voters' is required and must not be null"),
+				Arguments.of("null voter id", startOfLog(SOLO_JSON.replace("[\"n1\"]", "[\"n1\",null]")),
+						"Field 'base.voters[1]' is required and must not be null"),
+				Arguments.of("null learner id", startOfLog(SOLO_JSON.replace("\"learners\":[]", "\"learners\":[null]")),
+						"Field 'base.learners[0]' is required and must not be null"),
+				Arguments.of("null addresses", startOfLog(SOLO_JSON.replace("{\"n1\":\"http://n1:8080\"}", "null")),
+						"Field 'base.addresses' is required and must not be null"),
+				Arguments.of("null address", startOfLog(SOLO_JSON.replace("\"http://n1:8080\"", "null")),
+						"Field 'base.addresses.n1' is required and must not be null"),
+				Arguments.of("missing learners", startOfLog(SOLO_JSON.replace("\"learners\":[],", "")),
+						"Field 'base.learners' is required and must not be null"),
+				Arguments.of("null id in an entry's configuration",
+						configEntry(SOLO_JSON.replace("[\"n1\"]", "[null]")),
+						"Field 'entries[0].membership.voters[0]' is required and must not be null"),
+				Arguments.of("number for an id", startOfLog(SOLO_JSON.replace("[\"n1\"]", "[1]")),
+						"Invalid value for field 'base.voters[0]'"),
+				Arguments.of("string for the voters", startOfLog(SOLO_JSON.replace("[\"n1\"]", "\"n1\"")),
+						"Invalid value for field 'base.voters'"),
+				Arguments.of("array for the addresses",
+						startOfLog(SOLO_JSON.replace("{\"n1\":\"http://n1:8080\"}", "[]")),
+						"Invalid value for field 'base.addresses'"),
+				Arguments.of("string for a configuration", startOfLog("\"n1\""), "Invalid value for field 'base'"),
+				Arguments.of("no voters", startOfLog(SOLO_JSON.replace("[\"n1\"]", "[]")),
+						"Invalid value for field 'base': A membership needs at least one voter"),
+				Arguments.of("blank cluster id", startOfLog(SOLO_JSON.replace("\"c1\"", "\" \"")),
+						"Invalid value for field 'base': A membership's cluster id must not be blank"),
+				Arguments.of("learner also a voter",
+						startOfLog(SOLO_JSON.replace("\"learners\":[]", "\"learners\":[\"n1\"]")),
+						"Invalid value for field 'base': 'n1' cannot be both a voter and a learner"),
+				Arguments.of("learner also an outgoing voter",
+						startOfLog(SOLO_JSON.replace("\"outgoingVoters\":[],\"learners\":[]",
+								"\"outgoingVoters\":[\"n2\"],\"learners\":[\"n2\"]")),
+						"Invalid value for field 'base': 'n2' cannot be both a voter and a learner"),
+				Arguments.of("blank voter id", startOfLog(SOLO_JSON.replace("[\"n1\"]", "[\"\"]")),
+						"Invalid value for field 'base': Member ids must not be blank: voters []"),
+				Arguments.of("blank id in the addresses", startOfLog(SOLO_JSON.replace("{\"n1\":", "{\" \":")),
+						"Invalid value for field 'base': Member addresses must map non-blank ids to addresses: "
+								+ "{ =http://n1:8080}"),
+				Arguments.of("no voters in an entry's configuration", configEntry(SOLO_JSON.replace("[\"n1\"]", "[]")),
+						"Invalid value for field 'entries[0].membership': A membership needs at least one voter"));
+	}
+
+	@Test
+	void repeatsLittleOfTheBodyInTheReasonForRefusingIt() {
+		String id = "x".repeat(5000);
+		String blankAmongLongIds = startOfLog(SOLO_JSON.replace("[\"n1\"]", "[\"" + id + "\",\" \"]"));
+		String longIdWithoutAddress = startOfLog(
+				SOLO_JSON.replace("\"http://n1:8080\"}", "\"http://n1:8080\",\"" + id + "\":null}"));
+		for (String body : List.of(blankAmongLongIds, longIdWithoutAddress)) {
+			assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+				.isThrownBy(() -> this.json.read(bytes(body), AppendEntries.class))
+				.satisfies((ex) -> assertThat(ex.getMessage()).hasSizeLessThan(200).contains("xxx..."));
+		}
+	}
+
+	/**
+	 * Every field of every message is required, the configurations' fields too, so that a
+	 * member that misses one (an older or a broken one) is refused rather than misread.
+	 */
+	@ParameterizedTest(name = "{0} without {1}")
+	@MethodSource("everyField")
+	void refusesAMessageWithoutAnyOfItsFieldsNamingIt(Class<? extends Message> type, String field, int position) {
+		ObjectNode tree = tree(SAMPLES.get(type));
+		Field target = fields(tree, "").get(position);
+		target.parent().remove(target.name());
+		assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+			.isThrownBy(() -> this.json.read(bytes(tree.toString()), type))
+			.withMessage("Field '" + field + "' is required and must not be null");
+	}
+
+	/**
+	 * {@code null} stands only for an absent configuration: an AppendEntries' {@code base} and a
+	 * log entry's {@code membership}, which must then be of a type other than
+	 * {@link EntryType#CONFIG}.
+	 */
+	@ParameterizedTest(name = "{0} with null {1}")
+	@MethodSource("everyField")
+	void refusesNullForEveryFieldButAnAbsentConfiguration(Class<? extends Message> type, String field,
+			int position) {
+		ObjectNode tree = tree(SAMPLES.get(type));
+		Field target = fields(tree, "").get(position);
+		target.parent().putNull(target.name());
+		boolean configurationEntry = target.parent().path("type").asString("").equals("CONFIG");
+		if (target.name().equals("base") || (target.name().equals("membership") && !configurationEntry)) {
+			assertThat(this.json.read(bytes(tree.toString()), type)).isEqualTo(
+					target.name().equals("base") ? withoutBase((AppendEntries) SAMPLES.get(type)) : SAMPLES.get(type));
+		}
+		else if (target.name().equals("membership")) {
+			String entry = field.substring(0, field.lastIndexOf('.'));
+			assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+				.isThrownBy(() -> this.json.read(bytes(tree.toString()), type))
+				.withMessageStartingWith("Invalid value for field '" + entry + "': ")
+				.withMessageEndingWith(" of type CONFIG must carry a membership");
+		}
+		else {
+			assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+				.isThrownBy(() -> this.json.read(bytes(tree.toString()), type))
+				.withMessage("Field '" + field + "' is required and must not be null");
+		}
+	}
+
+	static Stream<Arguments> everyField() {
+		return HostileBodies.TYPES.stream().flatMap((type) -> {
+			List<Field> fields = fields(tree(SAMPLES.get(type)), "");
+			return IntStream.range(0, fields.size()).mapToObj((i) -> Arguments.of(type, fields.get(i).path(), i));
+		});
+	}
+
+	private static AppendEntries withoutBase(AppendEntries append) {
+		return new AppendEntries(append.from(), append.to(), append.term(), append.prevLogIndex(),
+				append.prevLogTerm(), append.entries(), append.leaderCommit(), append.round(), null);
+	}
+
+	private static ObjectNode tree(Message message) {
+		return (ObjectNode) MAPPER.readTree(new RaftJson().write(message));
+	}
+
+	/** The fields of an object and of the objects within, in order; the keys of addresses are ids, not fields. */
+	private static List<Field> fields(ObjectNode object, String path) {
+		List<Field> fields = new ArrayList<>();
+		for (String name : object.propertyNames()) {
+			String fieldPath = path.isEmpty() ? name : path + "." + name;
+			fields.add(new Field(object, name, fieldPath));
+			JsonNode value = object.get(name);
+			if (value instanceof ObjectNode nested && !name.equals("addresses")) {
+				fields.addAll(fields(nested, fieldPath));
+			}
+			else if (value instanceof ArrayNode array) {
+				for (int i = 0; i < array.size(); i++) {
+					if (array.get(i) instanceof ObjectNode element) {
+						fields.addAll(fields(element, fieldPath + "[" + i + "]"));
+					}
+				}
+			}
+		}
+		return fields;
+	}
+
+	private record Field(ObjectNode parent, String name, String path) {
+	}
+
+	/** An AppendEntries from the start of the log with the given base configuration. */
+	private static String startOfLog(String base) {
+		return "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":[],"
+				+ "\"leaderCommit\":0,\"round\":1,\"base\":" + base + "}";
+	}
+
+	/** An AppendEntries with one configuration entry. */
+	private static String configEntry(String membership) {
+		return "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":[{"
+				+ "\"index\":1,\"term\":3,\"type\":\"CONFIG\",\"membership\":" + membership + "}],\"leaderCommit\":0,"
+				+ "\"round\":1,\"base\":null}";
 	}
 
 	private static byte[] bytes(String body) {

@@ -71,7 +71,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 class RaftRpcFilterTests {
 
 	private static final String VOTE = "{\"from\":\"n2\",\"to\":\"n1\",\"term\":5,\"lastLogIndex\":0,\"lastLogTerm\":0,"
-			+ "\"preVote\":false,\"transfer\":false}";
+			+ "\"preVote\":false,\"transfer\":false,\"bootstrap\":\"\"}";
 
 	/** The minimum election timeout, for which a freshly started member ignores elections. */
 	private static final long QUIET_PERIOD = RaftConfig.DEFAULT_ELECTION_TIMEOUT_MIN.toNanos();
@@ -235,8 +235,12 @@ class RaftRpcFilterTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "", "{\"from\":", "not json", "[" + VOTE + "]", "\"vote\"",
 			"{\"from\":\"n2\",\"to\":\"n1\",\"term\":5}",
-			"{\"from\":\"n2\",\"to\":\"n1\",\"term\":-5,\"lastLogIndex\":0,\"lastLogTerm\":0,\"preVote\":false,\"transfer\":false}",
-			"{\"from\":\"n2\",\"to\":\"n1\",\"term\":\"5\",\"lastLogIndex\":0,\"lastLogTerm\":0,\"preVote\":false,\"transfer\":false}" })
+			"{\"from\":\"n2\",\"to\":\"n1\",\"term\":-5,\"lastLogIndex\":0,\"lastLogTerm\":0,\"preVote\":false,"
+					+ "\"transfer\":false,\"bootstrap\":\"\"}",
+			"{\"from\":\"n2\",\"to\":\"n1\",\"term\":\"5\",\"lastLogIndex\":0,\"lastLogTerm\":0,\"preVote\":false,"
+					+ "\"transfer\":false,\"bootstrap\":\"\"}",
+			"{\"from\":\"n2\",\"to\":\"n1\",\"term\":5,\"lastLogIndex\":0,\"lastLogTerm\":0,\"preVote\":false,"
+					+ "\"transfer\":false,\"bootstrap\":\"0123456789abcdef\"}" })
 	void rejectsAnInvalidMessageWithAJsonErrorAndLeavesTheMemberUnchanged(String body) throws Exception {
 		call("request-vote", body).andExpect(status().isBadRequest())
 			.andExpect(content().contentType(MediaType.APPLICATION_JSON))
