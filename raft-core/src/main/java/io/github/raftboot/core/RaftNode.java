@@ -58,8 +58,11 @@ public final class RaftNode {
 	 */
 	private static final long DEPARTURE_GRACE_TIMEOUTS = 20;
 
-	/** The most configuration entries one AppendEntries carries. */
-	private static final int MAX_CONFIGS_PER_MESSAGE = 4;
+	/**
+	 * The most configuration entries one AppendEntries carries, besides its base configuration:
+	 * with {@link RaftConfig#maxEntriesPerMessage()}, it bounds the size of a message.
+	 */
+	public static final int MAX_CONFIGURATIONS_PER_MESSAGE = 4;
 
 	private final String id;
 
@@ -1141,7 +1144,7 @@ public final class RaftNode {
 		Progress target = this.progress.get(peer);
 		long prev = target.next - 1;
 		Membership leaderBase = (prev == 0) ? ((this.base != null) ? this.base : requireMembershipAt(0)) : null;
-		List<LogEntry> entries = this.log.slice(target.next, this.config.maxEntriesPerMessage(), MAX_CONFIGS_PER_MESSAGE);
+		List<LogEntry> entries = this.log.slice(target.next, this.config.maxEntriesPerMessage(), MAX_CONFIGURATIONS_PER_MESSAGE);
 		send(new AppendEntries(this.id, peer, this.term, prev, this.log.termAt(prev), withoutUnsavedConfigs(entries),
 				announcedCommitIndex(), this.currentRound, leaderBase));
 	}

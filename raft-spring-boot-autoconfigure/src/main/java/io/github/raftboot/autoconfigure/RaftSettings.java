@@ -19,6 +19,7 @@ import io.github.raftboot.core.LogEntry;
 import io.github.raftboot.core.Membership;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RaftConfig;
+import io.github.raftboot.core.RaftNode;
 import io.github.raftboot.transport.RaftJson;
 import io.github.raftboot.transport.RpcAuthentication;
 import org.jspecify.annotations.Nullable;
@@ -36,12 +37,6 @@ import org.springframework.util.unit.DataSize;
  * @param authentication how the RPCs are authenticated
  */
 record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, RpcAuthentication authentication) {
-
-	/**
-	 * The most configuration entries that one AppendEntries of a {@code RaftNode} carries: a
-	 * limit of the core that is not part of its settings.
-	 */
-	private static final int MAX_CONFIGURATIONS_PER_MESSAGE = 4;
 
 	static RaftSettings from(RaftProperties properties) {
 		Map<String, URI> peers = properties.getPeers();
@@ -134,7 +129,7 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 		String longest = config.members().stream().max(Comparator.comparingInt(String::length)).orElseThrow();
 		Membership membership = largestMembership(config.members(), peers);
 		int entries = config.maxEntriesPerMessage();
-		int configurations = Math.min(MAX_CONFIGURATIONS_PER_MESSAGE, entries);
+		int configurations = Math.min(RaftNode.MAX_CONFIGURATIONS_PER_MESSAGE, entries);
 		long max = Message.MAX_VALUE;
 		List<LogEntry> log = new ArrayList<>(entries);
 		for (int i = 1; i <= entries; i++) {
