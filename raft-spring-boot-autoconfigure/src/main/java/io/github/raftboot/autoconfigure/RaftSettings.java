@@ -51,16 +51,16 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 			nodeId = "raft";
 		}
 		checkIds(peers, nodeId);
+		Map<String, URI> peerUrls = checkUrls(peers, nodeId);
 		if (!peers.isEmpty() && !peers.containsKey(nodeId)) {
 			throw new RaftConfigurationException(
 					"raft.node-id is '" + nodeId + "', but raft.peers lists only " + peers.keySet()
-							+ ": this replica would not know its own URL, and the other replicas would form a cluster "
-							+ "without it.",
+							+ ": this replica would not know its own URL, which the cluster's configuration holds for "
+							+ "every member.",
 					"List every replica in raft.peers, this one included (raft.peers." + nodeId
 							+ "=http://<its host>:<its port>), with the same list on every replica; or set raft.node-id "
 							+ "to this replica's id, one of " + peers.keySet() + ".");
 		}
-		Map<String, URI> peerUrls = checkUrls(peers, nodeId);
 		checkTimings(properties);
 		Set<String> members = new LinkedHashSet<>(peers.keySet());
 		members.add(nodeId);

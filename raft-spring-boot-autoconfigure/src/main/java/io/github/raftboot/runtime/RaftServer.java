@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
+import io.github.raftboot.core.JoinRequest;
 import io.github.raftboot.core.Lease;
 import io.github.raftboot.core.Membership;
 import io.github.raftboot.core.MembershipChangeResult;
@@ -24,6 +25,7 @@ import io.github.raftboot.core.PersistentState;
 import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftNode;
 import io.github.raftboot.core.RaftStorage;
+import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.core.Status;
 import io.github.raftboot.core.TransferResult;
@@ -240,15 +242,50 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	}
 
 	/**
-	 * Whether requests from that sender are handled: from any other node. Who is a member
-	 * changes at run time, and a member that has not learned of a change yet must still follow a
-	 * leader it does not know of; the token and the cluster id keep strangers out.
+	 * Whether requests from that member are handled: another member of the configuration in
+	 * force, or one that {@code raft.peers} lists.
 	 * @param memberId the sender of a request
-	 * @return {@code true} unless it is this member itself
+	 * @return {@code true} if it is such a member and not this one
 	 */
 	@Override
 	public boolean acceptsSender(String memberId) {
-		return !memberId.equals(this.config.nodeId());
+		return acceptsFrom(memberId, null);
+	}
+
+	/**
+	 * Whether a request is handled: from another member of the configuration in force or of
+	 * {@code raft.peers}; from a node this member does not know that names its cluster, or names
+	 * any cluster while this member belongs to none (who is a member changes at run time, and a
+	 * member must follow a leader that was added, or that adds it, before it knew of it); and,
+	 * from any other node, the requests with which a replica introduces itself: the pre-vote that
+	 * asks whether it may form a cluster, and the request to join. The token keeps out everyone
+	 * else.
+	 * @param request the request
+	 * @param clusterId the cluster its sender names, or {@code null}
+	 * @return whether the request may be handled
+	 */
+	@Override
+	public boolean accepts(Message request, @Nullable String clusterId) {
+		if (request.from().equals(this.config.nodeId())) {
+			return false;
+		}
+		boolean introduction = request instanceof JoinRequest
+				|| (request instanceof RequestVote vote && vote.asksToForm());
+		return introduction || acceptsFrom(request.from(), clusterId);
+	}
+
+	private boolean acceptsFrom(String memberId, @Nullable String clusterId) {
+		if (memberId.equals(this.config.nodeId())) {
+			return false;
+		}
+		if (this.config.members().contains(memberId)) {
+			return true;
+		}
+		Membership membership = this.board.snapshot().status().membership();
+		if (membership == null) {
+			return clusterId != null;
+		}
+		return membership.contains(memberId) || membership.clusterId().equals(clusterId);
 	}
 
 	/** The id of the cluster this member belongs to, or {@code null} while it belongs to none. */

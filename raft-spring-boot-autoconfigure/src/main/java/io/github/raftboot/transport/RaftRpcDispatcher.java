@@ -202,7 +202,14 @@ final class RaftRpcDispatcher {
 			return error(HttpStatus.BAD_REQUEST, ex.getMessage());
 		}
 		String nodeId = this.handler.nodeId();
-		if (!this.handler.acceptsSender(message.from())) {
+		String ours = this.handler.clusterId();
+		if (clusterId != null && ours != null && !clusterId.equals(ours)) {
+			return error(HttpStatus.CONFLICT, "Raft member '" + nodeId + "' belongs to cluster " + ours + ", but '"
+					+ echo(message.from()) + "' to cluster " + echo(clusterId) + ": they were formed separately (with "
+					+ "other raft.peers, or from the data directory of another cluster) and never take part in "
+					+ "each other's elections");
+		}
+		if (!this.handler.accepts(message, clusterId)) {
 			return error(HttpStatus.FORBIDDEN,
 					"Sender '" + echo(message.from()) + "' is not another member of this cluster");
 		}
@@ -213,13 +220,6 @@ final class RaftRpcDispatcher {
 		if (message instanceof JoinRequest join && !isHttpUrl(join.address())) {
 			return error(HttpStatus.BAD_REQUEST, "Field 'address' must be the base URL of the member that asks to join, "
 					+ "an absolute http or https URL, but is '" + echo(join.address()) + "'");
-		}
-		String ours = this.handler.clusterId();
-		if (clusterId != null && ours != null && !clusterId.equals(ours)) {
-			return error(HttpStatus.CONFLICT, "Raft member '" + nodeId + "' belongs to cluster " + ours + ", but '"
-					+ echo(message.from()) + "' to cluster " + echo(clusterId) + ": they were formed separately (with "
-					+ "other raft.peers, or from the data directory of another cluster) and never take part in "
-					+ "each other's elections");
 		}
 		Optional<Message> reply;
 		try {

@@ -28,6 +28,19 @@ public interface RaftRpcHandler {
 	boolean acceptsSender(String memberId);
 
 	/**
+	 * Whether this member handles that request, given the cluster its sender names (if any): a
+	 * sender this member does not know may be a member it has not learned of yet, if it names this
+	 * member's cluster, or a replica that introduces itself. Same constraints as
+	 * {@link #acceptsSender(String)}, which it asks unless overridden.
+	 * @param request the request
+	 * @param clusterId the cluster the sender names, or {@code null}
+	 * @return {@code true} if the request may be handled
+	 */
+	default boolean accepts(Message request, @Nullable String clusterId) {
+		return acceptsSender(request.from());
+	}
+
+	/**
 	 * The id of the cluster this member belongs to: a request that carries another one is
 	 * refused, since it comes from a member of another cluster. Called for every request, so it
 	 * must be cheap and must not block.

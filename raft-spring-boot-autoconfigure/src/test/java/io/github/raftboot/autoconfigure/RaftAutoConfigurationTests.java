@@ -75,11 +75,23 @@ class RaftAutoConfigurationTests {
 	}
 
 	@Test
-	void ownEntryInPeersIsOptional() {
+	void nodeIdMissingFromPeersFailsWithAnAnalysisThatAsksForItsOwnEntry() {
 		runner().withPropertyValues("raft.node-id=n1", "raft.peers.n2=http://127.0.0.1:18082",
 				"raft.peers.n3=http://127.0.0.1:18083")
-			.run((context) -> assertThat(context.getBean(RaftConfig.class).members()).containsExactlyInAnyOrder("n1",
-					"n2", "n3"));
+			.run((context) -> {
+				FailureAnalysis analysis = analysis(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("raft.node-id is 'n1', but raft.peers lists only [n2, n3]");
+				assertThat(analysis.getAction()).contains("raft.peers.n1=http://<its host>:<its port>");
+			});
+	}
+
+	@Test
+	void everyMemberOfPeersIsProposedWithItsUrl() {
+		threeMembers().run((context) -> {
+			RaftConfig config = context.getBean(RaftConfig.class);
+			assertThat(config.members()).containsExactlyInAnyOrder("n1", "n2", "n3");
+			assertThat(config.addresses()).containsEntry("n2", "http://127.0.0.1:18082");
+		});
 	}
 
 	@Test
@@ -286,7 +298,9 @@ class RaftAutoConfigurationTests {
 
 	@Test
 	void defaultBodySizeLimitHoldsTheLargestMessageOfAClusterWithLongIds() {
-		runner().withPropertyValues("raft.node-id=" + "a".repeat(200), "raft.peers.b=http://127.0.0.1:18082")
+		String longId = "a".repeat(200);
+		runner().withPropertyValues("raft.node-id=" + longId, "raft.peers." + longId + "=http://127.0.0.1:18081",
+				"raft.peers.b=http://127.0.0.1:18082")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 

@@ -47,7 +47,7 @@ class RaftRpcMetricsAutoConfigurationTests {
 	void transportOfRaftAutoConfigurationReportsEveryRpc() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class))
 			.withUserConfiguration(SimpleMeterRegistryConfiguration.class)
-			.withPropertyValues("raft.node-id=n1", "raft.peers.n2=http://127.0.0.1:1",
+			.withPropertyValues("raft.node-id=n1", "raft.peers.n1=http://127.0.0.1:2", "raft.peers.n2=http://127.0.0.1:1",
 					"raft.data-dir=" + this.dataDir)
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
