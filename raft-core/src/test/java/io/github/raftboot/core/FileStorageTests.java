@@ -216,16 +216,7 @@ class FileStorageTests {
 	@Test
 	void fileOfFormat2IsReadWithoutABaseConfigurationAndRewrittenInTheCurrentFormatByTheNextSave() throws IOException {
 		FileStorage storage = new FileStorage(this.directory);
-		byte[] state = bytes(FileStorageTests::writeState);
-		byte[] slot = withChecksum((out) -> {
-			out.writeLong(1);
-			out.writeInt(state.length);
-			out.write(state);
-		});
-		ByteBuffer file = ByteBuffer.allocate(3 * 4096).putInt(0x52414654).putInt(2).putInt(4096);
-		file.putInt(crc(file.array(), 0, 12));
-		file.put(4096, slot);
-		Files.write(storage.file(), file.array());
+		Files.write(storage.file(), format2File(bytes(FileStorageTests::writeState)));
 		assertThat(storage.load()).isEqualTo(STATE);
 		assertThat(storage.load().base()).isNull();
 		PersistentState next = new PersistentState(8, null, STATE.log(), BASE);
@@ -245,15 +236,7 @@ class FileStorageTests {
 			out.writeLong(1);
 			out.writeByte(EntryType.CONFIG.ordinal());
 		});
-		byte[] slot = withChecksum((out) -> {
-			out.writeLong(1);
-			out.writeInt(state.length);
-			out.write(state);
-		});
-		ByteBuffer file = ByteBuffer.allocate(3 * 4096).putInt(0x52414654).putInt(2).putInt(4096);
-		file.putInt(crc(file.array(), 0, 12));
-		file.put(4096, slot);
-		Files.write(storage.file(), file.array());
+		Files.write(storage.file(), format2File(state));
 		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
 			.withMessageContaining("log entry 1 has unknown type 1");
 	}
@@ -627,6 +610,19 @@ class FileStorageTests {
 			out.writeLong(entry[1]);
 			out.writeByte(EntryType.NOOP.ordinal());
 		}
+	}
+
+	/** A file of format 2 whose slot 0 holds {@code state}, encoded as format 2 did. */
+	private static byte[] format2File(byte[] state) {
+		byte[] slot = withChecksum((out) -> {
+			out.writeLong(1);
+			out.writeInt(state.length);
+			out.write(state);
+		});
+		ByteBuffer file = ByteBuffer.allocate(3 * 4096).putInt(0x52414654).putInt(2).putInt(4096);
+		file.putInt(crc(file.array(), 0, 12));
+		file.put(4096, slot);
+		return file.array();
 	}
 
 	/** {@link #FULL_STATE} as a file of the current format holds it. */

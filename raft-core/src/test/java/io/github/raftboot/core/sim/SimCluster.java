@@ -152,24 +152,14 @@ public final class SimCluster {
 
 	/** Asks {@code leader} to add {@code member} (as a learner first, promoted once caught up). */
 	public MembershipChangeResult addMember(String leader, String member) {
-		SimNode node = this.nodes.get(leader);
-		MembershipChangeResult[] result = { MembershipChangeResult.NOT_LEADER };
-		if (node.raft != null) {
-			input(node, (raft, local) -> result[0] = raft.addMember(member, "sim://" + member, local));
-		}
-		record("add " + member + " via " + leader + ": " + result[0]);
-		return result[0];
+		return ask(leader, "add " + member, MembershipChangeResult.NOT_LEADER,
+				(raft, local) -> raft.addMember(member, "sim://" + member, local));
 	}
 
 	/** Asks {@code leader} to remove {@code member}. */
 	public MembershipChangeResult removeMember(String leader, String member) {
-		SimNode node = this.nodes.get(leader);
-		MembershipChangeResult[] result = { MembershipChangeResult.NOT_LEADER };
-		if (node.raft != null) {
-			input(node, (raft, local) -> result[0] = raft.removeMember(member, local));
-		}
-		record("remove " + member + " via " + leader + ": " + result[0]);
-		return result[0];
+		return ask(leader, "remove " + member, MembershipChangeResult.NOT_LEADER,
+				(raft, local) -> raft.removeMember(member, local));
 	}
 
 	/** The configuration in force on {@code id}: {@code null} if it never joined a cluster, or is down. */
@@ -344,13 +334,19 @@ public final class SimCluster {
 
 	/** Asks {@code id} to hand leadership to {@code target}. */
 	public TransferResult transfer(String id, String target) {
+		return ask(id, "transfer to " + target, TransferResult.NOT_LEADER,
+				(raft, local) -> raft.transferLeadership(target, local));
+	}
+
+	/** Asks a member something as an input of its own, recorded with the answer. */
+	private <T> T ask(String id, String what, T ifDown, NodeCall<T> call) {
 		SimNode node = this.nodes.get(id);
-		TransferResult[] result = { TransferResult.NOT_LEADER };
+		List<T> result = new ArrayList<>(List.of(ifDown));
 		if (node.raft != null) {
-			input(node, (raft, local) -> result[0] = raft.transferLeadership(target, local));
+			input(node, (raft, local) -> result.set(0, call.apply(raft, local)));
 		}
-		record("transfer " + id + " -> " + target + ": " + result[0]);
-		return result[0];
+		record(what + " via " + id + ": " + result.get(0));
+		return result.get(0);
 	}
 
 	/** Asks {@code id} to hand leadership to its best peer; returns the target or null. */
@@ -618,6 +614,13 @@ public final class SimCluster {
 
 	static long micros(long micros) {
 		return Duration.ofNanos(micros * 1000).toNanos();
+	}
+
+	@FunctionalInterface
+	private interface NodeCall<T> {
+
+		T apply(RaftNode raft, long localNanos);
+
 	}
 
 	@FunctionalInterface
