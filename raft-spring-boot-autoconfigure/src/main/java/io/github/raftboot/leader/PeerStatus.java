@@ -21,14 +21,19 @@ import org.jspecify.annotations.Nullable;
  * @param listed whether this replica's {@code raft.peers} lists it: a member it does not list,
  * or a listed one that is no member, is a difference between {@code raft.peers} and the
  * configuration in force
+ * @param lastError why the last RPC to it that failed failed, such as
+ * {@code append-entries: HTTP 401 "A valid 'Authorization: Bearer <token>' header is required"}
+ * or {@code request-vote: ConnectException: Connection refused}; {@code null} if none did
+ * @param lastErrorAt when that was, or {@code null}
  */
 public record PeerStatus(String id, @Nullable URI url, @Nullable Instant lastContact, @Nullable String circuitBreaker,
-		@Nullable Long matchIndex, RaftStatus.Standing standing, boolean listed) {
+		@Nullable Long matchIndex, RaftStatus.Standing standing, boolean listed, @Nullable String lastError,
+		@Nullable Instant lastErrorAt) {
 
-	/** The status of a voter that {@code raft.peers} lists, for tests. */
+	/** The status of a voter that {@code raft.peers} lists and that never failed, for tests. */
 	public PeerStatus(String id, @Nullable URI url, @Nullable Instant lastContact, @Nullable String circuitBreaker,
 			@Nullable Long matchIndex) {
-		this(id, url, lastContact, circuitBreaker, matchIndex, RaftStatus.Standing.VOTER, true);
+		this(id, url, lastContact, circuitBreaker, matchIndex, RaftStatus.Standing.VOTER, true, null, null);
 	}
 
 }

@@ -351,7 +351,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 				.orElse(null);
 			peers.add(new PeerStatus(member, state.url(), state.lastContact(), state.circuitBreaker(),
 					(progress != null) ? progress.matchIndex() : null, standingOf(member, membership, progress),
-					this.config.members().contains(member)));
+					this.config.members().contains(member), state.lastError(), state.lastErrorAt()));
 		}
 		StatusSnapshot.Leadership leadership = current.leadership();
 		Instant leaderSince = (leader && leadership != null) ? leadership.since() : null;

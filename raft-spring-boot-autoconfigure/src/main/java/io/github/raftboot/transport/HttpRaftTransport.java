@@ -345,6 +345,7 @@ public final class HttpRaftTransport implements RaftTransport {
 					peer.circuitBreaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
 				}
 				peer.contacted(this.clock.instant());
+				peer.failures().succeeded(this.selfId, peer.id());
 				observe(rpc.rpcName(), peer.id(), "success", Duration.ofNanos(elapsed));
 				result.complete(reply);
 				return;
@@ -358,6 +359,8 @@ public final class HttpRaftTransport implements RaftTransport {
 		}
 		boolean timeout = error instanceof HttpTimeoutException || error instanceof TimeoutException;
 		observe(rpc.rpcName(), peer.id(), timeout ? "timeout" : "error", Duration.ofNanos(elapsed));
+		peer.failures().failed(this.selfId, peer.id(), peer.url(), rpc.rpcName(), describe(error, timeout),
+				error instanceof RpcRefusedException, this.clock.instant());
 		if (logger.isTraceEnabled()) {
 			logger.trace("Raft " + rpc.rpcName() + " to '" + peer.id() + "' failed", error);
 		}
@@ -380,7 +383,19 @@ public final class HttpRaftTransport implements RaftTransport {
 								+ ex.getMessage());
 			}
 		}
-		throw new IOException("Raft member '" + peer.id() + "' answered " + rpc.rpcName() + " with HTTP status " + status);
+		throw new RpcRefusedException(peer.id(), rpc.rpcName(), status, this.json.readErrorMessage(response.body()));
+	}
+
+	/** Why a request failed, in a few words for an operator: the same words for the same cause. */
+	private String describe(Throwable error, boolean timeout) {
+		if (error instanceof RpcRefusedException refused) {
+			return "HTTP " + refused.getStatus() + ((refused.getReason() != null) ? " \"" + refused.getReason() + "\"" : "");
+		}
+		if (timeout) {
+			return "no answer within " + this.rpcTimeout.toMillis() + " ms";
+		}
+		String message = error.getMessage();
+		return error.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
 	}
 
 	private static Throwable unwrap(Throwable failure) {
@@ -405,7 +420,8 @@ public final class HttpRaftTransport implements RaftTransport {
 	public PeerState peerState(String memberId) {
 		Peer peer = this.peers.get(memberId);
 		if (peer != null) {
-			return new PeerState(peer.url(), peer.lastContact(), peer.circuitBreaker().getState().name());
+			return new PeerState(peer.url(), peer.lastContact(), peer.circuitBreaker().getState().name(),
+					peer.failures().lastError(), peer.failures().lastErrorAt());
 		}
 		if (memberId.equals(this.selfId) && this.selfUrl != null) {
 			return new PeerState(this.selfUrl, null, null);
@@ -583,6 +599,93 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	}
 
+	/**
+	 * The failures of the requests to one member, and when to say so: a member that refuses a
+	 * request (an error status: a wrong token, an unknown sender, another cluster) is a mistake
+	 * to name at once; one that cannot be reached may just be starting, so it is named once it
+	 * has failed for {@link #UNREACHABLE_GRACE}. Then each cause at most every
+	 * {@link #REPEAT_INTERVAL}, and once when the member answers again.
+	 */
+	static final class Failures {
+
+		static final Duration UNREACHABLE_GRACE = Duration.ofSeconds(5);
+
+		static final Duration REPEAT_INTERVAL = Duration.ofSeconds(60);
+
+		private volatile @Nullable String lastError;
+
+		private volatile @Nullable Instant lastErrorAt;
+
+		private @Nullable Instant streakStart;
+
+		private @Nullable String warnedCause;
+
+		private @Nullable Instant warnedAt;
+
+		private long failuresSinceWarning;
+
+		synchronized void failed(String selfId, String peerId, URI peerUrl, String rpcName, String cause,
+				boolean refused, Instant now) {
+			this.lastError = rpcName + ": " + cause;
+			this.lastErrorAt = now;
+			this.failuresSinceWarning++;
+			if (this.streakStart == null) {
+				this.streakStart = now;
+			}
+			boolean due = refused || !now.isBefore(this.streakStart.plus(UNREACHABLE_GRACE));
+			boolean repeated = cause.equals(this.warnedCause) && this.warnedAt != null
+					&& now.isBefore(this.warnedAt.plus(REPEAT_INTERVAL));
+			if (due && !repeated) {
+				logger.warn("Raft member '" + selfId + "' cannot reach member '" + peerId + "' at " + peerUrl + ": "
+						+ rpcName + " failed with " + cause + " (" + this.failuresSinceWarning
+						+ " failed requests since " + this.streakStart + ")" + advice(cause));
+				this.warnedCause = cause;
+				this.warnedAt = now;
+				this.failuresSinceWarning = 0;
+			}
+		}
+
+		synchronized void succeeded(String selfId, String peerId) {
+			if (this.streakStart != null) {
+				if (this.warnedCause != null) {
+					logger.info("Raft member '" + selfId + "' reaches member '" + peerId + "' again");
+				}
+				this.streakStart = null;
+				this.warnedCause = null;
+				this.warnedAt = null;
+				this.failuresSinceWarning = 0;
+			}
+		}
+
+		@Nullable String lastError() {
+			return this.lastError;
+		}
+
+		@Nullable Instant lastErrorAt() {
+			return this.lastErrorAt;
+		}
+
+		private static String advice(String cause) {
+			if (cause.startsWith("HTTP 401")) {
+				return ": set the same raft.security.token on every replica";
+			}
+			if (cause.startsWith("HTTP 404")) {
+				return ": check the member's URL in raft.peers (host, port and context path) and raft.rpc.base-path";
+			}
+			if (cause.startsWith("HTTP 403")) {
+				return ": the member does not know this replica; check raft.node-id and raft.peers on both";
+			}
+			if (cause.startsWith("HTTP 409")) {
+				return ": the member belongs to another cluster, or another process uses this replica's raft.node-id";
+			}
+			if (cause.startsWith("HTTP 413")) {
+				return ": raise raft.rpc.max-body-size on the member";
+			}
+			return "";
+		}
+
+	}
+
 	/** Creates what the transport holds for a member. */
 	@FunctionalInterface
 	private interface PeerFactory {
@@ -603,6 +706,8 @@ public final class HttpRaftTransport implements RaftTransport {
 		private final CircuitBreaker circuitBreaker;
 
 		private final PeerConnection connection;
+
+		private final Failures failures = new Failures();
 
 		private volatile @Nullable Instant lastContact;
 
@@ -641,6 +746,10 @@ public final class HttpRaftTransport implements RaftTransport {
 
 		CircuitBreaker circuitBreaker() {
 			return this.circuitBreaker;
+		}
+
+		Failures failures() {
+			return this.failures;
 		}
 
 		@Nullable Instant lastContact() {

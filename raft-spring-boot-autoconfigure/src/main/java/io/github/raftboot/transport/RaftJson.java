@@ -28,6 +28,7 @@ import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
@@ -142,6 +143,27 @@ public final class RaftJson {
 		body.put("error", error);
 		body.put("message", message);
 		return this.mapper.writeValueAsBytes(body);
+	}
+
+	/**
+	 * Reads the {@code message} of an error answer written by {@link #writeError(String, String)},
+	 * leniently: this is for telling an operator what another member said.
+	 * @param body the body of the answer
+	 * @return its message, shortened to 500 characters, or {@code null} if it has none
+	 */
+	public @Nullable String readErrorMessage(byte[] body) {
+		try {
+			JsonNode node = this.mapper.readTree(body);
+			JsonNode message = (node != null) ? node.get("message") : null;
+			if (message == null || !message.isString()) {
+				return null;
+			}
+			String text = message.asString();
+			return (text.length() <= 500) ? text : text.substring(0, 500) + "...";
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
 	}
 
 	/**

@@ -39,9 +39,12 @@ import io.github.raftboot.core.TimeoutNow;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -50,6 +53,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link HttpRaftTransport}, against a fake member served by the JDK's HTTP server.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HttpRaftTransportTests {
 
 	private static final Duration RPC_TIMEOUT = Duration.ofMillis(300);
@@ -271,6 +275,51 @@ class HttpRaftTransportTests {
 			.withCauseInstanceOf(IOException.class)
 			.withMessageContaining("invalid body");
 		assertThat(this.observed).containsExactly("request-vote n2 error");
+	}
+
+	@Test
+	void aRefusalCarriesTheStatusAndTheMembersOwnWordsAndIsNamedAtOnceInTheLog(CapturedOutput output) {
+		this.peer = Peer.reply(403,
+				"{\"error\":\"Forbidden\",\"message\":\"Sender 'n1' is not another member of this cluster\"}");
+		assertThat(this.transport.send(VOTE)).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOfSatisfying(RpcRefusedException.class, (refused) -> {
+				assertThat(refused.getStatus()).isEqualTo(403);
+				assertThat(refused.getReason()).isEqualTo("Sender 'n1' is not another member of this cluster");
+				assertThat(refused.getMemberId()).isEqualTo("n2");
+			});
+		PeerState state = this.transport.peerState("n2");
+		assertThat(state.lastError())
+			.isEqualTo("request-vote: HTTP 403 \"Sender 'n1' is not another member of this cluster\"");
+		assertThat(state.lastErrorAt()).isNotNull();
+		assertThat(output).contains("cannot reach member 'n2' at " + this.peerUrl)
+			.contains("HTTP 403 \"Sender 'n1' is not another member of this cluster\"")
+			.contains("check raft.node-id and raft.peers");
+		// The same cause again is not repeated in the log within the minute.
+		assertThat(this.transport.send(VOTE)).failsWithin(Duration.ofSeconds(5));
+		assertThat(output.toString().split("cannot reach member 'n2'", -1)).hasSize(2);
+	}
+
+	@Test
+	void anUnreachableMemberIsNamedInTheLogOnlyOnceItFailedForAWhileAndAgainWhenItAnswers(CapturedOutput output) {
+		HttpRaftTransport.Failures failures = new HttpRaftTransport.Failures();
+		String refused = "ConnectException: Connection refused";
+		failures.failed("n1", "n2", this.peerUrl, "request-vote", refused, false, NOW);
+		failures.failed("n1", "n2", this.peerUrl, "request-vote", refused, false, NOW.plusSeconds(4));
+		assertThat(output).as("a member may just be starting").doesNotContain("cannot reach member 'n2'");
+		assertThat(failures.lastError()).isEqualTo("request-vote: " + refused);
+		assertThat(failures.lastErrorAt()).isEqualTo(NOW.plusSeconds(4));
+		failures.failed("n1", "n2", this.peerUrl, "request-vote", refused, false, NOW.plusSeconds(5));
+		assertThat(output).contains("Raft member 'n1' cannot reach member 'n2' at " + this.peerUrl
+				+ ": request-vote failed with " + refused + " (3 failed requests since " + NOW + ")");
+		failures.failed("n1", "n2", this.peerUrl, "request-vote", refused, false, NOW.plusSeconds(30));
+		assertThat(output.toString().split("cannot reach member 'n2'", -1)).as("once a minute").hasSize(2);
+		failures.failed("n1", "n2", this.peerUrl, "request-vote", refused, false, NOW.plusSeconds(66));
+		assertThat(output.toString().split("cannot reach member 'n2'", -1)).hasSize(3);
+		failures.succeeded("n1", "n2");
+		assertThat(output).contains("Raft member 'n1' reaches member 'n2' again");
+		assertThat(failures.lastError()).as("the last error stays known").isEqualTo("request-vote: " + refused);
 	}
 
 	@Test
