@@ -29,11 +29,13 @@ import org.jspecify.annotations.Nullable;
  * not joined a cluster
  * @param formation while it has not joined a cluster: how its last attempt to form one with the
  * members of {@code raft.peers} went; {@code null} otherwise
+ * @param conflict set while other members refuse this replica's requests because another
+ * process uses its member id: their words; {@code null} otherwise
  */
 public record RaftStatus(String nodeId, State state, Role role, long term, @Nullable String leaderId, boolean leader,
 		@Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex, long lastLogIndex,
 		@Nullable Instant lastLeaderContact, List<PeerStatus> peers, Standing standing,
-		@Nullable RaftMembership membership, @Nullable Formation formation) {
+		@Nullable RaftMembership membership, @Nullable Formation formation, @Nullable String conflict) {
 
 	public RaftStatus {
 		peers = List.copyOf(peers);
@@ -44,7 +46,7 @@ public record RaftStatus(String nodeId, State state, Role role, long term, @Null
 			@Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex, long lastLogIndex,
 			@Nullable Instant lastLeaderContact, List<PeerStatus> peers) {
 		this(nodeId, state, role, term, leaderId, leader, leaderSince, votedFor, commitIndex, lastLogIndex,
-				lastLeaderContact, peers, Standing.VOTER, null, null);
+				lastLeaderContact, peers, Standing.VOTER, null, null, null);
 	}
 
 	/** A replica's place in the cluster, as it knows it. */

@@ -82,6 +82,8 @@ final class CoreLoop {
 
 	private final PublicationListener published;
 
+	private final Consumer<Throwable> refused;
+
 	// Owned by the core thread
 
 	private @Nullable RaftNode node;
@@ -112,10 +114,11 @@ final class CoreLoop {
 	 * @param eventSink receives the events, on the event thread
 	 * @param published told of every snapshot once it is published and its events delivered, on
 	 * the event thread, while it is listening
+	 * @param failed told of every request that failed, on a transport thread; must be quick
 	 */
 	CoreLoop(RaftConfig config, RaftStorage storage, RaftTransport transport, LongSupplier nanoClock, Clock clock,
 			StatusBoard board, SnapshotDerivation derivation, RaftStatistics statistics,
-			Consumer<RaftEvent> eventSink, PublicationListener published) {
+			Consumer<RaftEvent> eventSink, PublicationListener published, Consumer<Throwable> failed) {
 		this.config = config;
 		this.storage = storage;
 		this.transport = transport;
@@ -126,6 +129,7 @@ final class CoreLoop {
 		this.statistics = statistics;
 		this.eventSink = eventSink;
 		this.published = published;
+		this.refused = failed;
 		this.membershipWatch = new MembershipWatch(config, transport, clock);
 		String id = config.nodeId();
 		this.core = new ScheduledThreadPoolExecutor(1, threadFactory("raft-" + id));
@@ -285,6 +289,7 @@ final class CoreLoop {
 
 	private void onReply(Message request, Optional<Message> reply, @Nullable Throwable failure) {
 		if (failure != null) {
+			this.refused.accept(failure);
 			if (logger.isTraceEnabled()) {
 				logger.trace("No reply from '" + request.to() + "' to " + request.getClass().getSimpleName(), failure);
 			}

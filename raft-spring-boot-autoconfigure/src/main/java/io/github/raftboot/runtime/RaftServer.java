@@ -38,6 +38,8 @@ import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.transport.PeerState;
 import io.github.raftboot.transport.RaftRpcHandler;
 import io.github.raftboot.transport.RaftTransport;
+import io.github.raftboot.transport.RpcRefusal;
+import io.github.raftboot.transport.RpcRefusedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -89,7 +91,14 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 
 	private final SnapshotDerivation derivation;
 
+	/** How long a refusal for a duplicate member id is remembered in the status. */
+	private static final Duration CONFLICT_MEMORY = Duration.ofSeconds(30);
+
 	private final MembershipChanges changes = new MembershipChanges();
+
+	private final InstanceWatch instances;
+
+	private volatile @Nullable Conflict conflict;
 
 	/** Serializes start and stop. */
 	private final Object lifecycleLock = new Object();
@@ -117,6 +126,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		this.clock = Objects.requireNonNull(clock, "clock");
 		this.board = new StatusBoard(StatusSnapshot.initial(config.nodeId()), nanoClock);
 		this.derivation = new SnapshotDerivation(config.nodeId(), this);
+		this.instances = new InstanceWatch(config.nodeId(), nanoClock);
 	}
 
 	/** Creates a driver on the system clocks. */
@@ -138,7 +148,8 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			}
 			PersistentState state = this.storage.load();
 			CoreLoop started = new CoreLoop(this.config, this.storage, this.transport, this.nanoClock, this.clock,
-					this.board, this.derivation, this.statistics, this.eventSink, this.changes);
+					this.board, this.derivation, this.statistics, this.eventSink, this.changes,
+					this::requestFailed);
 			this.loop = started;
 			started.start(state);
 			logger.info("Raft member '" + this.config.nodeId() + "' started in term " + state.term() + " with members "
@@ -274,6 +285,50 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		return introduction || acceptsFrom(request.from(), clusterId);
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>Also refuses, with {@code 409}, requests from two processes that send as the same member
+	 * (see {@code InstanceWatch}).
+	 */
+	@Override
+	public @Nullable RpcRefusal refusal(Message request, @Nullable String clusterId, @Nullable String instance) {
+		if (request.from().equals(this.config.nodeId())) {
+			String reason = "Member id '" + request.from() + "' is this replica's own: another process uses it too "
+					+ "(every replica needs its own raft.node-id)";
+			noteConflict(reason, "a request from another process with its own member id");
+			return new RpcRefusal(409, reason, RpcRefusal.DUPLICATE_MEMBER_ID);
+		}
+		if (!accepts(request, clusterId)) {
+			return RpcRefusal.forbidden("Sender '" + request.from() + "' is not another member of this cluster");
+		}
+		return this.instances.check(request, instance);
+	}
+
+	/** Notes that another member refused a request because another process sends as this member too. */
+	private void requestFailed(Throwable failure) {
+		if (failure instanceof RpcRefusedException refused
+				&& RpcRefusal.DUPLICATE_MEMBER_ID.equals(refused.getCode())) {
+			noteConflict(String.valueOf(refused.getReason()), "'" + refused.getMemberId() + "'");
+		}
+	}
+
+	private void noteConflict(String reason, String source) {
+		long now = this.nanoClock.getAsLong();
+		Conflict previous = this.conflict;
+		this.conflict = new Conflict(reason, now);
+		if (previous == null || now - previous.atNanos() > CONFLICT_MEMORY.toNanos()) {
+			logger.error("Raft member '" + this.config.nodeId() + "' learned from " + source
+					+ " that another process uses its member id: " + reason
+					+ ". Give every replica its own raft.node-id; until then the election is not safe.");
+		}
+	}
+
+	private @Nullable String conflict() {
+		Conflict current = this.conflict;
+		return (current != null && this.nanoClock.getAsLong() - current.atNanos() < CONFLICT_MEMORY.toNanos())
+				? current.reason() : null;
+	}
+
 	private boolean acceptsFrom(String memberId, @Nullable String clusterId) {
 		if (memberId.equals(this.config.nodeId())) {
 			return false;
@@ -358,7 +413,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		return new RaftStatus(status.nodeId(), current.state(), status.role(), status.term(), status.leaderId(), leader,
 				leaderSince, status.votedFor(), status.commitIndex(), status.lastLogIndex(),
 				current.lastLeaderContact(), peers, standing(status), membershipOf(status).orElse(null),
-				(membership == null) ? status.formation() : null);
+				(membership == null) ? status.formation() : null, conflict());
 	}
 
 	private static RaftStatus.Standing standing(Status status) {
@@ -506,6 +561,10 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 
 	private MembershipChangeResult onCore(CoreLoop.Call<MembershipChangeResult> call) {
 		return onCore(call, MembershipChangeResult.NOT_LEADER);
+	}
+
+	/** A refusal that says another process uses this member's id, and when it came. */
+	private record Conflict(String reason, long atNanos) {
 	}
 
 	/** Counters of elections and leader changes since this driver was created. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,12 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	/** The header that carries the sender's cluster id on every request, once it belongs to a cluster. */
 	public static final String CLUSTER_ID_HEADER = "Raft-Cluster-Id";
+
+	/**
+	 * The header that carries the id of the sender's transport, random for each one: the
+	 * receiver tells two processes that send as the same member apart by it.
+	 */
+	public static final String INSTANCE_HEADER = "Raft-Instance";
 
 	private static final Log logger = LogFactory.getLog(HttpRaftTransport.class);
 
@@ -142,6 +149,8 @@ public final class HttpRaftTransport implements RaftTransport {
 		if (authorization != null) {
 			postHeaders.put("Authorization", authorization);
 		}
+		postHeaders.put(INSTANCE_HEADER, (builder.instanceId != null) ? builder.instanceId
+				: UUID.randomUUID().toString().substring(0, 13));
 		this.postHeaders = Collections.unmodifiableMap(postHeaders);
 		String path = RaftRpc.normalizeBasePath(basePath);
 		this.selfId = selfId;
@@ -383,7 +392,8 @@ public final class HttpRaftTransport implements RaftTransport {
 								+ ex.getMessage());
 			}
 		}
-		throw new RpcRefusedException(peer.id(), rpc.rpcName(), status, this.json.readErrorMessage(response.body()));
+		throw new RpcRefusedException(peer.id(), rpc.rpcName(), status, this.json.readErrorMessage(response.body()),
+				this.json.readErrorCode(response.body()));
 	}
 
 	/** Why a request failed, in a few words for an operator: the same words for the same cause. */
@@ -471,6 +481,8 @@ public final class HttpRaftTransport implements RaftTransport {
 		private @Nullable Duration keepWarmInterval;
 
 		private @Nullable RaftJson json;
+
+		private @Nullable String instanceId;
 
 		private Builder(String selfId, Map<String, URI> peerUrls) {
 			this.selfId = Objects.requireNonNull(selfId, "selfId");
@@ -584,6 +596,16 @@ public final class HttpRaftTransport implements RaftTransport {
 		 */
 		public Builder json(RaftJson json) {
 			this.json = Objects.requireNonNull(json, "json");
+			return this;
+		}
+
+		/**
+		 * Sets the id this transport sends in the {@value #INSTANCE_HEADER} header.
+		 * @param instanceId the id, or {@code null} (the default) for a random one
+		 * @return this builder
+		 */
+		public Builder instanceId(@Nullable String instanceId) {
+			this.instanceId = instanceId;
 			return this;
 		}
 

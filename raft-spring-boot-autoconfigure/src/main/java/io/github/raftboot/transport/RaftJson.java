@@ -139,9 +139,24 @@ public final class RaftJson {
 	 * @return its JSON, UTF-8 encoded
 	 */
 	public byte[] writeError(String error, String message) {
+		return writeError(error, message, null);
+	}
+
+	/**
+	 * Writes the body of an error answer with a code a sender may act on:
+	 * {@code {"error":"...","message":"...","code":"..."}}.
+	 * @param error a short description of the kind of error, such as the HTTP reason phrase
+	 * @param message what went wrong, safe to show to the caller
+	 * @param code a stable name of the problem, or {@code null} for none (then no {@code code})
+	 * @return its JSON, UTF-8 encoded
+	 */
+	public byte[] writeError(String error, String message, @Nullable String code) {
 		Map<String, String> body = new LinkedHashMap<>();
 		body.put("error", error);
 		body.put("message", message);
+		if (code != null) {
+			body.put("code", code);
+		}
 		return this.mapper.writeValueAsBytes(body);
 	}
 
@@ -152,13 +167,27 @@ public final class RaftJson {
 	 * @return its message, shortened to 500 characters, or {@code null} if it has none
 	 */
 	public @Nullable String readErrorMessage(byte[] body) {
+		return readErrorField(body, "message");
+	}
+
+	/**
+	 * Reads the {@code code} of an error answer written by
+	 * {@link #writeError(String, String, String)}, leniently.
+	 * @param body the body of the answer
+	 * @return its code, or {@code null} if it has none
+	 */
+	public @Nullable String readErrorCode(byte[] body) {
+		return readErrorField(body, "code");
+	}
+
+	private @Nullable String readErrorField(byte[] body, String field) {
 		try {
 			JsonNode node = this.mapper.readTree(body);
-			JsonNode message = (node != null) ? node.get("message") : null;
-			if (message == null || !message.isString()) {
+			JsonNode value = (node != null) ? node.get(field) : null;
+			if (value == null || !value.isString()) {
 				return null;
 			}
-			String text = message.asString();
+			String text = value.asString();
 			return (text.length() <= 500) ? text : text.substring(0, 500) + "...";
 		}
 		catch (JacksonException ex) {

@@ -191,6 +191,21 @@ final class RaftRpcDispatcher {
 	 * @return the answer
 	 */
 	Response answer(Class<? extends Message> type, byte[] body, @Nullable String clusterId) {
+		return answer(type, body, clusterId, null);
+	}
+
+	/**
+	 * Answers a request as {@link #answer(Class, byte[], String)} does, and passes the id of
+	 * the sender's process to the member, which may refuse it (two processes that send as one
+	 * member).
+	 * @param type the type of message, from {@link #requestType(String)}
+	 * @param body the body, or its first {@link #maxBodyBytes()} + 1 bytes if it is longer
+	 * @param clusterId the {@value HttpRaftTransport#CLUSTER_ID_HEADER} header, if any
+	 * @param instance the {@value HttpRaftTransport#INSTANCE_HEADER} header, if any
+	 * @return the answer
+	 */
+	Response answer(Class<? extends Message> type, byte[] body, @Nullable String clusterId,
+			@Nullable String instance) {
 		if (body.length > this.maxBodyBytes) {
 			return tooLarge();
 		}
@@ -209,9 +224,11 @@ final class RaftRpcDispatcher {
 					+ "other raft.peers, or from the data directory of another cluster) and never take part in "
 					+ "each other's elections");
 		}
-		if (!this.handler.accepts(message, clusterId)) {
-			return error(HttpStatus.FORBIDDEN,
-					"Sender '" + echo(message.from()) + "' is not another member of this cluster");
+		RpcRefusal refusal = this.handler.refusal(message, clusterId, instance);
+		if (refusal != null) {
+			HttpStatus status = HttpStatus.valueOf(refusal.status());
+			return new Response(status, Map.of(),
+					this.json.writeError(status.getReasonPhrase(), refusal.message(), refusal.code()));
 		}
 		if (!message.to().equals(nodeId)) {
 			return error(HttpStatus.BAD_REQUEST,

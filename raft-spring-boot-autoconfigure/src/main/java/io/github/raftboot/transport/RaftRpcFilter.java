@@ -144,7 +144,8 @@ public final class RaftRpcFilter implements Filter {
 		catch (IOException ex) {
 			return this.dispatcher.unreadableBody();
 		}
-		return this.dispatcher.answer(type, body, request.getHeader(HttpRaftTransport.CLUSTER_ID_HEADER));
+		return this.dispatcher.answer(type, body, request.getHeader(HttpRaftTransport.CLUSTER_ID_HEADER),
+				request.getHeader(HttpRaftTransport.INSTANCE_HEADER));
 	}
 
 	private static void write(HttpServletResponse response, RaftRpcDispatcher.Response answer) throws IOException {

@@ -41,6 +41,22 @@ public interface RaftRpcHandler {
 	}
 
 	/**
+	 * Why this member refuses that request, if it does: the last check before the request
+	 * reaches the member, and the place to refuse what the sender's process shows, such as two
+	 * processes that send as one member. Refuses with {@code 403} what
+	 * {@link #accepts(Message, String)} does not accept, unless overridden.
+	 * @param request the request
+	 * @param clusterId the cluster its sender names, or {@code null}
+	 * @param instance the id of the sender's process ({@value HttpRaftTransport#INSTANCE_HEADER}),
+	 * or {@code null}
+	 * @return the refusal, or {@code null} if the request may be handled
+	 */
+	default @Nullable RpcRefusal refusal(Message request, @Nullable String clusterId, @Nullable String instance) {
+		return accepts(request, clusterId) ? null
+				: RpcRefusal.forbidden("Sender '" + request.from() + "' is not another member of this cluster");
+	}
+
+	/**
 	 * The id of the cluster this member belongs to: a request that carries another one is
 	 * refused, since it comes from a member of another cluster. Called for every request, so it
 	 * must be cheap and must not block.
