@@ -91,7 +91,8 @@ public class RaftEndpoint {
 	 * @param members the path segment {@code members}
 	 * @param id the member's id
 	 * @param url its base URL
-	 * @return the outcome, or {@code null} (404) for another path than {@code members}
+	 * @return the outcome, or {@code null} for another path than {@code members} (over HTTP, the
+	 * {@link RaftEndpointWebExtension} answers 404)
 	 */
 	@WriteOperation
 	public @Nullable MembershipChangeDescriptor addMember(@Selector String members, @Selector String id,
@@ -99,16 +100,13 @@ public class RaftEndpoint {
 		if (!MEMBERS.equals(members)) {
 			return null;
 		}
-		URI parsed;
-		try {
-			parsed = StringUtils.hasText(url) ? new URI(url.trim()) : null;
-		}
-		catch (URISyntaxException ex) {
-			parsed = null;
-		}
+		URI parsed = httpUrl(url);
 		if (parsed == null) {
+			String problem = StringUtils.hasText(url)
+					? "The URL of '" + id + "' is '" + url + "', which is not an absolute http or https URL"
+					: "No URL given for '" + id + "'";
 			return new MembershipChangeDescriptor(MembershipChangeResult.INVALID, this.leadership.nodeId(), id,
-					"Give the member's base URL as {\"url\": \"http://host:port\"}; it was '" + url + "'", null,
+					problem + ": send its base URL in the body's url field, such as http://10.0.0.4:8080", null,
 					currentMembership());
 		}
 		return describe(this.leadership.addMember(id, parsed), id);
@@ -120,7 +118,8 @@ public class RaftEndpoint {
 	 * progress.
 	 * @param members the path segment {@code members}
 	 * @param id the member's id
-	 * @return the outcome, or {@code null} (404) for another path than {@code members}
+	 * @return the outcome, or {@code null} for another path than {@code members} (over HTTP, the
+	 * {@link RaftEndpointWebExtension} answers 404)
 	 */
 	@DeleteOperation
 	public @Nullable MembershipChangeDescriptor removeMember(@Selector String members, @Selector String id) {
@@ -128,6 +127,20 @@ public class RaftEndpoint {
 			return null;
 		}
 		return describe(this.leadership.removeMember(id), id);
+	}
+
+	private static @Nullable URI httpUrl(@Nullable String url) {
+		if (!StringUtils.hasText(url)) {
+			return null;
+		}
+		try {
+			URI parsed = new URI(url.trim());
+			boolean http = "http".equalsIgnoreCase(parsed.getScheme()) || "https".equalsIgnoreCase(parsed.getScheme());
+			return (http && parsed.getHost() != null) ? parsed : null;
+		}
+		catch (URISyntaxException ex) {
+			return null;
+		}
 	}
 
 	private MembershipChangeDescriptor describe(CompletableFuture<RaftMembership> change, String id) {
@@ -140,8 +153,9 @@ public class RaftEndpoint {
 				return new MembershipChangeDescriptor(refused.getResult(), from, id, refused.getMessage(),
 						refused.getLeaderId(), currentMembership());
 			}
-			return new MembershipChangeDescriptor(MembershipChangeResult.NOT_LEADER, from, id,
-					String.valueOf(cause.getMessage()), null, currentMembership());
+			// Not a refusal: an error, which must not pass for one
+			throw (cause instanceof RuntimeException unexpected) ? unexpected
+					: new IllegalStateException("Changing the members failed", cause);
 		}
 		return new MembershipChangeDescriptor(MembershipChangeResult.STARTED, from, id,
 				"Started; GET /actuator/raft shows the configuration as it changes", null, currentMembership());

@@ -3,12 +3,15 @@ package io.github.raftboot.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.raftboot.core.Formation;
 import io.github.raftboot.leader.RaftLeadership;
+import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -18,24 +21,39 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * {@link HealthIndicator} for Raft leader election.
  *
- * <p>The status follows {@link RaftStatus#state()} and whether a leader is known:
+ * <p>The status follows {@link RaftStatus#state()}, this replica's
+ * {@linkplain RaftStatus#standing() standing} and whether a leader is known:
  * <ul>
- * <li>{@code RUNNING} and a leader known (this replica or another): {@code UP}. Being a
- * follower is healthy, so this indicator is never {@code DOWN} merely because this replica
- * does not lead.</li>
- * <li>{@code RUNNING} and no leader known: {@code UP} during a grace period (normally the
- * maximum election timeout) that starts when a leader was last known
- * ({@link RaftStatus#lastLeaderContact()}) or, if none ever was, when this indicator first saw
- * the replica running; after it, the configured leaderless status ({@code OUT_OF_SERVICE} by
- * default, see {@code raft.health.leaderless-status}).</li>
+ * <li>{@code RUNNING}, a member (voter or learner) and a leader known (this replica or
+ * another): {@code UP}. Being a follower or a learner is healthy, so this indicator is never
+ * {@code DOWN} merely because this replica does not lead.</li>
+ * <li>{@code RUNNING} and no leader known, or not a member yet ({@code JOINING}: waiting to
+ * form a cluster with every member of {@code raft.peers}, or to be added to one): {@code UP}
+ * during a grace period (normally the maximum election timeout), then the configured leaderless
+ * status ({@code OUT_OF_SERVICE} by default, see {@code raft.health.leaderless-status}). The
+ * grace period counts from when a leader was last known
+ * ({@link RaftStatus#lastLeaderContact()}) or, if none ever was, from the replica's start.</li>
+ * <li>{@code RUNNING} but removed from the cluster by a configuration ({@code REMOVED}): it
+ * takes no part in elections any more, so {@code OUT_OF_SERVICE}.</li>
  * <li>{@code FAILED} (its state could not be persisted, so it neither votes nor leads):
  * {@code DOWN}.</li>
  * <li>{@code STARTING} or {@code STOPPED}: {@code UNKNOWN}, since the replica does not take part
  * in elections yet or any more.</li>
  * </ul>
  * The details hold {@code nodeId}, {@code state}, {@code role}, {@code term}, {@code leader}
- * (whether this replica is the active leader) and, when known, {@code leaderId} and
- * {@code lastLeaderContact}.
+ * (whether this replica is the active leader), {@code standing} and, when known,
+ * {@code leaderId}, {@code lastLeaderContact} and {@code membership} (the configuration in
+ * force: {@code voters}, {@code outgoingVoters}, {@code learners}, {@code joint},
+ * {@code committed} and {@code index}); while joining, {@code formation} (the members of
+ * {@code raft.peers} that {@code refused} to form the cluster or left it {@code unanswered});
+ * while joining or once removed, a {@code reason} that says what to do.
+ *
+ * <p>The replica's start is not part of its status, so this indicator takes the latest instant
+ * at which it knew the replica was not running yet: its own creation (the auto-configuration
+ * creates it as the application context starts, before the replica starts), or the last health
+ * check that saw the replica starting or stopped. The grace period may therefore end a little
+ * before one grace period after the real start, never after it: a replica that has been
+ * leaderless since it started is reported as such even on the very first health check.
  */
 public class RaftHealthIndicator extends AbstractHealthIndicator {
 
@@ -47,11 +65,12 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
 
 	private final Clock clock;
 
-	/** When this indicator first saw the replica running, since it last was not. */
-	private final AtomicReference<@Nullable Instant> runningSince = new AtomicReference<>();
+	/** The latest instant at which the replica is known not to have been running (yet, or again). */
+	private final AtomicReference<Instant> notRunningAt;
 
 	/**
-	 * Creates an indicator.
+	 * Creates an indicator. Create it before the replica starts: the grace period counts from
+	 * the indicator's creation if it never sees the replica other than running.
 	 * @param leadership this replica's view of leadership
 	 * @param gracePeriod how long no known leader is still reported as {@code UP}
 	 * @param leaderlessStatus the status reported when no leader has been known for longer
@@ -64,6 +83,7 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
 		this.gracePeriod = Objects.requireNonNull(gracePeriod, "gracePeriod");
 		this.leaderlessStatus = Objects.requireNonNull(leaderlessStatus, "leaderlessStatus");
 		this.clock = Objects.requireNonNull(clock, "clock");
+		this.notRunningAt = new AtomicReference<>(clock.instant());
 	}
 
 	@Override
@@ -74,39 +94,80 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("state", status.state())
 			.withDetail("role", status.role())
 			.withDetail("term", status.term())
-			.withDetail("leader", status.leader());
+			.withDetail("leader", status.leader())
+			.withDetail("standing", status.standing());
 		if (status.leaderId() != null) {
 			builder.withDetail("leaderId", status.leaderId());
 		}
 		if (status.lastLeaderContact() != null) {
 			builder.withDetail("lastLeaderContact", status.lastLeaderContact());
 		}
+		RaftMembership membership = status.membership();
+		if (membership != null) {
+			builder.withDetail("membership", membership(membership));
+		}
+		Formation formation = status.formation();
+		if (status.standing() == RaftStatus.Standing.JOINING && formation != null) {
+			builder.withDetail("formation", formation(formation));
+		}
+		if (status.state() == RaftStatus.State.RUNNING) {
+			switch (status.standing()) {
+				case JOINING -> builder.withDetail("reason", "'" + status.nodeId()
+						+ "' has joined no cluster yet: it waits until every member of raft.peers is up to form one, "
+						+ "or until the leader of a running cluster adds it (POST /actuator/raft/members/"
+						+ status.nodeId() + " on the leader, with its url)");
+				case REMOVED -> builder.withDetail("reason", "'" + status.nodeId()
+						+ "' was removed from the cluster and takes no part in it any more: stop it, or add it again "
+						+ "(POST /actuator/raft/members/" + status.nodeId() + " on the leader, with its url)");
+				default -> {
+				}
+			}
+		}
 	}
 
 	private Status status(RaftStatus status) {
+		Instant now = this.clock.instant();
 		return switch (status.state()) {
-			case RUNNING -> runningStatus(status);
+			case RUNNING -> runningStatus(status, now);
 			case FAILED -> {
-				this.runningSince.set(null);
+				this.notRunningAt.set(now);
 				yield Status.DOWN;
 			}
 			case STARTING, STOPPED -> {
-				this.runningSince.set(null);
+				this.notRunningAt.set(now);
 				yield Status.UNKNOWN;
 			}
 		};
 	}
 
-	private Status runningStatus(RaftStatus status) {
-		Instant now = this.clock.instant();
-		this.runningSince.compareAndSet(null, now);
-		if (status.leaderId() != null) {
+	private Status runningStatus(RaftStatus status, Instant now) {
+		if (status.standing() == RaftStatus.Standing.REMOVED) {
+			return Status.OUT_OF_SERVICE;
+		}
+		if (status.standing() != RaftStatus.Standing.JOINING && status.leaderId() != null) {
 			return Status.UP;
 		}
 		Instant lastLeaderContact = status.lastLeaderContact();
-		Instant since = (lastLeaderContact != null) ? lastLeaderContact : this.runningSince.get();
-		boolean withinGracePeriod = since == null || !now.isAfter(since.plus(this.gracePeriod));
-		return withinGracePeriod ? Status.UP : this.leaderlessStatus;
+		Instant since = (lastLeaderContact != null) ? lastLeaderContact : this.notRunningAt.get();
+		return now.isAfter(since.plus(this.gracePeriod)) ? this.leaderlessStatus : Status.UP;
+	}
+
+	private static Map<String, Object> membership(RaftMembership membership) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("voters", membership.voters());
+		details.put("outgoingVoters", membership.outgoingVoters());
+		details.put("learners", membership.learners());
+		details.put("joint", membership.joint());
+		details.put("committed", membership.committed());
+		details.put("index", membership.index());
+		return details;
+	}
+
+	private static Map<String, Object> formation(Formation formation) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("refused", formation.refused());
+		details.put("unanswered", formation.unanswered());
+		return details;
 	}
 
 }

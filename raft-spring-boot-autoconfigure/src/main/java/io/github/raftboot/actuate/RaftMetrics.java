@@ -2,21 +2,31 @@ package io.github.raftboot.actuate;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 import io.github.raftboot.core.Role;
+import io.github.raftboot.event.RaftEvent;
 import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
+import io.github.raftboot.leader.RaftMembership;
+import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.runtime.RaftServer;
 import io.github.raftboot.runtime.RaftStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.context.ApplicationListener;
 
 /**
  * {@link MeterBinder} for the state of one Raft replica. Every meter has a {@code node} tag
@@ -27,17 +37,34 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@code raft.role}: one gauge per role (tag {@code role}), 1 for the current role;</li>
  * <li>{@code raft.elections.started}, {@code raft.elections.won}, {@code raft.elections.lost},
  * {@code raft.prevotes.started} and {@code raft.leader.changes}: counters since start;</li>
+ * <li>{@code raft.membership.voters} and {@code raft.membership.learners}: how many voters (while
+ * a change of voters is under way, those being moved to) and learners the configuration in force
+ * has; {@code raft.membership.joint}: 1 while a change of voters is under way, else 0. All three
+ * are {@code NaN} while this replica has joined no cluster: it knows no configuration, which is
+ * not one without members;</li>
  * <li>{@code raft.peer.last.contact.age}: per peer (tag {@code peer}), seconds since an RPC to
- * it last succeeded, {@code NaN} if none ever did.</li>
+ * it last succeeded, {@code NaN} if none ever did;</li>
+ * <li>{@code raft.learner.lag}: per learner (tag {@code peer}) while this replica leads, the
+ * committed entries the learner still lacks (commit index minus its match index, at least 0);
+ * a learner is promoted to voter once it has caught up.</li>
  * </ul>
+ * The per-peer meters follow the members: they are registered for the peers of the status (the
+ * members of the configuration in force and those {@code raft.peers} lists), and for the
+ * learners while this replica leads, and removed once they are gone. They are brought up to
+ * date when bound and on every {@link RaftEvent} of the replica, which comes with every change of
+ * the configuration and of leadership (in a Spring context, as an {@link ApplicationListener});
+ * between two events a meter of a member that has just left reads {@code NaN}.
  */
-public class RaftMetrics implements MeterBinder {
+public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> {
 
 	private final RaftLeadership leadership;
 
 	private final RaftStatistics statistics;
 
 	private final Clock clock;
+
+	/** The per-peer meters of each registry this binder is bound to. */
+	private final Map<MeterRegistry, Map<PeerMeter, Meter>> peerMeters = new LinkedHashMap<>();
 
 	/**
 	 * Creates a binder for a {@link RaftServer}.
@@ -78,16 +105,88 @@ public class RaftMetrics implements MeterBinder {
 				RaftStatistics::preVotesStarted);
 		counter(registry, "raft.leader.changes", "Times the leader known to this replica changed", tags,
 				RaftStatistics::leaderChanges);
-		List<String> peers = this.leadership.status().peers().stream().map(PeerStatus::id).toList();
-		for (String peer : peers) {
-			ToDoubleFunction<RaftLeadership> age = (leadership) -> lastContactAge(leadership, peer);
-			Gauge.builder("raft.peer.last.contact.age", this.leadership, age)
-				.description("Seconds since an RPC to this peer last succeeded")
-				.baseUnit("seconds")
-				.tags(tags.and(Tag.of("peer", peer)))
-				.strongReference(true)
-				.register(registry);
+		gauge(registry, "raft.membership.voters",
+				"Voters of the configuration in force (while joint, those being moved to); NaN while joining", tags,
+				(leadership) -> membershipValue(leadership, (membership) -> membership.voters().size()));
+		gauge(registry, "raft.membership.learners",
+				"Learners of the configuration in force, catching up before they vote; NaN while joining", tags,
+				(leadership) -> membershipValue(leadership, (membership) -> membership.learners().size()));
+		gauge(registry, "raft.membership.joint",
+				"Whether a change of voters is under way (1) or not (0); NaN while joining", tags,
+				(leadership) -> membershipValue(leadership, (membership) -> membership.joint() ? 1 : 0));
+		synchronized (this.peerMeters) {
+			this.peerMeters.putIfAbsent(registry, new HashMap<>());
+			refreshPeerMeters();
 		}
+	}
+
+	/**
+	 * Brings the per-peer meters up to date with the members, on every event of the replica.
+	 * @param event the event, whatever it is
+	 */
+	@Override
+	public void onApplicationEvent(RaftEvent event) {
+		synchronized (this.peerMeters) {
+			refreshPeerMeters();
+		}
+	}
+
+	private void refreshPeerMeters() {
+		RaftStatus status = this.leadership.status();
+		Set<PeerMeter> wanted = new HashSet<>();
+		status.peers().forEach((peer) -> wanted.add(new PeerMeter(PeerMeter.LAST_CONTACT_AGE, peer.id())));
+		RaftMembership membership = status.membership();
+		if (status.role() == Role.LEADER && membership != null) {
+			membership.learners().forEach((learner) -> wanted.add(new PeerMeter(PeerMeter.LEARNER_LAG, learner)));
+		}
+		Tags tags = Tags.of("node", this.leadership.nodeId());
+		this.peerMeters.forEach((registry, meters) -> {
+			meters.entrySet().removeIf((meter) -> {
+				boolean gone = !wanted.contains(meter.getKey());
+				if (gone) {
+					registry.remove(meter.getValue());
+				}
+				return gone;
+			});
+			for (PeerMeter meter : wanted) {
+				meters.computeIfAbsent(meter, (key) -> register(registry, key, tags));
+			}
+		});
+	}
+
+	private Meter register(MeterRegistry registry, PeerMeter meter, Tags tags) {
+		String peer = meter.peer();
+		Gauge.Builder<RaftLeadership> builder = switch (meter.name()) {
+			case PeerMeter.LAST_CONTACT_AGE -> Gauge
+				.builder(PeerMeter.LAST_CONTACT_AGE, this.leadership, (leadership) -> lastContactAge(leadership, peer))
+				.description("Seconds since an RPC to this peer last succeeded")
+				.baseUnit("seconds");
+			case PeerMeter.LEARNER_LAG -> Gauge
+				.builder(PeerMeter.LEARNER_LAG, this.leadership, (leadership) -> learnerLag(leadership, peer))
+				.description("Committed entries this learner still lacks, while this replica leads");
+			default -> throw new IllegalStateException("No per-peer meter named " + meter.name());
+		};
+		return builder.tags(tags.and(Tag.of("peer", peer))).strongReference(true).register(registry);
+	}
+
+	private static double membershipValue(RaftLeadership leadership, ToDoubleFunction<RaftMembership> value) {
+		RaftMembership membership = leadership.status().membership();
+		return (membership != null) ? value.applyAsDouble(membership) : Double.NaN;
+	}
+
+	private static double learnerLag(RaftLeadership leadership, String learner) {
+		RaftStatus status = leadership.status();
+		if (status.role() != Role.LEADER) {
+			return Double.NaN;
+		}
+		Long matchIndex = status.peers()
+			.stream()
+			.filter((peer) -> peer.id().equals(learner))
+			.map(PeerStatus::matchIndex)
+			.filter(Objects::nonNull)
+			.findFirst()
+			.orElse(null);
+		return (matchIndex != null) ? Math.max(0, status.commitIndex() - matchIndex) : Double.NaN;
 	}
 
 	private double lastContactAge(RaftLeadership leadership, String peer) {
@@ -113,6 +212,15 @@ public class RaftMetrics implements MeterBinder {
 			.tags(tags)
 			.strongReference(true)
 			.register(registry);
+	}
+
+	/** A meter registered per peer: its name and the peer. */
+	private record PeerMeter(String name, String peer) {
+
+		static final String LAST_CONTACT_AGE = "raft.peer.last.contact.age";
+
+		static final String LEARNER_LAG = "raft.learner.lag";
+
 	}
 
 	private void counter(MeterRegistry registry, String name, String description, Tags tags,

@@ -24,7 +24,9 @@ import org.springframework.context.annotation.Bean;
  *
  * <p>The grace period without a known leader is the maximum election timeout of the
  * {@link RaftServer} (or {@code raft.election-timeout-max} for another
- * {@link RaftLeadership}); the status afterwards is {@code raft.health.leaderless-status}.
+ * {@link RaftLeadership}); the status afterwards is {@code raft.health.leaderless-status}. The
+ * indicator is created with the context's singletons, before the replica starts (in its
+ * lifecycle phase): a replica that never knew a leader has its grace period counted from then.
  */
 @AutoConfiguration(after = RaftAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })

@@ -20,7 +20,9 @@ import org.springframework.context.annotation.Configuration;
  * {@link EnableAutoConfiguration Auto-configuration} for the metrics of the
  * {@link RaftServer}: {@link RaftMetrics} and, with {@code resilience4j-micrometer}, the
  * metrics of the circuit breakers that guard calls to the other members. Both are
- * {@link MeterBinder} beans, bound to every registry by Boot's metrics auto-configuration.
+ * {@link MeterBinder} beans, bound to every registry by Boot's metrics auto-configuration;
+ * {@link RaftMetrics} is also a listener of the replica's events, on which its per-peer meters
+ * follow the members.
  *
  * <p>The RPC timers come from {@link RaftRpcMetricsAutoConfiguration}, which must run before
  * {@code RaftAutoConfiguration}.

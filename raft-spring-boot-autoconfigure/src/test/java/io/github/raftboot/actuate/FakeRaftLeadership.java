@@ -1,5 +1,6 @@
 package io.github.raftboot.actuate;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,16 +8,26 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
+import io.github.raftboot.core.Formation;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.core.TransferResult;
+import io.github.raftboot.leader.MembershipChangeException;
 import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
+import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link RaftLeadership} whose status the test sets and that records transfer requests.
+ * A {@link RaftLeadership} whose status the test sets and that records transfer requests and
+ * membership changes; changes start (a pending future) unless the test makes it refuse them.
  */
 public class FakeRaftLeadership implements RaftLeadership {
 
@@ -28,6 +39,10 @@ public class FakeRaftLeadership implements RaftLeadership {
 	private volatile TransferResult transferResult = TransferResult.STARTED;
 
 	private final List<String> transfers = Collections.synchronizedList(new ArrayList<>());
+
+	private volatile @Nullable RuntimeException membershipFailure;
+
+	private final List<String> membershipChanges = Collections.synchronizedList(new ArrayList<>());
 
 	public FakeRaftLeadership(RaftStatus status) {
 		this.status = status;
@@ -44,6 +59,59 @@ public class FakeRaftLeadership implements RaftLeadership {
 		boolean leader = role == Role.LEADER && nodeId.equals(leaderId);
 		return new RaftStatus(nodeId, state, role, term, leaderId, leader, null, null, 0, 0, lastLeaderContact,
 				List.of(peers));
+	}
+
+	/**
+	 * A running replica's status with a place in the cluster.
+	 * @param status the status to copy
+	 * @param standing this replica's place
+	 * @param membership the configuration in force, or {@code null} while it has joined none
+	 * @param formation how its last attempt to form a cluster went, or {@code null}
+	 * @return the status with these
+	 */
+	public static RaftStatus withMembership(RaftStatus status, RaftStatus.Standing standing,
+			@Nullable RaftMembership membership, @Nullable Formation formation) {
+		return new RaftStatus(status.nodeId(), status.state(), status.role(), status.term(), status.leaderId(),
+				status.leader(), status.leaderSince(), status.votedFor(), status.commitIndex(), status.lastLogIndex(),
+				status.lastLeaderContact(), status.peers(), standing, membership, formation);
+	}
+
+	/**
+	 * A configuration of the cluster {@code "c1"} whose members are reached at
+	 * {@code http://<id>:8080}.
+	 * @param voters the voters (while joint, the incoming ones)
+	 * @param outgoingVoters the outgoing voters, empty unless joint
+	 * @param learners the learners
+	 * @param index its log index
+	 * @param committed whether it is committed
+	 * @return the configuration
+	 */
+	public static RaftMembership membership(Set<String> voters, Set<String> outgoingVoters, Set<String> learners,
+			long index, boolean committed) {
+		SortedMap<String, URI> addresses = new TreeMap<>();
+		Stream.of(voters, outgoingVoters, learners)
+			.flatMap(Set::stream)
+			.forEach((id) -> addresses.put(id, URI.create("http://" + id + ":8080")));
+		return new RaftMembership("c1", new TreeSet<>(voters), new TreeSet<>(outgoingVoters), new TreeSet<>(learners),
+				addresses, index, committed);
+	}
+
+	/**
+	 * The status of {@code "n1"} leading a cluster of voters n1, n2 and n3 that is adding the
+	 * learner n4 (not in n1's {@code raft.peers}): commit index 41, matched up to 41 by n2, 40 by
+	 * n3 and 25 by n4; the configuration is at index 12 and committed.
+	 * @param now the instant every peer was last reached and the leadership began
+	 * @return the status
+	 */
+	public static RaftStatus leaderOfFourWithALearner(Instant now) {
+		List<PeerStatus> peers = List.of(
+				new PeerStatus("n2", URI.create("http://n2:8080"), now, "CLOSED", 41L, RaftStatus.Standing.VOTER, true),
+				new PeerStatus("n3", URI.create("http://n3:8080"), now, "CLOSED", 40L, RaftStatus.Standing.VOTER, true),
+				new PeerStatus("n4", URI.create("http://n4:8080"), now, "CLOSED", 25L, RaftStatus.Standing.LEARNER,
+						false));
+		return new RaftStatus("n1", RaftStatus.State.RUNNING, Role.LEADER, 7, "n1", true, now, "n1", 41, 42, now,
+				peers, RaftStatus.Standing.VOTER, membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of("n4"), 12, true),
+				null);
 	}
 
 	public void setStatus(RaftStatus status) {
@@ -111,22 +179,62 @@ public class FakeRaftLeadership implements RaftLeadership {
 		return this.transferResult;
 	}
 
+	/**
+	 * Makes {@link #addMember(String, URI)} and {@link #removeMember(String)} start the change:
+	 * they record it and return a future that stays pending (the default).
+	 */
+	public void acceptMembershipChanges() {
+		this.membershipFailure = null;
+	}
 
+	/**
+	 * Makes {@link #addMember(String, URI)} and {@link #removeMember(String)} record the request
+	 * and refuse it at once with {@code refusal}.
+	 * @param refusal the exception the futures fail with
+	 */
+	public void refuseMembershipChanges(MembershipChangeException refusal) {
+		this.membershipFailure = refusal;
+	}
+
+	/**
+	 * Makes {@link #addMember(String, URI)} and {@link #removeMember(String)} record the request
+	 * and fail at once with {@code failure}, which is no refusal.
+	 * @param failure the exception the futures fail with
+	 */
+	public void failMembershipChanges(RuntimeException failure) {
+		this.membershipFailure = failure;
+	}
+
+	/** The changes asked for, as {@code "add n4 http://n4:8080"} or {@code "remove n3"}. */
+	public List<String> membershipChanges() {
+		return List.copyOf(this.membershipChanges);
+	}
+
+	public void clearMembershipChanges() {
+		this.membershipChanges.clear();
+	}
+
+	/** The configuration of the status, as {@link RaftLeadership#membership()} reads it. */
 	@Override
-	public java.util.Optional<io.github.raftboot.leader.RaftMembership> membership() {
-		return java.util.Optional.empty();
+	public Optional<RaftMembership> membership() {
+		return Optional.ofNullable(this.status.membership());
 	}
 
 	@Override
-	public java.util.concurrent.CompletableFuture<io.github.raftboot.leader.RaftMembership> addMember(String nodeId,
-			java.net.URI url) {
-		return java.util.concurrent.CompletableFuture.failedFuture(new io.github.raftboot.leader.MembershipChangeException(
-				io.github.raftboot.core.MembershipChangeResult.NOT_LEADER, null, "Not supported by this fake"));
+	public CompletableFuture<RaftMembership> addMember(String nodeId, URI url) {
+		this.membershipChanges.add("add " + nodeId + " " + url);
+		return membershipChange();
 	}
 
 	@Override
-	public java.util.concurrent.CompletableFuture<io.github.raftboot.leader.RaftMembership> removeMember(String nodeId) {
-		return addMember(nodeId, java.net.URI.create("http://unused"));
+	public CompletableFuture<RaftMembership> removeMember(String nodeId) {
+		this.membershipChanges.add("remove " + nodeId);
+		return membershipChange();
+	}
+
+	private CompletableFuture<RaftMembership> membershipChange() {
+		RuntimeException failure = this.membershipFailure;
+		return (failure != null) ? CompletableFuture.failedFuture(failure) : new CompletableFuture<>();
 	}
 
 }

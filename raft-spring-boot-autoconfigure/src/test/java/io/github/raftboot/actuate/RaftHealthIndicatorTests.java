@@ -2,7 +2,10 @@ package io.github.raftboot.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 
+import io.github.raftboot.core.Formation;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.leader.RaftStatus;
 import org.junit.jupiter.api.Test;
@@ -73,11 +76,37 @@ class RaftHealthIndicatorTests {
 	}
 
 	@Test
-	void gracePeriodStartsWhenFirstSeenRunningIfNoLeaderWasEverKnown() {
+	void gracePeriodCountsFromTheStartIfNoLeaderWasEverKnown() {
 		RaftHealthIndicator indicator = indicator(
 				new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null)),
 				Status.OUT_OF_SERVICE);
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+		this.clock.advance(GRACE_PERIOD);
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+	}
+
+	@Test
+	void aReplicaLeaderlessSinceItsStartIsReportedSoOnTheVeryFirstHealthCheck() {
+		// Created as the context starts, like the auto-configuration does, then never asked until
+		// the replica has been running without a leader for longer than the grace period
+		FakeRaftLeadership leadership = new FakeRaftLeadership(
+				FakeRaftLeadership.status("n1", RaftStatus.State.STARTING, Role.FOLLOWER, 0, null, null));
+		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
+		leadership.setStatus(FakeRaftLeadership.running("n1", Role.PRE_CANDIDATE, 0, null, null));
+		this.clock.advance(GRACE_PERIOD.plusMillis(1));
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+	}
+
+	@Test
+	void gracePeriodCountsFromTheLastHealthCheckThatSawTheReplicaStarting() {
+		FakeRaftLeadership leadership = new FakeRaftLeadership(
+				FakeRaftLeadership.status("n1", RaftStatus.State.STARTING, Role.FOLLOWER, 0, null, null));
+		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
+		leadership.setStatus(FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null));
 		this.clock.advance(GRACE_PERIOD);
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 		this.clock.advance(Duration.ofMillis(1));
@@ -127,16 +156,94 @@ class RaftHealthIndicatorTests {
 	}
 
 	@Test
-	void gracePeriodStartsAgainWhenRunningAgainAfterStop() {
+	void gracePeriodCountsAgainFromTheLastHealthCheckThatSawTheReplicaStopped() {
 		FakeRaftLeadership leadership = new FakeRaftLeadership(
 				FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null));
 		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
-		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
-		leadership.setStatus(FakeRaftLeadership.status("n1", RaftStatus.State.STOPPED, Role.FOLLOWER, 0, null, null));
 		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		leadership.setStatus(FakeRaftLeadership.status("n1", RaftStatus.State.STOPPED, Role.FOLLOWER, 0, null, null));
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
 		leadership.setStatus(FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null));
+		this.clock.advance(GRACE_PERIOD);
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+	}
+
+	@Test
+	void detailsHoldTheStandingAndTheConfigurationInForce() {
+		Health health = health(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("standing", RaftStatus.Standing.VOTER)
+			.doesNotContainKeys("formation", "reason");
+		assertThat(health.getDetails().get("membership")).isEqualTo(Map.of("voters", Set.of("n1", "n2", "n3"),
+				"outgoingVoters", Set.of(), "learners", Set.of("n4"), "joint", false, "committed", true, "index", 12L));
+	}
+
+	@Test
+	void aLearnerThatKnowsTheLeaderIsUp() {
+		RaftStatus learner = FakeRaftLeadership.withMembership(
+				FakeRaftLeadership.running("n4", Role.FOLLOWER, 7, "n1", NOW), RaftStatus.Standing.LEARNER,
+				FakeRaftLeadership.membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of("n4"), 12, false), null);
+		Health health = health(learner);
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("standing", RaftStatus.Standing.LEARNER)
+			.doesNotContainKey("reason");
+	}
+
+	@Test
+	void aJoiningReplicaIsUpDuringTheGracePeriodThenLeaderlessAndSaysWhatItWaitsFor() {
+		FakeRaftLeadership leadership = new FakeRaftLeadership(joining());
+		Status degraded = new Status("DEGRADED");
+		RaftHealthIndicator indicator = indicator(leadership, degraded);
+		Health health = indicator.health();
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("standing", RaftStatus.Standing.JOINING)
+			.containsEntry("formation", Map.of("refused", Set.of("n2"), "unanswered", Set.of("n3")))
+			.doesNotContainKey("membership");
+		assertThat(health.getDetails().get("reason")).asString()
+			.contains("joined no cluster", "raft.peers", "POST /actuator/raft/members/n1");
+		this.clock.advance(GRACE_PERIOD.plusMillis(1));
+		assertThat(indicator.health().getStatus()).isEqualTo(degraded);
+	}
+
+	@Test
+	void aJoiningReplicaCountsAsLeaderlessEvenIfItKnowsALeader() {
+		// A voter that knows a leader is up whenever it last heard from it; a replica that is no
+		// member yet is not
+		RaftStatus joining = FakeRaftLeadership.withMembership(
+				FakeRaftLeadership.running("n1", Role.FOLLOWER, 3, "n2", NOW.minusSeconds(10)),
+				RaftStatus.Standing.JOINING, null, null);
+		assertThat(health(joining).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+	}
+
+	@Test
+	void aRemovedReplicaIsOutOfServiceAndSaysWhatToDo() {
+		RaftStatus removed = FakeRaftLeadership.withMembership(
+				FakeRaftLeadership.running("n3", Role.FOLLOWER, 9, "n1", NOW), RaftStatus.Standing.REMOVED,
+				FakeRaftLeadership.membership(Set.of("n1", "n2"), Set.of(), Set.of(), 20, true), null);
+		// Out of service at once, whatever the leaderless status, although it knows the leader
+		Health health = indicator(new FakeRaftLeadership(removed), Status.UP).health();
+		assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		assertThat(health.getDetails()).containsEntry("standing", RaftStatus.Standing.REMOVED);
+		assertThat(health.getDetails().get("reason")).asString()
+			.contains("removed from the cluster", "stop it", "add it again", "POST /actuator/raft/members/n3");
+	}
+
+	@Test
+	void aStoppedReplicaHasNoReasonWhateverItsStanding() {
+		RaftStatus stopped = FakeRaftLeadership.withMembership(
+				FakeRaftLeadership.status("n3", RaftStatus.State.STOPPED, Role.FOLLOWER, 9, null, NOW),
+				RaftStatus.Standing.REMOVED, null, null);
+		Health health = health(stopped);
+		assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
+		assertThat(health.getDetails()).doesNotContainKey("reason");
+	}
+
+	private static RaftStatus joining() {
+		return FakeRaftLeadership.withMembership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null),
+				RaftStatus.Standing.JOINING, null, new Formation(Set.of(), Set.of("n2"), Set.of("n3")));
 	}
 
 	private Health health(RaftStatus status) {

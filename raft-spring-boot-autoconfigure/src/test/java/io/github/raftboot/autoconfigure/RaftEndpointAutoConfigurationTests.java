@@ -3,6 +3,7 @@ package io.github.raftboot.autoconfigure;
 import java.time.Clock;
 
 import io.github.raftboot.actuate.RaftEndpoint;
+import io.github.raftboot.actuate.RaftEndpointWebExtension;
 import io.github.raftboot.leader.RaftLeadership;
 import org.junit.jupiter.api.Test;
 
@@ -43,9 +44,29 @@ class RaftEndpointAutoConfigurationTests {
 	}
 
 	@Test
+	void webExtensionAnswersForTheEndpointWhenExposedOverHttp() {
+		this.contextRunner.withUserConfiguration(FollowerRaftLeadershipConfiguration.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=raft")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RaftEndpointWebExtension.class);
+				assertThat(context.getBean(RaftEndpointWebExtension.class).removeMember("other", "n3").getStatus())
+					.isEqualTo(404);
+			});
+	}
+
+	@Test
+	void noWebExtensionWhenExposedOnlyOverJmx() {
+		this.contextRunner.withUserConfiguration(FollowerRaftLeadershipConfiguration.class)
+			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=raft")
+			.run((context) -> assertThat(context).hasSingleBean(RaftEndpoint.class)
+				.doesNotHaveBean(RaftEndpointWebExtension.class));
+	}
+
+	@Test
 	void endpointNotCreatedWhenNotExposed() {
 		this.contextRunner.withUserConfiguration(SingleMemberRaftServerConfiguration.class)
-			.run((context) -> assertThat(context).doesNotHaveBean(RaftEndpoint.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(RaftEndpoint.class)
+				.doesNotHaveBean(RaftEndpointWebExtension.class));
 	}
 
 	@Test

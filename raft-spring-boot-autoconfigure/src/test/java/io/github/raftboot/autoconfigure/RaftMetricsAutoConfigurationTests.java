@@ -1,6 +1,5 @@
 package io.github.raftboot.autoconfigure;
 
-
 import io.github.raftboot.actuate.RaftMetrics;
 import io.github.raftboot.runtime.RaftServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -15,6 +14,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -52,6 +52,14 @@ class RaftMetricsAutoConfigurationTests {
 			.run((context) -> assertThat(context.getBean(SimpleMeterRegistry.class).find("raft.leader").gauges())
 				.singleElement()
 				.satisfies((gauge) -> assertThat(gauge.getId().getTag("node")).isEqualTo("n1")));
+	}
+
+	@Test
+	void metricsListenToTheEventsOfTheReplicaToFollowItsMembers() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+			.withUserConfiguration(SingleMemberRaftServerConfiguration.class, SimpleMeterRegistryConfiguration.class)
+			.run((context) -> assertThat(context.getBeansOfType(ApplicationListener.class))
+				.containsValue(context.getBean(RaftMetrics.class)));
 	}
 
 	@Test
