@@ -30,6 +30,12 @@ public record PeerStatus(String id, @Nullable URI url, @Nullable Instant lastCon
 		@Nullable Long matchIndex, RaftStatus.Standing standing, boolean listed, @Nullable String lastError,
 		@Nullable Instant lastErrorAt) {
 
+	/** The status of a member to which no RPC failed, for tests. */
+	public PeerStatus(String id, @Nullable URI url, @Nullable Instant lastContact, @Nullable String circuitBreaker,
+			@Nullable Long matchIndex, RaftStatus.Standing standing, boolean listed) {
+		this(id, url, lastContact, circuitBreaker, matchIndex, standing, listed, null, null);
+	}
+
 	/** The status of a voter that {@code raft.peers} lists and that never failed, for tests. */
 	public PeerStatus(String id, @Nullable URI url, @Nullable Instant lastContact, @Nullable String circuitBreaker,
 			@Nullable Long matchIndex) {

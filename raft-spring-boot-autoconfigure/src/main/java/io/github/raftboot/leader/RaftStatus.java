@@ -41,6 +41,15 @@ public record RaftStatus(String nodeId, State state, Role role, long term, @Null
 		peers = List.copyOf(peers);
 	}
 
+	/** A status without a conflict of member ids, for tests. */
+	public RaftStatus(String nodeId, State state, Role role, long term, @Nullable String leaderId, boolean leader,
+			@Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex, long lastLogIndex,
+			@Nullable Instant lastLeaderContact, List<PeerStatus> peers, Standing standing,
+			@Nullable RaftMembership membership, @Nullable Formation formation) {
+		this(nodeId, state, role, term, leaderId, leader, leaderSince, votedFor, commitIndex, lastLogIndex,
+				lastLeaderContact, peers, standing, membership, formation, null);
+	}
+
 	/** A status of a voter whose configuration is not known, for tests. */
 	public RaftStatus(String nodeId, State state, Role role, long term, @Nullable String leaderId, boolean leader,
 			@Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex, long lastLogIndex,

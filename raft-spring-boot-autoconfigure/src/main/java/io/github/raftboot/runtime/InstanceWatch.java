@@ -60,7 +60,7 @@ final class InstanceWatch {
 							+ "claim member id '" + request.from() + "' (instances " + duplicate + " and " + instance
 							+ "): they can disturb the election. Give every replica its own raft.node-id.");
 				}
-				return new RpcRefusal(409, "Member id '" + request.from() + "' is used by two processes at once "
+				return new RpcRefusal(409, "Member id '" + RpcRefusal.echo(request.from()) + "' is used by two processes at once "
 						+ "(instances " + duplicate + " and " + instance + "); every replica needs its own raft.node-id",
 						RpcRefusal.DUPLICATE_MEMBER_ID);
 			}
@@ -71,7 +71,7 @@ final class InstanceWatch {
 				}
 				else if (!instance.equals(sender.voteInstance)) {
 					return new RpcRefusal(409, "Another process (instance " + sender.voteInstance + ") of member '"
-							+ request.from() + "' asked for a vote in term " + vote.term() + " already",
+							+ RpcRefusal.echo(request.from()) + "' asked for a vote in term " + vote.term() + " already",
 							RpcRefusal.DUPLICATE_MEMBER_ID);
 				}
 			}

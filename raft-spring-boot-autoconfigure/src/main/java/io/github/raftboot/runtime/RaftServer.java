@@ -293,13 +293,13 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	@Override
 	public @Nullable RpcRefusal refusal(Message request, @Nullable String clusterId, @Nullable String instance) {
 		if (request.from().equals(this.config.nodeId())) {
-			String reason = "Member id '" + request.from() + "' is this replica's own: another process uses it too "
+			String reason = "Member id '" + RpcRefusal.echo(request.from()) + "' is this replica's own: another process uses it too "
 					+ "(every replica needs its own raft.node-id)";
 			noteConflict(reason, "a request from another process with its own member id");
 			return new RpcRefusal(409, reason, RpcRefusal.DUPLICATE_MEMBER_ID);
 		}
 		if (!accepts(request, clusterId)) {
-			return RpcRefusal.forbidden("Sender '" + request.from() + "' is not another member of this cluster");
+			return RpcRefusal.forbidden("Sender '" + RpcRefusal.echo(request.from()) + "' is not another member of this cluster");
 		}
 		return this.instances.check(request, instance);
 	}

@@ -53,7 +53,7 @@ public interface RaftRpcHandler {
 	 */
 	default @Nullable RpcRefusal refusal(Message request, @Nullable String clusterId, @Nullable String instance) {
 		return accepts(request, clusterId) ? null
-				: RpcRefusal.forbidden("Sender '" + request.from() + "' is not another member of this cluster");
+				: RpcRefusal.forbidden("Sender '" + RpcRefusal.echo(request.from()) + "' is not another member of this cluster");
 	}
 
 	/**

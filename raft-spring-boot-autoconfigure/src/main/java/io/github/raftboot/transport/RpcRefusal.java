@@ -25,6 +25,19 @@ public record RpcRefusal(int status, String message, @Nullable String code) {
 		}
 	}
 
+	/** How much of a member id a refusal repeats. */
+	private static final int MAX_ECHOED_ID_LENGTH = 64;
+
+	/**
+	 * A member id as a refusal may repeat it: at most its first 64 characters, since it is the
+	 * sender's claim, of any length.
+	 * @param id the id
+	 * @return the id, shortened if need be
+	 */
+	public static String echo(String id) {
+		return (id.length() <= MAX_ECHOED_ID_LENGTH) ? id : id.substring(0, MAX_ECHOED_ID_LENGTH) + "...";
+	}
+
 	/** A {@code 403}: the sender is not accepted. */
 	public static RpcRefusal forbidden(String message) {
 		return new RpcRefusal(403, message, null);

@@ -301,12 +301,15 @@ class RaftRpcFilterTests {
 	}
 
 	@Test
-	void forbidsAMessageClaimingToComeFromThisMember() throws Exception {
+	void refusesAMessageClaimingToComeFromThisMemberAsAnotherProcessWithItsId() throws Exception {
 		call("append-entries", new String(this.json.write(new AppendEntries("n1", "n1", 4, 0, 0, List.of(), 0, 1)),
 				StandardCharsets.UTF_8))
-			.andExpect(status().isForbidden());
+			.andExpect(status().isConflict())
+			.andExpect(jsonPath("$.code").value("duplicate-member-id"))
+			.andExpect(jsonPath("$.message").value(containsString("another process uses it too")));
 		assertThat(this.server.currentTerm()).isZero();
 		assertThat(this.server.leaderId()).isEmpty();
+		assertThat(this.server.status().conflict()).contains("is this replica's own");
 	}
 
 	@Test
