@@ -105,11 +105,15 @@ public final class SafetyChecker {
 				checkLeaderCompleteness(id, raft, status.term());
 			}
 			long from = this.leaderCheckedCommit.get(id);
+			// What it knew committed before it led was decided by earlier leaders, under their configurations.
+			long decidedAfter = Math.max(from, this.checkedCommit.get(id));
 			for (long index = from + 1; index <= status.commitIndex(); index++) {
 				if (this.committedInTerm.putIfAbsent(index, status.term()) == null) {
 					countConfiguration(raft.entryAt(index));
 				}
-				checkDurableOnMajorities(id, raft, status.membership(), index);
+				if (index > decidedAfter) {
+					checkDurableOnMajorities(id, raft, status.membership(), index);
+				}
 			}
 			this.leaderCheckedCommit.put(id, Math.max(from, status.commitIndex()));
 		}
