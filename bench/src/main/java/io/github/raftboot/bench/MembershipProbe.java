@@ -127,10 +127,11 @@ final class MembershipProbe {
 				throw new IllegalStateException(leader + " refused to " + change + " " + member + ": " + answer);
 			}
 		}
+		double answered = (System.nanoTime() - sent) / 1e6;
 		Watch watch = watch(change, leader, sent);
 		return new MembershipChange(change, this.cluster.size(), index, member, leader, ready.term(), requestedAt,
-				watch.votingMillis(), watch.undoneMillis(), watch.millis(), refusals, watch.polls(), watch.leaderChanged(),
-				background.percent());
+				answered, watch.votingMillis(), watch.undoneMillis(), watch.millis(), refusals, watch.polls(),
+				watch.leaderChanged(), background.percent());
 	}
 
 	/** Polls the leader until it reports the change done, or the limit is up. */

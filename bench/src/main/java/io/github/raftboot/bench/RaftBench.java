@@ -341,9 +341,10 @@ public final class RaftBench {
 				String voting = Double.isNaN(measured.votingMillis()) ? ""
 						: String.format(Locale.ROOT, ", voting after %.1f ms", measured.votingMillis());
 				String refused = (measured.refusals() > 0) ? "; " + measured.refusals() + " requests refused first" : "";
-				this.log.printf(Locale.ROOT, "[%d replicas] %s %s %s: taken by %s (term %d), done after %.1f ms (not yet "
-						+ "after %.1f ms)%s%s%s (other processes %.0f %% of a CPU)%n", cluster.size(), which, what, spare.id(),
-						measured.leader(), measured.term(), measured.millis(), measured.undoneMillis(), voting, refused,
+				this.log.printf(Locale.ROOT, "[%d replicas] %s %s %s: taken by %s (term %d) in %.1f ms, done after %.1f ms "
+						+ "(not yet after %.1f ms)%s%s%s (other processes %.0f %% of a CPU)%n", cluster.size(), which, what,
+						spare.id(), measured.leader(), measured.term(), measured.answeredMillis(), measured.millis(),
+						measured.undoneMillis(), voting, refused,
 						measured.leaderChanged() ? "; the leader changed meanwhile" : "", measured.backgroundPercent());
 			}
 		}

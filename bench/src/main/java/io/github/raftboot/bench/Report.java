@@ -211,9 +211,9 @@ final class Report {
 			return;
 		}
 		md.append("#### Membership changes (ms from the request to the leader's report of the change done)\n\n");
-		md.append("| Change | Replicas | n | Median | p90 | Max | Lower bound, median | Voting after, median (caught up "
-				+ "and promoted) | Leader changed meanwhile | Requests refused first |\n");
-		md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		md.append("| Change | Replicas | n | Median | p90 | Max | Lower bound, median | Request answered, median "
+				+ "| Voting after, median (caught up and promoted) | Leader changed meanwhile | Requests refused first |\n");
+		md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (Change change : Change.values()) {
 			List<MembershipChange> sample = membershipChanges(change);
 			if (sample.isEmpty()) {
@@ -232,6 +232,7 @@ final class Report {
 						: "")
 				.append(" | ").append(ms(stats.median())).append(" | ").append(ms(stats.p90())).append(" | ")
 				.append(ms(stats.max())).append(" | ").append(ms(lower.median())).append(" | ")
+				.append(ms(Stats.of(sample.stream().map(MembershipChange::answeredMillis).toList()).median())).append(" | ")
 				.append((change == Change.ADD_MEMBER) ? ms(voting.median()) : "—")
 				.append(" | ").append(sample.stream().filter(MembershipChange::leaderChanged).count()).append(" | ")
 				.append(sample.stream().mapToInt(MembershipChange::refusals).sum()).append(" |\n");
@@ -243,7 +244,8 @@ final class Report {
 				+ "took to the first answer of the leader's `GET /actuator/raft` (asked again %d ms after each answer) "
 				+ "that shows the configuration committed, not joint, without learners and with the replica among the "
 				+ "voters (or without it): an upper bound. The lower bound is the instant the last answer that still "
-				+ "showed the change under way was asked for. An addition is a learner that catches up, then a joint "
+				+ "showed the change under way was asked for; the request itself is answered (`STARTED`) before the "
+				+ "change is done. An addition is a learner that catches up, then a joint "
 				+ "configuration, then the final one; a removal, the joint and the final one. The log holds nothing but "
 				+ "configurations and one entry per term, so the learner has little to catch up. Not counted: the first "
 				+ "addition, of a replica that had never been a member (empty log, cold JVM): %s ms, and the removal "
@@ -414,12 +416,13 @@ final class Report {
 	}
 
 	private String membershipCsv() {
-		StringBuilder csv = new StringBuilder("change,replicas,index,counted,member,leader,term,requested_at,voting_ms,"
+		StringBuilder csv = new StringBuilder("change,replicas,index,counted,member,leader,term,requested_at,answered_ms,voting_ms,"
 				+ "undone_ms,done_ms,refusals,polls,leader_changed,background_cpu_percent\n");
 		for (MembershipChange m : this.results.membershipChanges()) {
 			csv.append(m.change()).append(',').append(m.replicas()).append(',').append(m.index()).append(',')
 				.append(!m.first()).append(',').append(m.member()).append(',').append(m.leader()).append(',')
-				.append(m.term()).append(',').append(m.requestedAt()).append(',').append(csvNumber(m.votingMillis()))
+				.append(m.term()).append(',').append(m.requestedAt()).append(',').append(csvNumber(m.answeredMillis()))
+				.append(',').append(csvNumber(m.votingMillis()))
 				.append(',').append(csvNumber(m.undoneMillis())).append(',').append(csvNumber(m.millis())).append(',')
 				.append(m.refusals()).append(',').append(m.polls()).append(',').append(m.leaderChanged()).append(',')
 				.append(csvNumber(m.backgroundPercent())).append('\n');

@@ -189,6 +189,7 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * @param leader the leader that took the request
 	 * @param term its term
 	 * @param requestedAt when the request that the leader took was sent
+	 * @param answeredMillis ms until the answer to that request ({@code STARTED}) arrived
 	 * @param votingMillis for an addition: ms until an answer showed the member among the voters
 	 * (joint or final), that is, caught up and promoted; NaN for a removal, or if never seen
 	 * @param undoneMillis ms until the last answer that still showed the change under way was asked
@@ -201,7 +202,7 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * @param backgroundPercent CPU used by other processes on the machine meanwhile, in % of one CPU
 	 */
 	record MembershipChange(Change change, int replicas, int index, String member, String leader, long term,
-			Instant requestedAt, double votingMillis, double undoneMillis, double millis, int refusals, int polls,
+			Instant requestedAt, double answeredMillis, double votingMillis, double undoneMillis, double millis, int refusals, int polls,
 			boolean leaderChanged, double backgroundPercent) {
 
 		/** Whether this is the first addition of the member, not counted in the statistics. */

@@ -83,6 +83,7 @@ class RaftBenchSmokeTests {
 			assertThat(change.replicas()).isEqualTo(3);
 			assertThat(change.millis()).as("ms of %s", change).isBetween(1.0, 10_000.0);
 			assertThat(change.undoneMillis()).as("lower bound of %s", change).isBetween(0.0, change.millis());
+			assertThat(change.answeredMillis()).as("answer to the request of %s", change).isBetween(0.0, change.millis());
 			if (change.change() == Change.ADD_MEMBER) {
 				assertThat(change.votingMillis()).as("voting after %s", change).isBetween(0.0, change.millis());
 			}
