@@ -44,15 +44,17 @@ import static org.awaitility.Awaitility.await;
  * five replicas before the scale-up.
  * <ol>
  * <li>n1, n2 and n3, each listing the three of them in {@code raft.peers}, form a cluster.</li>
- * <li>n4 and n5 start listing all five: they wait to be added, and form no cluster of their
- * own.</li>
+ * <li>n4 and n5 start listing all five, without {@code raft.membership.auto-join}: they wait to
+ * be added, and form no cluster of their own.</li>
  * <li>The operator adds them one at a time ({@code POST /actuator/raft/members/{id}}); while
  * each change runs, the link between the leader and one member is cut for a second.</li>
  * <li>The operator removes them again ({@code DELETE /actuator/raft/members/{id}}), n5 while
  * it leads: it must hand over, and the leader-only job must move. Then both are stopped.</li>
  * </ol>
- * Every replica must show each configuration settled (committed, not joint, no learners), and
- * the leader-only job's logs of all five must show one replica running it at a time.
+ * A second test follows docs/kubernetes.md: the new replicas ask to be added themselves
+ * ({@code raft.membership.auto-join}). Every replica must show each configuration settled
+ * (committed, not joint, no learners), and the leader-only job's logs of all five must show one
+ * replica running it at a time.
  */
 class ScalingClusterIT {
 
@@ -103,8 +105,8 @@ class ScalingClusterIT {
 
 		// The StatefulSet scales up, its ConfigMap listing five replicas: the new ones wait to be
 		// added. n1..n3 refuse to form a cluster with them, and they do not form one of two.
-		start("n4", ALL_FIVE);
-		start("n5", ALL_FIVE);
+		start("n4", ALL_FIVE, "--raft.membership.auto-join=false");
+		start("n5", ALL_FIVE, "--raft.membership.auto-join=false");
 		await("n4 and n5 up").atMost(Duration.ofSeconds(90))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> raftOrEmpty("n4").isPresent() && raftOrEmpty("n5").isPresent());
@@ -153,6 +155,55 @@ class ScalingClusterIT {
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> jobRuns(last) > lastRuns + 5);
 		awaitSettled(FIRST_THREE, Duration.ofSeconds(10));
 
+		List<JobLogs.Run> runs = auditJobLogs();
+		// n5 ran the job while it led, and the job moved to another replica when n5 removed itself.
+		long n5Term = runs.stream().filter((run) -> run.node().equals("n5")).mapToLong(JobLogs.Run::term).max().orElse(-1);
+		assertThat(n5Term).as("a term in which n5 ran the job").isPositive();
+		assertThat(runs).filteredOn((run) -> run.term() > n5Term)
+			.extracting(JobLogs.Run::node)
+			.isNotEmpty()
+			.doesNotContain("n5");
+	}
+
+	/**
+	 * The scale-up and scale-down of docs/kubernetes.md: the new replicas, started with the edited
+	 * list and {@code raft.membership.auto-join} on (the default), ask the leader to add them; the
+	 * operator removes them, highest ordinal first, before they are stopped.
+	 */
+	@Test
+	void replicasOfAScaledUpStatefulSetJoinByThemselvesAndLeaveWhenRemoved() throws Exception {
+		freePorts(ALL_FIVE);
+		for (String id : FIRST_THREE) {
+			start(id, FIRST_THREE);
+		}
+		awaitSettled(FIRST_THREE, Duration.ofSeconds(90));
+		await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> jobRuns(awaitLeader()) > 5);
+
+		Instant startedAt = Instant.now();
+		start("n4", ALL_FIVE);
+		start("n5", ALL_FIVE);
+		Instant joinedAt = awaitSettled(ALL_FIVE, Duration.ofSeconds(90));
+		this.timings.add(String.format("n4 and n5 started at %s, both voting on every replica %d ms later (JVM start "
+				+ "included)", startedAt, Duration.between(startedAt, joinedAt).toMillis()));
+		String leader = awaitLeader();
+		long runs = jobRuns(leader);
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> jobRuns(leader) > runs + 5);
+
+		remove("n5", List.of("n1", "n2", "n3", "n4"));
+		awaitStanding("n5", "REMOVED");
+		remove("n4", FIRST_THREE);
+		awaitStanding("n4", "REMOVED");
+		// Removed, they have Raft state: they do not ask to join again.
+		assertThat(standing("n5")).isEqualTo("REMOVED");
+		for (String id : List.of("n4", "n5")) {
+			Process process = this.processes.get(id);
+			process.destroy();
+			assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s exited after SIGTERM", id).isTrue();
+		}
+		String last = awaitLeader();
+		long lastRuns = jobRuns(last);
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> jobRuns(last) > lastRuns + 5);
+		awaitSettled(FIRST_THREE, Duration.ofSeconds(10));
 		auditJobLogs();
 	}
 
@@ -354,23 +405,19 @@ class ScalingClusterIT {
 		return raft(id).get("standing").asString();
 	}
 
-	private void auditJobLogs() throws IOException {
+	/** Reads the job logs of all five replicas and checks that one replica at a time ran the job. */
+	private List<JobLogs.Run> auditJobLogs() throws IOException {
 		List<JobLogs.Run> runs = JobLogs.read(this.dir, ALL_FIVE);
+		assertThat(runs).as("job runs").isNotEmpty();
 		JobLogs.assertOneLeaderAtATime(runs);
-		// n5 ran the job while it led, and the job moved to another replica when n5 removed itself.
-		long n5Term = runs.stream().filter((run) -> run.node().equals("n5")).mapToLong(JobLogs.Run::term).max().orElse(-1);
-		assertThat(n5Term).as("a term in which n5 ran the job").isPositive();
-		assertThat(runs).filteredOn((run) -> run.term() > n5Term)
-			.extracting(JobLogs.Run::node)
-			.isNotEmpty()
-			.doesNotContain("n5");
 		System.out.println("Job log audit: " + runs.size() + " runs by " + runs.stream().map(JobLogs.Run::node).distinct().toList()
 				+ " in terms " + runs.stream().map(JobLogs.Run::term).distinct().toList());
+		return runs;
 	}
 
 	// Processes and HTTP
 
-	private void start(String id, List<String> peers) throws IOException {
+	private void start(String id, List<String> peers, String... arguments) throws IOException {
 		List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
 				System.getProperty("sample.jar"), "--server.port=" + this.ports.get(id), "--server.address=127.0.0.1",
 				"--raft.node-id=" + id, "--raft.data-dir=" + this.dir.resolve("data-" + id),
@@ -379,6 +426,7 @@ class ScalingClusterIT {
 		for (String peer : peers) {
 			command.add("--raft.peers." + peer + "=" + url(peer));
 		}
+		command.addAll(List.of(arguments));
 		Path out = this.dir.resolve(id + ".out");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
