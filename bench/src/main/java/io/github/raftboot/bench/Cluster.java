@@ -89,8 +89,9 @@ final class Cluster implements AutoCloseable {
 
 	/**
 	 * Creates a replica that is no member: its {@code raft.peers} lists the members and itself,
-	 * as a new pod's would after the list was edited for the scale-up. It waits to be added once
-	 * {@linkplain #start(Replica, int) started}. Nothing runs yet.
+	 * as a new pod's would after the list was edited for the scale-up. Once
+	 * {@linkplain #start(Replica, int) started} it waits to be added: it does not ask to join
+	 * ({@code raft.membership.auto-join=false}). Nothing runs yet.
 	 * @return the replica, {@code n<size + 1>} for the first spare
 	 */
 	Replica addSpare() {
@@ -145,6 +146,8 @@ final class Cluster implements AutoCloseable {
 		List<Replica> peers = new ArrayList<>(this.replicas.values());
 		if (this.spares.containsKey(replica.id())) {
 			peers.addAll(this.spares.values());
+			// Added by the benchmark, which times the change from its request.
+			arguments.add("--raft.membership.auto-join=false");
 		}
 		for (Replica peer : peers) {
 			arguments.add("--raft.peers." + peer.id() + "=" + url(peer));

@@ -238,8 +238,8 @@ final class Report {
 				.append(sample.stream().mapToInt(MembershipChange::refusals).sum()).append(" |\n");
 		}
 		MembershipChange first = all.get(0);
-		md.append(String.format(Locale.ROOT, "%nA replica whose `raft.peers` lists all %d is started; it waits to be added "
-				+ "(`JOINING`). Then, again and again, `POST /actuator/raft/members/%s` with its URL to the leader, and "
+		md.append(String.format(Locale.ROOT, "%nA replica whose `raft.peers` lists all %d is started with "
+				+ "`raft.membership.auto-join=false`; it waits to be added (`JOINING`). Then, again and again, `POST /actuator/raft/members/%s` with its URL to the leader, and "
 				+ "`DELETE` once that is done. Each figure runs from `Instant.now()` just before the request the leader "
 				+ "took to the first answer of the leader's `GET /actuator/raft` (asked again %d ms after each answer) "
 				+ "that shows the configuration committed, not joint, without learners and with the replica among the "
