@@ -131,7 +131,7 @@ final class MembershipProbe {
 		Watch watch = watch(change, leader, sent);
 		return new MembershipChange(change, this.cluster.size(), index, member, leader, ready.term(), requestedAt,
 				answered, watch.votingMillis(), watch.undoneMillis(), watch.millis(), refusals, watch.polls(),
-				watch.leaderChanged(), background.percent());
+				watch.leaderInterrupted(), background.percent());
 	}
 
 	/** Polls the leader until it reports the change done, or the limit is up. */
@@ -140,7 +140,7 @@ final class MembershipProbe {
 		String watched = leader;
 		double voting = Double.NaN;
 		double undone = 0;
-		boolean leaderChanged = false;
+		boolean leaderInterrupted = false;
 		int polls = 0;
 		long end = sent + CHANGE_LIMIT.toNanos();
 		while (System.nanoTime() - end < 0) {
@@ -151,8 +151,9 @@ final class MembershipProbe {
 			if (answer.isPresent()) {
 				MembershipView view = answer.get();
 				if (!view.leader()) {
-					// Only the leader knows when a configuration is committed as soon as it is.
-					leaderChanged = true;
+					// Its lease lapsed, or another replica leads: only the active leader knows at once
+					// when a configuration is committed.
+					leaderInterrupted = true;
 					String next = view.leaderId();
 					if (next != null) {
 						watched = next;
@@ -164,17 +165,17 @@ final class MembershipProbe {
 					}
 					boolean done = view.settled() && ((change == Change.ADD_MEMBER) ? view.votes(member) : !view.lists(member));
 					if (done) {
-						return new Watch(voting, undone, millis, polls, leaderChanged);
+						return new Watch(voting, undone, millis, polls, leaderInterrupted);
 					}
 					undone = asked;
 				}
 			}
 			Thread.sleep(POLL_INTERVAL.toMillis());
 		}
-		return new Watch(voting, undone, Double.NaN, polls, leaderChanged);
+		return new Watch(voting, undone, Double.NaN, polls, leaderInterrupted);
 	}
 
-	private record Watch(double votingMillis, double undoneMillis, double millis, int polls, boolean leaderChanged) {
+	private record Watch(double votingMillis, double undoneMillis, double millis, int polls, boolean leaderInterrupted) {
 	}
 
 }

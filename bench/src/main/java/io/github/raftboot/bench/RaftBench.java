@@ -345,7 +345,7 @@ public final class RaftBench {
 						+ "(not yet after %.1f ms)%s%s%s (other processes %.0f %% of a CPU)%n", cluster.size(), which, what,
 						spare.id(), measured.leader(), measured.term(), measured.answeredMillis(), measured.millis(),
 						measured.undoneMillis(), voting, refused,
-						measured.leaderChanged() ? "; the leader changed meanwhile" : "", measured.backgroundPercent());
+						measured.leaderInterrupted() ? "; the leader said meanwhile that it did not lead" : "", measured.backgroundPercent());
 			}
 		}
 		spare.terminate();

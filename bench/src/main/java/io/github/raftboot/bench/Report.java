@@ -212,7 +212,7 @@ final class Report {
 		}
 		md.append("#### Membership changes (ms from the request to the leader's report of the change done)\n\n");
 		md.append("| Change | Replicas | n | Median | p90 | Max | Lower bound, median | Request answered, median "
-				+ "| Voting after, median (caught up and promoted) | Leader changed meanwhile | Requests refused first |\n");
+				+ "| Voting after, median (caught up and promoted) | Leader not active meanwhile | Requests refused first |\n");
 		md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 		for (Change change : Change.values()) {
 			List<MembershipChange> sample = membershipChanges(change);
@@ -234,7 +234,7 @@ final class Report {
 				.append(ms(stats.max())).append(" | ").append(ms(lower.median())).append(" | ")
 				.append(ms(Stats.of(sample.stream().map(MembershipChange::answeredMillis).toList()).median())).append(" | ")
 				.append((change == Change.ADD_MEMBER) ? ms(voting.median()) : "—")
-				.append(" | ").append(sample.stream().filter(MembershipChange::leaderChanged).count()).append(" | ")
+				.append(" | ").append(sample.stream().filter(MembershipChange::leaderInterrupted).count()).append(" | ")
 				.append(sample.stream().mapToInt(MembershipChange::refusals).sum()).append(" |\n");
 		}
 		MembershipChange first = all.get(0);
@@ -417,14 +417,14 @@ final class Report {
 
 	private String membershipCsv() {
 		StringBuilder csv = new StringBuilder("change,replicas,index,counted,member,leader,term,requested_at,answered_ms,voting_ms,"
-				+ "undone_ms,done_ms,refusals,polls,leader_changed,background_cpu_percent\n");
+				+ "undone_ms,done_ms,refusals,polls,leader_interrupted,background_cpu_percent\n");
 		for (MembershipChange m : this.results.membershipChanges()) {
 			csv.append(m.change()).append(',').append(m.replicas()).append(',').append(m.index()).append(',')
 				.append(!m.first()).append(',').append(m.member()).append(',').append(m.leader()).append(',')
 				.append(m.term()).append(',').append(m.requestedAt()).append(',').append(csvNumber(m.answeredMillis()))
 				.append(',').append(csvNumber(m.votingMillis()))
 				.append(',').append(csvNumber(m.undoneMillis())).append(',').append(csvNumber(m.millis())).append(',')
-				.append(m.refusals()).append(',').append(m.polls()).append(',').append(m.leaderChanged()).append(',')
+				.append(m.refusals()).append(',').append(m.polls()).append(',').append(m.leaderInterrupted()).append(',')
 				.append(csvNumber(m.backgroundPercent())).append('\n');
 		}
 		return csv.toString();

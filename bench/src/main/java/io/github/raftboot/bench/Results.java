@@ -198,12 +198,13 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * learners) with the member voting, or without it: an upper bound; NaN if not within the limit
 	 * @param refusals requests the leader refused before it took one (and that were asked again)
 	 * @param polls answers of the leader read while the change ran
-	 * @param leaderChanged whether another replica led before the change was seen done
+	 * @param leaderInterrupted whether an answer of the leader said, before the change was seen done,
+	 * that it was not the active leader (its lease had lapsed, or another replica led)
 	 * @param backgroundPercent CPU used by other processes on the machine meanwhile, in % of one CPU
 	 */
 	record MembershipChange(Change change, int replicas, int index, String member, String leader, long term,
 			Instant requestedAt, double answeredMillis, double votingMillis, double undoneMillis, double millis, int refusals, int polls,
-			boolean leaderChanged, double backgroundPercent) {
+			boolean leaderInterrupted, double backgroundPercent) {
 
 		/** Whether this is the first addition of the member, not counted in the statistics. */
 		boolean first() {
