@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The benchmark's settings, from command-line options of the form {@code --name=value} or
@@ -43,6 +45,15 @@ final class BenchOptions {
 
 	/** How long a restarted replica must have been following before the next kill. */
 	Duration settle = Duration.ofSeconds(1);
+
+	/** Members added and removed again (each a measurement) on a cluster of {@link #membershipSize}; 0: none. */
+	int membershipChanges = 10;
+
+	/** Cluster size to which a member is added and from which it is removed. */
+	int membershipSize = 3;
+
+	/** The parts of the benchmark to run ({@code --only}); all of them by default. */
+	Set<Part> parts = EnumSet.allOf(Part.class);
 
 	/** Whether to watch a cluster idle for {@link #longWindow} as well. */
 	boolean longRun;
@@ -126,6 +137,9 @@ final class BenchOptions {
 					options.longWindow = duration(value);
 				}
 				case "--long-size" -> options.longSize = sizes(value).get(0);
+				case "--member-changes" -> options.membershipChanges = nonNegative(name, value);
+				case "--member-size" -> options.membershipSize = sizes(value).get(0);
+				case "--only" -> options.parts = parts(value);
 				case "--jvm-opts" -> options.jvmOptions = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
 				case "--no-cds" -> options.cds = false;
 				case "--no-debug-log" -> options.debugLog = false;
@@ -135,6 +149,16 @@ final class BenchOptions {
 				case "--nice" -> options.nice = Integer.parseInt(value);
 				default -> throw new IllegalArgumentException("Unknown option '" + arg + "'\n" + usage());
 			}
+		}
+		if (!options.parts.contains(Part.FAILOVER)) {
+			options.failoverSizes = List.of();
+		}
+		if (!options.parts.contains(Part.IDLE)) {
+			options.idleSizes = List.of();
+			options.longRun = false;
+		}
+		if (!options.parts.contains(Part.MEMBERSHIP)) {
+			options.membershipChanges = 0;
 		}
 		return options;
 	}
@@ -151,6 +175,7 @@ final class BenchOptions {
 		this.warmUpTransfersPerReplica = 1;
 		this.settle = Duration.ofMillis(500);
 		this.quietWait = Duration.ofSeconds(5);
+		this.membershipChanges = 2;
 	}
 
 	/** What the options are. */
@@ -168,6 +193,8 @@ final class BenchOptions {
 				  --warmup-transfers=2  warm-up transfers per replica (round robin, so that every replica leads)
 				  --settle=1s           how long a restarted replica follows before the next kill
 				  --long                also watch 5 replicas idle for 10 minutes (--long-window=, --long-size=)
+				  --member-changes=10   times a 4th replica is added to 3 and removed again (--member-size=3)
+				  --only=membership     run only these parts: failover, idle, membership (comma-separated)
 				  --jvm-opts="-Xmx256m" JVM options of the replicas
 				  --no-cds              run the plain jar (no Spring Boot extracted layout with a CDS archive)
 				  --no-debug-log        do not log io.github.raftboot at DEBUG in the replicas
@@ -175,7 +202,7 @@ final class BenchOptions {
 				  --quiet-wait=30s      at most this long in all, wait before a signal until other processes use < 50 % of a CPU
 				  --nice=-5             nice value of the replicas: ahead of other work on a shared machine (needs root; 0: off)
 				  --seed=42             seed of the random delay before each kill
-				  --smoke               tiny run: 3 replicas, 2 kills, 1 SIGTERM, 2 s idle window
+				  --smoke               tiny run: 3 replicas, 2 kills, 1 SIGTERM, 2 s idle window, 2 member changes
 				""";
 	}
 
@@ -191,6 +218,10 @@ final class BenchOptions {
 		parts.add("settle=" + format(this.settle));
 		if (this.longRun) {
 			parts.add("long=" + format(this.longWindow) + "@" + this.longSize);
+		}
+		parts.add("member-changes=" + this.membershipChanges + "@" + this.membershipSize);
+		if (!this.parts.equals(EnumSet.allOf(Part.class))) {
+			parts.add("only=" + this.parts.stream().map(Part::optionValue).toList());
 		}
 		parts.add("cds=" + this.cds);
 		parts.add("nice=" + this.nice);
@@ -222,6 +253,14 @@ final class BenchOptions {
 		return List.copyOf(sizes);
 	}
 
+	private static Set<Part> parts(String value) {
+		Set<Part> parts = EnumSet.noneOf(Part.class);
+		for (String name : value.split(",")) {
+			parts.add(Part.of(name.trim()));
+		}
+		return parts;
+	}
+
 	private static int nonNegative(String name, String value) {
 		int number = Integer.parseInt(value);
 		if (number < 0) {
@@ -242,6 +281,34 @@ final class BenchOptions {
 			return Duration.ofMillis(Math.round(Double.parseDouble(text.substring(0, text.length() - 1)) * 60_000));
 		}
 		return Duration.ofMillis(Math.round(Double.parseDouble(text) * 1000));
+	}
+
+	/** The parts of the benchmark that {@code --only} selects. */
+	enum Part {
+
+		/** SIGKILL and SIGTERM of the leader, at {@link BenchOptions#failoverSizes}. */
+		FAILOVER,
+
+		/** Idle cost and stability, at {@link BenchOptions#idleSizes} (and {@code --long}). */
+		IDLE,
+
+		/** A member added and removed again, at {@link BenchOptions#membershipSize}. */
+		MEMBERSHIP;
+
+		String optionValue() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		static Part of(String value) {
+			for (Part part : values()) {
+				if (part.optionValue().equals(value)) {
+					return part;
+				}
+			}
+			throw new IllegalArgumentException("--only takes failover, idle or membership (comma-separated), not '"
+					+ value + "'");
+		}
+
 	}
 
 }

@@ -45,6 +45,11 @@ final class Cluster implements AutoCloseable {
 
 	private final Map<String, Replica> replicas = new LinkedHashMap<>();
 
+	/** Replicas started later, to be added to the cluster at run time; not among {@link #replicas()}. */
+	private final Map<String, Replica> spares = new LinkedHashMap<>();
+
+	private final Path dir;
+
 	private final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofMillis(500))
@@ -60,8 +65,9 @@ final class Cluster implements AutoCloseable {
 	Cluster(int size, Launcher launcher, BenchOptions options, Path dir) throws IOException {
 		this.launcher = launcher;
 		this.options = options;
+		this.dir = dir;
 		Files.createDirectories(dir);
-		List<Integer> ports = freePorts(size);
+		List<Integer> ports = freePorts(size, Set.of());
 		for (int i = 1; i <= size; i++) {
 			String id = "n" + i;
 			this.replicas.put(id, new Replica(id, ports.get(i - 1), dir));
@@ -77,7 +83,29 @@ final class Cluster implements AutoCloseable {
 	}
 
 	Replica replica(String id) {
-		return Objects.requireNonNull(this.replicas.get(id), id);
+		Replica replica = this.replicas.get(id);
+		return Objects.requireNonNull((replica != null) ? replica : this.spares.get(id), id);
+	}
+
+	/**
+	 * Creates a replica that is no member: its {@code raft.peers} lists the members and itself,
+	 * as a new pod's would after the list was edited for the scale-up. Once
+	 * {@linkplain #start(Replica, int) started} it waits to be added: it does not ask to join
+	 * ({@code raft.membership.auto-join=false}). Nothing runs yet.
+	 * @return the replica, {@code n<size + 1>} for the first spare
+	 */
+	Replica addSpare() {
+		Set<Integer> taken = new HashSet<>(ports());
+		this.spares.values().forEach((spare) -> taken.add(spare.port()));
+		String id = "n" + (this.replicas.size() + this.spares.size() + 1);
+		Replica spare = new Replica(id, freePorts(1, taken).get(0), this.dir);
+		this.spares.put(id, spare);
+		return spare;
+	}
+
+	/** The base URL of a replica, as the members know it. */
+	URI url(Replica replica) {
+		return URI.create("http://127.0.0.1:" + replica.port());
 	}
 
 	/** The server ports of the replicas. */
@@ -115,8 +143,14 @@ final class Cluster implements AutoCloseable {
 		arguments.add("--server.address=127.0.0.1");
 		arguments.add("--raft.node-id=" + replica.id());
 		arguments.add("--raft.data-dir=" + replica.dataDir());
-		for (Replica peer : this.replicas.values()) {
-			arguments.add("--raft.peers." + peer.id() + "=http://127.0.0.1:" + peer.port());
+		List<Replica> peers = new ArrayList<>(this.replicas.values());
+		if (this.spares.containsKey(replica.id())) {
+			peers.addAll(this.spares.values());
+			// Added by the benchmark, which times the change from its request.
+			arguments.add("--raft.membership.auto-join=false");
+		}
+		for (Replica peer : peers) {
+			arguments.add("--raft.peers." + peer.id() + "=" + url(peer));
 		}
 		if (this.options.debugLog) {
 			arguments.add("--logging.level.io.github.raftboot=DEBUG");
@@ -196,6 +230,49 @@ final class Cluster implements AutoCloseable {
 	}
 
 	/**
+	 * Asks one replica, member or spare, for its configuration; empty if it does not answer in
+	 * time.
+	 */
+	Optional<MembershipView> membership(String id) {
+		return getAsync(id, "/actuator/raft").join().map(MembershipView::parse);
+	}
+
+	/**
+	 * Asks a replica to add a member ({@code POST /actuator/raft/members/{id}} with its URL) or,
+	 * without a URL, to remove one ({@code DELETE}).
+	 * @param asked the replica asked, normally the leader
+	 * @param member the member to add or remove
+	 * @param url the URL of the member to add, or {@code null} to remove it
+	 * @return what it answered; {@code NO_ANSWER} if it did not answer in time
+	 */
+	ChangeAnswer changeMember(String asked, String member, @Nullable URI url) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(asked, "/actuator/raft/members/" + member))
+			.timeout(REQUEST_TIMEOUT);
+		if (url != null) {
+			request.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("url", url.toString()))));
+		}
+		else {
+			request.DELETE();
+		}
+		try {
+			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			JsonNode answer = JSON.readTree(response.body());
+			JsonNode result = answer.path("result");
+			JsonNode leaderId = answer.path("leaderId");
+			return new ChangeAnswer(result.isString() ? result.stringValue() : "HTTP " + response.statusCode(),
+					leaderId.isString() ? leaderId.stringValue() : null);
+		}
+		catch (IOException | JacksonException ex) {
+			return new ChangeAnswer("NO_ANSWER", null);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return new ChangeAnswer("NO_ANSWER", null);
+		}
+	}
+
+	/**
 	 * Reads the {@code raft_*} meters of one replica from {@code /actuator/prometheus}, summed over
 	 * their tags.
 	 * @param id the replica
@@ -269,13 +346,15 @@ final class Cluster implements AutoCloseable {
 		return URI.create("http://127.0.0.1:" + replica(id).port() + path);
 	}
 
-	/** Kills every replica. */
+	/** Kills every replica, spares included. */
 	@Override
 	public void close() {
-		for (Replica replica : this.replicas.values()) {
+		List<Replica> all = new ArrayList<>(this.replicas.values());
+		all.addAll(this.spares.values());
+		for (Replica replica : all) {
 			replica.kill();
 		}
-		for (Replica replica : this.replicas.values()) {
+		for (Replica replica : all) {
 			replica.destroy();
 		}
 	}
@@ -284,12 +363,12 @@ final class Cluster implements AutoCloseable {
 	 * Ports that are free now, below the kernel's ephemeral range, so that no outgoing connection
 	 * takes the port of a replica while that replica is down.
 	 */
-	private static List<Integer> freePorts(int count) {
+	private static List<Integer> freePorts(int count, Set<Integer> taken) {
 		Random random = new Random();
 		List<Integer> ports = new ArrayList<>();
 		for (int attempt = 0; attempt < 1000 && ports.size() < count; attempt++) {
 			int port = 20000 + random.nextInt(12000);
-			if (!ports.contains(port) && isFree(port)) {
+			if (!ports.contains(port) && !taken.contains(port) && isFree(port)) {
 				ports.add(port);
 			}
 		}
@@ -316,6 +395,15 @@ final class Cluster implements AutoCloseable {
 	 * @param term its term
 	 */
 	record Stable(String leader, long term) {
+	}
+
+	/**
+	 * What a replica answered to a request to change the members.
+	 *
+	 * @param result {@code STARTED}, a refusal such as {@code NOT_LEADER}, or {@code NO_ANSWER}
+	 * @param leaderId the leader to ask instead, if the replica named one
+	 */
+	record ChangeAnswer(String result, @Nullable String leaderId) {
 	}
 
 }

@@ -16,9 +16,11 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeSet;
 
+import io.github.raftboot.bench.Results.Change;
 import io.github.raftboot.bench.Results.IdleWindow;
 import io.github.raftboot.bench.Results.Kind;
 import io.github.raftboot.bench.Results.Member;
+import io.github.raftboot.bench.Results.MembershipChange;
 import io.github.raftboot.bench.Results.Settling;
 import io.github.raftboot.bench.Results.Transition;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +33,8 @@ import org.jspecify.annotations.Nullable;
  * led);</li>
  * <li>measures the idle cost of each replica (CPU, resident memory, TCP bytes) and counts
  * elections during the window;</li>
+ * <li>starts a replica that is no member, adds it and removes it again, again and again: from
+ * the request to the leader's report of the change done ({@link MembershipProbe});</li>
  * <li>kills the leader with SIGKILL, or stops it with SIGTERM, again and again: from the signal
  * to the {@code leaderSince} of the first replica that is active leader afterwards; the old
  * leader is restarted and must follow for a while before the next signal.</li>
@@ -71,6 +75,8 @@ public final class RaftBench {
 	private final List<IdleWindow> windows = new ArrayList<>();
 
 	private final List<Settling> settles = new ArrayList<>();
+
+	private final List<MembershipChange> membershipChanges = new ArrayList<>();
 
 	private Duration quietWaitLeft;
 
@@ -134,6 +140,9 @@ public final class RaftBench {
 		if (this.options.longRun) {
 			sizes.add(this.options.longSize);
 		}
+		if (this.options.membershipChanges > 0) {
+			sizes.add(this.options.membershipSize);
+		}
 		try {
 			for (int size : sizes) {
 				runCluster(launcher, size, replicasDir.resolve(size + "-replicas"));
@@ -149,7 +158,8 @@ public final class RaftBench {
 		}
 		Duration duration = Duration.ofNanos(System.nanoTime() - start);
 		Results measured = new Results(this.options, machine, launcher.jvmOptions(), startedAt, duration,
-				List.copyOf(this.transitions), List.copyOf(this.windows), List.copyOf(this.settles), this.discarded, this.failure,
+				List.copyOf(this.transitions), List.copyOf(this.windows), List.copyOf(this.settles),
+				List.copyOf(this.membershipChanges), this.discarded, this.failure,
 				"", List.of(), List.of());
 		return Report.write(measured, out);
 	}
@@ -167,6 +177,10 @@ public final class RaftBench {
 			}
 			if (this.options.longRun && size == this.options.longSize) {
 				this.windows.add(measureIdle(cluster, "long", this.options.longWindow));
+			}
+			// Before the failovers: the last leader killed is not restarted.
+			if (this.options.membershipChanges > 0 && size == this.options.membershipSize) {
+				measureMembershipChanges(cluster);
 			}
 			if (this.options.failoverSizes.contains(size)) {
 				measureTransitions(cluster);
@@ -297,6 +311,69 @@ public final class RaftBench {
 		Map<String, Long> ticks = new LinkedHashMap<>();
 		pids.forEach((id, pid) -> ticks.put(id, ProcFs.jitTicks(pid)));
 		return ticks;
+	}
+
+	// Membership changes
+
+	/**
+	 * Starts a replica whose {@code raft.peers} lists the members and itself, then adds it and
+	 * removes it again, {@code membershipChanges + 1} times; the first addition (its log empty, its
+	 * JVM cold) and removal are not counted. Stops it at the end.
+	 */
+	private void measureMembershipChanges(Cluster cluster) throws IOException, InterruptedException {
+		Replica spare = cluster.addSpare();
+		this.log.printf(Locale.ROOT, "[%d replicas] starting %s, which waits to be added …%n", cluster.size(), spare.id());
+		// At the lowest CPU priority while it starts, as a restarted replica (see measureTransition).
+		cluster.start(spare, 19);
+		awaitAnswer(cluster, spare, Duration.ofSeconds(120));
+		ProcFs.renice(spare.pid(), this.options.nice);
+		MembershipProbe probe = new MembershipProbe(cluster, spare);
+		int total = this.options.membershipChanges;
+		for (int i = 0; i <= total; i++) {
+			for (Change change : Change.values()) {
+				probe.awaitReady(change);
+				BackgroundLoad background = awaitQuietMachine();
+				sleep(Duration.ofMillis(this.random.nextInt(50)));
+				MembershipChange measured = probe.measure(change, i, background);
+				this.membershipChanges.add(measured);
+				String which = (i == 0) ? "first" : String.format(Locale.ROOT, "%2d/%d", i, total);
+				String what = (change == Change.ADD_MEMBER) ? "add" : "remove";
+				String voting = Double.isNaN(measured.votingMillis()) ? ""
+						: String.format(Locale.ROOT, ", voting after %.1f ms", measured.votingMillis());
+				String refused = (measured.refusals() > 0) ? "; " + measured.refusals() + " requests refused first" : "";
+				this.log.printf(Locale.ROOT, "[%d replicas] %s %s %s: taken by %s (term %d) in %.1f ms, done after %.1f ms "
+						+ "(not yet after %.1f ms)%s%s%s (other processes %.0f %% of a CPU)%n", cluster.size(), which, what,
+						spare.id(), measured.leader(), measured.term(), measured.answeredMillis(), measured.millis(),
+						measured.undoneMillis(), voting, refused,
+						measured.leaderInterrupted() ? "; the leader said meanwhile that it did not lead" : "", measured.backgroundPercent());
+			}
+		}
+		spare.terminate();
+		spare.awaitExit(Duration.ofSeconds(30));
+		cluster.awaitStable(Duration.ofSeconds(30));
+	}
+
+	/**
+	 * Waits until a replica just started answers; gives it the replicas' nice value if it is not
+	 * up within {@link #NICE_LIMIT} because other processes keep the CPUs busy.
+	 */
+	private void awaitAnswer(Cluster cluster, Replica replica, Duration timeout) throws InterruptedException {
+		long start = System.nanoTime();
+		boolean reniced = false;
+		while (System.nanoTime() - start < timeout.toNanos()) {
+			if (!reniced && System.nanoTime() - start > NICE_LIMIT.toNanos()) {
+				ProcFs.renice(replica.pid(), this.options.nice);
+				reniced = true;
+			}
+			if (!replica.isAlive()) {
+				throw new IllegalStateException("Replica " + replica.id() + " died after its start; see " + replica.log());
+			}
+			if (cluster.membership(replica.id()).isPresent()) {
+				return;
+			}
+			Thread.sleep(100);
+		}
+		throw new IllegalStateException("Replica " + replica.id() + " did not answer within " + timeout + " of its start");
 	}
 
 	// Failover and handover

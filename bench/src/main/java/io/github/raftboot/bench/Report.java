@@ -16,15 +16,18 @@ import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
+import io.github.raftboot.bench.Results.Change;
 import io.github.raftboot.bench.Results.IdleWindow;
 import io.github.raftboot.bench.Results.Kind;
 import io.github.raftboot.bench.Results.Member;
+import io.github.raftboot.bench.Results.MembershipChange;
 import io.github.raftboot.bench.Results.Settling;
 import io.github.raftboot.bench.Results.Transition;
 
 /**
  * Writes what a run measured: {@code report.md}, {@code summary.csv}, {@code transitions.csv},
- * {@code idle.csv}, {@code stability.csv} and {@code failover-cdf.png}, and checks the targets.
+ * {@code membership.csv}, {@code idle.csv}, {@code stability.csv} and {@code failover-cdf.png},
+ * and checks the targets.
  */
 final class Report {
 
@@ -65,6 +68,7 @@ final class Report {
 		files.add(writeFile(out.resolve("report.md"), markdown));
 		files.add(writeFile(out.resolve("summary.csv"), report.summaryCsv()));
 		files.add(writeFile(out.resolve("transitions.csv"), report.transitionsCsv()));
+		files.add(writeFile(out.resolve("membership.csv"), report.membershipCsv()));
 		files.add(writeFile(out.resolve("idle.csv"), report.idleCsv()));
 		files.add(writeFile(out.resolve("stability.csv"), report.stabilityCsv()));
 		files.add(writeFile(out.resolve("targets.csv"), report.targetsCsv()));
@@ -79,7 +83,8 @@ final class Report {
 			}
 		}
 		return new Results(results.options(), results.machine(), results.jvmOptions(), results.startedAt(),
-				results.duration(), results.transitions(), results.windows(), results.settles(), results.discarded(), results.failure(), markdown,
+				results.duration(), results.transitions(), results.windows(), results.settles(),
+				results.membershipChanges(), results.discarded(), results.failure(), markdown,
 				List.copyOf(report.targets), files);
 	}
 
@@ -105,6 +110,7 @@ final class Report {
 		md.append("\n");
 		transitionsTable(md);
 		splitVoteTable(md);
+		membershipTable(md);
 		idleTable(md);
 		stabilityTable(md);
 		targetsList(md);
@@ -197,6 +203,73 @@ final class Report {
 		return sample.stream().mapToLong(value).average().orElse(Double.NaN);
 	}
 
+	// Membership changes
+
+	private void membershipTable(StringBuilder md) {
+		List<MembershipChange> all = this.results.membershipChanges();
+		if (all.isEmpty()) {
+			return;
+		}
+		md.append("#### Membership changes (ms from the request to the leader's report of the change done)\n\n");
+		md.append("| Change | Replicas | n | Median | p90 | Max | Lower bound, median | Request answered, median "
+				+ "| Voting after, median (caught up and promoted) | Leader not active meanwhile | Requests refused first |\n");
+		md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		for (Change change : Change.values()) {
+			List<MembershipChange> sample = membershipChanges(change);
+			if (sample.isEmpty()) {
+				continue;
+			}
+			Stats stats = membershipStats(sample);
+			long failed = sample.stream().filter((measured) -> Double.isNaN(measured.millis())).count();
+			int size = sample.get(0).replicas();
+			String replicas = (change == Change.ADD_MEMBER) ? size + " → " + (size + 1) : (size + 1) + " → " + size;
+			Stats voting = Stats.of(sample.stream().map(MembershipChange::votingMillis).filter((ms) -> !Double.isNaN(ms))
+				.toList());
+			Stats lower = Stats.of(sample.stream().filter((measured) -> !Double.isNaN(measured.millis()))
+				.map(MembershipChange::undoneMillis).toList());
+			md.append("| ").append(change.title()).append(" | ").append(replicas).append(" | ").append(sample.size())
+				.append((failed > 0) ? " (" + failed + " not done within " + MembershipProbe.CHANGE_LIMIT.toSeconds() + " s)"
+						: "")
+				.append(" | ").append(ms(stats.median())).append(" | ").append(ms(stats.p90())).append(" | ")
+				.append(ms(stats.max())).append(" | ").append(ms(lower.median())).append(" | ")
+				.append(ms(Stats.of(sample.stream().map(MembershipChange::answeredMillis).toList()).median())).append(" | ")
+				.append((change == Change.ADD_MEMBER) ? ms(voting.median()) : "—")
+				.append(" | ").append(sample.stream().filter(MembershipChange::leaderInterrupted).count()).append(" | ")
+				.append(sample.stream().mapToInt(MembershipChange::refusals).sum()).append(" |\n");
+		}
+		MembershipChange first = all.get(0);
+		md.append(String.format(Locale.ROOT, "%nA replica whose `raft.peers` lists all %d is started with "
+				+ "`raft.membership.auto-join=false`; it waits to be added (`JOINING`). Then, again and again, `POST /actuator/raft/members/%s` with its URL to the leader, and "
+				+ "`DELETE` once that is done. Each figure runs from `Instant.now()` just before the request the leader "
+				+ "took to the first answer of the leader's `GET /actuator/raft` (asked again %d ms after each answer) "
+				+ "that shows the configuration committed, not joint, without learners and with the replica among the "
+				+ "voters (or without it): an upper bound. The lower bound is the instant the last answer that still "
+				+ "showed the change under way was asked for; the request itself is answered (`STARTED`) before the "
+				+ "change is done. An addition is a learner that catches up, then a joint "
+				+ "configuration, then the final one; a removal, the joint and the final one. The log holds nothing but "
+				+ "configurations and one entry per term, so the learner has little to catch up. Not counted: the first "
+				+ "addition, of a replica that had never been a member (empty log, cold JVM): %s ms, and the removal "
+				+ "after it: %s ms. Every single change is in `membership.csv`. ",
+				first.replicas() + 1, first.member(), MembershipProbe.POLL_INTERVAL.toMillis(), ms(first.millis()),
+				ms(all.stream().filter((measured) -> measured.first() && measured.change() == Change.REMOVE_MEMBER)
+					.mapToDouble(MembershipChange::millis).findFirst().orElse(Double.NaN))));
+		List<MembershipChange> counted = all.stream().filter((measured) -> !measured.first()).toList();
+		double background = counted.stream().mapToDouble(MembershipChange::backgroundPercent).average().orElse(0);
+		long busy = counted.stream().filter((measured) -> measured.backgroundPercent() > 50).count();
+		md.append(String.format(Locale.ROOT, "Other processes on the machine used %.0f %% of one CPU on average during "
+				+ "these changes; during %d of %d more than 50 %%.%n%n", background, busy, counted.size()));
+	}
+
+	private List<MembershipChange> membershipChanges(Change change) {
+		return this.results.membershipChanges().stream()
+			.filter((measured) -> measured.change() == change && !measured.first())
+			.toList();
+	}
+
+	static Stats membershipStats(List<MembershipChange> sample) {
+		return Stats.of(sample.stream().map(MembershipChange::millis).filter((millis) -> !Double.isNaN(millis)).toList());
+	}
+
 	// Idle cost
 
 	private void idleTable(StringBuilder md) {
@@ -263,6 +336,9 @@ final class Report {
 	// Stability
 
 	private void stabilityTable(StringBuilder md) {
+		if (this.results.windows().isEmpty() && this.results.settles().isEmpty()) {
+			return;
+		}
 		md.append("#### Stability (spurious elections)\n\n");
 		md.append("| When | Replicas | Length | Leader changes seen | Elections started | Pre-vote rounds | Replicas' CPU, "
 				+ "% of one CPU (other processes) | Target | Result |\n");
@@ -325,6 +401,31 @@ final class Report {
 						.append(csvNumber(stats.max())).append(',').append(csvNumber(stats.mean())).append('\n');
 				}
 			}
+		}
+		for (Change change : Change.values()) {
+			List<MembershipChange> sample = membershipChanges(change);
+			if (!sample.isEmpty()) {
+				Stats stats = membershipStats(sample);
+				csv.append(change).append(',').append(sample.get(0).replicas()).append(',').append(stats.n()).append(',')
+					.append(csvNumber(stats.min())).append(',').append(csvNumber(stats.median())).append(',')
+					.append(csvNumber(stats.p90())).append(',').append(csvNumber(stats.p99())).append(',')
+					.append(csvNumber(stats.max())).append(',').append(csvNumber(stats.mean())).append('\n');
+			}
+		}
+		return csv.toString();
+	}
+
+	private String membershipCsv() {
+		StringBuilder csv = new StringBuilder("change,replicas,index,counted,member,leader,term,requested_at,answered_ms,voting_ms,"
+				+ "undone_ms,done_ms,refusals,polls,leader_interrupted,background_cpu_percent\n");
+		for (MembershipChange m : this.results.membershipChanges()) {
+			csv.append(m.change()).append(',').append(m.replicas()).append(',').append(m.index()).append(',')
+				.append(!m.first()).append(',').append(m.member()).append(',').append(m.leader()).append(',')
+				.append(m.term()).append(',').append(m.requestedAt()).append(',').append(csvNumber(m.answeredMillis()))
+				.append(',').append(csvNumber(m.votingMillis()))
+				.append(',').append(csvNumber(m.undoneMillis())).append(',').append(csvNumber(m.millis())).append(',')
+				.append(m.refusals()).append(',').append(m.polls()).append(',').append(m.leaderInterrupted()).append(',')
+				.append(csvNumber(m.backgroundPercent())).append('\n');
 		}
 		return csv.toString();
 	}

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param transitions every SIGKILL and SIGTERM of a leader
  * @param windows every idle window
  * @param settles what happened while restarted replicas settled, per cluster size
+ * @param membershipChanges every member added or removed
  * @param discarded measurements discarded because leadership had moved on its own just before
  * the signal
  * @param failure why the run stopped early, or {@code null} if it ran to the end
@@ -26,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param files the files written
  */
 record Results(BenchOptions options, MachineInfo machine, List<String> jvmOptions, Instant startedAt, Duration duration,
-		List<Transition> transitions, List<IdleWindow> windows, List<Settling> settles, int discarded, @Nullable String failure, String report,
+		List<Transition> transitions, List<IdleWindow> windows, List<Settling> settles,
+		List<MembershipChange> membershipChanges, int discarded, @Nullable String failure, String report,
 		List<Report.Target> targets, List<Path> files) {
 
 	/** The two ways a leader goes away. */
@@ -152,6 +154,63 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * @param restartsWithElections restarts during which at least one term was raised
 	 */
 	record Settling(int replicas, int restarts, long termsRaised, int restartsWithElections) {
+	}
+
+	/** The two changes of members measured. */
+	enum Change {
+
+		/** A replica that waits to be added is added: learner, caught up, joint, final. */
+		ADD_MEMBER("Add a member (learner catch-up, joint, final)"),
+
+		/** A voter is removed: joint, final. */
+		REMOVE_MEMBER("Remove it again (joint, final)");
+
+		private final String title;
+
+		Change(String title) {
+			this.title = title;
+		}
+
+		String title() {
+			return this.title;
+		}
+
+	}
+
+	/**
+	 * One member added or removed, timed from the request to the first answer of the leader's
+	 * {@code GET /actuator/raft} that shows the change done.
+	 *
+	 * @param change what was asked
+	 * @param replicas the cluster size before an addition, after a removal
+	 * @param index the position in the sequence; 0 is the first addition of a replica that has
+	 * never been a member, not counted in the statistics
+	 * @param member the member added or removed
+	 * @param leader the leader that took the request
+	 * @param term its term
+	 * @param requestedAt when the request that the leader took was sent
+	 * @param answeredMillis ms until the answer to that request ({@code STARTED}) arrived
+	 * @param votingMillis for an addition: ms until an answer showed the member among the voters
+	 * (joint or final), that is, caught up and promoted; NaN for a removal, or if never seen
+	 * @param undoneMillis ms until the last answer that still showed the change under way was asked
+	 * for (0 if the first answer showed it done): a lower bound of the time the change took
+	 * @param millis ms until an answer showed the configuration settled (committed, not joint, no
+	 * learners) with the member voting, or without it: an upper bound; NaN if not within the limit
+	 * @param refusals requests the leader refused before it took one (and that were asked again)
+	 * @param polls answers of the leader read while the change ran
+	 * @param leaderInterrupted whether an answer of the leader said, before the change was seen done,
+	 * that it was not the active leader (its lease had lapsed, or another replica led)
+	 * @param backgroundPercent CPU used by other processes on the machine meanwhile, in % of one CPU
+	 */
+	record MembershipChange(Change change, int replicas, int index, String member, String leader, long term,
+			Instant requestedAt, double answeredMillis, double votingMillis, double undoneMillis, double millis, int refusals, int polls,
+			boolean leaderInterrupted, double backgroundPercent) {
+
+		/** Whether this is the first addition of the member, not counted in the statistics. */
+		boolean first() {
+			return this.index == 0;
+		}
+
 	}
 
 }

@@ -5,9 +5,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.raftboot.bench.Results.Change;
 import io.github.raftboot.bench.Results.IdleWindow;
 import io.github.raftboot.bench.Results.Kind;
 import io.github.raftboot.bench.Results.Member;
+import io.github.raftboot.bench.Results.MembershipChange;
 import io.github.raftboot.bench.Results.Transition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the benchmark in its tiny mode against the real sample-app jar (3 replicas, 2 kills,
- * 1 SIGTERM, a 3 s idle window), so that the tool cannot rot: every section of the report is
+ * 1 SIGTERM, a 2 s idle window, a 4th replica added and removed 1 + 2 times), so that the tool
+ * cannot rot: every section of the report is
  * there and every number is sane. It does not check the targets: a tiny run on a busy build
  * machine says nothing about them.
  */
@@ -34,7 +37,8 @@ class RaftBenchSmokeTests {
 
 		assertThat(results.failure()).as("the run stopped early").isNull();
 		assertThat(results.report()).contains("**Machine:**", "**Replica JVM options:**",
-				"#### Failover and handover", "#### Split votes", "#### Idle cost per replica", "#### Stability",
+				"#### Failover and handover", "#### Split votes", "#### Membership changes", "#### Idle cost per replica",
+				"#### Stability",
 				"#### Targets");
 		assertThat(results.machine().cpus()).isPositive();
 		assertThat(results.machine().memTotalMib()).isPositive();
@@ -68,11 +72,36 @@ class RaftBenchSmokeTests {
 			.mapToLong(Member::bytesReceived).max().orElseThrow() / 2);
 		assertThat(Math.abs(window.trafficBalance())).as("every byte seen from both ends").isLessThan(0.05);
 
-		for (String name : List.of("report.md", "summary.csv", "transitions.csv", "idle.csv", "stability.csv", "targets.csv")) {
+		// The first addition and removal, then two of each that count.
+		List<MembershipChange> changes = results.membershipChanges();
+		assertThat(changes).extracting(MembershipChange::change)
+			.containsExactly(Change.ADD_MEMBER, Change.REMOVE_MEMBER, Change.ADD_MEMBER, Change.REMOVE_MEMBER,
+					Change.ADD_MEMBER, Change.REMOVE_MEMBER);
+		assertThat(changes).filteredOn(MembershipChange::first).hasSize(2);
+		for (MembershipChange change : changes) {
+			assertThat(change.member()).isEqualTo("n4");
+			assertThat(change.replicas()).isEqualTo(3);
+			assertThat(change.millis()).as("ms of %s", change).isBetween(1.0, 10_000.0);
+			assertThat(change.undoneMillis()).as("lower bound of %s", change).isBetween(0.0, change.millis());
+			assertThat(change.answeredMillis()).as("answer to the request of %s", change).isBetween(0.0, change.millis());
+			if (change.change() == Change.ADD_MEMBER) {
+				assertThat(change.votingMillis()).as("voting after %s", change).isBetween(0.0, change.millis());
+			}
+			else {
+				assertThat(change.votingMillis()).isNaN();
+			}
+		}
+		assertThat(Report.membershipStats(changes.stream().filter((change) -> !change.first()).toList()).n()).isEqualTo(4);
+
+		for (String name : List.of("report.md", "summary.csv", "transitions.csv", "membership.csv", "idle.csv",
+				"stability.csv", "targets.csv")) {
 			assertThat(out.resolve(name)).isRegularFile();
 		}
 		assertThat(Files.readAllLines(out.resolve("transitions.csv"))).hasSize(1 + 3);
 		assertThat(Files.readAllLines(out.resolve("idle.csv"))).hasSize(1 + 3);
+		assertThat(Files.readAllLines(out.resolve("membership.csv"))).hasSize(1 + 6);
+		assertThat(Files.readAllLines(out.resolve("summary.csv"))).filteredOn((line) -> line.contains("_MEMBER,"))
+			.hasSize(2);
 		assertThat(Files.readString(out.resolve("report.md"))).isEqualTo(results.report());
 		assertThat(Processes.liveCount()).as("replicas left running").isZero();
 	}
