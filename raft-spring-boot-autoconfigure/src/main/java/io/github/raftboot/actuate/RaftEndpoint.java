@@ -36,7 +36,8 @@ import org.springframework.util.StringUtils;
  *
  * <p>A read returns a {@link RaftDescriptor} built from {@link RaftLeadership#status()} only;
  * instants are ISO-8601 and {@code peers[].millisSinceLastContact} is the age, in milliseconds,
- * of the last successful RPC to that peer. Unknown values are written as {@code null} rather
+ * of the last successful RPC to that peer; {@code peers[].lastError} and {@code lastErrorAt} tell
+ * why and when the last RPC to it that failed failed. Unknown values are written as {@code null} rather
  * than left out, so that every response has the same shape.
  *
  * <p>A write ({@code POST} with an optional {@code target}) hands leadership to that member,
@@ -223,18 +224,22 @@ public class RaftEndpoint {
 	 * @param standing its place in the configuration in force: {@code VOTER}, {@code LEARNER},
 	 * {@code REMOVED} (leaving, or left) or {@code JOINING} (listed in {@code raft.peers}, no member)
 	 * @param listed whether this replica's {@code raft.peers} lists it
+	 * @param lastError why the last request to it that failed failed (the RPC, then an HTTP status
+	 * with the member's own words, a timeout or a connection error), or {@code null} if none did;
+	 * it still holds while {@code lastErrorAt} is later than {@code lastContact}
+	 * @param lastErrorAt when that was, or {@code null}
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record PeerDescriptor(String id, @Nullable URI url, @Nullable Instant lastContact,
 			@Nullable Long millisSinceLastContact, @Nullable String circuitBreaker, @Nullable Long matchIndex,
-			RaftStatus.Standing standing, boolean listed) {
+			RaftStatus.Standing standing, boolean listed, @Nullable String lastError, @Nullable Instant lastErrorAt) {
 
 		static PeerDescriptor of(PeerStatus peer, Instant now) {
 			Instant lastContact = peer.lastContact();
 			Long sinceLastContact = (lastContact != null)
 					? Math.max(0, now.toEpochMilli() - lastContact.toEpochMilli()) : null;
 			return new PeerDescriptor(peer.id(), peer.url(), lastContact, sinceLastContact, peer.circuitBreaker(),
-					peer.matchIndex(), peer.standing(), peer.listed());
+					peer.matchIndex(), peer.standing(), peer.listed(), peer.lastError(), peer.lastErrorAt());
 		}
 
 	}

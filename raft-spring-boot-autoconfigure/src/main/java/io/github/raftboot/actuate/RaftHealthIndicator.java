@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.raftboot.core.Formation;
+import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
@@ -24,6 +25,9 @@ import org.springframework.boot.health.contributor.Status;
  * <p>The status follows {@link RaftStatus#state()}, this replica's
  * {@linkplain RaftStatus#standing() standing} and whether a leader is known:
  * <ul>
+ * <li>Another process uses this replica's member id ({@link RaftStatus#conflict()} is set):
+ * {@code DOWN}, whatever else holds, with a {@code reason} that quotes the conflict. Two
+ * processes with one id break the election's safety; only the operator can mend it.</li>
  * <li>{@code RUNNING}, a member (voter or learner) and a leader known (this replica or
  * another): {@code UP}. Being a follower or a learner is healthy, so this indicator is never
  * {@code DOWN} merely because this replica does not lead.</li>
@@ -31,8 +35,11 @@ import org.springframework.boot.health.contributor.Status;
  * form a cluster with every member of {@code raft.peers}, or to be added to one): {@code UP}
  * during a grace period (normally the maximum election timeout), then the configured leaderless
  * status ({@code OUT_OF_SERVICE} by default, see {@code raft.health.leaderless-status}). The
- * grace period counts from when a leader was last known
- * ({@link RaftStatus#lastLeaderContact()}) or, if none ever was, from the replica's start.</li>
+ * grace period counts from the later of when the replica started running
+ * ({@link RaftStatus#runningSince()}) and when a leader was last known
+ * ({@link RaftStatus#lastLeaderContact()}): a replica that has been leaderless since it started
+ * is reported as such on the very first health check after the grace period, and one that
+ * was just started is {@code UP}, whatever it knew before a restart.</li>
  * <li>{@code RUNNING} but removed from the cluster by a configuration ({@code REMOVED}): it
  * takes no part in elections any more, so {@code OUT_OF_SERVICE}.</li>
  * <li>{@code FAILED} (its state could not be persisted, so it neither votes nor leads):
@@ -46,14 +53,20 @@ import org.springframework.boot.health.contributor.Status;
  * force: {@code voters}, {@code outgoingVoters}, {@code learners}, {@code joint},
  * {@code committed} and {@code index}); while joining, {@code formation} (the members of
  * {@code raft.peers} that {@code refused} to form the cluster or left it {@code unanswered});
- * while joining or once removed, a {@code reason} that says what to do.
+ * {@code unreachablePeers}, the members whose last request failed after the last one that
+ * succeeded, each with why and when (such as
+ * {@code "append-entries: HTTP 401 \"...\" (at 2026-03-01T10:15:30Z)"}; a follower sends
+ * requests only when it campaigns, so its view may date from then); while joining, once removed
+ * or while another process uses its id, a {@code reason} that says what to do. Unreachable
+ * peers do not change the status: a majority is enough.
  *
- * <p>The replica's start is not part of its status, so this indicator takes the latest instant
- * at which it knew the replica was not running yet: its own creation (the auto-configuration
- * creates it as the application context starts, before the replica starts), or the last health
- * check that saw the replica starting or stopped. The grace period may therefore end a little
- * before one grace period after the real start, never after it: a replica that has been
- * leaderless since it started is reported as such even on the very first health check.
+ * <p>A {@link RaftLeadership} whose status does not tell {@code runningSince} (other than the
+ * one auto-configured) gets an approximation: the latest instant at which this indicator knew
+ * the replica was not running yet, its own creation (the auto-configuration creates it as the
+ * application context starts, before the replica starts) or the last health check that saw the
+ * replica starting or stopped; and the grace period then counts from the last leader contact
+ * alone once a leader was known. The grace period may therefore end a little before one grace
+ * period after the real start, never after it.
  */
 public class RaftHealthIndicator extends AbstractHealthIndicator {
 
@@ -69,8 +82,9 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
 	private final AtomicReference<Instant> notRunningAt;
 
 	/**
-	 * Creates an indicator. Create it before the replica starts: the grace period counts from
-	 * the indicator's creation if it never sees the replica other than running.
+	 * Creates an indicator. If the status does not tell when the replica started running,
+	 * create it before the replica starts: the grace period then counts from the indicator's
+	 * creation if it never sees the replica other than running.
 	 * @param leadership this replica's view of leadership
 	 * @param gracePeriod how long no known leader is still reported as {@code UP}
 	 * @param leaderlessStatus the status reported when no leader has been known for longer
@@ -89,7 +103,9 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		RaftStatus status = this.leadership.status();
-		builder.status(status(status))
+		String conflict = status.conflict();
+		Status current = status(status);
+		builder.status((conflict != null) ? Status.DOWN : current)
 			.withDetail("nodeId", status.nodeId())
 			.withDetail("state", status.state())
 			.withDetail("role", status.role())
@@ -110,7 +126,16 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
 		if (status.standing() == RaftStatus.Standing.JOINING && formation != null) {
 			builder.withDetail("formation", formation(formation));
 		}
-		if (status.state() == RaftStatus.State.RUNNING) {
+		Map<String, String> unreachable = unreachablePeers(status);
+		if (!unreachable.isEmpty()) {
+			builder.withDetail("unreachablePeers", unreachable);
+		}
+		if (conflict != null) {
+			builder.withDetail("reason", "Another process uses member id '" + status.nodeId()
+					+ "' too, so the election is not safe (\"" + conflict + "\"): give every replica its own "
+					+ "raft.node-id and raft.data-dir, then restart the one that had the wrong id");
+		}
+		else if (status.state() == RaftStatus.State.RUNNING) {
 			switch (status.standing()) {
 				case JOINING -> builder.withDetail("reason", "'" + status.nodeId()
 						+ "' has joined no cluster yet: it waits until every member of raft.peers is up to form one, "
@@ -147,9 +172,33 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
 		if (status.standing() != RaftStatus.Standing.JOINING && status.leaderId() != null) {
 			return Status.UP;
 		}
+		return now.isAfter(leaderlessSince(status).plus(this.gracePeriod)) ? this.leaderlessStatus : Status.UP;
+	}
+
+	/** From when the grace period counts. */
+	private Instant leaderlessSince(RaftStatus status) {
 		Instant lastLeaderContact = status.lastLeaderContact();
-		Instant since = (lastLeaderContact != null) ? lastLeaderContact : this.notRunningAt.get();
-		return now.isAfter(since.plus(this.gracePeriod)) ? this.leaderlessStatus : Status.UP;
+		Instant runningSince = status.runningSince();
+		if (runningSince == null) {
+			return (lastLeaderContact != null) ? lastLeaderContact : this.notRunningAt.get();
+		}
+		return (lastLeaderContact != null && lastLeaderContact.isAfter(runningSince)) ? lastLeaderContact
+				: runningSince;
+	}
+
+	/** The peers whose last request failed after the last one that succeeded: why, and when. */
+	private static Map<String, String> unreachablePeers(RaftStatus status) {
+		Map<String, String> unreachable = new LinkedHashMap<>();
+		for (PeerStatus peer : status.peers()) {
+			String lastError = peer.lastError();
+			Instant lastErrorAt = peer.lastErrorAt();
+			Instant lastContact = peer.lastContact();
+			if (lastError != null && lastErrorAt != null
+					&& (lastContact == null || lastErrorAt.isAfter(lastContact))) {
+				unreachable.put(peer.id(), lastError + " (at " + lastErrorAt + ")");
+			}
+		}
+		return unreachable;
 	}
 
 	private static Map<String, Object> membership(RaftMembership membership) {

@@ -2,7 +2,7 @@ package io.github.raftboot.autoconfigure;
 
 import io.github.raftboot.aop.OnLeaderAdvisor;
 import io.github.raftboot.aop.OnLeaderLifecycleController;
-import io.github.raftboot.aop.OnLeaderReturnTypeValidator;
+import io.github.raftboot.aop.OnLeaderMethodValidator;
 import io.github.raftboot.leader.RaftLeadership;
 
 import org.springframework.aop.Advisor;
@@ -24,9 +24,9 @@ import org.springframework.core.type.AnnotationMetadata;
 
 /**
  * Auto-configuration of {@link io.github.raftboot.leader.OnLeader @OnLeader}: the advisor that
- * guards annotated methods, the check that rejects annotated methods returning a primitive, and
- * the controller that starts and stops annotated {@link org.springframework.context.SmartLifecycle}
- * beans with leadership.
+ * guards annotated methods, the check that fails startup (with a failure analysis) for annotated
+ * methods that cannot be guarded or skipped, and the controller that starts and stops annotated
+ * {@link org.springframework.context.SmartLifecycle} beans with leadership.
  *
  * <p>Registers an auto-proxy creator if there is none yet, so {@code @OnLeader} works without
  * AspectJ and without {@code @EnableAspectJAutoProxy}. Like Boot's own AOP auto-configuration it
@@ -49,8 +49,8 @@ public final class OnLeaderAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static OnLeaderReturnTypeValidator onLeaderReturnTypeValidator() {
-		return new OnLeaderReturnTypeValidator();
+	static OnLeaderMethodValidator onLeaderMethodValidator() {
+		return new OnLeaderMethodValidator();
 	}
 
 	@Bean

@@ -13,7 +13,10 @@ import java.lang.annotation.Target;
  * {@code void} method does nothing, one returning {@link java.util.Optional} returns
  * {@code Optional.empty()}, any other returns {@code null}), or, with {@code skip = false}, it
  * throws {@link NotLeaderException}. A method returning a primitive cannot be skipped, so
- * annotating one without {@code skip = false} fails at startup. Works with {@code @Scheduled}.
+ * annotating one without {@code skip = false} fails at startup. The guard is a Spring proxy, so
+ * it works on calls through the bean only, and annotating a {@code private}, {@code static} or
+ * {@code final} method, which no proxy can intercept, fails at startup too. Works with
+ * {@code @Scheduled}.
  *
  * <p>On a class: guards every public method of the bean in the same way. On a class that
  * implements {@link org.springframework.context.SmartLifecycle}: the bean is not started with

@@ -100,6 +100,9 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 
 	private volatile @Nullable Conflict conflict;
 
+	/** When the current run started, on the wall clock. */
+	private volatile @Nullable Instant runningSince;
+
 	/** Serializes start and stop. */
 	private final Object lifecycleLock = new Object();
 
@@ -147,6 +150,8 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 				return;
 			}
 			PersistentState state = this.storage.load();
+			// Taken before the node runs, so that a running status always has it
+			this.runningSince = this.clock.instant();
 			CoreLoop started = new CoreLoop(this.config, this.storage, this.transport, this.nanoClock, this.clock,
 					this.board, this.derivation, this.statistics, this.eventSink, this.changes,
 					this::requestFailed);
@@ -413,7 +418,8 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		return new RaftStatus(status.nodeId(), current.state(), status.role(), status.term(), status.leaderId(), leader,
 				leaderSince, status.votedFor(), status.commitIndex(), status.lastLogIndex(),
 				current.lastLeaderContact(), peers, standing(status), membershipOf(status).orElse(null),
-				(membership == null) ? status.formation() : null, conflict());
+				(membership == null) ? status.formation() : null, conflict(),
+				(current.state() == RaftStatus.State.RUNNING) ? this.runningSince : null);
 	}
 
 	private static RaftStatus.Standing standing(Status status) {

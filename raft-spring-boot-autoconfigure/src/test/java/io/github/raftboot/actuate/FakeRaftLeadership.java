@@ -77,6 +77,32 @@ public class FakeRaftLeadership implements RaftLeadership {
 	}
 
 	/**
+	 * A status that tells when the replica started running.
+	 * @param status the status to copy
+	 * @param runningSince when it started running
+	 * @return the status with it
+	 */
+	public static RaftStatus runningSince(RaftStatus status, Instant runningSince) {
+		return new RaftStatus(status.nodeId(), status.state(), status.role(), status.term(), status.leaderId(),
+				status.leader(), status.leaderSince(), status.votedFor(), status.commitIndex(), status.lastLogIndex(),
+				status.lastLeaderContact(), status.peers(), status.standing(), status.membership(), status.formation(),
+				status.conflict(), runningSince);
+	}
+
+	/**
+	 * A status of a replica that learned that another process uses its member id.
+	 * @param status the status to copy
+	 * @param conflict the words of the member that refused its requests
+	 * @return the status with the conflict
+	 */
+	public static RaftStatus withConflict(RaftStatus status, String conflict) {
+		return new RaftStatus(status.nodeId(), status.state(), status.role(), status.term(), status.leaderId(),
+				status.leader(), status.leaderSince(), status.votedFor(), status.commitIndex(), status.lastLogIndex(),
+				status.lastLeaderContact(), status.peers(), status.standing(), status.membership(), status.formation(),
+				conflict, status.runningSince());
+	}
+
+	/**
 	 * A configuration of the cluster {@code "c1"} whose members are reached at
 	 * {@code http://<id>:8080}.
 	 * @param voters the voters (while joint, the incoming ones)

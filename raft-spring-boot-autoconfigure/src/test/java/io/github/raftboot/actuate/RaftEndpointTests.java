@@ -81,9 +81,27 @@ class RaftEndpointTests {
 		RaftDescriptor descriptor = new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft();
 		assertThat(descriptor.peers()).containsExactly(
 				new PeerDescriptor("n2", URI.create("http://n2:8080"), NOW.minusMillis(1500), 1500L, "CLOSED", 42L,
-						RaftStatus.Standing.VOTER, true),
+						RaftStatus.Standing.VOTER, true, null, null),
 				new PeerDescriptor("n3", URI.create("http://n3:8080"), null, null, "OPEN", 0L, RaftStatus.Standing.VOTER,
-						true));
+						true, null, null));
+	}
+
+	@Test
+	void readTellsWhyAndWhenTheLastRequestToAPeerFailed() {
+		PeerStatus refusing = new PeerStatus("n2", URI.create("http://n2:8080"), NOW.minusSeconds(60), "OPEN", null,
+				RaftStatus.Standing.VOTER, true,
+				"append-entries: HTTP 401 \"A valid 'Authorization: Bearer <token>' header is required\"",
+				NOW.minusMillis(200));
+		PeerStatus down = new PeerStatus("n3", URI.create("http://n3:8081"), null, "OPEN", null,
+				RaftStatus.Standing.VOTER, true, "request-vote: ConnectException: Connection refused", NOW.minusSeconds(3));
+		RaftStatus status = FakeRaftLeadership.running("n1", Role.FOLLOWER, 2, null, null, refusing, down);
+		RaftDescriptor descriptor = new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft();
+		assertThat(descriptor.peers()).extracting(PeerDescriptor::id, PeerDescriptor::lastError,
+				PeerDescriptor::lastErrorAt)
+			.containsExactly(
+					tuple("n2", "append-entries: HTTP 401 \"A valid 'Authorization: Bearer <token>' header is required\"",
+							NOW.minusMillis(200)),
+					tuple("n3", "request-vote: ConnectException: Connection refused", NOW.minusSeconds(3)));
 	}
 
 	@Test
@@ -299,6 +317,23 @@ class RaftEndpointTests {
 		assertThat(peerJson.get("url").asString()).isEqualTo("http://n2:8080");
 		assertThat(peerJson.get("lastContact").isNull()).isTrue();
 		assertThat(peerJson.get("millisSinceLastContact").isNull()).isTrue();
+		assertThat(peerJson.get("lastError").isNull()).isTrue();
+		assertThat(peerJson.get("lastErrorAt").isNull()).isTrue();
+	}
+
+	@Test
+	void aPeersLastErrorIsWrittenWithItsIsoInstant() {
+		PeerStatus peer = new PeerStatus("n2", URI.create("http://n2:8080"), null, "OPEN", null,
+				RaftStatus.Standing.VOTER, true, "append-entries: HTTP 404", NOW.minusSeconds(5));
+		RaftStatus status = FakeRaftLeadership.running("n1", Role.LEADER, 3, "n1", NOW, peer);
+		JsonNode peerJson = endpointJsonMapper()
+			.valueToTree(new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft())
+			.get("peers")
+			.get(0);
+		assertThat(peerJson.propertyNames()).containsExactly("id", "url", "lastContact", "millisSinceLastContact",
+				"circuitBreaker", "matchIndex", "standing", "listed", "lastError", "lastErrorAt");
+		assertThat(peerJson.get("lastError").asString()).isEqualTo("append-entries: HTTP 404");
+		assertThat(peerJson.get("lastErrorAt").asString()).isEqualTo("2026-03-01T10:15:25Z");
 	}
 
 	/** Configured like Boot's EndpointJsonMapper, which leaves out null values by default. */

@@ -86,7 +86,22 @@ class RaftEndpointWebIntegrationTests {
 			.andExpect(jsonPath("$.peers[0].lastContact").value(nullValue()))
 			.andExpect(jsonPath("$.peers[0].millisSinceLastContact").value(nullValue()))
 			.andExpect(jsonPath("$.peers[0].circuitBreaker").value("CLOSED"))
-			.andExpect(jsonPath("$.peers[0].matchIndex").value(40));
+			.andExpect(jsonPath("$.peers[0].matchIndex").value(40))
+			.andExpect(jsonPath("$.peers[0].lastError").value(nullValue()))
+			.andExpect(jsonPath("$.peers[0].lastErrorAt").value(nullValue()));
+	}
+
+	@Test
+	void readShowsWhyTheLastRequestToAPeerFailed() throws Exception {
+		this.leadership.setStatus(new RaftStatus("n1", RaftStatus.State.RUNNING, Role.LEADER, 7, "n1", true,
+				LEADER_SINCE, "n1", 41, 42, LEADER_SINCE,
+				List.of(new PeerStatus("n2", URI.create("http://n2:8080"), null, "OPEN", 0L, RaftStatus.Standing.VOTER,
+						true, "append-entries: HTTP 409 \"Sender 'n1' belongs to another cluster\"", LEADER_SINCE))));
+		this.mvc.perform(get("/actuator/raft"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.peers[0].lastError")
+				.value("append-entries: HTTP 409 \"Sender 'n1' belongs to another cluster\""))
+			.andExpect(jsonPath("$.peers[0].lastErrorAt").value("2026-03-01T10:15:30Z"));
 	}
 
 	@Test

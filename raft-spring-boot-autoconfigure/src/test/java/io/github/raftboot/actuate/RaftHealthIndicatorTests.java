@@ -1,5 +1,6 @@
 package io.github.raftboot.actuate;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -7,7 +8,9 @@ import java.util.Set;
 
 import io.github.raftboot.core.Formation;
 import io.github.raftboot.core.Role;
+import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftStatus;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -16,7 +19,9 @@ import org.springframework.boot.health.contributor.Status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link RaftHealthIndicator}.
+ * Tests for {@link RaftHealthIndicator}. The statuses of {@link FakeRaftLeadership#running} do not
+ * tell when the replica started running unless {@link FakeRaftLeadership#runningSince} adds it;
+ * the tests named {@code withoutRunningSince...} cover the indicator's approximation for those.
  */
 class RaftHealthIndicatorTests {
 
@@ -76,7 +81,7 @@ class RaftHealthIndicatorTests {
 	}
 
 	@Test
-	void gracePeriodCountsFromTheStartIfNoLeaderWasEverKnown() {
+	void withoutRunningSinceGracePeriodCountsFromTheIndicatorsCreationIfNoLeaderWasEverKnown() {
 		RaftHealthIndicator indicator = indicator(
 				new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null)),
 				Status.OUT_OF_SERVICE);
@@ -88,7 +93,7 @@ class RaftHealthIndicatorTests {
 	}
 
 	@Test
-	void aReplicaLeaderlessSinceItsStartIsReportedSoOnTheVeryFirstHealthCheck() {
+	void withoutRunningSinceAReplicaLeaderlessSinceItsStartIsReportedSoOnTheVeryFirstHealthCheck() {
 		// Created as the context starts, like the auto-configuration does, then never asked until
 		// the replica has been running without a leader for longer than the grace period
 		FakeRaftLeadership leadership = new FakeRaftLeadership(
@@ -100,7 +105,7 @@ class RaftHealthIndicatorTests {
 	}
 
 	@Test
-	void gracePeriodCountsFromTheLastHealthCheckThatSawTheReplicaStarting() {
+	void withoutRunningSinceGracePeriodCountsFromTheLastHealthCheckThatSawTheReplicaStarting() {
 		FakeRaftLeadership leadership = new FakeRaftLeadership(
 				FakeRaftLeadership.status("n1", RaftStatus.State.STARTING, Role.FOLLOWER, 0, null, null));
 		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
@@ -156,7 +161,7 @@ class RaftHealthIndicatorTests {
 	}
 
 	@Test
-	void gracePeriodCountsAgainFromTheLastHealthCheckThatSawTheReplicaStopped() {
+	void withoutRunningSinceGracePeriodCountsAgainFromTheLastHealthCheckThatSawTheReplicaStopped() {
 		FakeRaftLeadership leadership = new FakeRaftLeadership(
 				FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null));
 		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
@@ -239,6 +244,97 @@ class RaftHealthIndicatorTests {
 		Health health = health(stopped);
 		assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
 		assertThat(health.getDetails()).doesNotContainKey("reason");
+	}
+
+	@Test
+	void aReplicaLeaderlessSinceItStartedIsReportedSoOnTheFirstHealthCheckAfterTheGracePeriod() {
+		// The indicator is created (and asked) long after the replica started: the grace period
+		// counts from the start the status tells, not from the indicator's creation
+		RaftStatus status = FakeRaftLeadership.runningSince(
+				FakeRaftLeadership.running("n1", Role.PRE_CANDIDATE, 0, null, null), NOW.minus(GRACE_PERIOD).minusMillis(1));
+		assertThat(health(status).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+	}
+
+	@Test
+	void aReplicaJustStartedIsUpWhateverItKnewBeforeARestart() {
+		// Its last leader contact dates from before it was stopped and started again
+		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership
+			.runningSince(FakeRaftLeadership.running("n1", Role.FOLLOWER, 4, null, NOW.minusSeconds(3600)), NOW));
+		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+		this.clock.advance(GRACE_PERIOD);
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+	}
+
+	@Test
+	void gracePeriodCountsFromTheLastLeaderContactWhenThatIsLaterThanTheStart() {
+		Instant lastLeaderContact = NOW.minusMillis(100);
+		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.runningSince(
+				FakeRaftLeadership.running("n2", Role.CANDIDATE, 8, null, lastLeaderContact), NOW.minusSeconds(60)));
+		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+		this.clock.advance(GRACE_PERIOD.minusMillis(100));
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+	}
+
+	@Test
+	void aReplicaWhoseIdAnotherProcessUsesIsDownAndQuotesTheConflict() {
+		String conflict = "Member id 'n1' is used by two processes at once (instances a1 and b2); every replica "
+				+ "needs its own raft.node-id";
+		// Down although it runs and knows a leader, whatever the leaderless status
+		RaftStatus status = FakeRaftLeadership.withConflict(FakeRaftLeadership.running("n1", Role.FOLLOWER, 7, "n2", NOW),
+				conflict);
+		Health health = indicator(new FakeRaftLeadership(status), Status.UP).health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("reason")).asString()
+			.contains("Another process uses member id 'n1'", "\"" + conflict + "\"", "own raft.node-id");
+	}
+
+	@Test
+	void aConflictOfIdsOutweighsTheReasonOfAJoiningReplica() {
+		RaftStatus status = FakeRaftLeadership.withConflict(joining(), "Member id 'n1' is this replica's own");
+		Health health = health(status);
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("reason")).asString()
+			.contains("Another process uses member id 'n1'")
+			.doesNotContain("joined no cluster");
+	}
+
+	@Test
+	void detailsNameThePeersWhoseLastRequestFailedAfterTheLastThatSucceededAndWhy() {
+		PeerStatus refusing = peer("n2", NOW.minusSeconds(60),
+				"append-entries: HTTP 401 \"A valid 'Authorization: Bearer <token>' header is required\"",
+				NOW.minusMillis(50));
+		PeerStatus backAgain = peer("n3", NOW.minusMillis(10), "append-entries: no answer within 100 ms",
+				NOW.minusSeconds(5));
+		PeerStatus neverReached = peer("n4", null, "request-vote: ConnectException: Connection refused",
+				NOW.minusSeconds(1));
+		PeerStatus fine = peer("n5", NOW, null, null);
+		Health health = health(
+				FakeRaftLeadership.running("n1", Role.LEADER, 7, "n1", NOW, refusing, backAgain, neverReached, fine));
+		// A majority is enough: failing peers do not change the status
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails().get("unreachablePeers")).isEqualTo(Map.of("n2",
+				"append-entries: HTTP 401 \"A valid 'Authorization: Bearer <token>' header is required\" (at "
+						+ NOW.minusMillis(50) + ")",
+				"n4", "request-vote: ConnectException: Connection refused (at " + NOW.minusSeconds(1) + ")"));
+	}
+
+	@Test
+	void detailsHaveNoUnreachablePeersWhenEveryPeerAnswers() {
+		Health health = health(FakeRaftLeadership.running("n1", Role.LEADER, 7, "n1", NOW, peer("n2", NOW, null, null),
+				peer("n3", NOW, "append-entries: HTTP 503", NOW.minusSeconds(1))));
+		assertThat(health.getDetails()).doesNotContainKey("unreachablePeers");
+	}
+
+	private static PeerStatus peer(String id, @Nullable Instant lastContact, @Nullable String lastError,
+			@Nullable Instant lastErrorAt) {
+		return new PeerStatus(id, URI.create("http://" + id + ":8080"), lastContact, "CLOSED", null,
+				RaftStatus.Standing.VOTER, true, lastError, lastErrorAt);
 	}
 
 	private static RaftStatus joining() {

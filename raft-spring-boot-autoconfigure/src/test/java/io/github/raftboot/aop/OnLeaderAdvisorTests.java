@@ -8,14 +8,22 @@ import io.github.raftboot.autoconfigure.OnLeaderAutoConfiguration;
 import io.github.raftboot.leader.NotLeaderException;
 import io.github.raftboot.leader.OnLeader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.aop.framework.autoproxy.InfrastructureAdvisorAutoProxyCreator;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -23,13 +31,16 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link OnLeaderAdvisor}, {@link OnLeaderInterceptor},
- * {@link OnLeaderReturnTypeValidator} and {@link OnLeaderAutoConfiguration}.
+ * {@link OnLeaderMethodValidator}, {@link OnLeaderFailureAnalyzer} and
+ * {@link OnLeaderAutoConfiguration}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class OnLeaderAdvisorTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -163,26 +174,72 @@ class OnLeaderAdvisorTests {
 	}
 
 	@Test
-	void primitiveReturningMethodFailsStartup() {
-		this.contextRunner.withBean(PrimitiveService.class).run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(IllegalStateException.class)
-				.hasMessageContaining(PrimitiveService.class.getName() + ".count() returns int")
-				.hasMessageContaining("skip = false")
-				.hasMessageContaining("wrapper type");
+	void primitiveReturningMethodFailsStartupWithAnAnalysisThatNamesTheBeanTheMethodAndTheFix() {
+		this.contextRunner.withBean("primitiveService", PrimitiveService.class).run((context) -> {
+			FailureAnalysis analysis = analysis(context);
+			assertThat(analysis.getDescription()).contains("bean 'primitiveService'")
+				.contains(PrimitiveService.class.getName() + ".count() (returns int)");
+			assertThat(analysis.getAction()).contains("@OnLeader(skip = false)", "wrapper type", "Optional");
 		});
 	}
 
 	@Test
 	void classLevelAnnotationOnClassWithPublicPrimitiveMethodFailsStartup() {
 		this.contextRunner.withBean(ClassGuardedPrimitiveService.class).run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining(ClassGuardedPrimitiveService.class.getName() + ".ready() returns boolean")
-				.hasMessageNotContaining("name()")
-				.hasMessageNotContaining("internal()");
+			assertThat(analysis(context).getDescription())
+				.contains(ClassGuardedPrimitiveService.class.getName() + ".ready() (returns boolean)")
+				.doesNotContain("name()")
+				.doesNotContain("internal()");
 		});
+	}
+
+	@Test
+	void annotatedMethodsTheProxyCannotInterceptFailStartupInsteadOfRunningOnEveryReplica() {
+		this.contextRunner.withBean("unguardableService", UnguardableService.class).run((context) -> {
+			FailureAnalysis analysis = analysis(context);
+			String type = UnguardableService.class.getName();
+			assertThat(analysis.getDescription()).contains("bean 'unguardableService'")
+				.contains(type + ".privateJob() (private)", type + ".staticJob() (static)",
+						type + ".finalJob() (final)")
+				.contains("every replica would run them as if they were not annotated")
+				.doesNotContain("publicJob()");
+			assertThat(analysis.getAction()).contains("those methods public, not static and not final",
+					"private @Scheduled");
+		});
+	}
+
+	@Test
+	void aFinalPublicMethodOfAnAnnotatedClassFailsStartup() {
+		this.contextRunner.withBean(ClassGuardedFinalService.class).run((context) -> {
+			assertThat(analysis(context).getDescription())
+				.contains(ClassGuardedFinalService.class.getName() + ".finalWork() (final)")
+				.doesNotContain(".work()")
+				.doesNotContain("helper()");
+		});
+	}
+
+	@Test
+	void bothKindsOfMistakesAreReportedAtOnce() {
+		this.contextRunner.withBean(TwoMistakesService.class).run((context) -> {
+			FailureAnalysis analysis = analysis(context);
+			assertThat(analysis.getDescription()).contains(".job() (private)", ".count() (returns int)");
+			assertThat(analysis.getAction()).contains("not final", "skip = false");
+		});
+	}
+
+	@Test
+	void anApplicationWithAMisusedOnLeaderFailsToStartWithTheAnalysisInsteadOfAStackTrace(CapturedOutput output) {
+		SpringApplicationBuilder application = new SpringApplicationBuilder(MisusedOnLeaderApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off");
+		assertThatException().isThrownBy(application::run)
+			.havingRootCause()
+			.isInstanceOf(OnLeaderConfigurationException.class);
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Description:")
+			.contains(UnguardableService.class.getName() + ".privateJob() (private)")
+			.contains("Action:")
+			.contains("public, not static and not final");
 	}
 
 	@Test
@@ -278,7 +335,7 @@ class OnLeaderAdvisorTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(OnLeaderAdvisor.class)
-					.doesNotHaveBean(OnLeaderReturnTypeValidator.class)
+					.doesNotHaveBean(OnLeaderMethodValidator.class)
 					.doesNotHaveBean(OnLeaderLifecycleController.class)
 					.doesNotHaveBean(AopConfigUtils.AUTO_PROXY_CREATOR_BEAN_NAME);
 				MethodGuardedService service = context.getBean(MethodGuardedService.class);
@@ -286,6 +343,25 @@ class OnLeaderAdvisorTests {
 				service.work();
 				assertThat(service.invocations()).isOne();
 			});
+	}
+
+	private static FailureAnalysis analysis(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		assertThat(context.getStartupFailure()).rootCause().isInstanceOf(OnLeaderConfigurationException.class);
+		FailureAnalysis analysis = new OnLeaderFailureAnalyzer().analyze(context.getStartupFailure());
+		assertThat(analysis).isNotNull();
+		return analysis;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(OnLeaderAutoConfiguration.class)
+	static class MisusedOnLeaderApplication {
+
+		@Bean
+		UnguardableService unguardableService() {
+			return new UnguardableService();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -468,6 +544,53 @@ class OnLeaderAdvisorTests {
 		}
 
 		int internal() {
+			return 1;
+		}
+
+	}
+
+	static class UnguardableService {
+
+		@OnLeader
+		private void privateJob() {
+		}
+
+		@OnLeader
+		static void staticJob() {
+		}
+
+		@OnLeader
+		public final void finalJob() {
+		}
+
+		@OnLeader
+		public void publicJob() {
+		}
+
+	}
+
+	@OnLeader
+	static class ClassGuardedFinalService {
+
+		public void work() {
+		}
+
+		public final void finalWork() {
+		}
+
+		final void helper() {
+		}
+
+	}
+
+	static class TwoMistakesService {
+
+		@OnLeader
+		private void job() {
+		}
+
+		@OnLeader
+		public int count() {
 			return 1;
 		}
 

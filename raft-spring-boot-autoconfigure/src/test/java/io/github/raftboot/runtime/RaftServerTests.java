@@ -2,6 +2,7 @@ package io.github.raftboot.runtime;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.StorageException;
 import io.github.raftboot.core.TimeoutNow;
 import io.github.raftboot.core.TransferResult;
+import io.github.raftboot.actuate.MutableClock;
 import io.github.raftboot.event.LeaderChangedEvent;
 import io.github.raftboot.event.LeadershipAcquiredEvent;
 import io.github.raftboot.event.LeadershipRevokedEvent;
@@ -287,6 +289,7 @@ class RaftServerTests {
 		storage.failing = true;
 		server.receive(new RequestVote("n2", "n1", 5, 0, 0, false, true));
 		await().atMost(Duration.ofSeconds(2)).until(() -> server.status().state() == RaftStatus.State.FAILED);
+		assertThat(server.status().runningSince()).isNull();
 		storage.failing = false;
 		assertThat(server.receive(new AppendEntries("n2", "n1", 6, 0, 0, List.of(), 0, 1)))
 			.failsWithin(Duration.ofSeconds(2))
@@ -344,6 +347,26 @@ class RaftServerTests {
 		await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1)).until(() -> !waiting.isDone());
 		nanoTime.addAndGet(Duration.ofMillis(100).toNanos());
 		assertThat(waiting).succeedsWithin(Duration.ofSeconds(1)).isEqualTo(false);
+	}
+
+	@Test
+	void statusTellsSinceWhenTheReplicaRunsOnTheWallClock() {
+		MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:15:30Z"));
+		RaftTransport silent = (request) -> new CompletableFuture<>();
+		RaftServer server = new RaftServer(RaftConfig.builder("n1", MEMBERS).build(), new InMemoryStorage(), silent,
+				(event) -> {
+				}, System::nanoTime, clock);
+		this.servers.add(server);
+		assertThat(server.status().runningSince()).isNull();
+		server.start();
+		assertThat(server.status().runningSince()).isEqualTo(Instant.parse("2026-03-01T10:15:30Z"));
+		clock.advance(Duration.ofMinutes(1));
+		assertThat(server.status().runningSince()).isEqualTo(Instant.parse("2026-03-01T10:15:30Z"));
+		server.stop();
+		assertThat(server.status().runningSince()).isNull();
+		clock.advance(Duration.ofMinutes(1));
+		server.start();
+		assertThat(server.status().runningSince()).isEqualTo(Instant.parse("2026-03-01T10:17:30Z"));
 	}
 
 	/** Storage that starts failing on demand, as a full disk would. */

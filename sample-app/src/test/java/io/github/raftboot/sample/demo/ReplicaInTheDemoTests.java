@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The sample replica as the demo launcher starts it, with
  * {@code sample.demo.fault-injection=true}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
 		properties = "sample.demo.fault-injection=true")
 class ReplicaInTheDemoTests {
 

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The sample replica with its default settings, as anyone runs it outside the demo: no fault
  * injection at all.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 class ReplicaOutsideTheDemoTests {
 
 	@LocalServerPort
