@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -110,10 +112,12 @@ final class Launcher {
 			List<String> training = new ArrayList<>();
 			training.add(java);
 			training.addAll(options.jvmOptions);
+			// Its own URL must name the port it listens on, or the replica refuses to start.
+			int port = freePort();
 			training.addAll(List.of("-XX:ArchiveClassesAtExit=" + temp, "-Dspring.context.exit=onRefresh", "-jar",
-					app.toString(), "--server.port=0", "--server.address=127.0.0.1", "--raft.node-id=n1",
-					"--raft.peers.n1=http://127.0.0.1:1", "--raft.peers.n2=http://127.0.0.1:2", "--raft.peers.n3=http://127.0.0.1:3",
-					"--raft.data-dir=" + work.resolve("data")));
+					app.toString(), "--server.port=" + port, "--server.address=127.0.0.1", "--raft.node-id=n1",
+					"--raft.peers.n1=http://127.0.0.1:" + port, "--raft.peers.n2=http://127.0.0.1:2",
+					"--raft.peers.n3=http://127.0.0.1:3", "--raft.data-dir=" + work.resolve("data")));
 			run(training, work.resolve("training.log"), 180);
 			if (!Files.isRegularFile(temp)) {
 				log.println("No CDS archive was written (see " + work.resolve("training.log") + "): running without CDS");
@@ -207,6 +211,12 @@ final class Launcher {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
 		}
 	}
 
