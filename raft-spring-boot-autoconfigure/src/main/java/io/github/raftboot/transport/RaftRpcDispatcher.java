@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -28,7 +30,7 @@ import org.springframework.util.unit.DataSize;
 /**
  * Answers the Raft RPCs of this member, whatever server API carries them: it takes the method,
  * the path, the few headers it needs and the body as bytes, and returns status, headers and body.
- * {@link RaftRpcFilter} adapts it to the servlet API.
+ * {@link RaftRpcFilter} adapts it to the servlet API, {@link RaftRpcWebFilter} to Spring WebFlux.
  *
  * <p>An adapter calls, for each request:
  * <ol>
@@ -42,7 +44,9 @@ import org.springframework.util.unit.DataSize;
  * </ol>
  * The checks, their order and the answers are those described on {@link RaftRpcFilter}. Only a
  * request that passes them all reaches the {@link RaftRpcHandler}; {@link #answer(Class, byte[])}
- * then blocks the calling thread until it answered, at most for the timeout.
+ * then blocks the calling thread until it answered, at most for the timeout, while
+ * {@link #answerLater(Class, byte[], String, String, Executor)} returns at once and completes
+ * when it answered, for a server whose threads must not wait ({@link RaftRpcWebFilter}).
  */
 final class RaftRpcDispatcher {
 
@@ -206,41 +210,13 @@ final class RaftRpcDispatcher {
 	 */
 	Response answer(Class<? extends Message> type, byte[] body, @Nullable String clusterId,
 			@Nullable String instance) {
-		if (body.length > this.maxBodyBytes) {
-			return tooLarge();
-		}
-		Message message;
-		try {
-			message = this.json.read(body, type);
-		}
-		catch (RaftJson.InvalidMessageException ex) {
-			return error(HttpStatus.BAD_REQUEST, ex.getMessage());
-		}
-		String nodeId = this.handler.nodeId();
-		String ours = this.handler.clusterId();
-		if (clusterId != null && ours != null && !clusterId.equals(ours)) {
-			return error(HttpStatus.CONFLICT, "Raft member '" + nodeId + "' belongs to cluster " + ours + ", but '"
-					+ echo(message.from()) + "' to cluster " + echo(clusterId) + ": they were formed separately (with "
-					+ "other raft.peers, or from the data directory of another cluster) and never take part in "
-					+ "each other's elections");
-		}
-		RpcRefusal refusal = this.handler.refusal(message, clusterId, instance);
-		if (refusal != null) {
-			HttpStatus status = HttpStatus.valueOf(refusal.status());
-			return new Response(status, Map.of(),
-					this.json.writeError(status.getReasonPhrase(), refusal.message(), refusal.code()));
-		}
-		if (!message.to().equals(nodeId)) {
-			return error(HttpStatus.BAD_REQUEST,
-					"Message addressed to '" + echo(message.to()) + "' was delivered to '" + nodeId + "'");
-		}
-		if (message instanceof JoinRequest join && !isHttpUrl(join.address())) {
-			return error(HttpStatus.BAD_REQUEST, "Field 'address' must be the base URL of the member that asks to join, "
-					+ "an absolute http or https URL, but is '" + echo(join.address()) + "'");
+		Delivery delivery = deliver(type, body, clusterId, instance);
+		if (delivery.refusal != null) {
+			return delivery.refusal;
 		}
 		Optional<Message> reply;
 		try {
-			reply = await(this.handler.receive(message));
+			reply = delivery.reply.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (RuntimeException | ExecutionException | TimeoutException ex) {
 			return failure(ex);
@@ -248,7 +224,93 @@ final class RaftRpcDispatcher {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return error(HttpStatus.SERVICE_UNAVAILABLE,
-					"Interrupted while waiting for Raft member '" + nodeId + "' to handle the request");
+					"Interrupted while waiting for Raft member '" + this.handler.nodeId() + "' to handle the request");
+		}
+		return replied(reply);
+	}
+
+	/**
+	 * Answers a request as {@link #answer(Class, byte[], String, String)} does, but without
+	 * waiting for the member: for a server whose threads must never block, such as an event loop.
+	 * The checks run on the calling thread, as they are cheap; the rest of the work, once the
+	 * member replied or the timeout ran out, runs on the given executor, so that neither the
+	 * calling thread waits nor the member's election thread does more than hand its reply over (as
+	 * it does to a thread waiting in {@link #answer(Class, byte[], String, String)}).
+	 * @param type the type of message, from {@link #requestType(String)}
+	 * @param body the body, or its first {@link #maxBodyBytes()} + 1 bytes if it is longer
+	 * @param clusterId the {@value HttpRaftTransport#CLUSTER_ID_HEADER} header, if any
+	 * @param instance the {@value HttpRaftTransport#INSTANCE_HEADER} header, if any
+	 * @param executor runs the end of the work: must not run it on the calling thread if that is
+	 * the member's election thread, and should not block
+	 * @return completes with the answer; already complete if the request was refused before it
+	 * reached the member
+	 */
+	CompletableFuture<Response> answerLater(Class<? extends Message> type, byte[] body, @Nullable String clusterId,
+			@Nullable String instance, Executor executor) {
+		Objects.requireNonNull(executor, "executor");
+		Delivery delivery = deliver(type, body, clusterId, instance);
+		if (delivery.refusal != null) {
+			return CompletableFuture.completedFuture(delivery.refusal);
+		}
+		// A copy, so that the timeout never completes the member's own future.
+		return delivery.reply.copy()
+			.orTimeout(this.timeout.toNanos(), TimeUnit.NANOSECONDS)
+			.handleAsync((reply, failure) -> (failure != null) ? failure(failure) : replied(reply), executor);
+	}
+
+	/**
+	 * Checks the body and hands the message to the member if it is valid, from another member
+	 * and addressed to this one.
+	 */
+	private Delivery deliver(Class<? extends Message> type, byte[] body, @Nullable String clusterId,
+			@Nullable String instance) {
+		if (body.length > this.maxBodyBytes) {
+			return Delivery.refused(tooLarge());
+		}
+		Message message;
+		try {
+			message = this.json.read(body, type);
+		}
+		catch (RaftJson.InvalidMessageException ex) {
+			return Delivery.refused(error(HttpStatus.BAD_REQUEST, ex.getMessage()));
+		}
+		String nodeId = this.handler.nodeId();
+		String ours = this.handler.clusterId();
+		if (clusterId != null && ours != null && !clusterId.equals(ours)) {
+			return Delivery.refused(error(HttpStatus.CONFLICT, "Raft member '" + nodeId + "' belongs to cluster "
+					+ ours + ", but '" + echo(message.from()) + "' to cluster " + echo(clusterId)
+					+ ": they were formed separately (with other raft.peers, or from the data directory of another "
+					+ "cluster) and never take part in each other's elections"));
+		}
+		RpcRefusal refusal = this.handler.refusal(message, clusterId, instance);
+		if (refusal != null) {
+			HttpStatus status = HttpStatus.valueOf(refusal.status());
+			return Delivery.refused(new Response(status, Map.of(),
+					this.json.writeError(status.getReasonPhrase(), refusal.message(), refusal.code())));
+		}
+		if (!message.to().equals(nodeId)) {
+			return Delivery.refused(error(HttpStatus.BAD_REQUEST,
+					"Message addressed to '" + echo(message.to()) + "' was delivered to '" + nodeId + "'"));
+		}
+		if (message instanceof JoinRequest join && !isHttpUrl(join.address())) {
+			return Delivery.refused(error(HttpStatus.BAD_REQUEST, "Field 'address' must be the base URL of the member "
+					+ "that asks to join, an absolute http or https URL, but is '" + echo(join.address()) + "'"));
+		}
+		CompletableFuture<Optional<Message>> reply;
+		try {
+			reply = this.handler.receive(message);
+		}
+		catch (RuntimeException ex) {
+			return Delivery.handed(CompletableFuture.failedFuture(ex));
+		}
+		return Delivery.handed(Objects.requireNonNullElseGet(reply,
+				() -> CompletableFuture.failedFuture(new NullPointerException("No reply future"))));
+	}
+
+	/** The answer to the member's reply; a {@code null} reply is the member's failure. */
+	private Response replied(@Nullable Optional<Message> reply) {
+		if (reply == null) {
+			return failure(new IllegalStateException("No answer"));
 		}
 		if (reply.isEmpty()) {
 			return NO_CONTENT;
@@ -269,15 +331,6 @@ final class RaftRpcDispatcher {
 	 */
 	Response unreadableBody() {
 		return error(HttpStatus.BAD_REQUEST, "The request body could not be read");
-	}
-
-	private Optional<Message> await(CompletableFuture<Optional<Message>> reply)
-			throws InterruptedException, ExecutionException, TimeoutException {
-		Optional<Message> answer = reply.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
-		if (answer == null) {
-			throw new IllegalStateException("No answer");
-		}
-		return answer;
 	}
 
 	private static boolean isHttpUrl(String address) {
@@ -314,8 +367,8 @@ final class RaftRpcDispatcher {
 	}
 
 	private Response failure(Throwable failure) {
-		Throwable cause = (failure instanceof ExecutionException && failure.getCause() != null) ? failure.getCause()
-				: failure;
+		Throwable cause = ((failure instanceof ExecutionException || failure instanceof CompletionException)
+				&& failure.getCause() != null) ? failure.getCause() : failure;
 		String nodeId = this.handler.nodeId();
 		if (cause instanceof IllegalArgumentException) {
 			return error(HttpStatus.BAD_REQUEST, (cause.getMessage() != null) ? cause.getMessage() : "Invalid message");
@@ -343,6 +396,37 @@ final class RaftRpcDispatcher {
 
 	private static String echo(String id) {
 		return (id.length() <= MAX_ECHOED_ID_LENGTH) ? id : id.substring(0, MAX_ECHOED_ID_LENGTH) + "...";
+	}
+
+	/**
+	 * What became of a request after its checks: refused with an answer, or handed to the member,
+	 * whose reply is to come.
+	 */
+	private static final class Delivery {
+
+		/** The reply of a refused request: never handed to anyone. */
+		private static final CompletableFuture<Optional<Message>> NONE = CompletableFuture
+			.failedFuture(new IllegalStateException("Refused"));
+
+		/** The answer if the request was refused, {@code null} if it was handed to the member. */
+		final @Nullable Response refusal;
+
+		/** The member's reply, or a failed future if the request was refused. */
+		final CompletableFuture<Optional<Message>> reply;
+
+		private Delivery(@Nullable Response refusal, CompletableFuture<Optional<Message>> reply) {
+			this.refusal = refusal;
+			this.reply = reply;
+		}
+
+		static Delivery refused(Response refusal) {
+			return new Delivery(refusal, NONE);
+		}
+
+		static Delivery handed(CompletableFuture<Optional<Message>> reply) {
+			return new Delivery(null, reply);
+		}
+
 	}
 
 	/**

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.Message;
@@ -239,9 +238,76 @@ class RaftRpcDispatcherTests {
 		assertThat(body(answer)).contains("could not be read");
 	}
 
+	@Test
+	void answersLaterARequestRefusedBeforeTheMemberAtOnceAndOnTheCallingThread() {
+		List<Runnable> scheduled = new CopyOnWriteArrayList<>();
+		CompletableFuture<RaftRpcDispatcher.Response> answer = this.dispatcher.answerLater(TimeoutNow.class,
+				this.json.write(new TimeoutNow("n2", "n3", 1)), null, null, scheduled::add);
+		assertThat(answer).isCompleted();
+		assertThat(answer.join().status()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(scheduled).isEmpty();
+		assertThat(this.handler.received).isEmpty();
+	}
+
+	@Test
+	void answersLaterOnTheExecutorOnceTheMemberReplied() {
+		CompletableFuture<Optional<Message>> reply = new CompletableFuture<>();
+		this.handler.reply = (request) -> reply;
+		List<Runnable> scheduled = new CopyOnWriteArrayList<>();
+		CompletableFuture<RaftRpcDispatcher.Response> answer = this.dispatcher.answerLater(RequestVote.class,
+				this.json.write(new RequestVote("n2", "n1", 5, 0, 0, false, false)), null, null, scheduled::add);
+		assertThat(answer).isNotDone();
+		assertThat(this.handler.received).hasSize(1);
+		// The member's thread only hands the reply over: the answer is made on the executor.
+		reply.complete(Optional.of(new RequestVoteResponse("n1", "n2", 5, true, false)));
+		assertThat(answer).isNotDone();
+		assertThat(scheduled).hasSize(1);
+		scheduled.get(0).run();
+		assertThat(answer).isCompleted();
+		assertThat(answer.join().status()).isEqualTo(HttpStatus.OK);
+		assertThat(this.json.read(answer.join().body(), RequestVoteResponse.class))
+			.isEqualTo(new RequestVoteResponse("n1", "n2", 5, true, false));
+	}
+
+	@Test
+	void answersLaterWithTheSameFailuresAsAtOnce() {
+		this.handler.reply = (request) -> CompletableFuture
+			.failedFuture(new IllegalStateException("Raft member 'n1' is not running"));
+		RaftRpcDispatcher.Response answer = answerHeartbeatLater(this.dispatcher);
+		assertThat(answer.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(body(answer))
+			.isEqualTo("{\"error\":\"Service Unavailable\",\"message\":\"Raft member 'n1' is not running\"}");
+		this.handler.reply = (request) -> {
+			throw new NullPointerException("internal detail");
+		};
+		RaftRpcDispatcher.Response thrown = answerHeartbeatLater(this.dispatcher);
+		assertThat(thrown.status()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+		assertThat(body(thrown)).doesNotContain("internal detail");
+	}
+
+	@Test
+	void answersLaterServiceUnavailableAfterTheTimeoutAndLeavesTheMembersFutureAlone() {
+		CompletableFuture<Optional<Message>> reply = new CompletableFuture<>();
+		this.handler.reply = (request) -> reply;
+		RaftRpcDispatcher impatient = new RaftRpcDispatcher(this.handler, this.json, Duration.ofMillis(50),
+				RpcAuthentication.none(), DataSize.ofKilobytes(1), "/raft");
+		RaftRpcDispatcher.Response answer = answerHeartbeatLater(impatient);
+		assertThat(answer.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(body(answer)).contains("Raft member 'n1' did not handle the request within PT0.05S");
+		assertThat(reply).isNotDone();
+	}
+
 	private RaftRpcDispatcher.Response answerHeartbeat(RaftRpcDispatcher dispatcher) {
 		return dispatcher.answer(AppendEntries.class,
 				this.json.write(new AppendEntries("n2", "n1", 1, 0, 0, List.of(), 0, 1)));
+	}
+
+	/** Answers a heartbeat with {@link RaftRpcDispatcher#answerLater}, waiting for the answer. */
+	private RaftRpcDispatcher.Response answerHeartbeatLater(RaftRpcDispatcher dispatcher) {
+		return dispatcher
+			.answerLater(AppendEntries.class, this.json.write(new AppendEntries("n2", "n1", 1, 0, 0, List.of(), 0, 1)),
+					null, null, Runnable::run)
+			.join();
 	}
 
 	private static byte[] bytes(String body) {
@@ -250,34 +316,6 @@ class RaftRpcDispatcherTests {
 
 	private static String body(RaftRpcDispatcher.Response answer) {
 		return new String(answer.body(), StandardCharsets.UTF_8);
-	}
-
-	/** Member {@code n1} of {@code n1, n2, n3}, answering as scripted and recording what it received. */
-	private static final class ScriptedHandler implements RaftRpcHandler {
-
-		volatile Set<String> members = Set.of("n2", "n3");
-
-		volatile Function<Message, CompletableFuture<Optional<Message>>> reply = (request) -> CompletableFuture
-			.completedFuture(Optional.empty());
-
-		final List<Message> received = new CopyOnWriteArrayList<>();
-
-		@Override
-		public String nodeId() {
-			return "n1";
-		}
-
-		@Override
-		public boolean acceptsSender(String memberId) {
-			return this.members.contains(memberId);
-		}
-
-		@Override
-		public CompletableFuture<Optional<Message>> receive(Message request) {
-			this.received.add(request);
-			return this.reply.apply(request);
-		}
-
 	}
 
 }
