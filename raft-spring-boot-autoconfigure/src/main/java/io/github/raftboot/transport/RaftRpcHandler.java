@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The inbound side of the transport: the member that handles the requests other members send
- * to this one. The Raft driver implements it; {@link RaftRpcFilter} calls it once a request has
- * passed every check that needs no member state.
+ * to this one. The Raft driver implements it; {@link RaftRpcFilter} (or {@link RaftRpcWebFilter}
+ * in a WebFlux application) calls it once a request has passed every check that needs no member
+ * state.
  *
  * @see RaftTransport the outbound side
  */
@@ -20,8 +21,8 @@ public interface RaftRpcHandler {
 
 	/**
 	 * Whether this member handles requests from that sender: whether it is another member of
-	 * the cluster, as this member knows the cluster now. Called on a request thread, for every
-	 * request, so it must be cheap and must not block.
+	 * the cluster, as this member knows the cluster now. Called on a request thread (in WebFlux,
+	 * an event loop thread), for every request, so it must be cheap and must not block.
 	 * @param memberId the {@code from} of a request
 	 * @return {@code true} if the request may be handled
 	 */
