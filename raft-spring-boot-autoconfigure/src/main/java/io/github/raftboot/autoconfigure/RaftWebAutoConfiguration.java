@@ -1,14 +1,15 @@
 package io.github.raftboot.autoconfigure;
 
-import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.runtime.RaftServer;
 import io.github.raftboot.transport.RaftJson;
 import io.github.raftboot.transport.RaftRpcFilter;
+import jakarta.servlet.Filter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -22,9 +23,13 @@ import org.springframework.core.Ordered;
  *
  * <p>They are served by a {@link RaftRpcFilter} registered first in the filter chain, so an RPC
  * costs the member as little as the container allows and the application's filters never see it.
+ *
+ * @see RaftReactiveWebAutoConfiguration the same in a reactive web application
+ * @see RaftNoWebServerAutoConfiguration an application without a web server
  */
 @AutoConfiguration(after = RaftAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(Filter.class)
 @ConditionalOnBean(RaftServer.class)
 public final class RaftWebAutoConfiguration {
 
@@ -37,13 +42,7 @@ public final class RaftWebAutoConfiguration {
 	@ConditionalOnMissingBean
 	RaftRpcFilter raftRpcFilter(RaftServer server, RaftJson raftJson, RaftProperties properties,
 			RaftSettings settings) {
-		RaftConfig config = server.config();
-		if (!settings.authentication().isRequired() && config.members().size() > 1) {
-			logger.warn("Raft RPCs are not authenticated: anyone who can reach this application's HTTP port can "
-					+ "disturb the leader election of members " + config.members() + " (force elections, raise the "
-					+ "term, depose the leader). Set raft.security.token (for example through the environment "
-					+ "variable RAFT_SECURITY_TOKEN) to the same long random secret on every replica.");
-		}
+		UnauthenticatedRpcWarning.warnIfUnauthenticated(logger, server.config(), settings.authentication());
 		return new RaftRpcFilter(server, raftJson, properties.getRpcTimeout(), settings.authentication(),
 				properties.getRpc().getMaxBodySize(), properties.getRpc().getBasePath());
 	}
