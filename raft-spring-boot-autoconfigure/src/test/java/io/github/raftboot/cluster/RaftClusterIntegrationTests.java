@@ -97,7 +97,7 @@ class RaftClusterIntegrationTests {
 
 	@Test
 	void initialElectionChoosesExactlyOneLeaderThatEveryReplicaKnows() {
-		String leader = awaitLeader();
+		String leader = this.cluster.awaitLeader();
 		await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
 			for (String id : this.cluster.ids()) {
 				assertThat(this.cluster.server(id).leaderId()).contains(leader);
@@ -109,11 +109,11 @@ class RaftClusterIntegrationTests {
 
 	@Test
 	void isolatedLeaderIsReplacedAndStopsActingBeforeTheNewLeaderStarts() {
-		String old = awaitLeader();
+		String old = this.cluster.awaitLeader();
 		long oldTerm = this.cluster.server(old).currentTerm();
 		long cutAt = System.nanoTime();
 		this.cluster.isolate(old);
-		String replacement = awaitLeaderOtherThan(old);
+		String replacement = this.cluster.awaitLeaderOtherThan(old);
 		long failoverMillis = (System.nanoTime() - cutAt) / 1_000_000;
 		assertThat(this.cluster.server(replacement).currentTerm()).isGreaterThan(oldTerm);
 		assertThat(this.cluster.server(old).isLeader()).isFalse();
@@ -127,9 +127,9 @@ class RaftClusterIntegrationTests {
 
 	@Test
 	void isolatedLeaderRejoinsAsFollowerWithoutDisturbingTheNewLeader() {
-		String old = awaitLeader();
+		String old = this.cluster.awaitLeader();
 		this.cluster.isolate(old);
-		String replacement = awaitLeaderOtherThan(old);
+		String replacement = this.cluster.awaitLeaderOtherThan(old);
 		long term = this.cluster.server(replacement).currentTerm();
 		this.cluster.healAll();
 		await().atMost(Duration.ofSeconds(2))
@@ -141,7 +141,7 @@ class RaftClusterIntegrationTests {
 
 	@Test
 	void isolatedFollowerRejoinsWithoutRaisingTheTerm() {
-		String leader = awaitLeader();
+		String leader = this.cluster.awaitLeader();
 		long term = this.cluster.server(leader).currentTerm();
 		String follower = this.cluster.ids().stream().filter((id) -> !id.equals(leader)).findFirst().orElseThrow();
 		this.cluster.isolate(follower);
@@ -158,7 +158,7 @@ class RaftClusterIntegrationTests {
 
 	@Test
 	void restartedReplicaKeepsItsTerm() {
-		String leader = awaitLeader();
+		String leader = this.cluster.awaitLeader();
 		String follower = this.cluster.ids().stream().filter((id) -> !id.equals(leader)).findFirst().orElseThrow();
 		long term = this.cluster.server(follower).currentTerm();
 		assertThat(term).isPositive();
@@ -175,11 +175,11 @@ class RaftClusterIntegrationTests {
 
 	@Test
 	void closingTheLeaderHandsLeadershipOverWithoutWaitingForAnElectionTimeout() throws InterruptedException {
-		String old = awaitLeader();
+		String old = this.cluster.awaitLeader();
 		long start = System.nanoTime();
 		Thread closing = new Thread(() -> this.cluster.stop(old));
 		closing.start();
-		String replacement = awaitLeaderOtherThan(old);
+		String replacement = this.cluster.awaitLeaderOtherThan(old);
 		long handoverMillis = (System.nanoTime() - start) / 1_000_000;
 		closing.join();
 		System.out.println("Handover on close: " + replacement + " active " + handoverMillis + " ms after close began");
@@ -191,7 +191,7 @@ class RaftClusterIntegrationTests {
 
 	@Test
 	void closingTheLeaderHandsOverBeforeComponentsThatStopFirstHaveStopped() throws InterruptedException {
-		String old = awaitLeader();
+		String old = this.cluster.awaitLeader();
 		this.cluster.slowComponentStop(Duration.ofSeconds(4));
 		Thread closing = new Thread(() -> this.cluster.stop(old));
 		try {
@@ -206,33 +206,6 @@ class RaftClusterIntegrationTests {
 		}
 		String replacement = this.cluster.activeLeader().orElseThrow();
 		assertThat(this.cluster.server(replacement).statistics().transferCampaigns()).isEqualTo(1);
-	}
-
-	/**
-	 * Waits for an active leader that every replica follows: only then does cutting one replica
-	 * off leave the others a working majority (a replica that just started may not have answered
-	 * the leader yet, so cutting off another would cost the leader its quorum).
-	 */
-	private String awaitLeader() {
-		AtomicReference<String> leader = new AtomicReference<>();
-		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> {
-			String current = this.cluster.activeLeader().orElse(null);
-			leader.set(current);
-			return current != null && this.cluster.runningIds()
-				.stream()
-				.allMatch((id) -> this.cluster.server(id).leaderId().filter(current::equals).isPresent());
-		});
-		return leader.get();
-	}
-
-	private String awaitLeaderOtherThan(String old) {
-		AtomicReference<String> leader = new AtomicReference<>();
-		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> {
-			String current = this.cluster.activeLeader().orElse(null);
-			leader.set(current);
-			return current != null && !current.equals(old);
-		});
-		return leader.get();
 	}
 
 	private List<RaftEvent> eventsOf(Class<? extends RaftEvent> type) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.raftboot.event.RaftEvent;
 import io.github.raftboot.runtime.RaftServer;
@@ -27,6 +28,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -34,10 +36,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.ReactorResourceFactory;
+
+import static org.awaitility.Awaitility.await;
 
 /**
- * Replicas of a minimal Spring Boot web application, each in its own context on its own
- * loopback port, talking Raft over real HTTP (or HTTPS). Each runs the auto-configured
+ * Replicas of a minimal Spring Boot web application (Spring MVC, or WebFlux), each in its own
+ * context on its own loopback port, talking Raft over real HTTP (or HTTPS). Each runs the auto-configured
  * transport, wrapped in a {@link FaultInjectingTransport} that cuts and heals links between them.
  */
 final class TestCluster implements AutoCloseable {
@@ -70,6 +75,8 @@ final class TestCluster implements AutoCloseable {
 
 	private String scheme = "http";
 
+	private WebApplicationType webApplicationType = WebApplicationType.SERVLET;
+
 	/**
 	 * Creates a cluster; nothing runs until {@link #startAll()} or {@link #start(String)}.
 	 * @param size the number of replicas, named {@code n1}, {@code n2}, ...
@@ -83,6 +90,12 @@ final class TestCluster implements AutoCloseable {
 			this.ports.put("n" + i, freePort());
 		}
 		LINKS.put(this.clusterId, this.links);
+	}
+
+	/** Runs the replicas as Spring WebFlux applications (on Netty) rather than Spring MVC ones (on Tomcat). */
+	TestCluster reactive() {
+		this.webApplicationType = WebApplicationType.REACTIVE;
+		return this;
 	}
 
 	/** Lists the members with {@code https} URLs (the replicas must serve TLS: see {@link #withProperties}). */
@@ -148,7 +161,7 @@ final class TestCluster implements AutoCloseable {
 		properties.addAll(List.of(this.extraProperties));
 		properties.addAll(this.replicaProperties.getOrDefault(id, List.of()));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(ReplicaApplication.class)
-			.web(WebApplicationType.SERVLET)
+			.web(this.webApplicationType)
 			.properties(properties.toArray(String[]::new))
 			.listeners((ApplicationListener<RaftEvent>) this.events::add)
 			.run();
@@ -185,11 +198,16 @@ final class TestCluster implements AutoCloseable {
 	}
 
 	RaftServer server(String id) {
+		return context(id).getBean(RaftServer.class);
+	}
+
+	/** The application context of a running replica. */
+	ConfigurableApplicationContext context(String id) {
 		ConfigurableApplicationContext context = this.running.get(id);
 		if (context == null) {
 			throw new IllegalStateException(id + " is not running");
 		}
-		return context.getBean(RaftServer.class);
+		return context;
 	}
 
 	boolean isRunning(String id) {
@@ -232,6 +250,33 @@ final class TestCluster implements AutoCloseable {
 	Optional<String> activeLeader() {
 		List<String> leaders = activeLeaders();
 		return (leaders.size() == 1) ? Optional.of(leaders.get(0)) : Optional.empty();
+	}
+
+	/**
+	 * Waits for an active leader that every running replica follows: only then does cutting one
+	 * replica off leave the others a working majority (a replica that just started may not have
+	 * answered the leader yet, so cutting off another would cost the leader its quorum).
+	 */
+	String awaitLeader() {
+		AtomicReference<String> leader = new AtomicReference<>();
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> {
+			String current = activeLeader().orElse(null);
+			leader.set(current);
+			return current != null
+					&& runningIds().stream().allMatch((id) -> server(id).leaderId().filter(current::equals).isPresent());
+		});
+		return leader.get();
+	}
+
+	/** Waits for an active leader other than that one. */
+	String awaitLeaderOtherThan(String old) {
+		AtomicReference<String> leader = new AtomicReference<>();
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> {
+			String current = activeLeader().orElse(null);
+			leader.set(current);
+			return current != null && !current.equals(old);
+		});
+		return leader.get();
 	}
 
 	List<RaftEvent> events() {
@@ -318,6 +363,20 @@ final class TestCluster implements AutoCloseable {
 				}
 
 			};
+		}
+
+		/**
+		 * Event loops of this replica's own: by default every WebFlux application in the JVM
+		 * shares Reactor Netty's global ones, and the first replica to stop would dispose of
+		 * them, stopping the others' servers too.
+		 */
+		@Bean
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+		ReactorResourceFactory ownEventLoops() {
+			ReactorResourceFactory resources = new ReactorResourceFactory();
+			resources.setUseGlobalResources(false);
+			resources.setShutdownQuietPeriod(Duration.ZERO);
+			return resources;
 		}
 
 		@Bean

@@ -1,0 +1,111 @@
+package io.github.raftboot.cluster;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.github.raftboot.event.LeadershipAcquiredEvent;
+import io.github.raftboot.event.RaftEvent;
+import io.github.raftboot.transport.RaftRpcFilter;
+import io.github.raftboot.transport.RaftRpcWebFilter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.reactor.netty.NettyWebServer;
+import org.springframework.boot.web.server.reactive.context.ReactiveWebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three replicas in one JVM, each a Spring WebFlux application on Netty on its own loopback port,
+ * electing a leader over real HTTP: the RPCs are served by {@link RaftRpcWebFilter} on the
+ * server's event loop ({@link RaftClusterIntegrationTests} covers the election itself on Spring
+ * MVC).
+ */
+class ReactiveClusterIntegrationTests {
+
+	@TempDir
+	Path dataRoot;
+
+	private TestCluster cluster;
+
+	private String timeline = "";
+
+	@RegisterExtension
+	final TestWatcher printTimelineOnFailure = new TestWatcher() {
+
+		@Override
+		public void testFailed(ExtensionContext context, @Nullable Throwable cause) {
+			System.out.println("Timeline of " + context.getDisplayName() + ":" + System.lineSeparator()
+					+ ReactiveClusterIntegrationTests.this.timeline);
+		}
+
+	};
+
+	@BeforeEach
+	void startCluster() {
+		this.cluster = new TestCluster(3, this.dataRoot).reactive().startAll();
+	}
+
+	@AfterEach
+	void stopCluster() {
+		if (this.cluster != null) {
+			this.timeline = this.cluster.timeline();
+			this.cluster.close();
+		}
+	}
+
+	@Test
+	void replicasOnWebFluxElectOneLeaderThatEveryReplicaKnows() {
+		for (String id : this.cluster.ids()) {
+			ConfigurableApplicationContext context = this.cluster.context(id);
+			assertThat(context).isInstanceOf(ReactiveWebServerApplicationContext.class);
+			assertThat(((ReactiveWebServerApplicationContext) context).getWebServer()).isInstanceOf(NettyWebServer.class);
+			assertThat(context.getBeansOfType(RaftRpcWebFilter.class)).hasSize(1);
+			assertThat(context.getBeansOfType(RaftRpcFilter.class)).isEmpty();
+		}
+		String leader = this.cluster.awaitLeader();
+		assertThat(this.cluster.server(leader).fencingToken()).hasValue(this.cluster.server(leader).currentTerm());
+		assertThat(this.cluster.events()).filteredOn(LeadershipAcquiredEvent.class::isInstance)
+			.extracting(RaftEvent::getNodeId)
+			.containsExactly(leader);
+	}
+
+	@Test
+	void theRpcsAreMeasuredAsRaftRpcsNotAsServerRequests() {
+		String leader = this.cluster.awaitLeader();
+		MeterRegistry registry = this.cluster.context(leader).getBean(MeterRegistry.class);
+		await().atMost(Duration.ofSeconds(2))
+			.untilAsserted(() -> assertThat(registry.find("raft.rpc").timers()).isNotEmpty());
+		for (String id : this.cluster.ids()) {
+			MeterRegistry meters = this.cluster.context(id).getBean(MeterRegistry.class);
+			assertThat(meters.find("http.server.requests").timers()).as("server requests of " + id).isEmpty();
+		}
+	}
+
+	@Test
+	void closingTheLeaderHandsLeadershipOverWithoutWaitingForAnElectionTimeout() throws InterruptedException {
+		String old = this.cluster.awaitLeader();
+		Thread closing = new Thread(() -> this.cluster.stop(old));
+		closing.start();
+		String replacement = this.cluster.awaitLeaderOtherThan(old);
+		closing.join();
+		assertThat(this.cluster.isRunning(old)).isFalse();
+		// The new leader was elected by the hand-over, not after an election timeout.
+		assertThat(this.cluster.server(replacement).statistics().transferCampaigns()).isEqualTo(1);
+		// The two left keep talking: closing one replica stopped none of the others' servers.
+		await().during(Duration.ofSeconds(3))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> this.cluster.activeLeader().equals(Optional.of(replacement)));
+	}
+
+}
