@@ -25,7 +25,7 @@ import org.springframework.core.Ordered;
  * costs the member as little as the container allows and the application's filters never see it.
  *
  * @see RaftReactiveWebAutoConfiguration the same in a reactive web application
- * @see RaftNoWebServerAutoConfiguration an application without a web server
+ * @see RaftStartupChecksAutoConfiguration an application without a web server
  */
 @AutoConfiguration(after = RaftAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)

@@ -42,8 +42,7 @@ class RaftReactiveWebAutoConfigurationTests {
 	Path dataDir;
 
 	private final AutoConfigurations configurations = AutoConfigurations.of(RaftAutoConfiguration.class,
-			RaftWebAutoConfiguration.class, RaftReactiveWebAutoConfiguration.class,
-			RaftNoWebServerAutoConfiguration.class);
+			RaftWebAutoConfiguration.class, RaftReactiveWebAutoConfiguration.class);
 
 	private ReactiveWebApplicationContextRunner reactive() {
 		return new ReactiveWebApplicationContextRunner().withConfiguration(this.configurations)

@@ -46,7 +46,7 @@ class RaftStartupChecksAutoConfigurationTests {
 			.withPropertyValues("raft.data-dir=" + this.dataDir)
 			.run((context) -> assertThat(context).hasSingleBean(OwnUrlCheck.class)
 				.hasBean("raftOwnUrlCheck")
-				.hasSingleBean(NoWebServerWarning.class));
+				.doesNotHaveBean(RaftStartupChecksAutoConfiguration.NoWebServerCheck.class));
 	}
 
 	@Test
@@ -54,7 +54,7 @@ class RaftStartupChecksAutoConfigurationTests {
 		new ApplicationContextRunner().withConfiguration(this.configurations)
 			.withPropertyValues("raft.data-dir=" + this.dataDir)
 			.run((context) -> assertThat(context).doesNotHaveBean(OwnUrlCheck.class)
-				.hasSingleBean(NoWebServerWarning.class));
+				.hasSingleBean(RaftStartupChecksAutoConfiguration.NoWebServerCheck.class));
 	}
 
 	@Test
@@ -62,7 +62,7 @@ class RaftStartupChecksAutoConfigurationTests {
 		new WebApplicationContextRunner().withConfiguration(this.configurations)
 			.withPropertyValues("raft.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(OwnUrlCheck.class)
-				.doesNotHaveBean(NoWebServerWarning.class));
+				.doesNotHaveBean(RaftStartupChecksAutoConfiguration.NoWebServerCheck.class));
 	}
 
 	@Test
@@ -119,13 +119,19 @@ class RaftStartupChecksAutoConfigurationTests {
 	}
 
 	@Test
-	void aReplicaOfSeveralInAnApplicationWithoutWebServerIsWarnedAbout(CapturedOutput output) {
-		try (ConfigurableApplicationContext context = replica(WebApplicationType.NONE,
-				"raft.peers.n1=http://127.0.0.1:1", "raft.peers.n2=http://127.0.0.1:2")
-			.run()) {
-			assertThat(output).contains("Raft member 'n1' runs in an application without a web server",
-					"the other members of [n1, n2] cannot send it their RPCs");
-		}
+	void aReplicaOfSeveralInAnApplicationWithoutWebServerFailsToStartWithAnAnalysis(CapturedOutput output) {
+		SpringApplicationBuilder replica = replica(WebApplicationType.NONE, "raft.peers.n1=http://127.0.0.1:1",
+				"raft.peers.n2=http://127.0.0.1:2");
+		assertThatException().isThrownBy(replica::run)
+			.havingRootCause()
+			.isInstanceOf(RaftConfigurationException.class);
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Raft member 'n1' runs in an application without a web server",
+					"the other members of [n1, n2] cannot send it their RPCs")
+			.contains("Action:")
+			.contains("add spring-boot-starter-webmvc (Spring MVC) or spring-boot-starter-webflux")
+			.contains("set raft.enabled=false")
+			.doesNotContain("Raft member 'n1' started");
 	}
 
 	@Test

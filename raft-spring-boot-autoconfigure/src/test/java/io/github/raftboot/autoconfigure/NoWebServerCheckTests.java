@@ -21,10 +21,11 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application that is no web application cannot serve the RPCs: with other members to talk
- * to, it does not start, and says why and what to do.
+ * Tests for {@link RaftStartupChecksAutoConfiguration.NoWebServerCheck}: an application that is
+ * no web application cannot serve the RPCs, so with other members to talk to it does not start,
+ * and says why and what to do.
  */
-class RaftNoWebServerAutoConfigurationTests {
+class NoWebServerCheckTests {
 
 	@TempDir
 	Path dataDir;
@@ -32,7 +33,7 @@ class RaftNoWebServerAutoConfigurationTests {
 	private ApplicationContextRunner notWeb() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RaftAutoConfiguration.class, RaftWebAutoConfiguration.class,
-					RaftReactiveWebAutoConfiguration.class, RaftNoWebServerAutoConfiguration.class))
+					RaftReactiveWebAutoConfiguration.class, RaftStartupChecksAutoConfiguration.class))
 			.withPropertyValues("raft.data-dir=" + this.dataDir);
 	}
 
@@ -45,9 +46,10 @@ class RaftNoWebServerAutoConfigurationTests {
 	void failsWithAnAnalysisThatNamesTheWebStartersAndTheWayOut() {
 		threeMembers().run((context) -> {
 			FailureAnalysis analysis = analysis(context.getStartupFailure());
-			assertThat(analysis.getDescription()).contains("Raft member 'n1' has other members to talk to (n2, n3)")
-				.contains("not a web application")
-				.contains("the Raft RPCs travel over the application's own HTTP port");
+			assertThat(analysis.getDescription())
+				.contains("Raft member 'n1' runs in an application without a web server")
+				.contains("the other members of [n1, n2, n3] cannot send it their RPCs")
+				.contains("which travel over the application's own HTTP port");
 			assertThat(analysis.getAction()).contains("spring-boot-starter-webmvc")
 				.contains("spring-boot-starter-webflux")
 				.contains("spring.main.web-application-type=none")
