@@ -74,6 +74,8 @@ class HttpRaftTransportTests {
 
 	private final Queue<String> authorizations = new ConcurrentLinkedQueue<>();
 
+	private final Queue<String> userAgents = new ConcurrentLinkedQueue<>();
+
 	private final CountDownLatch release = new CountDownLatch(1);
 
 	private final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
@@ -120,6 +122,7 @@ class HttpRaftTransportTests {
 			this.requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
 					+ exchange.getRequestHeaders().getFirst("Content-Type") + " " + body);
 			this.authorizations.add(String.valueOf(exchange.getRequestHeaders().get("Authorization")));
+			this.userAgents.add(String.valueOf(exchange.getRequestHeaders().get("User-Agent")));
 			Peer current = this.peer;
 			if (current.hang()) {
 				this.release.await(10, TimeUnit.SECONDS);
@@ -148,6 +151,13 @@ class HttpRaftTransportTests {
 		assertThat(this.requests).containsExactly("POST /raft/request-vote application/json "
 				+ new String(this.json.write(VOTE), StandardCharsets.UTF_8));
 		assertThat(this.observed).containsExactly("request-vote n2 success");
+	}
+
+	@Test
+	void namesItselfInTheUserAgentOfEveryRequest() throws Exception {
+		this.transport.send(HEARTBEAT).get(5, TimeUnit.SECONDS);
+		this.transport.send(VOTE).get(5, TimeUnit.SECONDS);
+		assertThat(this.userAgents).containsExactly("[raft-spring-boot]", "[raft-spring-boot]");
 	}
 
 	@Test
