@@ -10,6 +10,7 @@ import io.github.raftboot.core.Formation;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.test.TestRaftLeadership;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +20,8 @@ import org.springframework.boot.health.contributor.Status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link RaftHealthIndicator}. The statuses of {@link FakeRaftLeadership#running} do not
- * tell when the replica started running unless {@link FakeRaftLeadership#runningSince} adds it;
+ * Tests for {@link RaftHealthIndicator}. The statuses of {@link Statuses#running} do not
+ * tell when the replica started running unless {@link Statuses#runningSince} adds it;
  * the tests named {@code withoutRunningSince...} cover the indicator's approximation for those.
  */
 class RaftHealthIndicatorTests {
@@ -33,7 +34,7 @@ class RaftHealthIndicatorTests {
 
 	@Test
 	void upWithDetailsWhileThisReplicaLeads() {
-		Health health = health(FakeRaftLeadership.running("n1", Role.LEADER, 7, "n1", NOW));
+		Health health = health(Statuses.running("n1", Role.LEADER, 7, "n1", NOW));
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("nodeId", "n1")
 			.containsEntry("role", Role.LEADER)
@@ -45,7 +46,7 @@ class RaftHealthIndicatorTests {
 
 	@Test
 	void upWhileAnotherReplicaLeads() {
-		Health health = health(FakeRaftLeadership.running("n2", Role.FOLLOWER, 7, "n1", NOW));
+		Health health = health(Statuses.running("n2", Role.FOLLOWER, 7, "n1", NOW));
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("role", Role.FOLLOWER)
 			.containsEntry("leaderId", "n1")
@@ -54,18 +55,18 @@ class RaftHealthIndicatorTests {
 
 	@Test
 	void neverDownMerelyBecauseThisReplicaFollows() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(
-				FakeRaftLeadership.running("n2", Role.FOLLOWER, 7, "n1", NOW));
+		TestRaftLeadership leadership = Statuses.leadership(
+				Statuses.running("n2", Role.FOLLOWER, 7, "n1", NOW));
 		RaftHealthIndicator indicator = indicator(leadership, Status.DOWN);
 		this.clock.advance(Duration.ofHours(1));
-		leadership.setStatus(FakeRaftLeadership.running("n2", Role.FOLLOWER, 7, "n1", NOW.plus(Duration.ofHours(1))));
+		leadership.setStatus(Statuses.running("n2", Role.FOLLOWER, 7, "n1", NOW.plus(Duration.ofHours(1))));
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 	}
 
 	@Test
 	void upWithoutKnownLeaderDuringGracePeriodSinceLeaderWasLastKnown() {
 		Instant lastLeaderContact = NOW.minus(GRACE_PERIOD);
-		Health health = health(FakeRaftLeadership.running("n2", Role.CANDIDATE, 8, null, lastLeaderContact));
+		Health health = health(Statuses.running("n2", Role.CANDIDATE, 8, null, lastLeaderContact));
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).doesNotContainKey("leaderId")
 			.containsEntry("lastLeaderContact", lastLeaderContact)
@@ -75,7 +76,7 @@ class RaftHealthIndicatorTests {
 	@Test
 	void leaderlessStatusAfterGracePeriodSinceLeaderWasLastKnown() {
 		Instant lastLeaderContact = NOW.minus(GRACE_PERIOD).minusMillis(1);
-		Health health = health(FakeRaftLeadership.running("n2", Role.PRE_CANDIDATE, 8, null, lastLeaderContact));
+		Health health = health(Statuses.running("n2", Role.PRE_CANDIDATE, 8, null, lastLeaderContact));
 		assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 		assertThat(health.getDetails()).containsEntry("role", Role.PRE_CANDIDATE);
 	}
@@ -83,7 +84,7 @@ class RaftHealthIndicatorTests {
 	@Test
 	void withoutRunningSinceGracePeriodCountsFromTheIndicatorsCreationIfNoLeaderWasEverKnown() {
 		RaftHealthIndicator indicator = indicator(
-				new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null)),
+				Statuses.leadership(Statuses.running("n1", Role.FOLLOWER, 0, null, null)),
 				Status.OUT_OF_SERVICE);
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 		this.clock.advance(GRACE_PERIOD);
@@ -96,22 +97,22 @@ class RaftHealthIndicatorTests {
 	void withoutRunningSinceAReplicaLeaderlessSinceItsStartIsReportedSoOnTheVeryFirstHealthCheck() {
 		// Created as the context starts, like the auto-configuration does, then never asked until
 		// the replica has been running without a leader for longer than the grace period
-		FakeRaftLeadership leadership = new FakeRaftLeadership(
-				FakeRaftLeadership.status("n1", RaftStatus.State.STARTING, Role.FOLLOWER, 0, null, null));
+		TestRaftLeadership leadership = Statuses.leadership(
+				Statuses.status("n1", RaftStatus.State.STARTING, Role.FOLLOWER, 0, null, null));
 		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
-		leadership.setStatus(FakeRaftLeadership.running("n1", Role.PRE_CANDIDATE, 0, null, null));
+		leadership.setStatus(Statuses.running("n1", Role.PRE_CANDIDATE, 0, null, null));
 		this.clock.advance(GRACE_PERIOD.plusMillis(1));
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 	}
 
 	@Test
 	void withoutRunningSinceGracePeriodCountsFromTheLastHealthCheckThatSawTheReplicaStarting() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(
-				FakeRaftLeadership.status("n1", RaftStatus.State.STARTING, Role.FOLLOWER, 0, null, null));
+		TestRaftLeadership leadership = Statuses.leadership(
+				Statuses.status("n1", RaftStatus.State.STARTING, Role.FOLLOWER, 0, null, null));
 		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
 		this.clock.advance(Duration.ofSeconds(10));
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
-		leadership.setStatus(FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null));
+		leadership.setStatus(Statuses.running("n1", Role.FOLLOWER, 0, null, null));
 		this.clock.advance(GRACE_PERIOD);
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 		this.clock.advance(Duration.ofMillis(1));
@@ -121,26 +122,26 @@ class RaftHealthIndicatorTests {
 	@Test
 	void leaderlessStatusIsConfigurable() {
 		Status degraded = new Status("DEGRADED");
-		FakeRaftLeadership leadership = new FakeRaftLeadership(
-				FakeRaftLeadership.running("n2", Role.FOLLOWER, 8, null, NOW.minusSeconds(10)));
+		TestRaftLeadership leadership = Statuses.leadership(
+				Statuses.running("n2", Role.FOLLOWER, 8, null, NOW.minusSeconds(10)));
 		assertThat(indicator(leadership, degraded).health().getStatus()).isEqualTo(degraded);
 		assertThat(indicator(leadership, Status.UP).health().getStatus()).isEqualTo(Status.UP);
 	}
 
 	@Test
 	void upAgainOnceALeaderIsKnown() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(
-				FakeRaftLeadership.running("n2", Role.CANDIDATE, 8, null, NOW.minusSeconds(10)));
+		TestRaftLeadership leadership = Statuses.leadership(
+				Statuses.running("n2", Role.CANDIDATE, 8, null, NOW.minusSeconds(10)));
 		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
-		leadership.setStatus(FakeRaftLeadership.running("n2", Role.FOLLOWER, 9, "n3", NOW));
+		leadership.setStatus(Statuses.running("n2", Role.FOLLOWER, 9, "n3", NOW));
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 	}
 
 	@Test
 	void downWhenStateCouldNotBePersisted() {
 		Health health = health(
-				FakeRaftLeadership.status("n1", RaftStatus.State.FAILED, Role.FOLLOWER, 7, null, NOW.minusSeconds(1)));
+				Statuses.status("n1", RaftStatus.State.FAILED, Role.FOLLOWER, 7, null, NOW.minusSeconds(1)));
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("state", RaftStatus.State.FAILED);
 	}
@@ -148,7 +149,7 @@ class RaftHealthIndicatorTests {
 	@Test
 	void unknownWhileStarting() {
 		Health health = health(
-				FakeRaftLeadership.status("n1", RaftStatus.State.STARTING, Role.FOLLOWER, 0, null, null));
+				Statuses.status("n1", RaftStatus.State.STARTING, Role.FOLLOWER, 0, null, null));
 		assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
 	}
 
@@ -156,20 +157,20 @@ class RaftHealthIndicatorTests {
 	void unknownOnceStopped() {
 		Instant lastLeaderContact = NOW.minusSeconds(60);
 		Health health = health(
-				FakeRaftLeadership.status("n1", RaftStatus.State.STOPPED, Role.FOLLOWER, 7, null, lastLeaderContact));
+				Statuses.status("n1", RaftStatus.State.STOPPED, Role.FOLLOWER, 7, null, lastLeaderContact));
 		assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
 	}
 
 	@Test
 	void withoutRunningSinceGracePeriodCountsAgainFromTheLastHealthCheckThatSawTheReplicaStopped() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(
-				FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null));
+		TestRaftLeadership leadership = Statuses.leadership(
+				Statuses.running("n1", Role.FOLLOWER, 0, null, null));
 		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
 		this.clock.advance(Duration.ofSeconds(10));
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
-		leadership.setStatus(FakeRaftLeadership.status("n1", RaftStatus.State.STOPPED, Role.FOLLOWER, 0, null, null));
+		leadership.setStatus(Statuses.status("n1", RaftStatus.State.STOPPED, Role.FOLLOWER, 0, null, null));
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
-		leadership.setStatus(FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null));
+		leadership.setStatus(Statuses.running("n1", Role.FOLLOWER, 0, null, null));
 		this.clock.advance(GRACE_PERIOD);
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 		this.clock.advance(Duration.ofMillis(1));
@@ -178,7 +179,7 @@ class RaftHealthIndicatorTests {
 
 	@Test
 	void detailsHoldTheStandingAndTheConfigurationInForce() {
-		Health health = health(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		Health health = health(Statuses.leaderOfFourWithALearner(NOW));
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("standing", RaftStatus.Standing.VOTER)
 			.doesNotContainKeys("formation", "reason");
@@ -188,9 +189,9 @@ class RaftHealthIndicatorTests {
 
 	@Test
 	void aLearnerThatKnowsTheLeaderIsUp() {
-		RaftStatus learner = FakeRaftLeadership.withMembership(
-				FakeRaftLeadership.running("n4", Role.FOLLOWER, 7, "n1", NOW), RaftStatus.Standing.LEARNER,
-				FakeRaftLeadership.membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of("n4"), 12, false), null);
+		RaftStatus learner = Statuses.withMembership(
+				Statuses.running("n4", Role.FOLLOWER, 7, "n1", NOW), RaftStatus.Standing.LEARNER,
+				Statuses.membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of("n4"), 12, false), null);
 		Health health = health(learner);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("standing", RaftStatus.Standing.LEARNER)
@@ -199,7 +200,7 @@ class RaftHealthIndicatorTests {
 
 	@Test
 	void aJoiningReplicaIsUpDuringTheGracePeriodThenLeaderlessAndSaysWhatItWaitsFor() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(joining());
+		TestRaftLeadership leadership = Statuses.leadership(joining());
 		Status degraded = new Status("DEGRADED");
 		RaftHealthIndicator indicator = indicator(leadership, degraded);
 		Health health = indicator.health();
@@ -217,19 +218,19 @@ class RaftHealthIndicatorTests {
 	void aJoiningReplicaCountsAsLeaderlessEvenIfItKnowsALeader() {
 		// A voter that knows a leader is up whenever it last heard from it; a replica that is no
 		// member yet is not
-		RaftStatus joining = FakeRaftLeadership.withMembership(
-				FakeRaftLeadership.running("n1", Role.FOLLOWER, 3, "n2", NOW.minusSeconds(10)),
+		RaftStatus joining = Statuses.withMembership(
+				Statuses.running("n1", Role.FOLLOWER, 3, "n2", NOW.minusSeconds(10)),
 				RaftStatus.Standing.JOINING, null, null);
 		assertThat(health(joining).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 	}
 
 	@Test
 	void aRemovedReplicaIsOutOfServiceAndSaysWhatToDo() {
-		RaftStatus removed = FakeRaftLeadership.withMembership(
-				FakeRaftLeadership.running("n3", Role.FOLLOWER, 9, "n1", NOW), RaftStatus.Standing.REMOVED,
-				FakeRaftLeadership.membership(Set.of("n1", "n2"), Set.of(), Set.of(), 20, true), null);
+		RaftStatus removed = Statuses.withMembership(
+				Statuses.running("n3", Role.FOLLOWER, 9, "n1", NOW), RaftStatus.Standing.REMOVED,
+				Statuses.membership(Set.of("n1", "n2"), Set.of(), Set.of(), 20, true), null);
 		// Out of service at once, whatever the leaderless status, although it knows the leader
-		Health health = indicator(new FakeRaftLeadership(removed), Status.UP).health();
+		Health health = indicator(Statuses.leadership(removed), Status.UP).health();
 		assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 		assertThat(health.getDetails()).containsEntry("standing", RaftStatus.Standing.REMOVED);
 		assertThat(health.getDetails().get("reason")).asString()
@@ -238,8 +239,8 @@ class RaftHealthIndicatorTests {
 
 	@Test
 	void aStoppedReplicaHasNoReasonWhateverItsStanding() {
-		RaftStatus stopped = FakeRaftLeadership.withMembership(
-				FakeRaftLeadership.status("n3", RaftStatus.State.STOPPED, Role.FOLLOWER, 9, null, NOW),
+		RaftStatus stopped = Statuses.withMembership(
+				Statuses.status("n3", RaftStatus.State.STOPPED, Role.FOLLOWER, 9, null, NOW),
 				RaftStatus.Standing.REMOVED, null, null);
 		Health health = health(stopped);
 		assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
@@ -250,16 +251,16 @@ class RaftHealthIndicatorTests {
 	void aReplicaLeaderlessSinceItStartedIsReportedSoOnTheFirstHealthCheckAfterTheGracePeriod() {
 		// The indicator is created (and asked) long after the replica started: the grace period
 		// counts from the start the status tells, not from the indicator's creation
-		RaftStatus status = FakeRaftLeadership.runningSince(
-				FakeRaftLeadership.running("n1", Role.PRE_CANDIDATE, 0, null, null), NOW.minus(GRACE_PERIOD).minusMillis(1));
+		RaftStatus status = Statuses.runningSince(
+				Statuses.running("n1", Role.PRE_CANDIDATE, 0, null, null), NOW.minus(GRACE_PERIOD).minusMillis(1));
 		assertThat(health(status).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 	}
 
 	@Test
 	void aReplicaJustStartedIsUpWhateverItKnewBeforeARestart() {
 		// Its last leader contact dates from before it was stopped and started again
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership
-			.runningSince(FakeRaftLeadership.running("n1", Role.FOLLOWER, 4, null, NOW.minusSeconds(3600)), NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses
+			.runningSince(Statuses.running("n1", Role.FOLLOWER, 4, null, NOW.minusSeconds(3600)), NOW));
 		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 		this.clock.advance(GRACE_PERIOD);
@@ -271,8 +272,8 @@ class RaftHealthIndicatorTests {
 	@Test
 	void gracePeriodCountsFromTheLastLeaderContactWhenThatIsLaterThanTheStart() {
 		Instant lastLeaderContact = NOW.minusMillis(100);
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.runningSince(
-				FakeRaftLeadership.running("n2", Role.CANDIDATE, 8, null, lastLeaderContact), NOW.minusSeconds(60)));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.runningSince(
+				Statuses.running("n2", Role.CANDIDATE, 8, null, lastLeaderContact), NOW.minusSeconds(60)));
 		RaftHealthIndicator indicator = indicator(leadership, Status.OUT_OF_SERVICE);
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 		this.clock.advance(GRACE_PERIOD.minusMillis(100));
@@ -286,9 +287,9 @@ class RaftHealthIndicatorTests {
 		String conflict = "Member id 'n1' is used by two processes at once (instances a1 and b2); every replica "
 				+ "needs its own raft.node-id";
 		// Down although it runs and knows a leader, whatever the leaderless status
-		RaftStatus status = FakeRaftLeadership.withConflict(FakeRaftLeadership.running("n1", Role.FOLLOWER, 7, "n2", NOW),
+		RaftStatus status = Statuses.withConflict(Statuses.running("n1", Role.FOLLOWER, 7, "n2", NOW),
 				conflict);
-		Health health = indicator(new FakeRaftLeadership(status), Status.UP).health();
+		Health health = indicator(Statuses.leadership(status), Status.UP).health();
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("reason")).asString()
 			.contains("Another process uses member id 'n1'", "\"" + conflict + "\"", "own raft.node-id");
@@ -296,7 +297,7 @@ class RaftHealthIndicatorTests {
 
 	@Test
 	void aConflictOfIdsOutweighsTheReasonOfAJoiningReplica() {
-		RaftStatus status = FakeRaftLeadership.withConflict(joining(), "Member id 'n1' is this replica's own");
+		RaftStatus status = Statuses.withConflict(joining(), "Member id 'n1' is this replica's own");
 		Health health = health(status);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("reason")).asString()
@@ -315,7 +316,7 @@ class RaftHealthIndicatorTests {
 				NOW.minusSeconds(1));
 		PeerStatus fine = peer("n5", NOW, null, null);
 		Health health = health(
-				FakeRaftLeadership.running("n1", Role.LEADER, 7, "n1", NOW, refusing, backAgain, neverReached, fine));
+				Statuses.running("n1", Role.LEADER, 7, "n1", NOW, refusing, backAgain, neverReached, fine));
 		// A majority is enough: failing peers do not change the status
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails().get("unreachablePeers")).isEqualTo(Map.of("n2",
@@ -326,7 +327,7 @@ class RaftHealthIndicatorTests {
 
 	@Test
 	void detailsHaveNoUnreachablePeersWhenEveryPeerAnswers() {
-		Health health = health(FakeRaftLeadership.running("n1", Role.LEADER, 7, "n1", NOW, peer("n2", NOW, null, null),
+		Health health = health(Statuses.running("n1", Role.LEADER, 7, "n1", NOW, peer("n2", NOW, null, null),
 				peer("n3", NOW, "append-entries: HTTP 503", NOW.minusSeconds(1))));
 		assertThat(health.getDetails()).doesNotContainKey("unreachablePeers");
 	}
@@ -338,15 +339,15 @@ class RaftHealthIndicatorTests {
 	}
 
 	private static RaftStatus joining() {
-		return FakeRaftLeadership.withMembership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null),
+		return Statuses.withMembership(Statuses.running("n1", Role.FOLLOWER, 0, null, null),
 				RaftStatus.Standing.JOINING, null, new Formation(Set.of(), Set.of("n2"), Set.of("n3")));
 	}
 
 	private Health health(RaftStatus status) {
-		return indicator(new FakeRaftLeadership(status), Status.OUT_OF_SERVICE).health();
+		return indicator(Statuses.leadership(status), Status.OUT_OF_SERVICE).health();
 	}
 
-	private RaftHealthIndicator indicator(FakeRaftLeadership leadership, Status leaderlessStatus) {
+	private RaftHealthIndicator indicator(TestRaftLeadership leadership, Status leaderlessStatus) {
 		return new RaftHealthIndicator(leadership, GRACE_PERIOD, leaderlessStatus, this.clock);
 	}
 

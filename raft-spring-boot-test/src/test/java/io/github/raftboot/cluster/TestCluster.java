@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.github.raftboot.event.RaftEvent;
 import io.github.raftboot.runtime.RaftServer;
 import io.github.raftboot.runtime.RaftStatistics;
+import io.github.raftboot.test.CutLinks;
+import io.github.raftboot.test.FaultInjectingTransport;
 import io.github.raftboot.transport.RaftTransport;
 import org.jspecify.annotations.Nullable;
 
@@ -47,7 +49,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class TestCluster implements AutoCloseable {
 
-	private static final Map<String, Links> LINKS = new ConcurrentHashMap<>();
+	private static final Map<String, CutLinks> LINKS = new ConcurrentHashMap<>();
 
 	private static final Map<String, Duration> SLOW_STOPS = new ConcurrentHashMap<>();
 
@@ -55,7 +57,7 @@ final class TestCluster implements AutoCloseable {
 
 	private final String clusterId = UUID.randomUUID().toString();
 
-	private final Links links = new Links();
+	private final CutLinks links = new CutLinks();
 
 	private final Map<String, Integer> ports = new ConcurrentHashMap<>();
 
@@ -356,8 +358,8 @@ final class TestCluster implements AutoCloseable {
 				@Override
 				public Object postProcessAfterInitialization(Object bean, String beanName) {
 					if (bean instanceof RaftTransport transport && !(bean instanceof FaultInjectingTransport)) {
-						@Nullable Links links = LINKS.get(environment.getRequiredProperty("test.cluster-id"));
-						return new FaultInjectingTransport(transport, (links != null) ? links : new Links());
+						@Nullable CutLinks links = LINKS.get(environment.getRequiredProperty("test.cluster-id"));
+						return new FaultInjectingTransport(transport, (links != null) ? links : new CutLinks());
 					}
 					return bean;
 				}

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.raftboot.autoconfigure.OnLeaderAutoConfiguration;
 import io.github.raftboot.leader.NotLeaderException;
 import io.github.raftboot.leader.OnLeader;
+import io.github.raftboot.test.TestRaftLeadership;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -55,7 +56,7 @@ class OnLeaderAdvisorTests {
 			service.work();
 			service.work();
 			assertThat(service.invocations()).isZero();
-			leadership.becomeLeader();
+			leadership.grant();
 			service.work();
 			service.work();
 			assertThat(service.invocations()).isEqualTo(2);
@@ -70,7 +71,7 @@ class OnLeaderAdvisorTests {
 		this.contextRunner.withBean(MethodGuardedService.class).run((context) -> {
 			MethodGuardedService service = context.getBean(MethodGuardedService.class);
 			assertThat(service.optional()).isEmpty();
-			context.getBean(TestRaftLeadership.class).becomeLeader();
+			context.getBean(TestRaftLeadership.class).grant();
 			assertThat(service.optional()).contains("result");
 		});
 	}
@@ -81,7 +82,7 @@ class OnLeaderAdvisorTests {
 			MethodGuardedService service = context.getBean(MethodGuardedService.class);
 			assertThat(service.reference()).isNull();
 			assertThat(service.boxed()).isNull();
-			context.getBean(TestRaftLeadership.class).becomeLeader();
+			context.getBean(TestRaftLeadership.class).grant();
 			assertThat(service.reference()).isEqualTo("result");
 			assertThat(service.boxed()).isEqualTo(42);
 		});
@@ -108,7 +109,7 @@ class OnLeaderAdvisorTests {
 	void methodThatDoesNotSkipSaysSoWhenNoLeaderIsKnown() {
 		this.contextRunner.withBean(MethodGuardedService.class).run((context) -> {
 			MethodGuardedService service = context.getBean(MethodGuardedService.class);
-			context.getBean(TestRaftLeadership.class).follow(null);
+			context.getBean(TestRaftLeadership.class).noLeader();
 			assertThatExceptionOfType(NotLeaderException.class).isThrownBy(service::refusing)
 				.satisfies((ex) -> assertThat(ex.getLeaderId()).isNull())
 				.withMessageContaining("no leader is known");
@@ -121,7 +122,7 @@ class OnLeaderAdvisorTests {
 			assertThat(context).hasNotFailed();
 			MethodGuardedService service = context.getBean(MethodGuardedService.class);
 			assertThatExceptionOfType(NotLeaderException.class).isThrownBy(service::primitiveRefusing);
-			context.getBean(TestRaftLeadership.class).becomeLeader();
+			context.getBean(TestRaftLeadership.class).grant();
 			assertThat(service.primitiveRefusing()).isEqualTo(7);
 			assertThat(service.refusing()).isEqualTo("refusing");
 		});
@@ -136,7 +137,7 @@ class OnLeaderAdvisorTests {
 			assertThat(service.second()).isNull();
 			assertThat(service.optional()).isEmpty();
 			assertThat(recorder.count()).isZero();
-			context.getBean(TestRaftLeadership.class).becomeLeader();
+			context.getBean(TestRaftLeadership.class).grant();
 			service.first();
 			assertThat(service.second()).isEqualTo("second");
 			assertThat(service.optional()).contains("optional");
@@ -253,7 +254,7 @@ class OnLeaderAdvisorTests {
 				assertThat(AopUtils.isCglibProxy(service)).isTrue();
 				service.work();
 				assertThat(service.invocations()).isZero();
-				context.getBean(TestRaftLeadership.class).becomeLeader();
+				context.getBean(TestRaftLeadership.class).grant();
 				service.work();
 				assertThat(service.invocations()).isOne();
 			});
@@ -267,7 +268,7 @@ class OnLeaderAdvisorTests {
 				MethodGuardedService service = context.getBean(MethodGuardedService.class);
 				service.work();
 				assertThat(service.invocations()).isZero();
-				context.getBean(TestRaftLeadership.class).becomeLeader();
+				context.getBean(TestRaftLeadership.class).grant();
 				service.work();
 				assertThat(service.invocations()).isOne();
 			});
@@ -281,7 +282,7 @@ class OnLeaderAdvisorTests {
 				Greeter greeter = context.getBean(Greeter.class);
 				assertThat(AopUtils.isJdkDynamicProxy(greeter)).isTrue();
 				assertThat(greeter.greet()).isNull();
-				context.getBean(TestRaftLeadership.class).becomeLeader();
+				context.getBean(TestRaftLeadership.class).grant();
 				assertThat(greeter.greet()).isEqualTo("hello");
 			});
 	}
@@ -292,13 +293,13 @@ class OnLeaderAdvisorTests {
 			ScheduledJob job = context.getBean(ScheduledJob.class);
 			TestRaftLeadership leadership = context.getBean(TestRaftLeadership.class);
 			await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> job.runs() == 0);
-			leadership.becomeLeader();
+			leadership.grant();
 			await().atMost(Duration.ofSeconds(5)).until(() -> job.runs() >= 3);
 			leadership.follow("node-2");
 			Thread.sleep(100);
 			int runs = job.runs();
 			await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> job.runs() == runs);
-			leadership.becomeLeader();
+			leadership.grant();
 			await().atMost(Duration.ofSeconds(5)).until(() -> job.runs() > runs);
 		});
 	}
@@ -377,7 +378,7 @@ class OnLeaderAdvisorTests {
 	@Configuration(proxyBeanMethods = false)
 	static class CustomAdvisorConfiguration {
 
-		final OnLeaderAdvisor advisor = new OnLeaderAdvisor(() -> new TestRaftLeadership("custom").becomeLeader());
+		final OnLeaderAdvisor advisor = new OnLeaderAdvisor(() -> new TestRaftLeadership("custom").grant());
 
 		@Bean
 		OnLeaderAdvisor customOnLeaderAdvisor() {

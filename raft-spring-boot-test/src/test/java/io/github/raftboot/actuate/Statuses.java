@@ -1,51 +1,38 @@
 package io.github.raftboot.actuate;
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import io.github.raftboot.core.Formation;
 import io.github.raftboot.core.Role;
-import io.github.raftboot.core.TransferResult;
-import io.github.raftboot.leader.MembershipChangeException;
 import io.github.raftboot.leader.PeerStatus;
-import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.test.TestRaftLeadership;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link RaftLeadership} whose status the test sets and that records transfer requests and
- * membership changes; changes start (a pending future) unless the test makes it refuse them.
+ * Statuses of a replica for the tests of what reads them, and a {@link TestRaftLeadership} that
+ * starts from one.
  */
-public class FakeRaftLeadership implements RaftLeadership {
+public final class Statuses {
 
-	/** Stands for a transfer to the most up-to-date reachable member in {@link #transfers()}. */
-	public static final String BEST_PEER = "<best peer>";
+	private Statuses() {
+	}
 
-	private volatile RaftStatus status;
-
-	private volatile TransferResult transferResult = TransferResult.STARTED;
-
-	private final List<String> transfers = Collections.synchronizedList(new ArrayList<>());
-
-	private volatile @Nullable RuntimeException membershipFailure;
-
-	private final List<String> membershipChanges = Collections.synchronizedList(new ArrayList<>());
-
-	public FakeRaftLeadership(RaftStatus status) {
-		this.status = status;
+	/**
+	 * A test leadership of the replica of that status, which publishes its events to no one.
+	 * @param status the status to start from
+	 * @return the leadership
+	 */
+	public static TestRaftLeadership leadership(RaftStatus status) {
+		return new TestRaftLeadership(status.nodeId()).setStatus(status);
 	}
 
 	/** A running replica's status with no log, no vote and no leadership of its own. */
@@ -138,129 +125,6 @@ public class FakeRaftLeadership implements RaftLeadership {
 		return new RaftStatus("n1", RaftStatus.State.RUNNING, Role.LEADER, 7, "n1", true, now, "n1", 41, 42, now,
 				peers, RaftStatus.Standing.VOTER, membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of("n4"), 12, true),
 				null);
-	}
-
-	public void setStatus(RaftStatus status) {
-		this.status = status;
-	}
-
-	public void setTransferResult(TransferResult transferResult) {
-		this.transferResult = transferResult;
-	}
-
-	public void clearTransfers() {
-		this.transfers.clear();
-	}
-
-	/** The targets of the transfers asked for, {@link #BEST_PEER} when none was named. */
-	public List<String> transfers() {
-		return List.copyOf(this.transfers);
-	}
-
-	@Override
-	public String nodeId() {
-		return this.status.nodeId();
-	}
-
-	@Override
-	public boolean isLeader() {
-		return this.status.leader();
-	}
-
-	@Override
-	public OptionalLong fencingToken() {
-		RaftStatus current = this.status;
-		return current.leader() ? OptionalLong.of(current.term()) : OptionalLong.empty();
-	}
-
-	@Override
-	public long currentTerm() {
-		return this.status.term();
-	}
-
-	@Override
-	public Optional<String> leaderId() {
-		return Optional.ofNullable(this.status.leaderId());
-	}
-
-	@Override
-	public RaftStatus status() {
-		return this.status;
-	}
-
-	@Override
-	public boolean awaitLeadership(Duration timeout) {
-		return isLeader();
-	}
-
-	@Override
-	public TransferResult transferLeadership() {
-		this.transfers.add(BEST_PEER);
-		return this.transferResult;
-	}
-
-	@Override
-	public TransferResult transferLeadership(String nodeId) {
-		this.transfers.add(nodeId);
-		return this.transferResult;
-	}
-
-	/**
-	 * Makes {@link #addMember(String, URI)} and {@link #removeMember(String)} start the change:
-	 * they record it and return a future that stays pending (the default).
-	 */
-	public void acceptMembershipChanges() {
-		this.membershipFailure = null;
-	}
-
-	/**
-	 * Makes {@link #addMember(String, URI)} and {@link #removeMember(String)} record the request
-	 * and refuse it at once with {@code refusal}.
-	 * @param refusal the exception the futures fail with
-	 */
-	public void refuseMembershipChanges(MembershipChangeException refusal) {
-		this.membershipFailure = refusal;
-	}
-
-	/**
-	 * Makes {@link #addMember(String, URI)} and {@link #removeMember(String)} record the request
-	 * and fail at once with {@code failure}, which is no refusal.
-	 * @param failure the exception the futures fail with
-	 */
-	public void failMembershipChanges(RuntimeException failure) {
-		this.membershipFailure = failure;
-	}
-
-	/** The changes asked for, as {@code "add n4 http://n4:8080"} or {@code "remove n3"}. */
-	public List<String> membershipChanges() {
-		return List.copyOf(this.membershipChanges);
-	}
-
-	public void clearMembershipChanges() {
-		this.membershipChanges.clear();
-	}
-
-	/** The configuration of the status, as {@link RaftLeadership#membership()} reads it. */
-	@Override
-	public Optional<RaftMembership> membership() {
-		return Optional.ofNullable(this.status.membership());
-	}
-
-	@Override
-	public CompletableFuture<RaftMembership> addMember(String nodeId, URI url) {
-		this.membershipChanges.add("add " + nodeId + " " + url);
-		return membershipChange();
-	}
-
-	@Override
-	public CompletableFuture<RaftMembership> removeMember(String nodeId) {
-		this.membershipChanges.add("remove " + nodeId);
-		return membershipChange();
-	}
-
-	private CompletableFuture<RaftMembership> membershipChange() {
-		RuntimeException failure = this.membershipFailure;
-		return (failure != null) ? CompletableFuture.failedFuture(failure) : new CompletableFuture<>();
 	}
 
 }

@@ -10,6 +10,7 @@ import io.github.raftboot.autoconfigure.OnLeaderAutoConfiguration;
 import io.github.raftboot.event.LeadershipAcquiredEvent;
 import io.github.raftboot.event.LeadershipRevokedEvent;
 import io.github.raftboot.leader.OnLeader;
+import io.github.raftboot.test.TestRaftLeadership;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class OnLeaderLifecycleControllerTests {
 	@Test
 	void lifecycleBeanIsStartedOnLeadershipAcquiredOnTheEventThread() {
 		this.contextRunner.run((context) -> {
-			leadership(context).becomeLeader();
+			leadership(context).grant();
 			Thread publisher = publishOnOtherThread(context, new LeadershipAcquiredEvent(this, "node-1", 1));
 			await().atMost(Duration.ofSeconds(5)).until(() -> context.getBean(LeaderOnlyWorker.class).isRunning());
 			assertThat(recorder(context).starts).hasValue(1);
@@ -62,7 +63,7 @@ class OnLeaderLifecycleControllerTests {
 	void lifecycleBeanIsStoppedOnLeadershipRevoked() {
 		this.contextRunner.run((context) -> {
 			LeaderOnlyWorker worker = context.getBean(LeaderOnlyWorker.class);
-			leadership(context).becomeLeader();
+			leadership(context).grant();
 			context.publishEvent(new LeadershipAcquiredEvent(this, "node-1", 1));
 			await().atMost(Duration.ofSeconds(5)).until(worker::isRunning);
 			leadership(context).follow("node-2");
@@ -70,7 +71,7 @@ class OnLeaderLifecycleControllerTests {
 					new LeadershipRevokedEvent(this, "node-1", 1, LeadershipRevokedEvent.Reason.HIGHER_TERM));
 			await().atMost(Duration.ofSeconds(5)).until(() -> !worker.isRunning());
 			assertThat(recorder(context).stops).hasValue(1);
-			leadership(context).becomeLeader();
+			leadership(context).grant();
 			context.publishEvent(new LeadershipAcquiredEvent(this, "node-1", 3));
 			await().atMost(Duration.ofSeconds(5)).until(worker::isRunning);
 			assertThat(recorder(context).starts).hasValue(2);
@@ -82,7 +83,7 @@ class OnLeaderLifecycleControllerTests {
 		AtomicReference<Recorder> recorder = new AtomicReference<>();
 		this.contextRunner.run((context) -> {
 			recorder.set(recorder(context));
-			leadership(context).becomeLeader();
+			leadership(context).grant();
 			context.publishEvent(new LeadershipAcquiredEvent(this, "node-1", 1));
 			await().atMost(Duration.ofSeconds(5)).until(() -> context.getBean(LeaderOnlyWorker.class).isRunning());
 			assertThat(recorder.get().stops).hasValue(0);
@@ -115,7 +116,7 @@ class OnLeaderLifecycleControllerTests {
 			context.start();
 			assertThat(context.getBean(LeaderOnlyWorker.class).isRunning()).isFalse();
 			assertThat(recorder(context).starts).hasValue(0);
-			leadership(context).becomeLeader();
+			leadership(context).grant();
 			context.publishEvent(new LeadershipAcquiredEvent(this, "node-1", 1));
 			assertThat(context.getBean(LeaderOnlyWorker.class).isRunning()).isTrue();
 		});
@@ -129,7 +130,7 @@ class OnLeaderLifecycleControllerTests {
 			assertThat(worker.getPhase()).isEqualTo(42);
 			assertThat(worker.isRunning()).isFalse();
 			assertThat(worker.work()).isNull();
-			leadership(context).becomeLeader();
+			leadership(context).grant();
 			assertThat(worker.work()).isEqualTo("worked");
 		});
 	}
@@ -137,12 +138,12 @@ class OnLeaderLifecycleControllerTests {
 	@Test
 	void failureToStartOneBeanIsLoggedAndDoesNotStopTheOthers() {
 		this.contextRunner.withBean("failing", FailingWorker.class).run((context) -> {
-			leadership(context).becomeLeader();
+			leadership(context).grant();
 			context.publishEvent(new LeadershipAcquiredEvent(this, "node-1", 1));
 			FailingWorker failing = AopTestUtils.getTargetObject(context.getBean(FailingWorker.class));
 			assertThat(failing.attempts).hasValue(1);
 			assertThat(context.getBean(LeaderOnlyWorker.class).isRunning()).isTrue();
-			leadership(context).follow(null);
+			leadership(context).noLeader();
 			context.publishEvent(new LeadershipRevokedEvent(this, "node-1", 1, LeadershipRevokedEvent.Reason.LEASE_LOST));
 			assertThat(context.getBean(LeaderOnlyWorker.class).isRunning()).isFalse();
 		});
@@ -180,7 +181,7 @@ class OnLeaderLifecycleControllerTests {
 		@Bean
 		TestRaftLeadership testRaftLeadership(Environment environment) {
 			TestRaftLeadership leadership = new TestRaftLeadership("node-1");
-			return environment.getProperty("test.leader", Boolean.class, false) ? leadership.becomeLeader()
+			return environment.getProperty("test.leader", Boolean.class, false) ? leadership.grant()
 					: leadership;
 		}
 

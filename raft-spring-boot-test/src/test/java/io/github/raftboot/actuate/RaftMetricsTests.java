@@ -17,6 +17,7 @@ import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.runtime.RaftServer;
 import io.github.raftboot.runtime.RaftStatistics;
+import io.github.raftboot.test.TestRaftLeadership;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -40,23 +41,23 @@ class RaftMetricsTests {
 
 	@Test
 	void termLeaderAndRoleGaugesFollowTheStatus() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(
-				FakeRaftLeadership.running("n1", Role.FOLLOWER, 3, "n2", NOW));
+		TestRaftLeadership leadership = Statuses.leadership(
+				Statuses.running("n1", Role.FOLLOWER, 3, "n2", NOW));
 		bind(leadership);
 		assertThat(gauge("raft.term")).isEqualTo(3);
 		assertThat(gauge("raft.leader")).isZero();
 		assertThat(roles()).containsExactly(1.0, 0.0, 0.0, 0.0);
-		leadership.setStatus(FakeRaftLeadership.running("n1", Role.CANDIDATE, 4, null, NOW));
+		leadership.setStatus(Statuses.running("n1", Role.CANDIDATE, 4, null, NOW));
 		assertThat(gauge("raft.term")).isEqualTo(4);
 		assertThat(roles()).containsExactly(0.0, 0.0, 1.0, 0.0);
-		leadership.setStatus(FakeRaftLeadership.running("n1", Role.LEADER, 4, "n1", NOW));
+		leadership.setStatus(Statuses.running("n1", Role.LEADER, 4, "n1", NOW));
 		assertThat(gauge("raft.leader")).isOne();
 		assertThat(roles()).containsExactly(0.0, 0.0, 0.0, 1.0);
 	}
 
 	@Test
 	void peerLastContactAgeIsInSecondsAndNaNWhenNeverReached() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.LEADER, 3, "n1",
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.running("n1", Role.LEADER, 3, "n1",
 				NOW, new PeerStatus("n2", null, NOW.minusMillis(1500), "CLOSED", 5L),
 				new PeerStatus("n3", null, null, "OPEN", 0L)));
 		bind(leadership);
@@ -64,7 +65,7 @@ class RaftMetricsTests {
 		assertThat(this.registry.get("raft.peer.last.contact.age").tag("peer", "n3").gauge().value()).isNaN();
 		this.clock.advance(Duration.ofSeconds(2));
 		assertThat(this.registry.get("raft.peer.last.contact.age").tag("peer", "n2").gauge().value()).isEqualTo(3.5);
-		leadership.setStatus(FakeRaftLeadership.running("n1", Role.LEADER, 3, "n1", NOW,
+		leadership.setStatus(Statuses.running("n1", Role.LEADER, 3, "n1", NOW,
 				new PeerStatus("n2", null, NOW.minusMillis(1500), "CLOSED", 5L),
 				new PeerStatus("n3", null, NOW.plusSeconds(1), "CLOSED", 5L)));
 		assertThat(this.registry.get("raft.peer.last.contact.age").tag("peer", "n3").gauge().value()).isEqualTo(1.0);
@@ -73,7 +74,7 @@ class RaftMetricsTests {
 
 	@Test
 	void everyMeterIsTaggedWithTheNodeId() {
-		bind(new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 3, "n2", NOW,
+		bind(Statuses.leadership(Statuses.running("n1", Role.FOLLOWER, 3, "n2", NOW,
 				new PeerStatus("n2", null, null, null, null))));
 		assertThat(this.registry.getMeters()).extracting((meter) -> meter.getId().getName())
 			.contains("raft.term", "raft.leader", "raft.role", "raft.elections.started", "raft.elections.won",
@@ -86,13 +87,13 @@ class RaftMetricsTests {
 
 	@Test
 	void membershipGaugesCountTheMembersOfTheConfigurationInForce() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW));
 		bind(leadership);
 		assertThat(gauge("raft.membership.voters")).isEqualTo(3);
 		assertThat(gauge("raft.membership.learners")).isOne();
 		assertThat(gauge("raft.membership.joint")).isZero();
 		leadership.setStatus(withMembership(leadership.status(),
-				FakeRaftLeadership.membership(Set.of("n1", "n2", "n4"), Set.of("n1", "n2", "n3"), Set.of(), 14, false)));
+				Statuses.membership(Set.of("n1", "n2", "n4"), Set.of("n1", "n2", "n3"), Set.of(), 14, false)));
 		assertThat(gauge("raft.membership.voters")).isEqualTo(3);
 		assertThat(gauge("raft.membership.learners")).isZero();
 		assertThat(gauge("raft.membership.joint")).isOne();
@@ -100,8 +101,8 @@ class RaftMetricsTests {
 
 	@Test
 	void membershipGaugesAreNaNWhileThisReplicaHasJoinedNoCluster() {
-		bind(new FakeRaftLeadership(FakeRaftLeadership.withMembership(
-				FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null), RaftStatus.Standing.JOINING, null,
+		bind(Statuses.leadership(Statuses.withMembership(
+				Statuses.running("n1", Role.FOLLOWER, 0, null, null), RaftStatus.Standing.JOINING, null,
 				null)));
 		assertThat(gauge("raft.membership.voters")).isNaN();
 		assertThat(gauge("raft.membership.learners")).isNaN();
@@ -110,7 +111,7 @@ class RaftMetricsTests {
 
 	@Test
 	void learnerLagIsTheCommittedEntriesTheLearnerStillLacksWhileThisReplicaLeads() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW));
 		bind(leadership);
 		// Commit index 41, n4 matched up to 25
 		assertThat(learnerLag("n4")).isEqualTo(16);
@@ -123,19 +124,19 @@ class RaftMetricsTests {
 
 	@Test
 	void learnerLagFollowsTheLearnersAndLeadership() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW));
 		RaftMetrics metrics = bind(leadership);
 		// n5 added as a learner
 		leadership.setStatus(withMembership(
 				withPeers(leadership.status(), peer("n2", 41L, RaftStatus.Standing.VOTER),
 						peer("n3", 40L, RaftStatus.Standing.VOTER), peer("n4", 25L, RaftStatus.Standing.LEARNER),
 						peer("n5", 0L, RaftStatus.Standing.LEARNER)),
-				FakeRaftLeadership.membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of("n4", "n5"), 13, false)));
+				Statuses.membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of("n4", "n5"), 13, false)));
 		metrics.onApplicationEvent(membershipChanged(leadership));
 		assertThat(learnerLag("n5")).isEqualTo(41);
 		// n4 promoted: no learner lag for a voter
 		leadership.setStatus(withMembership(leadership.status(),
-				FakeRaftLeadership.membership(Set.of("n1", "n2", "n3", "n4"), Set.of("n1", "n2", "n3"), Set.of("n5"),
+				Statuses.membership(Set.of("n1", "n2", "n3", "n4"), Set.of("n1", "n2", "n3"), Set.of("n5"),
 						14, false)));
 		metrics.onApplicationEvent(membershipChanged(leadership));
 		assertThat(this.registry.find("raft.learner.lag").tag("peer", "n4").gauge()).isNull();
@@ -152,7 +153,7 @@ class RaftMetricsTests {
 
 	@Test
 	void peerMetersFollowThePeersAsMembersComeAndGo() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW));
 		RaftMetrics metrics = bind(leadership);
 		assertThat(peersWithMeter("raft.peer.last.contact.age")).containsExactlyInAnyOrder("n2", "n3", "n4");
 		for (int i = 5; i < 25; i++) {
@@ -160,7 +161,7 @@ class RaftMetricsTests {
 			leadership.setStatus(withPeers(leadership.status(), peer("n2", 41L, RaftStatus.Standing.VOTER),
 					peer("n3", 41L, RaftStatus.Standing.VOTER), peer("n" + i, 0L, RaftStatus.Standing.LEARNER)));
 			leadership.setStatus(withMembership(leadership.status(),
-					FakeRaftLeadership.membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of("n" + i), 20 + i, true)));
+					Statuses.membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of("n" + i), 20 + i, true)));
 			metrics.onApplicationEvent(membershipChanged(leadership));
 			assertThat(peersWithMeter("raft.peer.last.contact.age")).containsExactlyInAnyOrder("n2", "n3", "n" + i);
 			assertThat(peersWithMeter("raft.learner.lag")).containsExactly("n" + i);
@@ -171,7 +172,7 @@ class RaftMetricsTests {
 
 	@Test
 	void peerMetersFollowThePeersInEveryRegistryTheyAreBoundTo() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW));
 		MeterRegistry other = new SimpleMeterRegistry();
 		RaftMetrics metrics = bind(leadership);
 		metrics.bindTo(other);
@@ -206,7 +207,7 @@ class RaftMetricsTests {
 		}
 	}
 
-	private RaftMetrics bind(FakeRaftLeadership leadership) {
+	private RaftMetrics bind(TestRaftLeadership leadership) {
 		RaftMetrics metrics = new RaftMetrics(leadership, this.idleServer.statistics(), this.clock);
 		metrics.bindTo(this.registry);
 		return metrics;
@@ -231,10 +232,10 @@ class RaftMetricsTests {
 	}
 
 	private static RaftStatus withMembership(RaftStatus status, RaftMembership membership) {
-		return FakeRaftLeadership.withMembership(status, status.standing(), membership, null);
+		return Statuses.withMembership(status, status.standing(), membership, null);
 	}
 
-	private static MembershipChangedEvent membershipChanged(FakeRaftLeadership leadership) {
+	private static MembershipChangedEvent membershipChanged(TestRaftLeadership leadership) {
 		RaftStatus status = leadership.status();
 		return new MembershipChangedEvent(leadership, status.nodeId(), status.term(),
 				Objects.requireNonNull(status.membership()));

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,8 +35,10 @@ import io.github.raftboot.event.LeadershipAcquiredEvent;
 import io.github.raftboot.event.LeadershipRevokedEvent;
 import io.github.raftboot.event.RaftEvent;
 import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.test.RaftTestCluster;
 import io.github.raftboot.testing.HookedStorage;
 import io.github.raftboot.transport.RaftTransport;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,34 +46,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The driver's own promises, on three replicas wired in memory: events in order and after the
- * state, listeners that never delay the election, persisting before answering (asking may go
- * first), hand-over on stop.
+ * The driver's own promises, on three replicas wired in memory by a {@link RaftTestCluster}:
+ * events in order and after the state, listeners that never delay the election, persisting
+ * before answering (asking may go first), hand-over on stop.
  */
 class RaftServerTests {
 
-	private static final List<String> MEMBERS = List.of("n1", "n2", "n3");
+	private static final String[] MEMBERS = { "n1", "n2", "n3" };
 
-	private final InMemoryNetwork network = new InMemoryNetwork();
+	private @Nullable RaftTestCluster cluster;
 
+	/** Servers of a test's own, outside the cluster. */
 	private final List<RaftServer> servers = new ArrayList<>();
-
-	private final List<RaftEvent> events = new CopyOnWriteArrayList<>();
 
 	@AfterEach
 	void stopAll() {
+		if (this.cluster != null) {
+			this.cluster.close();
+		}
 		this.servers.forEach(RaftServer::stop);
 	}
 
-	private RaftServer server(String id, RaftStorage storage, Consumer<RaftEvent> listener) {
-		RaftServer server = new RaftServer(RaftConfig.builder(id, MEMBERS).build(), storage, this.network.transport(),
-				(event) -> {
-					this.events.add(event);
-					listener.accept(event);
-				});
-		this.network.register(server);
-		this.servers.add(server);
-		return server;
+	/** The three replicas, none started yet. */
+	private RaftTestCluster three(RaftTestCluster.Builder builder) {
+		RaftTestCluster three = builder.build();
+		this.cluster = three;
+		return three;
 	}
 
 	private List<RaftServer> startThree(Consumer<RaftEvent> listener) {
@@ -78,16 +79,32 @@ class RaftServerTests {
 	}
 
 	private List<RaftServer> startThree(Function<String, RaftStorage> storageOf, Consumer<RaftEvent> listener) {
-		for (String id : MEMBERS) {
-			server(id, storageOf.apply(id), listener);
-		}
-		this.servers.forEach(RaftServer::start);
-		return this.servers;
+		three(RaftTestCluster.builder(MEMBERS).storage(storageOf).listener(listener)).startAll();
+		return servers();
+	}
+
+	private RaftTestCluster cluster() {
+		return Objects.requireNonNull(this.cluster, "no cluster started");
+	}
+
+	private List<RaftServer> servers() {
+		return cluster().ids().stream().map(cluster()::server).toList();
+	}
+
+	private List<RaftEvent> events() {
+		return cluster().events();
+	}
+
+	/** n1 of the three, started alone on that storage: the others never answer. */
+	private RaftServer startOnlyN1(RaftStorage storage) {
+		return three(RaftTestCluster.builder(MEMBERS).storage((id) -> id.equals("n1") ? storage : new InMemoryStorage()))
+			.start("n1")
+			.server("n1");
 	}
 
 	private RaftServer awaitLeader() {
-		await().atMost(Duration.ofSeconds(3)).until(() -> this.servers.stream().anyMatch(RaftServer::isLeader));
-		return this.servers.stream().filter(RaftServer::isLeader).findFirst().orElseThrow();
+		await().atMost(Duration.ofSeconds(3)).until(() -> servers().stream().anyMatch(RaftServer::isLeader));
+		return servers().stream().filter(RaftServer::isLeader).findFirst().orElseThrow();
 	}
 
 	@Test
@@ -111,14 +128,12 @@ class RaftServerTests {
 		// The target campaigns as soon as TimeoutNow arrives and bypasses the followers'
 		// stickiness: the old leader must read as inactive before that message leaves.
 		List<Boolean> activeAtSend = new CopyOnWriteArrayList<>();
-		this.network.onSend((message) -> {
+		three(RaftTestCluster.builder(MEMBERS).onSend((message) -> {
 			if (message instanceof TimeoutNow) {
-				RaftServer sender = this.network.server(message.from());
+				RaftServer sender = cluster().server(message.from());
 				activeAtSend.add(sender.isLeader() || sender.fencingToken().isPresent());
 			}
-		});
-		startThree((event) -> {
-		});
+		})).startAll();
 		RaftServer leader = awaitLeader();
 		assertThat(leader.transferLeadership()).isEqualTo(TransferResult.STARTED);
 		await().atMost(Duration.ofSeconds(2)).until(() -> !activeAtSend.isEmpty());
@@ -131,13 +146,13 @@ class RaftServerTests {
 		// overlaps the round trip; the answers it counts are handled only after it returned.
 		Map<String, Long> savedTerm = new ConcurrentHashMap<>();
 		List<Boolean> askedBeforeSaving = new CopyOnWriteArrayList<>();
-		this.network.onSend((message) -> {
-			if (message instanceof RequestVote vote && !vote.preVote()) {
-				askedBeforeSaving.add(savedTerm.getOrDefault(vote.from(), 0L) < vote.term());
-			}
-		});
-		startThree((id) -> HookedStorage.inMemory((state) -> savedTerm.put(id, state.term())), (event) -> {
-		});
+		three(RaftTestCluster.builder(MEMBERS)
+			.storage((id) -> HookedStorage.inMemory((state) -> savedTerm.put(id, state.term())))
+			.onSend((message) -> {
+				if (message instanceof RequestVote vote && !vote.preVote()) {
+					askedBeforeSaving.add(savedTerm.getOrDefault(vote.from(), 0L) < vote.term());
+				}
+			})).startAll();
 		RaftServer leader = awaitLeader();
 		assertThat(askedBeforeSaving).isNotEmpty().containsOnly(true);
 		assertThat(savedTerm).containsEntry(leader.nodeId(), leader.currentTerm());
@@ -163,12 +178,12 @@ class RaftServerTests {
 		for (int i = 0; i < 9; i++) {
 			RaftServer leader = awaitLeader();
 			await().atMost(Duration.ofSeconds(3))
-				.until(() -> this.servers.stream().allMatch((server) -> server.leaderId().equals(Optional.of(leader.nodeId()))));
+				.until(() -> servers().stream().allMatch((server) -> server.leaderId().equals(Optional.of(leader.nodeId()))));
 			long start = System.nanoTime();
 			assertThat(leader.transferLeadership()).isEqualTo(TransferResult.STARTED);
 			await().atMost(Duration.ofSeconds(3))
 				.pollInterval(Duration.ofMillis(1))
-				.until(() -> this.servers.stream().anyMatch((server) -> server != leader && server.isLeader()));
+				.until(() -> servers().stream().anyMatch((server) -> server != leader && server.isLeader()));
 			millis.add((System.nanoTime() - start) / 1_000_000);
 		}
 		millis.sort(null);
@@ -181,10 +196,10 @@ class RaftServerTests {
 		startThree((event) -> {
 		});
 		RaftServer leader = awaitLeader();
-		await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(this.events).filteredOn(
+		await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(events()).filteredOn(
 				(event) -> event instanceof LeaderChangedEvent changed && changed.getLeaderId().equals(Optional.of(leader.nodeId())))
 			.extracting(RaftEvent::getNodeId)
-			.containsExactlyInAnyOrderElementsOf(MEMBERS));
+			.containsExactlyInAnyOrder(MEMBERS));
 	}
 
 	@Test
@@ -215,7 +230,7 @@ class RaftServerTests {
 		RaftServer leader = awaitLeader();
 		leader.transferLeadership();
 		await().atMost(Duration.ofSeconds(2))
-			.untilAsserted(() -> assertThat(this.events).anySatisfy((event) -> assertThat(event)
+			.untilAsserted(() -> assertThat(events()).anySatisfy((event) -> assertThat(event)
 				.isInstanceOf(LeadershipRevokedEvent.class)
 				.extracting((revoked) -> ((LeadershipRevokedEvent) revoked).getReason())
 				.isEqualTo(LeadershipRevokedEvent.Reason.TRANSFER)));
@@ -228,9 +243,9 @@ class RaftServerTests {
 		RaftServer first = awaitLeader();
 		assertThat(first.transferLeadership()).isEqualTo(TransferResult.STARTED);
 		await().atMost(Duration.ofSeconds(2))
-			.until(() -> this.servers.stream().anyMatch((server) -> server != first && server.isLeader()));
+			.until(() -> servers().stream().anyMatch((server) -> server != first && server.isLeader()));
 		await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
-			List<String> ofFirst = this.events.stream()
+			List<String> ofFirst = events().stream()
 				.filter((event) -> event.getNodeId().equals(first.nodeId())
 						&& (event instanceof LeadershipAcquiredEvent || event instanceof LeadershipRevokedEvent))
 				.map((event) -> event.getClass().getSimpleName())
@@ -241,34 +256,27 @@ class RaftServerTests {
 
 	@Test
 	void replicaThatCannotPersistStopsVotingAndLeading() {
-		List<FailingStorage> storages = new ArrayList<>();
-		for (String id : MEMBERS) {
-			FailingStorage storage = new FailingStorage();
-			storages.add(storage);
-			server(id, storage, (event) -> {
-			});
-		}
-		this.servers.forEach(RaftServer::start);
+		Map<String, FailingStorage> storages = new ConcurrentHashMap<>();
+		startThree((id) -> storages.computeIfAbsent(id, (key) -> new FailingStorage()), (event) -> {
+		});
 		RaftServer leader = awaitLeader();
-		int index = (this.servers.indexOf(leader) + 1) % MEMBERS.size();
-		RaftServer follower = this.servers.get(index);
-		storages.get(index).failing = true;
-		this.network.disconnect(leader.nodeId());
+		int index = (servers().indexOf(leader) + 1) % MEMBERS.length;
+		RaftServer follower = servers().get(index);
+		storages.get(follower.nodeId()).failing = true;
+		cluster().isolate(leader.nodeId());
 		// To elect a new leader the follower must raise its term or cast a vote: it cannot persist either.
 		await().atMost(Duration.ofSeconds(3)).until(() -> follower.status().state() == RaftStatus.State.FAILED);
 		assertThat(follower.isLeader()).isFalse();
 		await().during(Duration.ofMillis(600))
 			.atMost(Duration.ofSeconds(1))
-			.until(() -> this.servers.stream().noneMatch(RaftServer::isLeader));
-		assertThat(this.events).anySatisfy((event) -> assertThat(event.getNodeId()).isEqualTo(leader.nodeId()));
+			.until(() -> servers().stream().noneMatch(RaftServer::isLeader));
+		assertThat(events()).anySatisfy((event) -> assertThat(event.getNodeId()).isEqualTo(leader.nodeId()));
 	}
 
 	@Test
 	void requestWhoseStateCannotBePersistedIsAnsweredAsFailedNotAsIgnored() {
 		FailingStorage storage = new FailingStorage();
-		RaftServer server = server("n1", storage, (event) -> {
-		});
-		server.start();
+		RaftServer server = startOnlyN1(storage);
 		storage.failing = true;
 		// A transfer vote passes the stickiness of a freshly started member, so it is granted and must be persisted.
 		CompletableFuture<Optional<Message>> reply = server.receive(new RequestVote("n2", "n1", 5, 0, 0, false, true));
@@ -283,9 +291,7 @@ class RaftServerTests {
 	@Test
 	void failedReplicaRefusesEveryRequestAndStaysFailedUntilStopped() {
 		FailingStorage storage = new FailingStorage();
-		RaftServer server = server("n1", storage, (event) -> {
-		});
-		server.start();
+		RaftServer server = startOnlyN1(storage);
 		storage.failing = true;
 		server.receive(new RequestVote("n2", "n1", 5, 0, 0, false, true));
 		await().atMost(Duration.ofSeconds(2)).until(() -> server.status().state() == RaftStatus.State.FAILED);
@@ -316,7 +322,7 @@ class RaftServerTests {
 		});
 		RaftServer leader = awaitLeader();
 		leader.stop();
-		RaftServer next = this.servers.stream()
+		RaftServer next = servers().stream()
 			.filter((server) -> server != leader && server.leaderId().filter((id) -> !id.equals(leader.nodeId())).isPresent())
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no other leader known when stop() returned"));
@@ -329,7 +335,7 @@ class RaftServerTests {
 	void awaitLeadershipMeasuresItsTimeoutOnTheInjectedClock() {
 		AtomicLong nanoTime = new AtomicLong();
 		RaftTransport silent = (request) -> new CompletableFuture<>();
-		RaftServer server = new RaftServer(RaftConfig.builder("n1", MEMBERS).build(), new InMemoryStorage(), silent,
+		RaftServer server = new RaftServer(RaftConfig.builder("n1", List.of(MEMBERS)).build(), new InMemoryStorage(), silent,
 				(event) -> {
 				}, nanoTime::get, Clock.systemUTC());
 		this.servers.add(server);
@@ -353,7 +359,7 @@ class RaftServerTests {
 	void statusTellsSinceWhenTheReplicaRunsOnTheWallClock() {
 		MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:15:30Z"));
 		RaftTransport silent = (request) -> new CompletableFuture<>();
-		RaftServer server = new RaftServer(RaftConfig.builder("n1", MEMBERS).build(), new InMemoryStorage(), silent,
+		RaftServer server = new RaftServer(RaftConfig.builder("n1", List.of(MEMBERS)).build(), new InMemoryStorage(), silent,
 				(event) -> {
 				}, System::nanoTime, clock);
 		this.servers.add(server);

@@ -21,6 +21,7 @@ import io.github.raftboot.leader.MembershipChangeException;
 import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.test.TestRaftLeadership;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +48,7 @@ class RaftEndpointTests {
 		Instant leaderSince = NOW.minusSeconds(60);
 		RaftStatus status = new RaftStatus("n1", RaftStatus.State.RUNNING, Role.LEADER, 7, "n1", true, leaderSince,
 				"n1", 41, 42, NOW, List.of());
-		RaftDescriptor descriptor = new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft();
+		RaftDescriptor descriptor = new RaftEndpoint(Statuses.leadership(status), this.clock).raft();
 		assertThat(descriptor.nodeId()).isEqualTo("n1");
 		assertThat(descriptor.state()).isEqualTo(RaftStatus.State.RUNNING);
 		assertThat(descriptor.role()).isEqualTo(Role.LEADER);
@@ -64,8 +65,8 @@ class RaftEndpointTests {
 
 	@Test
 	void readOfAFollowerWithoutKnownLeaderHasNoLeaderIdNorLeaderSince() {
-		RaftStatus status = FakeRaftLeadership.running("n2", Role.FOLLOWER, 3, null, null);
-		RaftDescriptor descriptor = new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft();
+		RaftStatus status = Statuses.running("n2", Role.FOLLOWER, 3, null, null);
+		RaftDescriptor descriptor = new RaftEndpoint(Statuses.leadership(status), this.clock).raft();
 		assertThat(descriptor.role()).isEqualTo(Role.FOLLOWER);
 		assertThat(descriptor.leaderId()).isNull();
 		assertThat(descriptor.leader()).isFalse();
@@ -77,8 +78,8 @@ class RaftEndpointTests {
 	void readDescribesEveryPeerWithTheTimeSinceItWasLastReached() {
 		PeerStatus reached = new PeerStatus("n2", URI.create("http://n2:8080"), NOW.minusMillis(1500), "CLOSED", 42L);
 		PeerStatus neverReached = new PeerStatus("n3", URI.create("http://n3:8080"), null, "OPEN", 0L);
-		RaftStatus status = FakeRaftLeadership.running("n1", Role.LEADER, 7, "n1", NOW, reached, neverReached);
-		RaftDescriptor descriptor = new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft();
+		RaftStatus status = Statuses.running("n1", Role.LEADER, 7, "n1", NOW, reached, neverReached);
+		RaftDescriptor descriptor = new RaftEndpoint(Statuses.leadership(status), this.clock).raft();
 		assertThat(descriptor.peers()).containsExactly(
 				new PeerDescriptor("n2", URI.create("http://n2:8080"), NOW.minusMillis(1500), 1500L, "CLOSED", 42L,
 						RaftStatus.Standing.VOTER, true, null, null),
@@ -94,8 +95,8 @@ class RaftEndpointTests {
 				NOW.minusMillis(200));
 		PeerStatus down = new PeerStatus("n3", URI.create("http://n3:8081"), null, "OPEN", null,
 				RaftStatus.Standing.VOTER, true, "request-vote: ConnectException: Connection refused", NOW.minusSeconds(3));
-		RaftStatus status = FakeRaftLeadership.running("n1", Role.FOLLOWER, 2, null, null, refusing, down);
-		RaftDescriptor descriptor = new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft();
+		RaftStatus status = Statuses.running("n1", Role.FOLLOWER, 2, null, null, refusing, down);
+		RaftDescriptor descriptor = new RaftEndpoint(Statuses.leadership(status), this.clock).raft();
 		assertThat(descriptor.peers()).extracting(PeerDescriptor::id, PeerDescriptor::lastError,
 				PeerDescriptor::lastErrorAt)
 			.containsExactly(
@@ -108,7 +109,7 @@ class RaftEndpointTests {
 	void timeSinceLastContactFollowsTheClock() {
 		PeerStatus peer = new PeerStatus("n2", null, NOW, null, null);
 		RaftEndpoint endpoint = new RaftEndpoint(
-				new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 1, "n2", NOW, peer)),
+				Statuses.leadership(Statuses.running("n1", Role.FOLLOWER, 1, "n2", NOW, peer)),
 				this.clock);
 		assertThat(endpoint.raft().peers().get(0).millisSinceLastContact()).isZero();
 		this.clock.advance(Duration.ofSeconds(2));
@@ -117,8 +118,8 @@ class RaftEndpointTests {
 
 	@Test
 	void transferToTargetHandsLeadershipToThatMember() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(
-				FakeRaftLeadership.running("n1", Role.LEADER, 7, "n1", NOW));
+		TestRaftLeadership leadership = Statuses.leadership(
+				Statuses.running("n1", Role.LEADER, 7, "n1", NOW));
 		TransferDescriptor transfer = new RaftEndpoint(leadership, this.clock).transfer("n2");
 		assertThat(transfer).isEqualTo(new TransferDescriptor(TransferResult.STARTED, "n1", "n2"));
 		assertThat(leadership.transfers()).containsExactly("n2");
@@ -126,18 +127,18 @@ class RaftEndpointTests {
 
 	@Test
 	void transferWithoutTargetHandsLeadershipToTheBestPeer() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(
-				FakeRaftLeadership.running("n1", Role.LEADER, 7, "n1", NOW));
+		TestRaftLeadership leadership = Statuses.leadership(
+				Statuses.running("n1", Role.LEADER, 7, "n1", NOW));
 		RaftEndpoint endpoint = new RaftEndpoint(leadership, this.clock);
 		assertThat(endpoint.transfer(null)).isEqualTo(new TransferDescriptor(TransferResult.STARTED, "n1", null));
 		assertThat(endpoint.transfer(" ")).isEqualTo(new TransferDescriptor(TransferResult.STARTED, "n1", null));
-		assertThat(leadership.transfers()).containsExactly(FakeRaftLeadership.BEST_PEER, FakeRaftLeadership.BEST_PEER);
+		assertThat(leadership.transfers()).containsExactly(TestRaftLeadership.BEST_PEER, TestRaftLeadership.BEST_PEER);
 	}
 
 	@Test
 	void transferReportsWhyLeadershipWasNotHandedOver() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(
-				FakeRaftLeadership.running("n2", Role.FOLLOWER, 7, "n1", NOW));
+		TestRaftLeadership leadership = Statuses.leadership(
+				Statuses.running("n2", Role.FOLLOWER, 7, "n1", NOW));
 		leadership.setTransferResult(TransferResult.NOT_LEADER);
 		assertThat(new RaftEndpoint(leadership, this.clock).transfer("n3"))
 			.isEqualTo(new TransferDescriptor(TransferResult.NOT_LEADER, "n2", "n3"));
@@ -146,7 +147,7 @@ class RaftEndpointTests {
 	@Test
 	void readDescribesThisReplicasStandingTheConfigurationAndEachPeersPlaceInIt() {
 		RaftDescriptor descriptor = new RaftEndpoint(
-				new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW)), this.clock)
+				Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW)), this.clock)
 			.raft();
 		assertThat(descriptor.standing()).isEqualTo(RaftStatus.Standing.VOTER);
 		assertThat(descriptor.membership())
@@ -159,11 +160,11 @@ class RaftEndpointTests {
 
 	@Test
 	void readDuringAChangeOfVotersShowsBothVoterSets() {
-		RaftMembership joint = FakeRaftLeadership.membership(Set.of("n1", "n2", "n4"), Set.of("n1", "n2", "n3"),
+		RaftMembership joint = Statuses.membership(Set.of("n1", "n2", "n4"), Set.of("n1", "n2", "n3"),
 				Set.of(), 14, false);
-		RaftStatus status = FakeRaftLeadership.withMembership(FakeRaftLeadership.leaderOfFourWithALearner(NOW),
+		RaftStatus status = Statuses.withMembership(Statuses.leaderOfFourWithALearner(NOW),
 				RaftStatus.Standing.VOTER, joint, null);
-		MembershipDescriptor membership = new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft()
+		MembershipDescriptor membership = new RaftEndpoint(Statuses.leadership(status), this.clock).raft()
 			.membership();
 		assertThat(membership).isEqualTo(
 				new MembershipDescriptor("c1", Set.of("n1", "n2", "n4"), Set.of("n1", "n2", "n3"), Set.of(), true, 14,
@@ -176,10 +177,10 @@ class RaftEndpointTests {
 				RaftStatus.Standing.JOINING, true);
 		PeerStatus n3 = new PeerStatus("n3", URI.create("http://n3:8080"), null, "OPEN", null,
 				RaftStatus.Standing.JOINING, true);
-		RaftStatus status = FakeRaftLeadership.withMembership(
-				FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null, n2, n3), RaftStatus.Standing.JOINING,
+		RaftStatus status = Statuses.withMembership(
+				Statuses.running("n1", Role.FOLLOWER, 0, null, null, n2, n3), RaftStatus.Standing.JOINING,
 				null, new Formation(Set.of("n2"), Set.of(), Set.of("n3")));
-		RaftDescriptor descriptor = new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft();
+		RaftDescriptor descriptor = new RaftEndpoint(Statuses.leadership(status), this.clock).raft();
 		assertThat(descriptor.standing()).isEqualTo(RaftStatus.Standing.JOINING);
 		assertThat(descriptor.membership()).isNull();
 		assertThat(descriptor.formation()).isEqualTo(new FormationDescriptor(Set.of("n2"), Set.of(), Set.of("n3")));
@@ -189,7 +190,7 @@ class RaftEndpointTests {
 
 	@Test
 	void addMemberStartsTheChangeOnTheLeadershipAndAnswersAtOnce() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW));
 		MembershipChangeDescriptor added = new RaftEndpoint(leadership, this.clock).addMember("members", "n5",
 				" http://n5:8080 ");
 		assertThat(added.result()).isEqualTo(MembershipChangeResult.STARTED);
@@ -203,10 +204,10 @@ class RaftEndpointTests {
 
 	@Test
 	void addMemberReportsARefusalWithItsReasonAndTheLeaderToAskInstead() {
-		RaftStatus follower = FakeRaftLeadership.withMembership(
-				FakeRaftLeadership.running("n2", Role.FOLLOWER, 7, "n1", NOW), RaftStatus.Standing.VOTER,
-				FakeRaftLeadership.membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of(), 3, true), null);
-		FakeRaftLeadership leadership = new FakeRaftLeadership(follower);
+		RaftStatus follower = Statuses.withMembership(
+				Statuses.running("n2", Role.FOLLOWER, 7, "n1", NOW), RaftStatus.Standing.VOTER,
+				Statuses.membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of(), 3, true), null);
+		TestRaftLeadership leadership = Statuses.leadership(follower);
 		leadership.refuseMembershipChanges(new MembershipChangeException(MembershipChangeResult.NOT_LEADER, "n1",
 				"n2 is not the leader: ask n1"));
 		MembershipChangeDescriptor refused = new RaftEndpoint(leadership, this.clock).addMember("members", "n4",
@@ -221,7 +222,7 @@ class RaftEndpointTests {
 	@NullSource
 	@ValueSource(strings = { "", "  ", "n4:8080", "ftp://n4:8080", "http://", "/n4", "http://n4:8080/a b" })
 	void addMemberWithoutAnAbsoluteHttpUrlIsInvalidAndAsksNothingOfTheLeadership(@Nullable String url) {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW));
 		MembershipChangeDescriptor invalid = new RaftEndpoint(leadership, this.clock).addMember("members", "n5", url);
 		assertThat(invalid.result()).isEqualTo(MembershipChangeResult.INVALID);
 		assertThat(invalid.member()).isEqualTo("n5");
@@ -232,7 +233,7 @@ class RaftEndpointTests {
 
 	@Test
 	void removeMemberStartsTheChangeOnTheLeadership() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW));
 		MembershipChangeDescriptor removed = new RaftEndpoint(leadership, this.clock).removeMember("members", "n3");
 		assertThat(removed.result()).isEqualTo(MembershipChangeResult.STARTED);
 		assertThat(removed.from()).isEqualTo("n1");
@@ -242,7 +243,7 @@ class RaftEndpointTests {
 
 	@Test
 	void removeMemberReportsARefusal() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW));
 		leadership.refuseMembershipChanges(new MembershipChangeException(MembershipChangeResult.WOULD_LOSE_QUORUM, null,
 				"Too few voters would remain reachable"));
 		MembershipChangeDescriptor refused = new RaftEndpoint(leadership, this.clock).removeMember("members", "n3");
@@ -253,7 +254,7 @@ class RaftEndpointTests {
 
 	@Test
 	void aFailureThatIsNoRefusalIsNotPassedOffAsOne() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW));
 		IllegalStateException failure = new IllegalStateException("broken");
 		leadership.failMembershipChanges(failure);
 		RaftEndpoint endpoint = new RaftEndpoint(leadership, this.clock);
@@ -264,7 +265,7 @@ class RaftEndpointTests {
 
 	@Test
 	void anotherPathThanMembersIsNoMembershipChange() {
-		FakeRaftLeadership leadership = new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW));
 		RaftEndpoint endpoint = new RaftEndpoint(leadership, this.clock);
 		assertThat(endpoint.addMember("member", "n5", "http://n5:8080")).isNull();
 		assertThat(endpoint.removeMember("peers", "n3")).isNull();
@@ -275,7 +276,7 @@ class RaftEndpointTests {
 	void membershipAndFormationAreWrittenWithExplicitNullsByTheEndpointJsonMapper() {
 		JsonMapper mapper = endpointJsonMapper();
 		JsonNode joined = mapper.valueToTree(
-				new RaftEndpoint(new FakeRaftLeadership(FakeRaftLeadership.leaderOfFourWithALearner(NOW)), this.clock)
+				new RaftEndpoint(Statuses.leadership(Statuses.leaderOfFourWithALearner(NOW)), this.clock)
 					.raft());
 		assertThat(joined.get("standing").asString()).isEqualTo("VOTER");
 		assertThat(joined.get("formation").isNull()).isTrue();
@@ -288,13 +289,13 @@ class RaftEndpointTests {
 		JsonNode learner = joined.get("peers").get(2);
 		assertThat(learner.get("standing").asString()).isEqualTo("LEARNER");
 		assertThat(learner.get("listed").asBoolean()).isFalse();
-		RaftStatus joining = FakeRaftLeadership.withMembership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 0,
+		RaftStatus joining = Statuses.withMembership(Statuses.running("n1", Role.FOLLOWER, 0,
 				null, null), RaftStatus.Standing.JOINING, null, new Formation(Set.of(), Set.of("n2"), Set.of("n3")));
-		JsonNode notJoined = mapper.valueToTree(new RaftEndpoint(new FakeRaftLeadership(joining), this.clock).raft());
+		JsonNode notJoined = mapper.valueToTree(new RaftEndpoint(Statuses.leadership(joining), this.clock).raft());
 		assertThat(notJoined.has("membership")).isTrue();
 		assertThat(notJoined.get("membership").isNull()).isTrue();
 		assertThat(notJoined.get("formation").get("refused").get(0).asString()).isEqualTo("n2");
-		JsonNode started = mapper.valueToTree(new RaftEndpoint(new FakeRaftLeadership(joining), this.clock)
+		JsonNode started = mapper.valueToTree(new RaftEndpoint(Statuses.leadership(joining), this.clock)
 			.removeMember("members", "n2"));
 		assertThat(started.propertyNames()).containsExactly("result", "from", "member", "message", "leaderId",
 				"membership");
@@ -306,8 +307,8 @@ class RaftEndpointTests {
 	void descriptorIsWrittenWithIsoInstantsAndExplicitNullsByTheEndpointJsonMapper() {
 		JsonMapper mapper = endpointJsonMapper();
 		PeerStatus peer = new PeerStatus("n2", URI.create("http://n2:8080"), null, null, null);
-		RaftStatus status = FakeRaftLeadership.running("n1", Role.FOLLOWER, 3, null, NOW.minusSeconds(5), peer);
-		JsonNode json = mapper.valueToTree(new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft());
+		RaftStatus status = Statuses.running("n1", Role.FOLLOWER, 3, null, NOW.minusSeconds(5), peer);
+		JsonNode json = mapper.valueToTree(new RaftEndpoint(Statuses.leadership(status), this.clock).raft());
 		assertThat(json.get("role").asString()).isEqualTo("FOLLOWER");
 		assertThat(json.get("lastLeaderContact").asString()).isEqualTo("2026-03-01T10:15:25Z");
 		assertThat(json.has("leaderId")).isTrue();
@@ -325,9 +326,9 @@ class RaftEndpointTests {
 	void aPeersLastErrorIsWrittenWithItsIsoInstant() {
 		PeerStatus peer = new PeerStatus("n2", URI.create("http://n2:8080"), null, "OPEN", null,
 				RaftStatus.Standing.VOTER, true, "append-entries: HTTP 404", NOW.minusSeconds(5));
-		RaftStatus status = FakeRaftLeadership.running("n1", Role.LEADER, 3, "n1", NOW, peer);
+		RaftStatus status = Statuses.running("n1", Role.LEADER, 3, "n1", NOW, peer);
 		JsonNode peerJson = endpointJsonMapper()
-			.valueToTree(new RaftEndpoint(new FakeRaftLeadership(status), this.clock).raft())
+			.valueToTree(new RaftEndpoint(Statuses.leadership(status), this.clock).raft())
 			.get("peers")
 			.get(0);
 		assertThat(peerJson.propertyNames()).containsExactly("id", "url", "lastContact", "millisSinceLastContact",

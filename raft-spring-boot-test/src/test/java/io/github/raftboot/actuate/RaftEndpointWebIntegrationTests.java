@@ -5,15 +5,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-import io.github.raftboot.autoconfigure.OnLeaderAutoConfiguration;
-import io.github.raftboot.autoconfigure.RaftAutoConfiguration;
-import io.github.raftboot.autoconfigure.RaftWebAutoConfiguration;
 import io.github.raftboot.core.Formation;
 import io.github.raftboot.core.MembershipChangeResult;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.leader.MembershipChangeException;
 import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.test.AutoConfigureTestRaftLeadership;
+import io.github.raftboot.test.TestRaftLeadership;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
@@ -44,10 +42,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Tests of {@link RaftEndpoint} over HTTP, with Boot's Actuator and its JSON mapper.
+ * Tests of {@link RaftEndpoint} over HTTP, with Boot's Actuator and its JSON mapper, on the
+ * {@link TestRaftLeadership} of {@link AutoConfigureTestRaftLeadership}, whose status each test
+ * sets.
  */
-@SpringBootTest(properties = { "management.endpoints.web.exposure.include=raft,health",
+@SpringBootTest(properties = { "raft.node-id=n1", "management.endpoints.web.exposure.include=raft,health",
 		"management.endpoint.health.show-details=always" })
+@AutoConfigureTestRaftLeadership
 class RaftEndpointWebIntegrationTests {
 
 	private static final Instant LEADER_SINCE = Instant.parse("2026-03-01T10:15:30Z");
@@ -56,7 +57,7 @@ class RaftEndpointWebIntegrationTests {
 	private WebApplicationContext context;
 
 	@Autowired
-	private FakeRaftLeadership leadership;
+	private TestRaftLeadership leadership;
 
 	private MockMvc mvc;
 
@@ -66,9 +67,6 @@ class RaftEndpointWebIntegrationTests {
 		this.leadership.setStatus(new RaftStatus("n1", RaftStatus.State.RUNNING, Role.LEADER, 7, "n1", true,
 				LEADER_SINCE, "n1", 41, 42, LEADER_SINCE,
 				List.of(new PeerStatus("n2", URI.create("http://n2:8080"), null, "CLOSED", 40L))));
-		this.leadership.clearTransfers();
-		this.leadership.clearMembershipChanges();
-		this.leadership.acceptMembershipChanges();
 	}
 
 	@Test
@@ -106,7 +104,7 @@ class RaftEndpointWebIntegrationTests {
 
 	@Test
 	void readShowsTheStandingTheConfigurationAndEachPeersPlaceInIt() throws Exception {
-		this.leadership.setStatus(FakeRaftLeadership.leaderOfFourWithALearner(LEADER_SINCE));
+		this.leadership.setStatus(Statuses.leaderOfFourWithALearner(LEADER_SINCE));
 		this.mvc.perform(get("/actuator/raft"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.standing").value("VOTER"))
@@ -126,8 +124,8 @@ class RaftEndpointWebIntegrationTests {
 
 	@Test
 	void readOfAReplicaThatJoinedNoClusterShowsNoConfigurationButItsFormation() throws Exception {
-		this.leadership.setStatus(FakeRaftLeadership.withMembership(
-				FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null,
+		this.leadership.setStatus(Statuses.withMembership(
+				Statuses.running("n1", Role.FOLLOWER, 0, null, null,
 						new PeerStatus("n2", URI.create("http://n2:8080"), null, "OPEN", null,
 								RaftStatus.Standing.JOINING, true)),
 				RaftStatus.Standing.JOINING, null, new Formation(Set.of(), Set.of(), Set.of("n2"))));
@@ -228,7 +226,7 @@ class RaftEndpointWebIntegrationTests {
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.result").value("STARTED"))
 			.andExpect(jsonPath("$.target").value(nullValue()));
-		assertThat(this.leadership.transfers()).containsExactly(FakeRaftLeadership.BEST_PEER);
+		assertThat(this.leadership.transfers()).containsExactly(TestRaftLeadership.BEST_PEER);
 	}
 
 	@Test
@@ -254,14 +252,14 @@ class RaftEndpointWebIntegrationTests {
 		private WebApplicationContext readOnlyContext;
 
 		@Autowired
-		private FakeRaftLeadership readOnlyLeadership;
+		private TestRaftLeadership readOnlyLeadership;
 
 		private MockMvc readOnlyMvc;
 
 		@BeforeEach
 		void setUp() {
 			this.readOnlyMvc = MockMvcBuilders.webAppContextSetup(this.readOnlyContext).build();
-			this.readOnlyLeadership.setStatus(FakeRaftLeadership.leaderOfFourWithALearner(LEADER_SINCE));
+			this.readOnlyLeadership.setStatus(Statuses.leaderOfFourWithALearner(LEADER_SINCE));
 		}
 
 		@Test
@@ -288,20 +286,14 @@ class RaftEndpointWebIntegrationTests {
 	}
 
 	private static RaftStatus leaderOfThree() {
-		return FakeRaftLeadership.withMembership(FakeRaftLeadership.leaderOfFourWithALearner(LEADER_SINCE),
+		return Statuses.withMembership(Statuses.leaderOfFourWithALearner(LEADER_SINCE),
 				RaftStatus.Standing.VOTER,
-				FakeRaftLeadership.membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of(), 3, true), null);
+				Statuses.membership(Set.of("n1", "n2", "n3"), Set.of(), Set.of(), 3, true), null);
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration(
-			exclude = { RaftAutoConfiguration.class, RaftWebAutoConfiguration.class, OnLeaderAutoConfiguration.class })
+	@EnableAutoConfiguration
 	static class TestConfiguration {
-
-		@Bean
-		FakeRaftLeadership raftLeadership() {
-			return new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 0, null, null));
-		}
 
 	}
 

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.github.raftboot.actuate.FakeRaftLeadership;
+import io.github.raftboot.actuate.Statuses;
 import io.github.raftboot.actuate.RaftHealthIndicator;
 import io.github.raftboot.core.InMemoryStorage;
 import io.github.raftboot.core.RaftConfig;
@@ -121,7 +121,7 @@ class RaftHealthContributorAutoConfigurationTests {
 
 		@Bean
 		RaftLeadership raftLeadership() {
-			return new FakeRaftLeadership(FakeRaftLeadership.running("n1", Role.FOLLOWER, 2, null, Instant.EPOCH));
+			return Statuses.leadership(Statuses.running("n1", Role.FOLLOWER, 2, null, Instant.EPOCH));
 		}
 
 	}
