@@ -2,6 +2,7 @@ package io.github.raftboot.test;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.raftboot.actuate.RaftHealthIndicator;
@@ -155,22 +156,23 @@ class AutoConfigureTestRaftLeadershipTests {
 
 		final AtomicInteger starts = new AtomicInteger();
 
-		private volatile boolean running;
+		private final AtomicBoolean running = new AtomicBoolean();
 
 		@Override
 		public void start() {
-			this.starts.incrementAndGet();
-			this.running = true;
+			if (this.running.compareAndSet(false, true)) {
+				this.starts.incrementAndGet();
+			}
 		}
 
 		@Override
 		public void stop() {
-			this.running = false;
+			this.running.set(false);
 		}
 
 		@Override
 		public boolean isRunning() {
-			return this.running;
+			return this.running.get();
 		}
 
 	}

@@ -1,14 +1,17 @@
 package io.github.raftboot.test;
 
 import io.github.raftboot.autoconfigure.RaftConfigurationException;
+import io.github.raftboot.leader.OnLeader;
 import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.runtime.RaftServer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,6 +62,16 @@ class TestRaftLeadershipAutoConfigurationTests {
 	}
 
 	@Test
+	void inATestSliceWithoutTheOtherAutoConfigurationsOnLeaderFollowsTheTestLeadership() {
+		new ApplicationContextRunner().withUserConfiguration(SliceOfAnApplication.class).run((context) -> {
+			Invoicing invoicing = context.getBean(Invoicing.class);
+			assertThat(invoicing.sendInvoices()).isNull();
+			context.getBean(TestRaftLeadership.class).grant();
+			assertThat(invoicing.sendInvoices()).isEqualTo("sent");
+		});
+	}
+
+	@Test
 	void raftDisabledIsRefusedSinceItWouldTurnOnLeaderOff() {
 		this.contextRunner.withUserConfiguration(TestedApplication.class)
 			.withPropertyValues("raft.enabled=false")
@@ -81,6 +94,23 @@ class TestRaftLeadershipAutoConfigurationTests {
 	@EnableAutoConfiguration
 	@AutoConfigureTestRaftLeadership
 	static class TestedApplication {
+
+	}
+
+	/** What a test slice loads: the application's beans under test, no auto-configuration but the annotation's. */
+	@Configuration(proxyBeanMethods = false)
+	@AutoConfigureTestRaftLeadership
+	@Import(Invoicing.class)
+	static class SliceOfAnApplication {
+
+	}
+
+	static class Invoicing {
+
+		@OnLeader
+		public @Nullable String sendInvoices() {
+			return "sent";
+		}
 
 	}
 
