@@ -203,7 +203,8 @@ public final class RaftTestCluster implements AutoCloseable {
 
 	/**
 	 * Crashes a replica: it vanishes from the network at once, both ways, with nothing handed
-	 * over, and then stops. What it persisted survives for {@link #start(String)}.
+	 * over, and then stops (a leader, cut off, tries to hand over all the same, and gives up after
+	 * the maximum election timeout). What it persisted survives for {@link #start(String)}.
 	 * @param id the replica
 	 */
 	public void crash(String id) {

@@ -2,8 +2,6 @@ package io.github.raftboot.test;
 
 import io.github.raftboot.autoconfigure.OnLeaderAutoConfiguration;
 import io.github.raftboot.autoconfigure.RaftConfigurationException;
-import io.github.raftboot.autoconfigure.RaftEndpointAutoConfiguration;
-import io.github.raftboot.autoconfigure.RaftHealthContributorAutoConfiguration;
 import io.github.raftboot.leader.RaftLeadership;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,11 +13,13 @@ import org.springframework.core.env.Environment;
 /**
  * Auto-configuration of the {@link TestRaftLeadership} of
  * {@link AutoConfigureTestRaftLeadership @AutoConfigureTestRaftLeadership}, imported by that
- * annotation only: ahead of the configurations that need a {@link RaftLeadership}, while the
- * annotation excludes those of the real replica.
+ * annotation only: ahead of the configurations that need a {@link RaftLeadership} (those of the
+ * Actuator named, so that they are not loaded without it), while the annotation excludes those of
+ * the real replica.
  */
-@AutoConfiguration(before = { OnLeaderAutoConfiguration.class, RaftEndpointAutoConfiguration.class,
-		RaftHealthContributorAutoConfiguration.class })
+@AutoConfiguration(before = OnLeaderAutoConfiguration.class,
+		beforeName = { "io.github.raftboot.autoconfigure.RaftEndpointAutoConfiguration",
+				"io.github.raftboot.autoconfigure.RaftHealthContributorAutoConfiguration" })
 public final class TestRaftLeadershipAutoConfiguration {
 
 	@Bean
