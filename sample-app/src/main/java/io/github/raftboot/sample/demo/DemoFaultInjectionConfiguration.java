@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 
 import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
+import io.github.raftboot.test.CutLinks;
+import io.github.raftboot.test.FaultInjectingTransport;
 import io.github.raftboot.transport.RaftTransport;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,7 +25,8 @@ import org.springframework.web.servlet.function.ServerResponse;
 /**
  * Fault injection for the demo, registered only with {@code sample.demo.fault-injection=true}
  * (off by default): wraps whatever {@link RaftTransport} the application has in a
- * {@link FaultInjectingTransport}, and serves
+ * {@link FaultInjectingTransport} of raft-spring-boot-test, with {@link CutLinks} of this replica's
+ * own, and serves
  * <ul>
  * <li>{@code GET /demo/faults}: {@code {"node":"n1","cut":["n3"]}}</li>
  * <li>{@code POST /demo/faults/cut/{peer}} and {@code POST /demo/faults/heal/{peer}}: cut or heal
@@ -82,10 +85,10 @@ public class DemoFaultInjectionConfiguration {
 				.body(Map.of("error", "'" + peer + "' is not another member; the others are " + peers));
 		}
 		if (cut) {
-			links.cut(peer);
+			links.cut(leadership.nodeId(), peer);
 		}
 		else {
-			links.heal(peer);
+			links.heal(leadership.nodeId(), peer);
 		}
 		return state(links, leadership);
 	}
@@ -93,7 +96,7 @@ public class DemoFaultInjectionConfiguration {
 	private static ServerResponse state(CutLinks links, RaftLeadership leadership) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("node", leadership.nodeId());
-		body.put("cut", links.cutPeers());
+		body.put("cut", links.cutFrom(leadership.nodeId()));
 		return ServerResponse.ok().body(body);
 	}
 

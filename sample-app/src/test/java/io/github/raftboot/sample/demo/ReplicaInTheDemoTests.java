@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 
+import io.github.raftboot.test.CutLinks;
+import io.github.raftboot.test.FaultInjectingTransport;
 import io.github.raftboot.transport.HttpRaftTransport;
 import io.github.raftboot.transport.RaftTransport;
 import org.junit.jupiter.api.Test;
@@ -57,15 +59,15 @@ class ReplicaInTheDemoTests {
 			HttpResponse<String> cut = send("POST", "/demo/faults/cut/n2");
 			assertThat(cut.statusCode()).isEqualTo(200);
 			assertThat(json.readTree(cut.body()).get("cut").toString()).isEqualTo("[\"n2\"]");
-			assertThat(this.links.isCut("n2")).isTrue();
-			assertThat(this.links.isCut("n3")).isFalse();
+			assertThat(this.links.isCut("n1", "n2")).isTrue();
+			assertThat(this.links.isCut("n1", "n3")).isFalse();
 
 			JsonNode state = json.readTree(send("GET", "/demo/faults").body());
 			assertThat(state.get("node").asString()).isEqualTo("n1");
 			assertThat(state.get("cut").toString()).isEqualTo("[\"n2\"]");
 
 			assertThat(send("POST", "/demo/faults/heal/n2").statusCode()).isEqualTo(200);
-			assertThat(this.links.isCut("n2")).isFalse();
+			assertThat(this.links.isCut("n1", "n2")).isFalse();
 		}
 		finally {
 			this.links.healAll();
@@ -74,12 +76,12 @@ class ReplicaInTheDemoTests {
 
 	@Test
 	void healsEveryLinkAtOnce() throws Exception {
-		this.links.cut("n2");
-		this.links.cut("n3");
+		this.links.cut("n1", "n2");
+		this.links.cut("n1", "n3");
 		HttpResponse<String> response = send("POST", "/demo/faults/heal");
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(json.readTree(response.body()).get("cut").toString()).isEqualTo("[]");
-		assertThat(this.links.cutPeers()).isEmpty();
+		assertThat(this.links.cutFrom("n1")).isEmpty();
 	}
 
 	@Test
@@ -87,7 +89,7 @@ class ReplicaInTheDemoTests {
 		HttpResponse<String> response = send("POST", "/demo/faults/cut/n9");
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.body()).contains("'n9' is not another member");
-		assertThat(this.links.cutPeers()).isEmpty();
+		assertThat(this.links.cutFrom("n1")).isEmpty();
 	}
 
 	private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {

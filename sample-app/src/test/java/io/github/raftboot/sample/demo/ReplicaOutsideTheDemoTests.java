@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 
+import io.github.raftboot.test.CutLinks;
+import io.github.raftboot.test.FaultInjectingTransport;
 import io.github.raftboot.transport.HttpRaftTransport;
 import io.github.raftboot.transport.RaftTransport;
 import org.junit.jupiter.api.Test;
