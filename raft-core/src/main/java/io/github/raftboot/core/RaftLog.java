@@ -56,6 +56,12 @@ final class RaftLog {
 		return entry;
 	}
 
+	LogEntry appendTiming(long term, Timing timing) {
+		LogEntry entry = LogEntry.timing(lastIndex() + 1, term, timing);
+		this.entries.add(entry);
+		return entry;
+	}
+
 	/** The entry at {@code index}, which must exist. */
 	LogEntry entry(long index) {
 		return this.entries.get((int) (index - 1));
@@ -65,6 +71,16 @@ final class RaftLog {
 	long lastConfigIndex(long index) {
 		for (long i = Math.min(index, lastIndex()); i >= 1; i--) {
 			if (this.entries.get((int) (i - 1)).type() == EntryType.CONFIG) {
+				return i;
+			}
+		}
+		return 0;
+	}
+
+	/** Index of the last {@link EntryType#TIMING} entry at or before {@code index}, or 0 if there is none. */
+	long lastTimingIndex(long index) {
+		for (long i = Math.min(index, lastIndex()); i >= 1; i--) {
+			if (this.entries.get((int) (i - 1)).type() == EntryType.TIMING) {
 				return i;
 			}
 		}
