@@ -101,8 +101,8 @@ final class RaftLog {
 
 	/**
 	 * Up to {@code max} entries starting at {@code from}, of which at most {@code maxConfigs} are
-	 * {@link EntryType#CONFIG} entries (but at least the first entry), so that a message stays
-	 * small however many configurations follow one another.
+	 * {@link EntryType#CONFIG} or {@link EntryType#TIMING} entries (but at least the first entry),
+	 * so that a message stays small however many configurations and timings follow one another.
 	 */
 	List<LogEntry> slice(long from, int max, int maxConfigs) {
 		if (from > lastIndex()) {
@@ -112,7 +112,7 @@ final class RaftLog {
 		int end = (int) Math.min(this.entries.size(), start + (long) max);
 		int configs = 0;
 		for (int i = start; i < end; i++) {
-			if (this.entries.get(i).type() == EntryType.CONFIG && ++configs > maxConfigs && i > start) {
+			if (this.entries.get(i).type() != EntryType.NOOP && ++configs > maxConfigs && i > start) {
 				end = i;
 				break;
 			}

@@ -59,8 +59,9 @@ public final class RaftNode {
 	private static final long DEPARTURE_GRACE_TIMEOUTS = 20;
 
 	/**
-	 * The most configuration entries one AppendEntries carries, besides its base configuration:
-	 * with {@link RaftConfig#maxEntriesPerMessage()}, it bounds the size of a message.
+	 * The most configuration and timing entries one AppendEntries carries together, besides its
+	 * base configuration: with {@link RaftConfig#maxEntriesPerMessage()}, it bounds the size of a
+	 * message.
 	 */
 	public static final int MAX_CONFIGURATIONS_PER_MESSAGE = 4;
 

@@ -64,13 +64,13 @@ public record Timing(long electionTimeoutMinMillis, long electionTimeoutMaxMilli
 	 * @param electionTimeoutMin lower bound of the election timeout
 	 * @param electionTimeoutMax upper bound of the election timeout
 	 * @param heartbeatInterval the heartbeat interval
-	 * @param reason why
+	 * @param reason why, shortened to {@link #MAX_REASON_LENGTH} characters
 	 * @return the timing, in whole milliseconds (each rounded up to at least 1 ms)
 	 */
 	public static Timing of(Duration electionTimeoutMin, Duration electionTimeoutMax, Duration heartbeatInterval,
 			String reason) {
 		return new Timing(millisUp(electionTimeoutMin), millisUp(electionTimeoutMax), millisUp(heartbeatInterval), 0,
-				reason);
+				shorten(reason));
 	}
 
 	private static long millisUp(Duration duration) {
@@ -86,7 +86,7 @@ public record Timing(long electionTimeoutMinMillis, long electionTimeoutMaxMilli
 	 * @param level the level, from 0 to {@link #MAX_LEVEL}
 	 * @param ceilingMillis the largest {@link #electionTimeoutMaxMillis()} allowed; below this
 	 * timing's own, this timing's is the ceiling
-	 * @param reason why
+	 * @param reason why, shortened to {@link #MAX_REASON_LENGTH} characters
 	 * @return the scaled timing
 	 */
 	public Timing scaled(int level, long ceilingMillis, String reason) {

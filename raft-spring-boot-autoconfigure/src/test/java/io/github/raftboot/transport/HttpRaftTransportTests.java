@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
@@ -127,6 +128,9 @@ class HttpRaftTransportTests {
 			if (current.hang()) {
 				this.release.await(10, TimeUnit.SECONDS);
 			}
+			if (current.delayMillis() > 0) {
+				Thread.sleep(current.delayMillis());
+			}
 			byte[] reply = current.body().getBytes(StandardCharsets.UTF_8);
 			if (current.status() == 204) {
 				exchange.sendResponseHeaders(204, -1);
@@ -158,6 +162,16 @@ class HttpRaftTransportTests {
 		this.transport.send(HEARTBEAT).get(5, TimeUnit.SECONDS);
 		this.transport.send(VOTE).get(5, TimeUnit.SECONDS);
 		assertThat(this.userAgents).containsExactly("[raft-spring-boot]", "[raft-spring-boot]");
+	}
+
+	@Test
+	void waitsLongerForAnAnswerWhenTheClusterTimingWasWidened() throws Exception {
+		this.peer = Peer.slow(RPC_TIMEOUT.toMillis() + 100);
+		assertThat(this.transport.send(HEARTBEAT, 4).get(5, TimeUnit.SECONDS)).isEmpty();
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> this.transport.send(HEARTBEAT, 1).get(5, TimeUnit.SECONDS))
+			.withCauseInstanceOf(HttpTimeoutException.class);
+		assertThat(this.observed).containsExactly("append-entries n2 success", "append-entries n2 timeout");
 	}
 
 	@Test
@@ -519,14 +533,18 @@ class HttpRaftTransportTests {
 				Clock.fixed(NOW, ZoneOffset.UTC));
 	}
 
-	private record Peer(int status, String body, boolean hang) {
+	private record Peer(int status, String body, boolean hang, long delayMillis) {
 
 		static Peer reply(int status, String body) {
-			return new Peer(status, body, false);
+			return new Peer(status, body, false, 0);
 		}
 
 		static Peer hanging() {
-			return new Peer(204, "", true);
+			return new Peer(204, "", true, 0);
+		}
+
+		static Peer slow(long delayMillis) {
+			return new Peer(204, "", false, delayMillis);
 		}
 
 	}
