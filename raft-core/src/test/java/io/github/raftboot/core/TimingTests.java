@@ -145,6 +145,21 @@ class TimingTests {
 		}
 
 		@Test
+		void aMessageCarriesAtMostFourTimingOrConfigurationEntriesSoItStaysSmall() {
+			List<LogEntry> log = new java.util.ArrayList<>(List.of(new LogEntry(1, 1, EntryType.NOOP)));
+			for (int i = 2; i <= 7; i++) {
+				log.add(LogEntry.timing(i, 1, new Timing(150, 300, 50, 0, "change " + i)));
+			}
+			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(1, null, log));
+			a.electLeader();
+			// b has nothing: the leader sends the log from its start.
+			Ready resent = a.step(new AppendEntriesResponse("b", "a", a.node().term(), false, 7, 0, 1), a.now() + MS);
+			assertThat(sent(resent, AppendEntries.class)).singleElement()
+				.satisfies((append) -> assertThat(append.entries()).extracting(LogEntry::index)
+					.containsExactly(1L, 2L, 3L, 4L, 5L));
+		}
+
+		@Test
 		void leaderWritesNoTimingEntryWhileNothingWasEverAdapted() {
 			NodeHarness a = leader();
 			for (int i = 1; i <= 20; i++) {
