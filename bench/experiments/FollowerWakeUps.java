@@ -109,7 +109,7 @@ public final class FollowerWakeUps {
 
 		void appendEntries() throws IOException {
 			byte[] body = ("{\"from\":\"n1\",\"to\":\"n2\",\"term\":1,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":[],"
-					+ "\"leaderCommit\":0,\"round\":" + (round++) + ",\"base\":null}").getBytes(StandardCharsets.UTF_8);
+					+ "\"leaderCommit\":0,\"round\":" + (round++) + ",\"base\":null,\"stickinessMillis\":150}").getBytes(StandardCharsets.UTF_8);
 			write("POST /raft/append-entries HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
 					+ "Accept: application/json\r\nContent-Length: " + body.length + "\r\n\r\n", body);
 			readResponse();

@@ -19,9 +19,15 @@ import org.jspecify.annotations.Nullable;
  * @param base when {@code prevLogIndex} is 0, the configuration the leader's log starts from (see
  * {@link PersistentState#base()}), so that a member that receives the log from its start also
  * knows the configuration in force before its first entry; otherwise {@code null}
+ * @param stickinessMillis how long, in milliseconds from receiving this message, the member must
+ * refuse to vote for any other candidate (its loyalty to this leader, on which the leader's lease
+ * rests): the minimum election timeout of the leader's timing. A member stays loyal for the
+ * longer of this and its own timing's minimum election timeout. 0 asks for nothing beyond the
+ * member's own timing
  */
 public record AppendEntries(String from, String to, long term, long prevLogIndex, long prevLogTerm,
-		List<LogEntry> entries, long leaderCommit, long round, @Nullable Membership base) implements Message {
+		List<LogEntry> entries, long leaderCommit, long round, @Nullable Membership base, long stickinessMillis)
+		implements Message {
 
 	public AppendEntries {
 		Message.check(from, to, term);
@@ -29,6 +35,10 @@ public record AppendEntries(String from, String to, long term, long prevLogIndex
 		Message.checkIndex("prevLogTerm", prevLogTerm);
 		Message.checkIndex("leaderCommit", leaderCommit);
 		Message.checkIndex("round", round);
+		if (stickinessMillis < 0 || stickinessMillis > Timing.MAX_MILLIS) {
+			throw new IllegalArgumentException(
+					"stickinessMillis must be from 0 to " + Timing.MAX_MILLIS + ", was " + stickinessMillis);
+		}
 		entries = List.copyOf(entries);
 		long expected = prevLogIndex + 1;
 		long previousTerm = prevLogTerm;
@@ -50,10 +60,16 @@ public record AppendEntries(String from, String to, long term, long prevLogIndex
 		}
 	}
 
-	/** An AppendEntries without a base configuration. */
+	/** An AppendEntries without a base configuration that asks for no stickiness beyond the member's own. */
 	public AppendEntries(String from, String to, long term, long prevLogIndex, long prevLogTerm, List<LogEntry> entries,
 			long leaderCommit, long round) {
-		this(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit, round, null);
+		this(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit, round, null, 0);
+	}
+
+	/** An AppendEntries that asks for no stickiness beyond the member's own. */
+	public AppendEntries(String from, String to, long term, long prevLogIndex, long prevLogTerm, List<LogEntry> entries,
+			long leaderCommit, long round, @Nullable Membership base) {
+		this(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit, round, base, 0);
 	}
 
 	/** Index of the last entry this message covers. */

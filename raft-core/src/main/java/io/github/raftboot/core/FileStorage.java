@@ -42,8 +42,9 @@ import org.jspecify.annotations.Nullable;
  * write a new file with larger slots to {@value #TEMP_FILE_NAME}, force it to disk, rename it
  * atomically over {@value #FILE_NAME} and force the directory. A temporary file left by an
  * interrupted save is never read: {@link #load()} deletes it. Files in the earlier formats are
- * read: format 1 (one state, always replaced by renaming) and format 2 (the slots of format 3, with
- * states that predate configurations in the log); the next save rewrites them in format 3.
+ * read: format 1 (one state, always replaced by renaming), format 2 (the slots of format 4, with
+ * states that predate configurations in the log) and format 3 (states that predate timing in the
+ * log and the recorded stickiness); the next save rewrites them in format 4.
  *
  * <p>{@link #load()} never silently resets a node: a file that is truncated, corrupt, of an
  * unknown format, that has no valid slot or whose newest slot holds an invalid state is a
@@ -54,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  * All numbers are big-endian, as written by {@link DataOutputStream}.
  * <ol>
  * <li>Header, {@value #BLOCK_BYTES} bytes: magic {@code int} {@code 0x52414654} ({@code "RAFT"}
- * in ASCII), format version {@code int} {@code 3}, slot size {@code int} (a multiple of
+ * in ASCII), format version {@code int} {@code 4}, slot size {@code int} (a multiple of
  * {@value #BLOCK_BYTES}), a CRC32C checksum {@code int} of those three, zeros.</li>
  * <li>Slot 0 and slot 1, slot size bytes each, so the file is exactly {@value #BLOCK_BYTES} + 2 ×
  * slot size bytes long. A slot holds a sequence number {@code long} ({@code 0}: never written),
@@ -64,14 +65,16 @@ import org.jspecify.annotations.Nullable;
  * in the current term, then the member id voted for in
  * {@link DataOutputStream#writeUTF(String) modified UTF-8}, {@code false} and nothing else if it
  * did not; base configuration: {@code boolean} {@code true} and a membership if there is one,
- * {@code false} if not; entry count {@code int}; each entry: index {@code long}, term
- * {@code long}, type {@code byte} (the ordinal of the {@link EntryType}), and for a
- * {@link EntryType#CONFIG} entry its membership.</li>
+ * {@code false} if not; stickiness in milliseconds {@code long}; entry count {@code int}; each
+ * entry: index {@code long}, term {@code long}, type {@code byte} (the ordinal of the
+ * {@link EntryType}), for a {@link EntryType#CONFIG} entry its membership, and for a
+ * {@link EntryType#TIMING} entry its minimum and maximum election timeout and heartbeat interval
+ * in milliseconds ({@code long} each), its level ({@code int}) and its reason (modified UTF-8).</li>
  * <li>A membership: cluster id (modified UTF-8), then the voters, the outgoing voters and the
  * learners, each as a count {@code int} and that many ids (modified UTF-8), then the addresses
  * as a count {@code int} and that many pairs of id and address (modified UTF-8).</li>
  * </ol>
- * Format 2 had the same header and slots, and states without the base configuration, whose
+ * Format 3 had neither the stickiness nor timing entries. Format 2 had the same header and slots, and states without the base configuration, whose
  * entries were all {@link EntryType#NOOP}. Format 1 was magic, version {@code 1}, the state of
  * format 2 and a CRC32C checksum of all of them, with nothing after the checksum.
  */
@@ -86,13 +89,16 @@ public final class FileStorage implements RaftStorage {
 	static final int MAGIC = 0x52414654;
 
 	/** The format this class writes. */
-	static final int VERSION = 3;
+	static final int VERSION = 4;
 
 	/** The first format, still read. */
 	static final int VERSION_1 = 1;
 
 	/** The format before configurations were part of the state, still read. */
 	static final int VERSION_2 = 2;
+
+	/** The format before timing was part of the state, still read. */
+	static final int VERSION_3 = 3;
 
 	/** Size of the header, and the unit of the slot size, so that slots start on a page. */
 	static final int BLOCK_BYTES = 4096;
@@ -331,6 +337,7 @@ public final class FileStorage implements RaftStorage {
 			if (base != null) {
 				writeMembership(out, base);
 			}
+			out.writeLong(state.stickinessMillis());
 			out.writeInt(state.log().size());
 			for (LogEntry entry : state.log()) {
 				out.writeLong(entry.index());
@@ -339,6 +346,14 @@ public final class FileStorage implements RaftStorage {
 				Membership membership = entry.membership();
 				if (membership != null) {
 					writeMembership(out, membership);
+				}
+				Timing timing = entry.timing();
+				if (timing != null) {
+					out.writeLong(timing.electionTimeoutMinMillis());
+					out.writeLong(timing.electionTimeoutMaxMillis());
+					out.writeLong(timing.heartbeatIntervalMillis());
+					out.writeInt(timing.level());
+					out.writeUTF(timing.reason());
 				}
 			}
 		}
@@ -398,7 +413,7 @@ public final class FileStorage implements RaftStorage {
 		if (version == VERSION_1) {
 			return new Decoded(decodeVersion1(bytes), null);
 		}
-		if (version != VERSION_2 && version != VERSION) {
+		if (version != VERSION_2 && version != VERSION_3 && version != VERSION) {
 			throw corrupt("its format version is " + version + " but this version of raft-core reads only format "
 					+ "versions " + VERSION_1 + " to " + VERSION);
 		}
@@ -497,9 +512,10 @@ public final class FileStorage implements RaftStorage {
 		boolean voted = in.readBoolean();
 		@Nullable String votedFor = voted ? in.readUTF() : null;
 		Membership base = null;
-		if (version >= VERSION && in.readBoolean()) {
+		if (version >= VERSION_3 && in.readBoolean()) {
 			base = readMembership(in, "the base configuration");
 		}
+		long stickiness = (version >= VERSION) ? in.readLong() : 0;
 		int count = in.readInt();
 		// On a ByteArrayInputStream, available() is exactly what is left of the content.
 		int remaining = in.available();
@@ -512,19 +528,35 @@ public final class FileStorage implements RaftStorage {
 			long index = in.readLong();
 			long entryTerm = in.readLong();
 			int ordinal = in.readUnsignedByte();
-			if (ordinal >= ((version >= VERSION) ? ENTRY_TYPES.length : 1)) {
+			int types = (version >= VERSION) ? 3 : (version >= VERSION_3) ? 2 : 1;
+			if (ordinal >= types) {
 				throw corrupt("log entry " + index + " has unknown type " + ordinal);
 			}
 			EntryType type = ENTRY_TYPES[ordinal];
 			Membership membership = (type == EntryType.CONFIG)
 					? readMembership(in, "the configuration of log entry " + index) : null;
-			log.add(new LogEntry(index, entryTerm, type, membership));
+			Timing timing = (type == EntryType.TIMING) ? readTiming(in, "the timing of log entry " + index) : null;
+			log.add(new LogEntry(index, entryTerm, type, membership, timing));
 		}
 		int trailing = in.available();
 		if (trailing != 0) {
 			throw corrupt("it has " + trailing + " unexpected bytes after its last log entry");
 		}
-		return new PersistentState(term, votedFor, log, base);
+		return new PersistentState(term, votedFor, log, base, stickiness);
+	}
+
+	private Timing readTiming(DataInputStream in, String what) throws IOException {
+		long min = in.readLong();
+		long max = in.readLong();
+		long heartbeat = in.readLong();
+		int level = in.readInt();
+		String reason = in.readUTF();
+		try {
+			return new Timing(min, max, heartbeat, level, reason);
+		}
+		catch (IllegalArgumentException ex) {
+			throw corrupt(what + " is invalid: " + ex.getMessage(), ex);
+		}
 	}
 
 	private Membership readMembership(DataInputStream in, String what) throws IOException {

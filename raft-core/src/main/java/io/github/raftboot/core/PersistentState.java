@@ -19,10 +19,16 @@ import org.jspecify.annotations.Nullable;
  * that never joined a cluster, and for a node whose state was written before configurations
  * were part of the state (its log then starts without one, and the node's own list of members
  * stands in for it)
+ * @param stickinessMillis the longest a member may still have to refuse other candidates for, in
+ * milliseconds, from any moment: at least the stickiness of every promise of loyalty it has made
+ * that may not have run out yet. A node that restarts refuses to vote for that long. 0: unknown
+ * (a state written before stickiness was recorded); the node's configured minimum election
+ * timeout stands in
  */
-public record PersistentState(long term, @Nullable String votedFor, List<LogEntry> log, @Nullable Membership base) {
+public record PersistentState(long term, @Nullable String votedFor, List<LogEntry> log, @Nullable Membership base,
+		long stickinessMillis) {
 
-	private static final PersistentState EMPTY = new PersistentState(0, null, List.of(), null);
+	private static final PersistentState EMPTY = new PersistentState(0, null, List.of(), null, 0);
 
 	public PersistentState {
 		if (term < 0) {
@@ -33,6 +39,10 @@ public record PersistentState(long term, @Nullable String votedFor, List<LogEntr
 		}
 		if (votedFor != null && votedFor.isEmpty()) {
 			throw new IllegalArgumentException("votedFor must be null or a member id, was empty");
+		}
+		if (stickinessMillis < 0 || stickinessMillis > Timing.MAX_MILLIS) {
+			throw new IllegalArgumentException(
+					"stickinessMillis must be from 0 to " + Timing.MAX_MILLIS + ", was " + stickinessMillis);
 		}
 		log = List.copyOf(Objects.requireNonNull(log, "log"));
 		long previousTerm = 0;
@@ -52,12 +62,17 @@ public record PersistentState(long term, @Nullable String votedFor, List<LogEntr
 
 	/** A state without a base configuration. */
 	public PersistentState(long term, @Nullable String votedFor, List<LogEntry> log) {
-		this(term, votedFor, log, null);
+		this(term, votedFor, log, null, 0);
+	}
+
+	/** A state without a recorded stickiness. */
+	public PersistentState(long term, @Nullable String votedFor, List<LogEntry> log, @Nullable Membership base) {
+		this(term, votedFor, log, base, 0);
 	}
 
 	/** The state of a node that has formed a cluster with {@code base} and has done nothing else yet. */
 	public static PersistentState formed(Membership base) {
-		return new PersistentState(0, null, List.of(), base);
+		return new PersistentState(0, null, List.of(), base, 0);
 	}
 
 	/** Whether this is the state of a node that never joined a cluster: no log and no base configuration. */

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Settings of one {@link RaftNode}. Build with {@link #builder(String, Collection)}.
  *
@@ -35,10 +37,18 @@ import java.util.TreeSet;
  * @param autoJoin whether a node that never joined a cluster, and cannot form one because some of
  * {@code members} belong to a cluster already, asks that cluster's leader to add it (a
  * {@link JoinRequest}), rather than waiting for an operator to add it
+ * @param adaptiveTiming whether a leader widens the cluster's {@link Timing} when the configured
+ * one proves too tight, and narrows it back after a quiet period; off, a leader brings the
+ * cluster back to its configured timing
+ * @param timingCeiling the longest election timeout adaptive timing may widen to; at least
+ * {@code electionTimeoutMax}
+ * @param timingQuietPeriod how long a widened timing must have gone without trouble before a
+ * leader narrows it by one level
  */
 public record RaftConfig(String nodeId, Set<String> members, Duration electionTimeoutMin, Duration electionTimeoutMax,
 		Duration heartbeatInterval, boolean preVote, boolean checkQuorum, double clockDriftBound,
-		int maxEntriesPerMessage, Map<String, String> addresses, boolean autoJoin) {
+		int maxEntriesPerMessage, Map<String, String> addresses, boolean autoJoin, boolean adaptiveTiming,
+		Duration timingCeiling, Duration timingQuietPeriod) {
 
 	public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(150);
 
@@ -47,6 +57,12 @@ public record RaftConfig(String nodeId, Set<String> members, Duration electionTi
 	public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(50);
 
 	public static final double DEFAULT_CLOCK_DRIFT_BOUND = 0.1;
+
+	/** The default ceiling of adaptive timing: election timeouts of at most one second. */
+	public static final Duration DEFAULT_TIMING_CEILING = Duration.ofSeconds(1);
+
+	/** The default quiet period before a widened timing is narrowed by one level. */
+	public static final Duration DEFAULT_TIMING_QUIET_PERIOD = Duration.ofMinutes(5);
 
 	public RaftConfig {
 		Objects.requireNonNull(nodeId, "nodeId");
@@ -100,6 +116,38 @@ public record RaftConfig(String nodeId, Set<String> members, Duration electionTi
 			knownAddresses.put(address.getKey(), address.getValue());
 		}
 		addresses = Map.copyOf(knownAddresses);
+		Objects.requireNonNull(timingCeiling, "timingCeiling");
+		Objects.requireNonNull(timingQuietPeriod, "timingQuietPeriod");
+		if (timingCeiling.compareTo(electionTimeoutMax) < 0 || timingCeiling.toMillis() > Timing.MAX_MILLIS) {
+			throw new IllegalArgumentException("timingCeiling (" + timingCeiling
+					+ ") must be at least electionTimeoutMax (" + electionTimeoutMax + ") and at most an hour");
+		}
+		if (timingQuietPeriod.isNegative() || timingQuietPeriod.isZero()) {
+			throw new IllegalArgumentException("timingQuietPeriod must be positive, was " + timingQuietPeriod);
+		}
+	}
+
+	/**
+	 * A configuration with the adaptive timing's defaults: on, a ceiling of one second (or
+	 * {@code electionTimeoutMax} if that is longer), a quiet period of five minutes.
+	 */
+	public RaftConfig(String nodeId, Set<String> members, Duration electionTimeoutMin, Duration electionTimeoutMax,
+			Duration heartbeatInterval, boolean preVote, boolean checkQuorum, double clockDriftBound,
+			int maxEntriesPerMessage, Map<String, String> addresses, boolean autoJoin) {
+		this(nodeId, members, electionTimeoutMin, electionTimeoutMax, heartbeatInterval, preVote, checkQuorum,
+				clockDriftBound, maxEntriesPerMessage, addresses, autoJoin, true,
+				defaultCeiling(electionTimeoutMax), DEFAULT_TIMING_QUIET_PERIOD);
+	}
+
+	private static Duration defaultCeiling(@Nullable Duration electionTimeoutMax) {
+		return (electionTimeoutMax != null && electionTimeoutMax.compareTo(DEFAULT_TIMING_CEILING) > 0)
+				? electionTimeoutMax : DEFAULT_TIMING_CEILING;
+	}
+
+	/** The timing this node's settings propose, level 0: what a cluster runs with until its log says otherwise. */
+	public Timing baselineTiming() {
+		return Timing.of(this.electionTimeoutMin, this.electionTimeoutMax, this.heartbeatInterval,
+				"configured timing of " + this.nodeId);
 	}
 
 	/**
@@ -158,6 +206,12 @@ public record RaftConfig(String nodeId, Set<String> members, Duration electionTi
 
 		private boolean autoJoin = true;
 
+		private boolean adaptiveTiming = true;
+
+		private @Nullable Duration timingCeiling;
+
+		private Duration timingQuietPeriod = DEFAULT_TIMING_QUIET_PERIOD;
+
 		private Builder(String nodeId, Collection<String> members) {
 			this.nodeId = nodeId;
 			this.members = new LinkedHashSet<>(members);
@@ -208,10 +262,30 @@ public record RaftConfig(String nodeId, Set<String> members, Duration electionTi
 			return this;
 		}
 
+		/** Sets whether leaders adapt the cluster's timing; on by default. */
+		public Builder adaptiveTiming(boolean adaptiveTiming) {
+			this.adaptiveTiming = adaptiveTiming;
+			return this;
+		}
+
+		/** Sets the longest election timeout adaptive timing may widen to; one second by default. */
+		public Builder timingCeiling(Duration timingCeiling) {
+			this.timingCeiling = timingCeiling;
+			return this;
+		}
+
+		/** Sets how long a widened timing must go without trouble before it is narrowed; five minutes by default. */
+		public Builder timingQuietPeriod(Duration timingQuietPeriod) {
+			this.timingQuietPeriod = timingQuietPeriod;
+			return this;
+		}
+
 		public RaftConfig build() {
+			Duration ceiling = (this.timingCeiling != null) ? this.timingCeiling : defaultCeiling(this.electionTimeoutMax);
 			return new RaftConfig(this.nodeId, this.members, this.electionTimeoutMin, this.electionTimeoutMax,
 					this.heartbeatInterval, this.preVote, this.checkQuorum, this.clockDriftBound,
-					this.maxEntriesPerMessage, this.addresses, this.autoJoin);
+					this.maxEntriesPerMessage, this.addresses, this.autoJoin, this.adaptiveTiming, ceiling,
+					this.timingQuietPeriod);
 		}
 
 	}

@@ -56,6 +56,12 @@ final class RaftLog {
 		return entry;
 	}
 
+	LogEntry appendTiming(long term, Timing timing) {
+		LogEntry entry = LogEntry.timing(lastIndex() + 1, term, timing);
+		this.entries.add(entry);
+		return entry;
+	}
+
 	/** The entry at {@code index}, which must exist. */
 	LogEntry entry(long index) {
 		return this.entries.get((int) (index - 1));
@@ -65,6 +71,16 @@ final class RaftLog {
 	long lastConfigIndex(long index) {
 		for (long i = Math.min(index, lastIndex()); i >= 1; i--) {
 			if (this.entries.get((int) (i - 1)).type() == EntryType.CONFIG) {
+				return i;
+			}
+		}
+		return 0;
+	}
+
+	/** Index of the last {@link EntryType#TIMING} entry at or before {@code index}, or 0 if there is none. */
+	long lastTimingIndex(long index) {
+		for (long i = Math.min(index, lastIndex()); i >= 1; i--) {
+			if (this.entries.get((int) (i - 1)).type() == EntryType.TIMING) {
 				return i;
 			}
 		}
@@ -85,8 +101,8 @@ final class RaftLog {
 
 	/**
 	 * Up to {@code max} entries starting at {@code from}, of which at most {@code maxConfigs} are
-	 * {@link EntryType#CONFIG} entries (but at least the first entry), so that a message stays
-	 * small however many configurations follow one another.
+	 * {@link EntryType#CONFIG} or {@link EntryType#TIMING} entries (but at least the first entry),
+	 * so that a message stays small however many configurations and timings follow one another.
 	 */
 	List<LogEntry> slice(long from, int max, int maxConfigs) {
 		if (from > lastIndex()) {
@@ -96,7 +112,7 @@ final class RaftLog {
 		int end = (int) Math.min(this.entries.size(), start + (long) max);
 		int configs = 0;
 		for (int i = start; i < end; i++) {
-			if (this.entries.get(i).type() == EntryType.CONFIG && ++configs > maxConfigs && i > start) {
+			if (this.entries.get(i).type() != EntryType.NOOP && ++configs > maxConfigs && i > start) {
 				end = i;
 				break;
 			}

@@ -59,10 +59,14 @@ public final class RaftNode {
 	private static final long DEPARTURE_GRACE_TIMEOUTS = 20;
 
 	/**
-	 * The most configuration entries one AppendEntries carries, besides its base configuration:
-	 * with {@link RaftConfig#maxEntriesPerMessage()}, it bounds the size of a message.
+	 * The most configuration and timing entries one AppendEntries carries together, besides its
+	 * base configuration: with {@link RaftConfig#maxEntriesPerMessage()}, it bounds the size of a
+	 * message.
 	 */
 	public static final int MAX_CONFIGURATIONS_PER_MESSAGE = 4;
+
+	/** How many of the latest rounds' send times a leader keeps, to measure its members' round trips. */
+	private static final int RECENT_ROUNDS = 64;
 
 	private final String id;
 
@@ -71,15 +75,53 @@ public final class RaftNode {
 
 	private final RandomGenerator random;
 
-	private final long minNanos;
+	/** The timing this node's settings propose: the cluster's until a log entry says otherwise. */
+	private final Timing baseline;
 
-	private final long maxNanos;
+	/** The configured minimum election timeout: how long a node that just started refuses votes, at least. */
+	private final long configuredMinNanos;
 
-	private final long heartbeatNanos;
-
-	private final long leaseNanos;
+	private final double leaseFactor;
 
 	private final long startedAt;
+
+	// The timing in force: derived from the log, else the baseline
+
+	private Timing timing;
+
+	private long timingIndex;
+
+	private long minNanos;
+
+	private long maxNanos;
+
+	private long heartbeatNanos;
+
+	// Loyalty: the promises this node made, by acknowledging a leader, to refuse other candidates
+
+	private boolean loyal;
+
+	/** Until when this node must refuse to vote for, or become, any other candidate than a transfer's. */
+	private long loyalUntil;
+
+	/** The persisted bound of what {@link #loyalUntil} may still be from any moment on: see {@link PersistentState#stickinessMillis()}. */
+	private long stickinessBoundMillis;
+
+	// Incidents
+
+	private final TimingPolicy policy;
+
+	private long leaseLapses;
+
+	private long lateRounds;
+
+	private long campaignsWhileLeading;
+
+	private long pauses;
+
+	private long longestPauseNanos;
+
+	private long timingChanges;
 
 	// Persistent state
 	private long term;
@@ -144,12 +186,24 @@ public final class RaftNode {
 
 	private long currentRound;
 
-	/** Send time of each heartbeat round that may still extend the lease. */
-	private final TreeMap<Long, Long> roundSendTimes = new TreeMap<>();
+	/** Each heartbeat round that may still extend the lease: its send time and the lease it can give. */
+	private final TreeMap<Long, Round> rounds = new TreeMap<>();
+
+	/** Send times of the latest rounds, for the members' round trips. */
+	private final TreeMap<Long, Long> recentSendTimes = new TreeMap<>();
+
+	/** The latest round a majority acknowledged. */
+	private long majorityRound;
 
 	private boolean hasLeaseEnd;
 
 	private long leaseEnd;
+
+	/** Whether the lease was last seen active: so that a lapse is counted once. */
+	private boolean leaseSeenActive;
+
+	/** Check-quorum waits until then: after a pause, the members' answers may still be queued. */
+	private long quorumCheckFrom;
 
 	private @Nullable String transferee;
 
@@ -187,16 +241,26 @@ public final class RaftNode {
 		this.random = Objects.requireNonNull(random, "random");
 		this.id = config.nodeId();
 		this.proposal = config.initialMembership();
-		this.minNanos = config.electionTimeoutMin().toNanos();
-		this.maxNanos = config.electionTimeoutMax().toNanos();
-		this.heartbeatNanos = config.heartbeatInterval().toNanos();
-		this.leaseNanos = config.leaseDuration().toNanos();
+		this.baseline = config.baselineTiming();
+		this.configuredMinNanos = config.electionTimeoutMin().toNanos();
+		this.leaseFactor = 1 - config.clockDriftBound();
+		this.policy = new TimingPolicy(config.timingQuietPeriod());
 		this.term = state.term();
 		this.votedFor = state.votedFor();
 		this.log = new RaftLog(state.log());
 		this.base = state.base();
 		this.durableLastIndex = this.log.lastIndex();
 		this.startedAt = nowNanos;
+		this.timing = this.baseline;
+		applyTiming(this.baseline);
+		refreshTiming(nowNanos);
+		this.stickinessBoundMillis = state.stickinessMillis();
+		if (!state.isFresh()) {
+			// It may have promised a leader its loyalty just before it stopped: keep that promise.
+			this.loyal = true;
+			this.loyalUntil = nowNanos + millisToNanos(
+					Math.max(state.stickinessMillis(), this.baseline.electionTimeoutMinMillis()));
+		}
 		refreshMembership(nowNanos);
 		resetElectionTimer(nowNanos);
 		if (this.membership == null && this.proposal.isSoleVoter(this.id)) {
@@ -223,6 +287,12 @@ public final class RaftNode {
 	 * @param nowNanos the current time on the node's monotonic clock
 	 */
 	public void tick(long nowNanos) {
+		if (noticePause(nowNanos) && this.role != Role.LEADER) {
+			// Not run for a while: the leader's heartbeats may be queued behind this tick. Wait a
+			// whole election timeout for them rather than campaign on a stale timer.
+			return;
+		}
+		observeLease(nowNanos);
 		if (this.role == Role.LEADER) {
 			tickLeader(nowNanos);
 		}
@@ -274,6 +344,8 @@ public final class RaftNode {
 		if (message.from().equals(this.id)) {
 			throw new IllegalArgumentException("Message from '" + message.from() + "' to itself");
 		}
+		noticePause(nowNanos);
+		observeLease(nowNanos);
 		if (message instanceof RequestVote request && request.asksToForm()) {
 			// Changes nothing, whatever the terms: only tells whether this node would form the same cluster.
 			answerFormation(request);
@@ -300,6 +372,11 @@ public final class RaftNode {
 			if (message instanceof RequestVote request && !request.transfer() && inLease(nowNanos)) {
 				// A leader is alive (or this node may have acknowledged one just before it
 				// restarted): refuse to take part in an election, and keep the term.
+				if (this.role == Role.LEADER && this.membership != null && this.membership.isVoter(request.from())) {
+					// A voter stopped hearing from this leader although it is alive.
+					this.campaignsWhileLeading++;
+					this.policy.incident(TimingPolicy.Kind.CAMPAIGN_WHILE_LEADING, nowNanos);
+				}
 				return;
 			}
 			if (message instanceof RequestVote request && request.preVote()) {
@@ -595,12 +672,14 @@ public final class RaftNode {
 				: this.progress.values()
 					.stream()
 					.map((peer) -> new PeerProgress(peer.id, peer.match, peer.next,
-							peer.heardFrom ? peer.lastContact : null))
+							peer.heardFrom ? peer.lastContact : null, peer.hasRoundTrip ? peer.roundTrip : null))
 					.toList();
 		return new Status(this.id, this.role, this.term, this.leaderId, this.votedFor, this.commitIndex,
 				this.log.lastIndex(), this.log.lastTerm(), lease(),
 				(this.role == Role.LEADER) ? this.leaderSince : null, this.transferee, peerProgress, this.membership,
-				this.membershipIndex, (this.membership == null) ? this.formation : null, isRemoved());
+				this.membershipIndex, (this.membership == null) ? this.formation : null, isRemoved(), this.timing,
+				this.timingIndex, new Incidents(this.leaseLapses, this.lateRounds, this.campaignsWhileLeading, this.pauses,
+						this.longestPauseNanos, this.timingChanges));
 	}
 
 	/** The current role. */
@@ -650,7 +729,8 @@ public final class RaftNode {
 	 */
 	public Ready ready() {
 		PersistentState toPersist = this.persistNeeded
-				? new PersistentState(this.term, this.votedFor, this.log.snapshot(), this.base) : null;
+				? new PersistentState(this.term, this.votedFor, this.log.snapshot(), this.base, this.stickinessBoundMillis)
+				: null;
 		Ready ready = new Ready(toPersist, this.outbox, this.roleChanges, status());
 		this.persistNeeded = false;
 		this.durableCommitIndex = this.commitIndex;
@@ -710,6 +790,8 @@ public final class RaftNode {
 		this.leaderId = this.id;
 		this.leaderSince = now;
 		resetLeaderState();
+		this.quorumCheckFrom = now;
+		this.policy.start(now);
 		long next = this.log.lastIndex() + 1;
 		this.noopIndex = this.log.append(this.term, EntryType.NOOP).index();
 		this.persistNeeded = true;
@@ -718,6 +800,7 @@ public final class RaftNode {
 			this.log.appendConfig(this.term, requireMembership());
 		}
 		refreshMembership(now);
+		refreshTiming(now);
 		trackMembers(next);
 		trackDepartures(now);
 		this.roleChanges.add(new RoleChange(previous, Role.LEADER, this.term, RoleChange.Reason.ELECTION_WON));
@@ -828,6 +911,11 @@ public final class RaftNode {
 		if (this.term >= Message.MAX_VALUE || this.membership == null || !this.membership.isVoter(this.id)) {
 			// No term is left to campaign in (only a hostile member can have pushed the term this
 			// far), or this node does not vote.
+			resetElectionTimer(now);
+			return;
+		}
+		if (!transfer && isLoyal(now) && !this.membership.isSoleVoter(this.id)) {
+			// It promised a leader not to help elect anyone else until then: itself included.
 			resetElectionTimer(now);
 			return;
 		}
@@ -971,8 +1059,31 @@ public final class RaftNode {
 		if (this.membership != null && this.membership.isSoleVoter(this.id)) {
 			return false;
 		}
-		return this.role == Role.LEADER || (this.leaderId != null && now - this.lastLeaderContact < this.minNanos)
-				|| now - this.startedAt < this.minNanos;
+		return this.role == Role.LEADER || isLoyal(now) || now - this.startedAt < this.configuredMinNanos;
+	}
+
+	private boolean isLoyal(long now) {
+		return this.loyal && now - this.loyalUntil < 0;
+	}
+
+	/**
+	 * Promises the leader of this term to refuse other candidates for the longer of what it asked
+	 * for and this node's own timing's minimum election timeout, from now. The bound persisted for
+	 * a restart grows first if needed (the answer that carries the promise leaves only once it is
+	 * durable), and shrinks once no longer promise can still be running.
+	 */
+	private void promiseLoyalty(long now, long askedMillis) {
+		long millis = Math.min(Timing.MAX_MILLIS, Math.max(askedMillis, this.timing.electionTimeoutMinMillis()));
+		long nanos = millisToNanos(millis);
+		if (!this.loyal || now + nanos - this.loyalUntil > 0) {
+			this.loyalUntil = now + nanos;
+			this.loyal = true;
+		}
+		if (millis > this.stickinessBoundMillis
+				|| (millis < this.stickinessBoundMillis && this.loyalUntil - now <= nanos)) {
+			this.stickinessBoundMillis = millis;
+			this.persistNeeded = true;
+		}
 	}
 
 	// Replication
@@ -987,6 +1098,8 @@ public final class RaftNode {
 		}
 		this.leaderId = append.from();
 		this.lastLeaderContact = now;
+		// Every answer to this leader, a refusal too, counts towards its lease.
+		promiseLoyalty(now, append.stickinessMillis());
 		resetElectionTimer(now);
 		long prev = append.prevLogIndex();
 		if (prev > this.log.lastIndex() || this.log.termAt(prev) != append.prevLogTerm()) {
@@ -1020,6 +1133,7 @@ public final class RaftNode {
 		}
 		if (changed) {
 			refreshMembership(now);
+			refreshTiming(now);
 		}
 		long lastNew = append.lastIndex();
 		long newCommit = Math.min(append.leaderCommit(), lastNew);
@@ -1059,6 +1173,11 @@ public final class RaftNode {
 		}
 		peer.heardFrom = true;
 		peer.lastContact = now;
+		Long sentAt = this.recentSendTimes.get(response.round());
+		if (sentAt != null) {
+			peer.roundTrip = now - sentAt;
+			peer.hasRoundTrip = true;
+		}
 		if (response.round() > peer.ackedRound && response.round() <= this.currentRound) {
 			peer.ackedRound = response.round();
 			updateLease(now);
@@ -1110,13 +1229,15 @@ public final class RaftNode {
 			this.transferee = null;
 		}
 		if (now - this.nextHeartbeatAt >= 0) {
-			if (this.config.checkQuorum() && now - this.leaderSince >= this.minNanos && !quorumActive(now)) {
+			if (this.config.checkQuorum() && now - this.leaderSince >= this.minNanos
+					&& now - this.quorumCheckFrom >= 0 && !quorumActive(now)) {
 				becomeFollower(now, this.term, null, RoleChange.Reason.QUORUM_LOST);
 				return;
 			}
 			this.progress.values().removeIf((peer) -> peer.departsAt > 0 && now - peer.departureDeadline >= 0);
 			broadcastHeartbeat(now);
 			advanceMembership(now);
+			adaptTiming(now);
 		}
 	}
 
@@ -1132,7 +1253,13 @@ public final class RaftNode {
 
 	private void broadcastHeartbeat(long now) {
 		this.currentRound++;
-		this.roundSendTimes.put(this.currentRound, now);
+		long announced = this.timing.electionTimeoutMinMillis();
+		this.rounds.put(this.currentRound,
+				new Round(now, (long) Math.floor(millisToNanos(announced) * this.leaseFactor), announced));
+		this.recentSendTimes.put(this.currentRound, now);
+		if (this.recentSendTimes.size() > RECENT_ROUNDS) {
+			this.recentSendTimes.pollFirstEntry();
+		}
 		this.nextHeartbeatAt = now + this.heartbeatNanos;
 		for (String peer : List.copyOf(this.progress.keySet())) {
 			sendAppend(peer);
@@ -1145,8 +1272,10 @@ public final class RaftNode {
 		long prev = target.next - 1;
 		Membership leaderBase = (prev == 0) ? ((this.base != null) ? this.base : requireMembershipAt(0)) : null;
 		List<LogEntry> entries = this.log.slice(target.next, this.config.maxEntriesPerMessage(), MAX_CONFIGURATIONS_PER_MESSAGE);
+		Round round = this.rounds.get(this.currentRound);
+		long stickiness = (round != null) ? round.stickinessMillis() : this.timing.electionTimeoutMinMillis();
 		send(new AppendEntries(this.id, peer, this.term, prev, this.log.termAt(prev), withoutUnsavedConfigs(entries),
-				announcedCommitIndex(), this.currentRound, leaderBase));
+				announcedCommitIndex(), this.currentRound, leaderBase, stickiness));
 	}
 
 	/**
@@ -1210,21 +1339,178 @@ public final class RaftNode {
 			Progress peer = this.progress.get(member);
 			return (peer != null) ? peer.ackedRound : 0;
 		});
-		Long sentAt = this.roundSendTimes.get(round);
-		if (round > 0 && sentAt != null) {
-			long end = sentAt + this.leaseNanos;
+		Round acknowledged = this.rounds.get(round);
+		if (round > 0 && acknowledged != null) {
+			long end = acknowledged.sentAt() + acknowledged.leaseNanos();
 			if (!this.hasLeaseEnd || end - this.leaseEnd > 0) {
 				this.leaseEnd = end;
 				this.hasLeaseEnd = true;
 			}
+			if (round > this.majorityRound && round < this.currentRound + 1 && !requireMembership().isSoleVoter(this.id)) {
+				long roundTrip = now - acknowledged.sentAt();
+				this.policy.majorityRoundTrip(roundTrip);
+				if (roundTrip > acknowledged.leaseNanos() / 2) {
+					this.lateRounds++;
+					this.policy.incident(TimingPolicy.Kind.LATE_ROUND, now);
+				}
+			}
 		}
+		this.majorityRound = Math.max(this.majorityRound, round);
 		// Rounds before the majority's cannot extend the lease any more, nor can rounds whose
 		// lease would already have ended.
-		this.roundSendTimes.headMap(round).clear();
-		while (!this.roundSendTimes.isEmpty() && this.roundSendTimes.firstKey() < this.currentRound
-				&& this.roundSendTimes.firstEntry().getValue() + this.leaseNanos - now <= 0) {
-			this.roundSendTimes.pollFirstEntry();
+		this.rounds.headMap(round).clear();
+		while (!this.rounds.isEmpty() && this.rounds.firstKey() < this.currentRound
+				&& this.rounds.firstEntry().getValue().sentAt() + this.rounds.firstEntry().getValue().leaseNanos()
+						- now <= 0) {
+			this.rounds.pollFirstEntry();
 		}
+		observeLease(now);
+	}
+
+	/** Counts a lease lapse when the lease, last seen active, has run out without a hand-over. */
+	private void observeLease(long now) {
+		Lease current = lease();
+		if (current == null || current.unbounded()) {
+			this.leaseSeenActive = false;
+			return;
+		}
+		boolean active = current.isValidAt(now);
+		if (this.leaseSeenActive && !active) {
+			this.leaseLapses++;
+			this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, now);
+		}
+		this.leaseSeenActive = active;
+	}
+
+	// Timing
+
+	/**
+	 * Derives the timing in force from the log: the latest timing entry, else the configured
+	 * timing. A leader switches to a new heartbeat interval at once.
+	 */
+	private void refreshTiming(long now) {
+		long index = this.log.lastTimingIndex(this.log.lastIndex());
+		Timing next = (index > 0) ? Objects.requireNonNull(this.log.entry(index).timing()) : this.baseline;
+		this.timingIndex = index;
+		if (next.equals(this.timing)) {
+			return;
+		}
+		this.timing = next;
+		applyTiming(next);
+		if (this.role == Role.LEADER && this.nextHeartbeatAt - (now + this.heartbeatNanos) > 0) {
+			this.nextHeartbeatAt = now + this.heartbeatNanos;
+		}
+	}
+
+	private void applyTiming(Timing next) {
+		this.minNanos = millisToNanos(next.electionTimeoutMinMillis());
+		this.maxNanos = millisToNanos(next.electionTimeoutMaxMillis());
+		this.heartbeatNanos = millisToNanos(next.heartbeatIntervalMillis());
+	}
+
+	/**
+	 * As leader, once ready and with no timing change under way: widens or narrows the timing as
+	 * {@link TimingPolicy} decides, if adaptive timing is on; off, it brings the cluster back to
+	 * the configured timing. A log that has a timing entry gets this leader's configured timing at
+	 * the level in force, if it differs (another leader's settings wrote it); a log without one is
+	 * left alone until the timing must change.
+	 */
+	private void adaptTiming(long now) {
+		if (this.role != Role.LEADER || this.transferee != null || this.commitIndex < this.noopIndex
+				|| this.timingIndex > this.commitIndex) {
+			return;
+		}
+		int maxLevel = this.baseline.maxLevel(this.config.timingCeiling().toMillis());
+		int level = Math.min(this.timing.level(), maxLevel);
+		TimingPolicy.Decision decision = null;
+		if (!this.config.adaptiveTiming()) {
+			level = 0;
+		}
+		else {
+			long narrowerHeartbeat = millisToNanos(scaled(Math.max(0, level - 1), "").heartbeatIntervalMillis());
+			decision = this.policy.decide(level, maxLevel, narrowerHeartbeat, now);
+		}
+		Timing target;
+		if (decision != null) {
+			target = scaled(decision.level(), decision.reason());
+		}
+		else {
+			if (this.timingIndex == 0) {
+				// No timing was ever adapted: every member runs its configured one.
+				return;
+			}
+			target = scaled(level, (level == 0) ? this.baseline.reason() : this.baseline.reason() + ", widened "
+					+ level + ((level == 1) ? " time" : " times"));
+			if (target.sameValues(this.timing)) {
+				return;
+			}
+		}
+		appendTiming(now, target);
+		this.policy.changed(decision, this.timing.level(), now);
+	}
+
+	/**
+	 * Moves the cluster to the configured timing scaled to {@code level}, as leader: for tests
+	 * and simulations that change the timing at will.
+	 * @param level the level, from 0 to {@link Timing#MAX_LEVEL}
+	 * @param nowNanos the current time on the node's monotonic clock
+	 * @return whether a timing entry was appended: only by a leader that is ready (an entry of
+	 * its term committed) and has no timing change under way
+	 */
+	public boolean changeTiming(int level, long nowNanos) {
+		if (this.role != Role.LEADER || this.commitIndex < this.noopIndex || this.timingIndex > this.commitIndex) {
+			return false;
+		}
+		appendTiming(nowNanos, scaled(level, "set to level " + level + " by hand"));
+		this.policy.changed(null, this.timing.level(), nowNanos);
+		return true;
+	}
+
+	private Timing scaled(int level, String reason) {
+		return this.baseline.scaled(level, this.config.timingCeiling().toMillis(), reason);
+	}
+
+	private void appendTiming(long now, Timing next) {
+		long index = this.log.appendTiming(this.term, next).index();
+		this.persistNeeded = true;
+		this.timingChanges++;
+		refreshTiming(now);
+		for (Progress peer : this.progress.values()) {
+			if (peer.next <= index) {
+				sendAppend(peer.id);
+			}
+		}
+		maybeCommit(now);
+	}
+
+	/**
+	 * Notices that this node was not run for a while: an input came much later than the node
+	 * expected one ({@link #nextTickNanos()}). A follower or candidate then restarts its election
+	 * timer, so that it does not campaign before it has had a chance to hear from the others; a
+	 * leader puts off check-quorum for as long, since the members' answers may still be queued.
+	 * @return whether the node was paused
+	 */
+	private boolean noticePause(long now) {
+		long late = now - nextTickNanos();
+		if (late <= Math.max(this.heartbeatNanos, this.minNanos / 3)) {
+			return false;
+		}
+		this.pauses++;
+		this.longestPauseNanos = Math.max(this.longestPauseNanos, late);
+		if (this.role == Role.LEADER) {
+			this.quorumCheckFrom = now + this.minNanos;
+			this.policy.incident(TimingPolicy.Kind.PAUSE, now);
+			// A lease that ran out meanwhile lapsed because of the pause: one incident, not two.
+			this.leaseSeenActive = false;
+		}
+		else {
+			resetElectionTimer(now);
+		}
+		return true;
+	}
+
+	private static long millisToNanos(long millis) {
+		return millis * 1_000_000L;
 	}
 
 	// Membership bookkeeping
@@ -1343,6 +1629,11 @@ public final class RaftNode {
 
 	private void resetElectionTimer(long now) {
 		this.electionDeadline = now + this.minNanos + this.random.nextLong(this.maxNanos - this.minNanos);
+		if (this.loyal && this.electionDeadline - this.loyalUntil < 0
+				&& (this.membership == null || !this.membership.isSoleVoter(this.id))) {
+			// Never time out before the loyalty promised to a leader has run out.
+			this.electionDeadline = this.loyalUntil;
+		}
 	}
 
 	private void resetVotes() {
@@ -1352,7 +1643,10 @@ public final class RaftNode {
 
 	private void resetLeaderState() {
 		this.progress.clear();
-		this.roundSendTimes.clear();
+		this.rounds.clear();
+		this.recentSendTimes.clear();
+		this.majorityRound = 0;
+		this.leaseSeenActive = false;
 		this.hasLeaseEnd = false;
 		this.transferee = null;
 		this.timeoutNowSent = false;
@@ -1361,6 +1655,13 @@ public final class RaftNode {
 
 	private void send(Message message) {
 		this.outbox.add(message);
+	}
+
+	/**
+	 * A heartbeat round: when it was sent, the lease it gives once a majority acknowledges it,
+	 * and the stickiness it asked the members for.
+	 */
+	private record Round(long sentAt, long leaseNanos, long stickinessMillis) {
 	}
 
 	/**
@@ -1386,6 +1687,10 @@ public final class RaftNode {
 		private long lastContact;
 
 		private long ackedRound;
+
+		private long roundTrip;
+
+		private boolean hasRoundTrip;
 
 		/**
 		 * For a member that a configuration removed: the index of that configuration, which it

@@ -1,6 +1,7 @@
 package io.github.raftboot.core;
 
 import java.util.List;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,14 +29,30 @@ import org.jspecify.annotations.Nullable;
  * went; {@code null} otherwise
  * @param removed whether a configuration removed this node from the cluster: it is no member of
  * {@code membership} but was of an earlier one
+ * @param timing the timing in force on this node: the latest in its log, committed or not, or its
+ * configured one; {@code null} only in statuses made by hand
+ * @param timingIndex the index of the log entry that brought {@code timing} in, 0 if it is the
+ * configured one
+ * @param incidents what the node counted since it started of the trouble adaptive timing reacts to
  */
 public record Status(String nodeId, Role role, long term, @Nullable String leaderId, @Nullable String votedFor,
 		long commitIndex, long lastLogIndex, long lastLogTerm, @Nullable Lease lease, @Nullable Long leaderSinceNanos,
 		@Nullable String transferTarget, List<PeerProgress> peers, @Nullable Membership membership,
-		long membershipIndex, @Nullable Formation formation, boolean removed) {
+		long membershipIndex, @Nullable Formation formation, boolean removed, @Nullable Timing timing,
+		long timingIndex, Incidents incidents) {
 
 	public Status {
 		peers = List.copyOf(peers);
+		Objects.requireNonNull(incidents, "incidents");
+	}
+
+	/** A status without timing, for tests. */
+	public Status(String nodeId, Role role, long term, @Nullable String leaderId, @Nullable String votedFor,
+			long commitIndex, long lastLogIndex, long lastLogTerm, @Nullable Lease lease, @Nullable Long leaderSinceNanos,
+			@Nullable String transferTarget, List<PeerProgress> peers, @Nullable Membership membership,
+			long membershipIndex, @Nullable Formation formation, boolean removed) {
+		this(nodeId, role, term, leaderId, votedFor, commitIndex, lastLogIndex, lastLogTerm, lease, leaderSinceNanos,
+				transferTarget, peers, membership, membershipIndex, formation, removed, null, 0, Incidents.none());
 	}
 
 	/** A status without a configuration: of a node that has never joined a cluster, for tests. */
@@ -43,7 +60,7 @@ public record Status(String nodeId, Role role, long term, @Nullable String leade
 			long commitIndex, long lastLogIndex, long lastLogTerm, @Nullable Lease lease, @Nullable Long leaderSinceNanos,
 			@Nullable String transferTarget, List<PeerProgress> peers) {
 		this(nodeId, role, term, leaderId, votedFor, commitIndex, lastLogIndex, lastLogTerm, lease, leaderSinceNanos,
-				transferTarget, peers, null, 0, null, false);
+				transferTarget, peers, null, 0, null, false, null, 0, Incidents.none());
 	}
 
 	/** Whether {@link #membership()} is known to be committed. */

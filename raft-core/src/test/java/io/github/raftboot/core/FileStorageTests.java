@@ -44,10 +44,16 @@ class FileStorageTests {
 			Set.of("node-a", "node-b"), Set.of("node-d"), Map.of("node-a", "http://a:8080", "node-b", "http://b:8080",
 					"node-c", "http://c:8080", "node-d", "http://d:8080"));
 
-	/** A state with every part of the current format: a vote, a base configuration and a configuration entry. */
-	private static final PersistentState FULL_STATE = new PersistentState(7, "node-b", List.of(
-			new LogEntry(1, 1, EntryType.NOOP), LogEntry.config(2, 3, JOINT), new LogEntry(3, 7, EntryType.NOOP)),
-			BASE);
+	private static final Timing WIDENED = new Timing(300, 600, 100, 1, "widened after 2 lease lapses within 30 s");
+
+	/**
+	 * A state with every part of the current format: a vote, a base configuration, a configuration
+	 * entry, a timing entry and a stickiness.
+	 */
+	private static final PersistentState FULL_STATE = new PersistentState(7, "node-b",
+			List.of(new LogEntry(1, 1, EntryType.NOOP), LogEntry.config(2, 3, JOINT), new LogEntry(3, 7, EntryType.NOOP),
+					LogEntry.timing(4, 7, WIDENED)),
+			BASE, 300);
 
 	@TempDir
 	Path directory;
@@ -108,7 +114,7 @@ class FileStorageTests {
 		storage.save(FULL_STATE);
 		byte[] file = Files.readAllBytes(storage.file());
 		assertThat(file).hasSize(4096 + 2 * 4096);
-		ByteBuffer header = ByteBuffer.allocate(16).putInt(0x52414654).putInt(3).putInt(4096);
+		ByteBuffer header = ByteBuffer.allocate(16).putInt(0x52414654).putInt(4).putInt(4096);
 		header.putInt(crc(header.array(), 0, 12));
 		assertThat(Arrays.copyOfRange(file, 0, 16)).isEqualTo(header.array());
 		assertThat(Arrays.copyOfRange(file, 16, 4096)).containsOnly(0);
@@ -209,8 +215,37 @@ class FileStorageTests {
 		assertThat(storage.load()).isEqualTo(STATE);
 		PersistentState next = new PersistentState(8, null, STATE.log());
 		storage.save(next);
-		assertThat(ByteBuffer.wrap(Files.readAllBytes(storage.file())).getInt(4)).isEqualTo(3);
+		assertThat(ByteBuffer.wrap(Files.readAllBytes(storage.file())).getInt(4)).isEqualTo(4);
 		assertThat(new FileStorage(this.directory).load()).isEqualTo(next);
+	}
+
+	@Test
+	void fileOfFormat3IsReadWithoutStickinessAndRewrittenInTheCurrentFormatByTheNextSave() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		Files.write(storage.file(), slotFile(3, bytes((out) -> writeFullState(out, false))));
+		PersistentState withoutTiming = new PersistentState(7, "node-b", FULL_STATE.log().subList(0, 3), BASE);
+		assertThat(storage.load()).isEqualTo(withoutTiming);
+		assertThat(storage.load().stickinessMillis()).isZero();
+		storage.save(FULL_STATE);
+		assertThat(ByteBuffer.wrap(Files.readAllBytes(storage.file())).getInt(4)).isEqualTo(4);
+		assertThat(new FileStorage(this.directory).load()).isEqualTo(FULL_STATE);
+	}
+
+	@Test
+	void fileOfFormat3WithATimingEntryIsRejected() throws IOException {
+		FileStorage storage = new FileStorage(this.directory);
+		byte[] state = bytes((out) -> {
+			out.writeLong(1);
+			out.writeBoolean(false);
+			out.writeBoolean(false);
+			out.writeInt(1);
+			out.writeLong(1);
+			out.writeLong(1);
+			out.writeByte(EntryType.TIMING.ordinal());
+		});
+		Files.write(storage.file(), slotFile(3, state));
+		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
+			.withMessageContaining("log entry 1 has unknown type 2");
 	}
 
 	@Test
@@ -221,7 +256,7 @@ class FileStorageTests {
 		assertThat(storage.load().base()).isNull();
 		PersistentState next = new PersistentState(8, null, STATE.log(), BASE);
 		storage.save(next);
-		assertThat(ByteBuffer.wrap(Files.readAllBytes(storage.file())).getInt(4)).isEqualTo(3);
+		assertThat(ByteBuffer.wrap(Files.readAllBytes(storage.file())).getInt(4)).isEqualTo(4);
 		assertThat(new FileStorage(this.directory).load()).isEqualTo(next);
 	}
 
@@ -389,12 +424,12 @@ class FileStorageTests {
 			.withMessageContaining("not a Raft state file");
 		Files.write(storage.file(), withChecksum((out) -> {
 			out.writeInt(0x52414654);
-			out.writeInt(4);
+			out.writeInt(5);
 			writeEmptyState(out);
 		}));
 		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
 			.withMessageContaining(storage.file().toAbsolutePath().toString())
-			.withMessageContaining("format version is 4");
+			.withMessageContaining("format version is 5");
 		Files.writeString(storage.file(), "{\"term\": 3}");
 		assertThatExceptionOfType(StorageException.class).isThrownBy(storage::load)
 			.withMessageContaining("magic");
@@ -614,12 +649,17 @@ class FileStorageTests {
 
 	/** A file of format 2 whose slot 0 holds {@code state}, encoded as format 2 did. */
 	private static byte[] format2File(byte[] state) {
+		return slotFile(2, state);
+	}
+
+	/** A file of a format with slots ({@code version} 2 or later) whose slot 0 holds {@code state}. */
+	private static byte[] slotFile(int version, byte[] state) {
 		byte[] slot = withChecksum((out) -> {
 			out.writeLong(1);
 			out.writeInt(state.length);
 			out.write(state);
 		});
-		ByteBuffer file = ByteBuffer.allocate(3 * 4096).putInt(0x52414654).putInt(2).putInt(4096);
+		ByteBuffer file = ByteBuffer.allocate(3 * 4096).putInt(0x52414654).putInt(version).putInt(4096);
 		file.putInt(crc(file.array(), 0, 12));
 		file.put(4096, slot);
 		return file.array();
@@ -627,13 +667,21 @@ class FileStorageTests {
 
 	/** {@link #FULL_STATE} as a file of the current format holds it. */
 	private static void writeFullState(DataOutputStream out) throws IOException {
+		writeFullState(out, true);
+	}
+
+	/** {@link #FULL_STATE} as format 4 holds it, or without its stickiness and timing entry as format 3 did. */
+	private static void writeFullState(DataOutputStream out, boolean format4) throws IOException {
 		out.writeLong(7);
 		out.writeBoolean(true);
 		out.writeUTF("node-b");
 		out.writeBoolean(true);
 		writeMembership(out, "c1", List.of("node-a", "node-b"), List.of(), List.of(),
 				List.of("node-a", "http://a:8080", "node-b", "http://b:8080"));
-		out.writeInt(3);
+		if (format4) {
+			out.writeLong(300);
+		}
+		out.writeInt(format4 ? 4 : 3);
 		out.writeLong(1);
 		out.writeLong(1);
 		out.writeByte(EntryType.NOOP.ordinal());
@@ -646,6 +694,16 @@ class FileStorageTests {
 		out.writeLong(3);
 		out.writeLong(7);
 		out.writeByte(EntryType.NOOP.ordinal());
+		if (format4) {
+			out.writeLong(4);
+			out.writeLong(7);
+			out.writeByte(EntryType.TIMING.ordinal());
+			out.writeLong(300);
+			out.writeLong(600);
+			out.writeLong(100);
+			out.writeInt(1);
+			out.writeUTF("widened after 2 lease lapses within 30 s");
+		}
 	}
 
 	private static void writeMembership(DataOutputStream out, String clusterId, List<String> voters,

@@ -26,6 +26,9 @@ final class NodeHarness {
 	/** {@code MIN × (1 − 0.1)}. */
 	static final long LEASE = 135 * MS;
 
+	/** The stickiness a leader of the default timing asks for, and a follower of it records, in milliseconds. */
+	static final long STICKINESS = 150;
+
 	static final List<String> THREE = List.of("a", "b", "c");
 
 	static final List<String> FIVE = List.of("a", "b", "c", "d", "e");
@@ -57,8 +60,14 @@ final class NodeHarness {
 		return new NodeHarness(new RaftNode(config, state, new SplittableRandom(42), now), now);
 	}
 
+	/**
+	 * {@code state} with {@code base}, and, unless it says otherwise, the stickiness a node of the
+	 * default timing has recorded once it followed a leader (so that following one again changes
+	 * nothing to persist).
+	 */
 	static PersistentState withBase(PersistentState state, Membership base) {
-		return new PersistentState(state.term(), state.votedFor(), state.log(), base);
+		return new PersistentState(state.term(), state.votedFor(), state.log(), base,
+				(state.stickinessMillis() != 0) ? state.stickinessMillis() : STICKINESS);
 	}
 
 	/** The configuration of the cluster formed with {@code members}, at no addresses. */
@@ -114,7 +123,8 @@ final class NodeHarness {
 
 	/** What this node would persist with that term, vote and log, and the base it was started with. */
 	PersistentState persisted(long term, @Nullable String votedFor, List<LogEntry> log) {
-		return new PersistentState(term, votedFor, log, this.node.config().initialMembership());
+		return new PersistentState(term, votedFor, log, this.node.config().initialMembership(),
+				this.node.config().electionTimeoutMin().toMillis());
 	}
 
 	RaftNode node() {
@@ -133,6 +143,11 @@ final class NodeHarness {
 		advanceTo(time);
 		this.node.tick(time);
 		return this.node.ready();
+	}
+
+	/** When the node next has work (its next heartbeat, if it leads), but not before now. */
+	long nextHeartbeat() {
+		return Math.max(this.now, this.node.nextTickNanos());
 	}
 
 	/** Ticks exactly when the node says it has work. */

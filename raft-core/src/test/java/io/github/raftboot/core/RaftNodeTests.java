@@ -21,6 +21,7 @@ import static io.github.raftboot.core.NodeHarness.MAX;
 import static io.github.raftboot.core.NodeHarness.MIN;
 import static io.github.raftboot.core.NodeHarness.MS;
 import static io.github.raftboot.core.NodeHarness.START;
+import static io.github.raftboot.core.NodeHarness.STICKINESS;
 import static io.github.raftboot.core.NodeHarness.THREE;
 import static io.github.raftboot.core.NodeHarness.config;
 import static io.github.raftboot.core.NodeHarness.entry;
@@ -405,7 +406,7 @@ class RaftNodeTests {
 			Ready toB = a.step(new AppendEntriesResponse("b", "a", term, false, 3, 1, 1), a.now() + MS);
 			assertThat(nextIndex(a, "b")).isEqualTo(2);
 			assertThat(toB.messages()).containsExactly(new AppendEntries("a", "b", term, 1, 1,
-					List.of(entry(2, 1), entry(3, 1), new LogEntry(4, term, EntryType.NOOP)), 0, 1));
+					List.of(entry(2, 1), entry(3, 1), new LogEntry(4, term, EntryType.NOOP)), 0, 1, null, STICKINESS));
 			// c's log is long enough but differs: step back one entry at a time.
 			Ready toC = a.step(new AppendEntriesResponse("c", "a", term, false, 3, 3, 1), a.now() + MS);
 			assertThat(nextIndex(a, "c")).isEqualTo(3);
@@ -941,7 +942,8 @@ class RaftNodeTests {
 			a.ack("c", 4, 1, a.now() + 10 * MS);
 			Ready started = a.transferLeadership("b", a.now() + MS);
 			assertThat(started.messages()).containsExactly(
-					new AppendEntries("a", "b", 2, 3, 1, List.of(new LogEntry(4, 2, EntryType.NOOP)), 4, 1));
+					new AppendEntries("a", "b", 2, 3, 1, List.of(new LogEntry(4, 2, EntryType.NOOP)), 4, 1, null,
+							STICKINESS));
 			Ready rejected = a.step(new AppendEntriesResponse("b", "a", 2, false, 3, 1, 1), a.now() + MS);
 			assertThat(rejected.messages()).singleElement().isInstanceOf(AppendEntries.class);
 			Ready partly = a.ack("b", 3, 1, a.now() + MS);

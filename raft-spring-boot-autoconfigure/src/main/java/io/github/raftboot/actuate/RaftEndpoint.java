@@ -20,6 +20,7 @@ import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.leader.RaftTiming;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -82,7 +83,7 @@ public class RaftEndpoint {
 				(membership != null) ? MembershipDescriptor.of(membership) : null,
 				(formation != null) ? new FormationDescriptor(formation.granted(), formation.refused(),
 						formation.unanswered()) : null,
-				peers);
+				TimingDescriptor.of(status.timing()), peers);
 	}
 
 	/**
@@ -198,6 +199,7 @@ public class RaftEndpoint {
 	 * {@code JOINING} (not a member yet) or {@code REMOVED}
 	 * @param membership the configuration in force, or {@code null} while it has joined no cluster
 	 * @param formation while it has joined no cluster: how its last attempt to form one went
+	 * @param timing the election timing in force, the configured one, and the trouble counted
 	 * @param peers the other members, and the replicas {@code raft.peers} lists besides
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
@@ -205,7 +207,64 @@ public class RaftEndpoint {
 			boolean leader, @Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex,
 			long lastLogIndex, @Nullable Instant lastLeaderContact, RaftStatus.Standing standing,
 			@Nullable MembershipDescriptor membership, @Nullable FormationDescriptor formation,
-			List<PeerDescriptor> peers) implements OperationResponseBody {
+			@Nullable TimingDescriptor timing, List<PeerDescriptor> peers) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * Description of the election timing, in milliseconds.
+	 *
+	 * @param electionTimeoutMin the minimum election timeout in force (the lease rests on it)
+	 * @param electionTimeoutMax the maximum election timeout in force
+	 * @param heartbeatInterval the heartbeat interval in force
+	 * @param level how many times the configured timing was doubled (0: as configured)
+	 * @param reason why the timing is what it is
+	 * @param index the log entry that brought it in, 0 for the configured timing
+	 * @param committed whether that entry is known to be committed
+	 * @param configured this replica's configured timing
+	 * @param incidents what this replica counted since it started
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record TimingDescriptor(long electionTimeoutMin, long electionTimeoutMax, long heartbeatInterval, int level,
+			String reason, long index, boolean committed, Configured configured, Incidents incidents) {
+
+		static @Nullable TimingDescriptor of(@Nullable RaftTiming timing) {
+			if (timing == null) {
+				return null;
+			}
+			RaftTiming.Incidents incidents = timing.incidents();
+			return new TimingDescriptor(timing.electionTimeoutMin().toMillis(), timing.electionTimeoutMax().toMillis(),
+					timing.heartbeatInterval().toMillis(), timing.level(), timing.reason(), timing.index(),
+					timing.committed(),
+					new Configured(timing.configuredElectionTimeoutMin().toMillis(),
+							timing.configuredElectionTimeoutMax().toMillis(), timing.configuredHeartbeatInterval().toMillis()),
+					new Incidents(incidents.leaseLapses(), incidents.lateRounds(), incidents.campaignsWhileLeading(),
+							incidents.pauses(), incidents.longestPause().toMillis(), incidents.timingChanges()));
+		}
+
+		/**
+		 * This replica's {@code raft.election-timeout-min}, {@code -max} and {@code raft.heartbeat-interval}.
+		 *
+		 * @param electionTimeoutMin milliseconds
+		 * @param electionTimeoutMax milliseconds
+		 * @param heartbeatInterval milliseconds
+		 */
+		public record Configured(long electionTimeoutMin, long electionTimeoutMax, long heartbeatInterval) {
+		}
+
+		/**
+		 * The trouble this replica counted since it started (see {@link RaftTiming.Incidents}).
+		 *
+		 * @param leaseLapses leases that lapsed while it led (flaps)
+		 * @param lateRounds heartbeat rounds acknowledged after half the lease
+		 * @param campaignsWhileLeading vote requests from voters while it led
+		 * @param pauses times it was not run for longer than expected
+		 * @param longestPause the longest, in milliseconds
+		 * @param timingChanges timing entries it wrote as leader
+		 */
+		public record Incidents(long leaseLapses, long lateRounds, long campaignsWhileLeading, long pauses,
+				long longestPause, long timingChanges) {
+		}
 
 	}
 
@@ -228,18 +287,22 @@ public class RaftEndpoint {
 	 * with the member's own words, a timeout or a connection error), or {@code null} if none did;
 	 * it still holds while {@code lastErrorAt} is later than {@code lastContact}
 	 * @param lastErrorAt when that was, or {@code null}
+	 * @param roundTripMillis while this replica leads: how long the member took to answer the latest
+	 * heartbeat round, in milliseconds (fractional); otherwise {@code null}
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record PeerDescriptor(String id, @Nullable URI url, @Nullable Instant lastContact,
 			@Nullable Long millisSinceLastContact, @Nullable String circuitBreaker, @Nullable Long matchIndex,
-			RaftStatus.Standing standing, boolean listed, @Nullable String lastError, @Nullable Instant lastErrorAt) {
+			RaftStatus.Standing standing, boolean listed, @Nullable String lastError, @Nullable Instant lastErrorAt,
+			@Nullable Double roundTripMillis) {
 
 		static PeerDescriptor of(PeerStatus peer, Instant now) {
 			Instant lastContact = peer.lastContact();
 			Long sinceLastContact = (lastContact != null)
 					? Math.max(0, now.toEpochMilli() - lastContact.toEpochMilli()) : null;
 			return new PeerDescriptor(peer.id(), peer.url(), lastContact, sinceLastContact, peer.circuitBreaker(),
-					peer.matchIndex(), peer.standing(), peer.listed(), peer.lastError(), peer.lastErrorAt());
+					peer.matchIndex(), peer.standing(), peer.listed(), peer.lastError(), peer.lastErrorAt(),
+					(peer.roundTrip() != null) ? peer.roundTrip().toNanos() / 1e6 : null);
 		}
 
 	}

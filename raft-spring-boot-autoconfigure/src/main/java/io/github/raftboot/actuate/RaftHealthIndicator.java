@@ -13,6 +13,7 @@ import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.leader.RaftTiming;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -125,6 +126,14 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
 		Formation formation = status.formation();
 		if (status.standing() == RaftStatus.Standing.JOINING && formation != null) {
 			builder.withDetail("formation", formation(formation));
+		}
+		RaftTiming timing = status.timing();
+		if (timing != null && timing.widened()) {
+			builder.withDetail("timing", timing.electionTimeoutMin().toMillis() + "-"
+					+ timing.electionTimeoutMax().toMillis() + " ms election timeout, "
+					+ timing.heartbeatInterval().toMillis() + " ms heartbeat, widened from the configured "
+					+ timing.configuredElectionTimeoutMin().toMillis() + "-"
+					+ timing.configuredElectionTimeoutMax().toMillis() + " ms: " + timing.reason());
 		}
 		Map<String, String> unreachable = unreachablePeers(status);
 		if (!unreachable.isEmpty()) {

@@ -16,6 +16,7 @@ import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.leader.RaftTiming;
 import io.github.raftboot.runtime.RaftServer;
 import io.github.raftboot.runtime.RaftStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -114,10 +115,45 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 		gauge(registry, "raft.membership.joint",
 				"Whether a change of voters is under way (1) or not (0); NaN while joining", tags,
 				(leadership) -> membershipValue(leadership, (membership) -> membership.joint() ? 1 : 0));
+		gauge(registry, "raft.timing.level",
+				"How many times the configured timing was doubled to get the one in force (0: as configured)", tags,
+				(leadership) -> timingValue(leadership, RaftTiming::level));
+		Gauge.builder("raft.timing.election.timeout.min", this.leadership,
+				(leadership) -> timingValue(leadership, (timing) -> timing.electionTimeoutMin().toNanos() / 1e9))
+			.description("The minimum election timeout in force, on which the leader lease rests")
+			.baseUnit("seconds")
+			.tags(tags)
+			.strongReference(true)
+			.register(registry);
+		incidents(registry, tags, "lease-lapse", RaftTiming.Incidents::leaseLapses);
+		incidents(registry, tags, "late-round", RaftTiming.Incidents::lateRounds);
+		incidents(registry, tags, "campaign-while-leading", RaftTiming.Incidents::campaignsWhileLeading);
+		incidents(registry, tags, "pause", RaftTiming.Incidents::pauses);
+		FunctionCounter
+			.builder("raft.timing.changes", this.leadership,
+					(leadership) -> timingValue(leadership, (timing) -> timing.incidents().timingChanges()))
+			.description("Timing entries this replica wrote into the log as leader")
+			.tags(tags)
+			.register(registry);
 		synchronized (this.peerMeters) {
 			this.peerMeters.putIfAbsent(registry, new HashMap<>());
 			refreshPeerMeters();
 		}
+	}
+
+	private void incidents(MeterRegistry registry, Tags tags, String kind, ToDoubleFunction<RaftTiming.Incidents> count) {
+		FunctionCounter
+			.builder("raft.incidents", this.leadership,
+					(leadership) -> timingValue(leadership, (timing) -> count.applyAsDouble(timing.incidents())))
+			.description("Trouble this replica counted that adaptive timing reacts to: leases that lapsed while it "
+					+ "led, rounds acknowledged late, voters campaigning while it led, pauses")
+			.tags(tags.and("kind", kind))
+			.register(registry);
+	}
+
+	private static double timingValue(RaftLeadership leadership, ToDoubleFunction<RaftTiming> value) {
+		RaftTiming timing = leadership.status().timing();
+		return (timing != null) ? value.applyAsDouble(timing) : Double.NaN;
 	}
 
 	/**
@@ -135,6 +171,7 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 		RaftStatus status = this.leadership.status();
 		Set<PeerMeter> wanted = new HashSet<>();
 		status.peers().forEach((peer) -> wanted.add(new PeerMeter(PeerMeter.LAST_CONTACT_AGE, peer.id())));
+		status.peers().forEach((peer) -> wanted.add(new PeerMeter(PeerMeter.ROUND_TRIP, peer.id())));
 		RaftMembership membership = status.membership();
 		if (status.role() == Role.LEADER && membership != null) {
 			membership.learners().forEach((learner) -> wanted.add(new PeerMeter(PeerMeter.LEARNER_LAG, learner)));
@@ -160,6 +197,10 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 			case PeerMeter.LAST_CONTACT_AGE -> Gauge
 				.builder(PeerMeter.LAST_CONTACT_AGE, this.leadership, (leadership) -> lastContactAge(leadership, peer))
 				.description("Seconds since an RPC to this peer last succeeded")
+				.baseUnit("seconds");
+			case PeerMeter.ROUND_TRIP -> Gauge
+				.builder(PeerMeter.ROUND_TRIP, this.leadership, (leadership) -> roundTrip(leadership, peer))
+				.description("While this replica leads: how long this peer took to answer the latest heartbeat round")
 				.baseUnit("seconds");
 			case PeerMeter.LEARNER_LAG -> Gauge
 				.builder(PeerMeter.LEARNER_LAG, this.leadership, (leadership) -> learnerLag(leadership, peer))
@@ -187,6 +228,18 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 			.findFirst()
 			.orElse(null);
 		return (matchIndex != null) ? Math.max(0, status.commitIndex() - matchIndex) : Double.NaN;
+	}
+
+	private static double roundTrip(RaftLeadership leadership, String peer) {
+		return leadership.status()
+			.peers()
+			.stream()
+			.filter((status) -> status.id().equals(peer))
+			.map(PeerStatus::roundTrip)
+			.filter(Objects::nonNull)
+			.findFirst()
+			.map((roundTrip) -> roundTrip.toNanos() / 1e9)
+			.orElse(Double.NaN);
 	}
 
 	private double lastContactAge(RaftLeadership leadership, String peer) {
@@ -220,6 +273,8 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 		static final String LAST_CONTACT_AGE = "raft.peer.last.contact.age";
 
 		static final String LEARNER_LAG = "raft.learner.lag";
+
+		static final String ROUND_TRIP = "raft.peer.round.trip";
 
 	}
 

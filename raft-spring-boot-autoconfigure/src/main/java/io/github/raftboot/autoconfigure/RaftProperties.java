@@ -93,6 +93,8 @@ public class RaftProperties {
 
 	private final Membership membership = new Membership();
 
+	private final Timing timing = new Timing();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -195,6 +197,60 @@ public class RaftProperties {
 
 	public Membership getMembership() {
 		return this.membership;
+	}
+
+	public Timing getTiming() {
+		return this.timing;
+	}
+
+	/** Settings of adaptive timing: how the cluster widens its timing on busy machines. */
+	public static class Timing {
+
+		/**
+		 * Whether the leader widens the cluster's election timeout, lease and heartbeat together
+		 * (doubling them, up to the ceiling) when the configured ones prove too tight: leases
+		 * that lapse, heartbeats acknowledged late, members that campaign while it leads, pauses;
+		 * and narrows them back after a quiet period. Off: the cluster runs with the configured
+		 * timing of its leader.
+		 */
+		private boolean adaptive = true;
+
+		/**
+		 * The longest election timeout adaptive timing may widen to; at least
+		 * raft.election-timeout-max.
+		 */
+		private Duration ceiling = Duration.ofSeconds(1);
+
+		/**
+		 * How long a widened timing must have gone without trouble before the leader narrows
+		 * it by one step.
+		 */
+		private Duration quietPeriod = Duration.ofMinutes(5);
+
+		public boolean isAdaptive() {
+			return this.adaptive;
+		}
+
+		public void setAdaptive(boolean adaptive) {
+			this.adaptive = adaptive;
+		}
+
+		public Duration getCeiling() {
+			return this.ceiling;
+		}
+
+		public void setCeiling(Duration ceiling) {
+			this.ceiling = ceiling;
+		}
+
+		public Duration getQuietPeriod() {
+			return this.quietPeriod;
+		}
+
+		public void setQuietPeriod(Duration quietPeriod) {
+			this.quietPeriod = quietPeriod;
+		}
+
 	}
 
 	/** Settings of changes of the cluster's members. */

@@ -20,6 +20,7 @@ import io.github.raftboot.core.Membership;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftNode;
+import io.github.raftboot.core.Timing;
 import io.github.raftboot.transport.RaftJson;
 import io.github.raftboot.transport.RpcAuthentication;
 import org.jspecify.annotations.Nullable;
@@ -76,6 +77,9 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 				.preVote(properties.isPreVote())
 				.checkQuorum(properties.isCheckQuorum())
 				.clockDriftBound(properties.getClockDriftBound())
+				.adaptiveTiming(properties.getTiming().isAdaptive())
+				.timingCeiling(properties.getTiming().getCeiling())
+				.timingQuietPeriod(properties.getTiming().getQuietPeriod())
 				.build();
 		}
 		catch (IllegalArgumentException ex) {
@@ -132,12 +136,19 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 		int configurations = Math.min(RaftNode.MAX_CONFIGURATIONS_PER_MESSAGE, entries);
 		long max = Message.MAX_VALUE;
 		List<LogEntry> log = new ArrayList<>(entries);
+		// Of the entries, at most that many carry data: configurations, or timings with the longest
+		// reason, whichever is larger here; the rest are no-ops.
+		Timing timing = new Timing(Timing.MAX_MILLIS - 1, Timing.MAX_MILLIS, Timing.MAX_MILLIS - 2, Timing.MAX_LEVEL,
+				"r".repeat(Timing.MAX_REASON_LENGTH));
+		RaftJson json = new RaftJson();
+		boolean timingsLarger = json.write(new AppendEntries(longest, longest, max, max - 1, max,
+				List.of(LogEntry.timing(max, max, timing)), max, max)).length > json.write(new AppendEntries(longest,
+						longest, max, max - 1, max, List.of(LogEntry.config(max, max, membership)), max, max)).length;
 		for (int i = 1; i <= entries; i++) {
 			long index = max - entries + i;
-			log.add((i <= configurations) ? LogEntry.config(index, max, membership)
-					: new LogEntry(index, max, EntryType.NOOP));
+			log.add((i > configurations) ? new LogEntry(index, max, EntryType.NOOP)
+					: timingsLarger ? LogEntry.timing(index, max, timing) : LogEntry.config(index, max, membership));
 		}
-		RaftJson json = new RaftJson();
 		int base = json.write(new AppendEntries(longest, longest, max, 0, 0, List.of(), max, max, membership)).length
 				- json.write(new AppendEntries(longest, longest, max, 0, 0, List.of(), max, max, null)).length;
 		int largest = json.write(new AppendEntries(longest, longest, max, max - entries, max, log, max, max)).length
@@ -146,7 +157,7 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 				|| maxBodySize.toBytes() > DataSize.ofGigabytes(1).toBytes()) {
 			throw new RaftConfigurationException("raft.rpc.max-body-size is " + maxBodySize
 					+ ", but the largest message of this cluster (an AppendEntries with " + entries + " entries, "
-					+ configurations + " of them configurations, and a base configuration, each of the "
+					+ configurations + " of them configurations or timings, and a base configuration, each of the "
 					+ config.members().size() + " members with their URLs) takes up to " + largest
 					+ " bytes, and the limit must not exceed 1GB.",
 					"Set raft.rpc.max-body-size to at least " + largest + "B; the default, 64KB, suits most clusters.");
@@ -256,6 +267,16 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 					"raft.election-timeout-min (" + min.toMillis() + "ms) must be less than raft.election-timeout-max ("
 							+ max.toMillis() + "ms): election timeouts are drawn at random between the two.",
 					"Lower raft.election-timeout-min or raise raft.election-timeout-max, for example 150ms and 300ms.");
+		}
+		Duration ceiling = properties.getTiming().getCeiling();
+		positive("raft.timing.ceiling", ceiling);
+		positive("raft.timing.quiet-period", properties.getTiming().getQuietPeriod());
+		if (ceiling.compareTo(max) < 0 || ceiling.compareTo(Duration.ofHours(1)) > 0) {
+			throw new RaftConfigurationException("raft.timing.ceiling (" + ceiling.toMillis()
+					+ "ms) must lie from raft.election-timeout-max (" + max.toMillis()
+					+ "ms) to 1h: it is the longest election timeout adaptive timing may widen to.",
+					"Raise raft.timing.ceiling to at least raft.election-timeout-max (the default is 1s), or set "
+							+ "raft.timing.adaptive=false to keep the configured timing.");
 		}
 		Duration keepWarm = properties.getRpc().getKeepWarmInterval();
 		if (keepWarm == null || keepWarm.isNegative()) {

@@ -1,6 +1,7 @@
 package io.github.raftboot.leader;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
@@ -25,21 +26,30 @@ import org.jspecify.annotations.Nullable;
  * {@code append-entries: HTTP 401 "A valid 'Authorization: Bearer <token>' header is required"}
  * or {@code request-vote: ConnectException: Connection refused}; {@code null} if none did
  * @param lastErrorAt when that was, or {@code null}
+ * @param roundTrip while this replica leads: how long the member took to answer its latest
+ * heartbeat round; otherwise {@code null}
  */
 public record PeerStatus(String id, @Nullable URI url, @Nullable Instant lastContact, @Nullable String circuitBreaker,
 		@Nullable Long matchIndex, RaftStatus.Standing standing, boolean listed, @Nullable String lastError,
-		@Nullable Instant lastErrorAt) {
+		@Nullable Instant lastErrorAt, @Nullable Duration roundTrip) {
+
+	/** The status of a member whose round trip is not known, for tests. */
+	public PeerStatus(String id, @Nullable URI url, @Nullable Instant lastContact, @Nullable String circuitBreaker,
+			@Nullable Long matchIndex, RaftStatus.Standing standing, boolean listed, @Nullable String lastError,
+			@Nullable Instant lastErrorAt) {
+		this(id, url, lastContact, circuitBreaker, matchIndex, standing, listed, lastError, lastErrorAt, null);
+	}
 
 	/** The status of a member to which no RPC failed, for tests. */
 	public PeerStatus(String id, @Nullable URI url, @Nullable Instant lastContact, @Nullable String circuitBreaker,
 			@Nullable Long matchIndex, RaftStatus.Standing standing, boolean listed) {
-		this(id, url, lastContact, circuitBreaker, matchIndex, standing, listed, null, null);
+		this(id, url, lastContact, circuitBreaker, matchIndex, standing, listed, null, null, null);
 	}
 
 	/** The status of a voter that {@code raft.peers} lists and that never failed, for tests. */
 	public PeerStatus(String id, @Nullable URI url, @Nullable Instant lastContact, @Nullable String circuitBreaker,
 			@Nullable Long matchIndex) {
-		this(id, url, lastContact, circuitBreaker, matchIndex, RaftStatus.Standing.VOTER, true, null, null);
+		this(id, url, lastContact, circuitBreaker, matchIndex, RaftStatus.Standing.VOTER, true, null, null, null);
 	}
 
 }

@@ -33,15 +33,27 @@ import org.jspecify.annotations.Nullable;
  * process uses its member id: their words; {@code null} otherwise
  * @param runningSince while {@link State#RUNNING running}: when it last started to run, on the
  * same wall clock as {@code lastLeaderContact}; {@code null} otherwise, or if not known
+ * @param timing the election timing it runs with and the trouble it has counted; {@code null}
+ * before it ran, or if not known
  */
 public record RaftStatus(String nodeId, State state, Role role, long term, @Nullable String leaderId, boolean leader,
 		@Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex, long lastLogIndex,
 		@Nullable Instant lastLeaderContact, List<PeerStatus> peers, Standing standing,
 		@Nullable RaftMembership membership, @Nullable Formation formation, @Nullable String conflict,
-		@Nullable Instant runningSince) {
+		@Nullable Instant runningSince, @Nullable RaftTiming timing) {
 
 	public RaftStatus {
 		peers = List.copyOf(peers);
+	}
+
+	/** A status that does not tell its timing, for tests. */
+	public RaftStatus(String nodeId, State state, Role role, long term, @Nullable String leaderId, boolean leader,
+			@Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex, long lastLogIndex,
+			@Nullable Instant lastLeaderContact, List<PeerStatus> peers, Standing standing,
+			@Nullable RaftMembership membership, @Nullable Formation formation, @Nullable String conflict,
+			@Nullable Instant runningSince) {
+		this(nodeId, state, role, term, leaderId, leader, leaderSince, votedFor, commitIndex, lastLogIndex,
+				lastLeaderContact, peers, standing, membership, formation, conflict, runningSince, null);
 	}
 
 	/** A status that does not tell since when the replica runs, for tests. */
@@ -50,7 +62,7 @@ public record RaftStatus(String nodeId, State state, Role role, long term, @Null
 			@Nullable Instant lastLeaderContact, List<PeerStatus> peers, Standing standing,
 			@Nullable RaftMembership membership, @Nullable Formation formation, @Nullable String conflict) {
 		this(nodeId, state, role, term, leaderId, leader, leaderSince, votedFor, commitIndex, lastLogIndex,
-				lastLeaderContact, peers, standing, membership, formation, conflict, null);
+				lastLeaderContact, peers, standing, membership, formation, conflict, null, null);
 	}
 
 	/** A status without a conflict of member ids, for tests. */
@@ -59,7 +71,7 @@ public record RaftStatus(String nodeId, State state, Role role, long term, @Null
 			@Nullable Instant lastLeaderContact, List<PeerStatus> peers, Standing standing,
 			@Nullable RaftMembership membership, @Nullable Formation formation) {
 		this(nodeId, state, role, term, leaderId, leader, leaderSince, votedFor, commitIndex, lastLogIndex,
-				lastLeaderContact, peers, standing, membership, formation, null, null);
+				lastLeaderContact, peers, standing, membership, formation, null, null, null);
 	}
 
 	/** A status of a voter whose configuration is not known, for tests. */
@@ -67,7 +79,7 @@ public record RaftStatus(String nodeId, State state, Role role, long term, @Null
 			@Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex, long lastLogIndex,
 			@Nullable Instant lastLeaderContact, List<PeerStatus> peers) {
 		this(nodeId, state, role, term, leaderId, leader, leaderSince, votedFor, commitIndex, lastLogIndex,
-				lastLeaderContact, peers, Standing.VOTER, null, null, null, null);
+				lastLeaderContact, peers, Standing.VOTER, null, null, null, null, null);
 	}
 
 	/** A replica's place in the cluster, as it knows it. */

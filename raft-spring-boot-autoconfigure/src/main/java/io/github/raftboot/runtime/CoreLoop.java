@@ -20,6 +20,7 @@ import java.util.function.LongSupplier;
 
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.AppendEntriesResponse;
+import io.github.raftboot.core.Incidents;
 import io.github.raftboot.core.JoinRequest;
 import io.github.raftboot.core.JoinResponse;
 import io.github.raftboot.core.Lease;
@@ -33,6 +34,8 @@ import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.core.RoleChange;
+import io.github.raftboot.core.Status;
+import io.github.raftboot.core.Timing;
 import io.github.raftboot.event.LeadershipRevokedEvent;
 import io.github.raftboot.event.RaftEvent;
 import io.github.raftboot.leader.RaftStatus;
@@ -92,6 +95,16 @@ final class CoreLoop {
 
 	private long nextTickAt;
 
+	/** The timing and incidents last logged; core thread only. */
+	private @Nullable Timing loggedTiming;
+
+	private Incidents loggedIncidents = Incidents.none();
+
+	/** See {@link #timeoutFactor(Timing)}; written and read on the core thread. */
+	private double timeoutFactor = 1;
+
+	private final long baselineHeartbeatMillis;
+
 	/** Set once stopping or failed: inbound requests are refused from then on. */
 	private volatile boolean shuttingDown;
 
@@ -131,6 +144,7 @@ final class CoreLoop {
 		this.published = published;
 		this.refused = failed;
 		this.membershipWatch = new MembershipWatch(config, transport, clock);
+		this.baselineHeartbeatMillis = config.baselineTiming().heartbeatIntervalMillis();
 		String id = config.nodeId();
 		this.core = new ScheduledThreadPoolExecutor(1, threadFactory("raft-" + id));
 		this.core.setRemoveOnCancelPolicy(true);
@@ -335,6 +349,7 @@ final class CoreLoop {
 	private @Nullable Message afterInput(@Nullable Message inbound) {
 		RaftNode current = Objects.requireNonNull(this.node);
 		Ready ready = current.ready();
+		this.timeoutFactor = timeoutFactor(ready.status().timing());
 		List<Message> afterPersisting = ready.messages();
 		if (ready.toPersist() != null) {
 			for (Message message : ready.messagesBeforePersisting()) {
@@ -368,12 +383,51 @@ final class CoreLoop {
 				logger.debug("Raft member '" + this.config.nodeId() + "': " + change);
 			}
 		}
+		logTiming(ready.status());
 		scheduleTick(current);
 		return reply;
 	}
 
+	/**
+	 * Says when the timing in force changes (INFO), and, at DEBUG, when this member's lease lapsed
+	 * while it led or it noticed it had not run for a while.
+	 */
+	private void logTiming(Status status) {
+		Timing timing = status.timing();
+		Incidents incidents = status.incidents();
+		Timing previous = this.loggedTiming;
+		if (timing != null && !timing.equals(previous) && (previous != null || status.timingIndex() > 0)) {
+			logger.info("Raft member '" + this.config.nodeId() + "' runs with a " + timing.electionTimeoutMinMillis()
+					+ "-" + timing.electionTimeoutMaxMillis() + " ms election timeout and a "
+					+ timing.heartbeatIntervalMillis() + " ms heartbeat from now on (level " + timing.level()
+					+ ", configured " + this.config.electionTimeoutMin().toMillis() + "-"
+					+ this.config.electionTimeoutMax().toMillis() + " ms and "
+					+ this.config.heartbeatInterval().toMillis() + " ms): " + timing.reason());
+		}
+		this.loggedTiming = timing;
+		if (logger.isDebugEnabled() && incidents.leaseLapses() > this.loggedIncidents.leaseLapses()) {
+			logger.debug("Raft member '" + this.config.nodeId() + "' lost its lease in term " + status.term()
+					+ ": no majority acknowledged a heartbeat in time (lease lapse " + incidents.leaseLapses() + ")");
+		}
+		if (logger.isDebugEnabled() && incidents.pauses() > this.loggedIncidents.pauses()) {
+			logger.debug("Raft member '" + this.config.nodeId() + "' was not run for a while (pause "
+					+ incidents.pauses() + ", the longest so far " + incidents.longestPauseNanos() / 1_000_000
+					+ " ms): it waits to hear from the others before it acts on its timers");
+		}
+		this.loggedIncidents = incidents;
+	}
+
 	private void send(Message message) {
-		this.transport.send(message).whenComplete((answer, failure) -> onReply(message, answer, failure));
+		this.transport.send(message, this.timeoutFactor)
+			.whenComplete((answer, failure) -> onReply(message, answer, failure));
+	}
+
+	/** How much the timing in force stretches the configured one, and with it the time a member may take to answer. */
+	private double timeoutFactor(@Nullable Timing timing) {
+		if (timing == null) {
+			return 1;
+		}
+		return Math.max(1, (double) timing.heartbeatIntervalMillis() / this.baselineHeartbeatMillis);
 	}
 
 	private static boolean isReplyTo(Message message, Message inbound) {

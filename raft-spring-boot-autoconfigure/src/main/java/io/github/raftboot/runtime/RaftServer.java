@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
+import io.github.raftboot.core.Incidents;
 import io.github.raftboot.core.JoinRequest;
 import io.github.raftboot.core.Lease;
 import io.github.raftboot.core.Membership;
@@ -28,6 +29,7 @@ import io.github.raftboot.core.RaftStorage;
 import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.core.Status;
+import io.github.raftboot.core.Timing;
 import io.github.raftboot.core.TransferResult;
 import io.github.raftboot.event.RaftEvent;
 import io.github.raftboot.leader.MembershipChangeException;
@@ -35,6 +37,7 @@ import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.leader.RaftTiming;
 import io.github.raftboot.transport.PeerState;
 import io.github.raftboot.transport.RaftRpcHandler;
 import io.github.raftboot.transport.RaftTransport;
@@ -411,7 +414,9 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 				.orElse(null);
 			peers.add(new PeerStatus(member, state.url(), state.lastContact(), state.circuitBreaker(),
 					(progress != null) ? progress.matchIndex() : null, standingOf(member, membership, progress),
-					this.config.members().contains(member), state.lastError(), state.lastErrorAt()));
+					this.config.members().contains(member), state.lastError(), state.lastErrorAt(),
+					(progress != null && progress.roundTripNanos() != null) ? Duration.ofNanos(progress.roundTripNanos())
+							: null));
 		}
 		StatusSnapshot.Leadership leadership = current.leadership();
 		Instant leaderSince = (leader && leadership != null) ? leadership.since() : null;
@@ -419,7 +424,20 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 				leaderSince, status.votedFor(), status.commitIndex(), status.lastLogIndex(),
 				current.lastLeaderContact(), peers, standing(status), membershipOf(status).orElse(null),
 				(membership == null) ? status.formation() : null, conflict(),
-				(current.state() == RaftStatus.State.RUNNING) ? this.runningSince : null);
+				(current.state() == RaftStatus.State.RUNNING) ? this.runningSince : null, timing(status));
+	}
+
+	private @Nullable RaftTiming timing(Status status) {
+		Timing timing = status.timing();
+		if (timing == null) {
+			return null;
+		}
+		Incidents incidents = status.incidents();
+		return new RaftTiming(timing.electionTimeoutMin(), timing.electionTimeoutMax(), timing.heartbeatInterval(),
+				timing.level(), timing.reason(), status.timingIndex(), status.timingIndex() <= status.commitIndex(),
+				this.config.electionTimeoutMin(), this.config.electionTimeoutMax(), this.config.heartbeatInterval(),
+				new RaftTiming.Incidents(incidents.leaseLapses(), incidents.lateRounds(), incidents.campaignsWhileLeading(),
+						incidents.pauses(), Duration.ofNanos(incidents.longestPauseNanos()), incidents.timingChanges()));
 	}
 
 	private static RaftStatus.Standing standing(Status status) {

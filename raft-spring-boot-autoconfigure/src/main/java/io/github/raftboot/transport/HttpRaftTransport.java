@@ -71,6 +71,9 @@ public final class HttpRaftTransport implements RaftTransport {
 	 */
 	public static final String INSTANCE_HEADER = "Raft-Instance";
 
+	/** The most a widened timing stretches the RPC timeout: far more than any ceiling needs. */
+	private static final double MAX_TIMEOUT_FACTOR = 64;
+
 	/** The {@code User-Agent} of the RPCs a member sends. */
 	static final String USER_AGENT = "raft-spring-boot";
 
@@ -305,6 +308,13 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	@Override
 	public CompletableFuture<Optional<Message>> send(Message request) {
+		return send(request, 1);
+	}
+
+	/** Sends a request that may take {@code timeoutFactor} times {@code raft.rpc-timeout} to be answered. */
+	@Override
+	public CompletableFuture<Optional<Message>> send(Message request, double timeoutFactor) {
+		long timeoutNanos = (long) (this.rpcTimeout.toNanos() * Math.max(1, Math.min(timeoutFactor, MAX_TIMEOUT_FACTOR)));
 		RaftRpc rpc;
 		try {
 			rpc = RaftRpc.of(request);
@@ -336,9 +346,9 @@ public final class HttpRaftTransport implements RaftTransport {
 		CompletableFuture<Optional<Message>> result = new CompletableFuture<>();
 		try {
 			peer.connection()
-				.exchange("POST", peer.target(rpc), this.postHeaders, this.json.write(request))
+				.exchange("POST", peer.target(rpc), this.postHeaders, this.json.write(request), timeoutNanos)
 				// A safety net for what the socket timeouts do not cover, such as a body that trickles in
-				.orTimeout(this.rpcTimeout.toNanos() * 2, TimeUnit.NANOSECONDS)
+				.orTimeout(timeoutNanos * 2, TimeUnit.NANOSECONDS)
 				.whenComplete((response, failure) -> complete(rpc, peer, guarded, start, response, failure, result));
 		}
 		catch (RuntimeException ex) {

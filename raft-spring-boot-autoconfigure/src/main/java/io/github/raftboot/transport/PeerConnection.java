@@ -171,9 +171,24 @@ final class PeerConnection implements AutoCloseable {
 	 */
 	CompletableFuture<Response> exchange(String method, String target, Map<String, String> headers,
 			byte @Nullable [] body) {
+		return exchange(method, target, headers, body, this.timeoutNanos);
+	}
+
+	/**
+	 * Queues an exchange that may take {@code timeoutNanos} instead of the connection's timeout;
+	 * never blocks.
+	 * @param method the request method
+	 * @param target the request target: the path, starting with {@code /}
+	 * @param headers further request headers
+	 * @param body the request body, or {@code null} for none
+	 * @param timeoutNanos how long the exchange may take, from now
+	 * @return as {@link #exchange(String, String, Map, byte[])}
+	 */
+	CompletableFuture<Response> exchange(String method, String target, Map<String, String> headers,
+			byte @Nullable [] body, long timeoutNanos) {
 		CompletableFuture<Response> result = new CompletableFuture<>();
 		Exchange exchange = new Exchange(method, URI.create(target), headers, body,
-				this.nanoClock.getAsLong() + this.timeoutNanos, result);
+				this.nanoClock.getAsLong() + timeoutNanos, result);
 		try {
 			this.executor.execute(() -> run(exchange));
 		}

@@ -21,6 +21,7 @@ import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
 import io.github.raftboot.core.TimeoutNow;
+import io.github.raftboot.core.Timing;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonToken;
@@ -44,11 +45,13 @@ import tools.jackson.databind.type.LogicalType;
  * A configuration ({@link Membership}: an AppendEntries' {@code base}, a log entry's
  * {@code membership}) is an object of {@code clusterId}, {@code voters}, {@code outgoingVoters},
  * {@code learners} (arrays of ids) and {@code addresses} (an object of id to address), or
- * {@code null} where there is none.
+ * {@code null} where there is none. A timing (a log entry's {@code timing}) is an object of
+ * {@code electionTimeoutMinMillis}, {@code electionTimeoutMaxMillis}, {@code heartbeatIntervalMillis},
+ * {@code level} and {@code reason}, or {@code null} where there is none.
  *
  * <p>The format is owned by this library and does not depend on the application's Jackson
  * configuration. Reading is strict: every field is required, {@code null} is never accepted but
- * for an absent configuration, and
+ * for an absent configuration or timing, and
  * values are not coerced between JSON types (no {@code "3"} for a number, no {@code 1} for a
  * boolean or a string), duplicate fields and trailing data are rejected, and terms, indices and
  * rounds must lie from 0 to {@link Message#MAX_VALUE} (2<sup>53</sup>, enforced by the message
@@ -91,6 +94,8 @@ public final class RaftJson {
 			.changeDefaultNullHandling((setter) -> JsonSetter.Value.construct(Nulls.FAIL, Nulls.FAIL))
 			.withConfigOverride(Membership.class,
 					(override) -> override.setNullHandling(JsonSetter.Value.construct(Nulls.SET, Nulls.FAIL)))
+			.withConfigOverride(Timing.class,
+					(override) -> override.setNullHandling(JsonSetter.Value.construct(Nulls.SET, Nulls.FAIL)))
 			// only record components are fields: Membership.isJoint() is derived
 			.changeDefaultVisibility((visibility) -> visibility.withIsGetterVisibility(JsonAutoDetect.Visibility.NONE))
 			.build();
@@ -108,7 +113,9 @@ public final class RaftJson {
 		List<Message> samples = List.of(new RequestVote("a", "b", 1, 1, 1, true, false, "warm-up"),
 				new RequestVoteResponse("b", "a", 1, true, true),
 				new AppendEntries("a", "b", 1, 0, 0,
-						List.of(new LogEntry(1, 1, EntryType.NOOP), LogEntry.config(2, 1, membership)), 1, 1, membership),
+						List.of(new LogEntry(1, 1, EntryType.NOOP), LogEntry.config(2, 1, membership),
+								LogEntry.timing(3, 1, new Timing(300, 600, 100, 1, "warm-up"))),
+						1, 1, membership, 300),
 				new AppendEntriesResponse("b", "a", 1, true, 1, 1, 1), new TimeoutNow("a", "b", 1),
 				new JoinRequest("c", "a", 0, "http://c"),
 				new JoinResponse("a", "c", 1, MembershipChangeResult.STARTED, "a"));

@@ -26,6 +26,19 @@ public interface RaftTransport extends AutoCloseable {
 	CompletableFuture<Optional<Message>> send(Message request);
 
 	/**
+	 * Sends a request that may take longer than usual to be answered: the cluster's timing has
+	 * been widened (see {@link io.github.raftboot.core.Timing}) by {@code timeoutFactor}, and so
+	 * has the time a member may take to answer. A transport with a timeout of its own waits that
+	 * many times as long; one without ignores it.
+	 * @param request the request
+	 * @param timeoutFactor how many times the usual timeout to wait, at least 1
+	 * @return as {@link #send(Message)}
+	 */
+	default CompletableFuture<Optional<Message>> send(Message request, double timeoutFactor) {
+		return send(request);
+	}
+
+	/**
 	 * Tells the transport whom it may have to reach, as the member set changes at run time: every
 	 * call replaces the previous one. A transport that routes otherwise may ignore it.
 	 * @param clusterId the id of the cluster this member belongs to, sent along with every request

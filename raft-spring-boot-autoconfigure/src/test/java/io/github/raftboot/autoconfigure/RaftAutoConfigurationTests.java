@@ -95,6 +95,39 @@ class RaftAutoConfigurationTests {
 	}
 
 	@Test
+	void adaptiveTimingIsOnWithAOneSecondCeilingAndAFiveMinuteQuietPeriodByDefault() {
+		threeMembers().run((context) -> {
+			RaftConfig config = context.getBean(RaftConfig.class);
+			assertThat(config.adaptiveTiming()).isTrue();
+			assertThat(config.timingCeiling()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(config.timingQuietPeriod()).isEqualTo(Duration.ofMinutes(5));
+		});
+	}
+
+	@Test
+	void adaptiveTimingFollowsItsProperties() {
+		threeMembers()
+			.withPropertyValues("raft.timing.adaptive=false", "raft.timing.ceiling=3s", "raft.timing.quiet-period=1m")
+			.run((context) -> {
+				RaftConfig config = context.getBean(RaftConfig.class);
+				assertThat(config.adaptiveTiming()).isFalse();
+				assertThat(config.timingCeiling()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(config.timingQuietPeriod()).isEqualTo(Duration.ofMinutes(1));
+			});
+	}
+
+	@Test
+	void timingCeilingBelowTheMaximumElectionTimeoutFailsWithAnAnalysis() {
+		threeMembers().withPropertyValues("raft.election-timeout-max=600ms", "raft.timing.ceiling=500ms")
+			.run((context) -> {
+				FailureAnalysis analysis = analysis(context.getStartupFailure());
+				assertThat(analysis.getDescription())
+					.contains("raft.timing.ceiling (500ms) must lie from raft.election-timeout-max (600ms) to 1h");
+				assertThat(analysis.getAction()).contains("raft.timing.adaptive=false");
+			});
+	}
+
+	@Test
 	void nothingIsConfiguredWhenDisabled() {
 		threeMembers().withPropertyValues("raft.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(RaftServer.class);
@@ -247,9 +280,9 @@ class RaftAutoConfigurationTests {
 		threeMembers().withPropertyValues("raft.rpc.max-body-size=1KB")
 			.run((context) -> assertThat(analysis(context.getStartupFailure())).satisfies((analysis) -> {
 				assertThat(analysis.getDescription()).contains("raft.rpc.max-body-size is 1024B")
-					.contains("an AppendEntries with 64 entries, 4 of them configurations, and a base configuration, "
-							+ "each of the 3 members with their URLs");
-				assertThat(analysis.getAction()).containsPattern("at least \\d{4}B");
+					.contains("an AppendEntries with 64 entries, 4 of them configurations or timings, and a base "
+							+ "configuration, each of the 3 members with their URLs");
+				assertThat(analysis.getAction()).containsPattern("at least \\d{4,5}B");
 			}));
 	}
 

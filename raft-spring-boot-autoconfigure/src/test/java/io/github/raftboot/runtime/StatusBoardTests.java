@@ -44,17 +44,17 @@ class StatusBoardTests {
 	void measuresTheTimeoutOnTheInjectedClock() {
 		CompletableFuture<Boolean> waiting = awaitInBackground(() -> false, Duration.ofMillis(10));
 		// Real time passes, far beyond the timeout, but the injected clock stands still.
-		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> !waiting.isDone());
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10)).until(() -> !waiting.isDone());
 		this.nanoTime.addAndGet(Duration.ofMillis(10).toNanos());
-		assertThat(waiting).succeedsWithin(Duration.ofSeconds(1)).isEqualTo(false);
+		assertThat(waiting).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(false);
 	}
 
 	@Test
 	void noticesAClockMovedFarAheadWithoutWaitingInRealTime() {
 		CompletableFuture<Boolean> waiting = awaitInBackground(() -> false, Duration.ofHours(1));
-		await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> !waiting.isDone());
+		await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(10)).until(() -> !waiting.isDone());
 		this.nanoTime.addAndGet(Duration.ofHours(1).toNanos());
-		assertThat(waiting).succeedsWithin(Duration.ofSeconds(1)).isEqualTo(false);
+		assertThat(waiting).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(false);
 	}
 
 	private CompletableFuture<Boolean> awaitInBackground(BooleanSupplier condition, Duration timeout) {

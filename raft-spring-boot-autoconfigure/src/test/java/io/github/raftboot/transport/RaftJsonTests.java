@@ -17,6 +17,7 @@ import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
 import io.github.raftboot.core.TimeoutNow;
+import io.github.raftboot.core.Timing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -69,7 +70,9 @@ class RaftJsonTests {
 			new RequestVote("n1", "n2", 1, 0, 0, true, false, "0123456789abcdef"), RequestVoteResponse.class,
 			new RequestVoteResponse("n2", "n1", 3, true, false), AppendEntries.class,
 			new AppendEntries("n1", "n2", 3, 0, 0,
-					List.of(new LogEntry(1, 2, EntryType.NOOP), LogEntry.config(2, 3, LEFT)), 1, 7, JOINT),
+					List.of(new LogEntry(1, 2, EntryType.NOOP), LogEntry.config(2, 3, LEFT),
+							LogEntry.timing(3, 3, new Timing(300, 600, 100, 1, "widened after 2 lease lapses within 30 s"))),
+					1, 7, JOINT, 300),
 			AppendEntriesResponse.class, new AppendEntriesResponse("n2", "n1", 3, true, 2, 2, 7), TimeoutNow.class,
 			new TimeoutNow("n1", "n2", 3));
 
@@ -109,8 +112,8 @@ class RaftJsonTests {
 				7);
 		assertThat(new String(this.json.write(append), StandardCharsets.UTF_8)).isEqualTo(
 				"{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,"
-						+ "\"entries\":[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null}],"
-						+ "\"leaderCommit\":0,\"round\":7,\"base\":null}");
+						+ "\"entries\":[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null,\"timing\":null}],"
+						+ "\"leaderCommit\":0,\"round\":7,\"base\":null,\"stickinessMillis\":0}");
 	}
 
 	@Test
@@ -130,8 +133,8 @@ class RaftJsonTests {
 	@Test
 	void ignoresUnknownFieldsInsideLogEntriesToo() {
 		String body = "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":"
-				+ "[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null,\"checksum\":null}],"
-				+ "\"leaderCommit\":0,\"round\":1,\"base\":null,\"unknown\":null}";
+				+ "[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null,\"timing\":null,\"checksum\":null}],"
+				+ "\"leaderCommit\":0,\"round\":1,\"base\":null,\"stickinessMillis\":0,\"unknown\":null}";
 		assertThat(this.json.read(bytes(body), AppendEntries.class)).isEqualTo(
 				new AppendEntries("n1", "n2", 3, 0, 0, List.of(new LogEntry(1, 3, EntryType.NOOP)), 0, 1));
 	}
@@ -250,7 +253,7 @@ class RaftJsonTests {
 	@MethodSource("invalidAppends")
 	void rejectsInvalidLogEntriesNamingTheirPosition(String description, String entries, String expectedMessage) {
 		String body = "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":"
-				+ entries + ",\"leaderCommit\":0,\"round\":1,\"base\":null}";
+				+ entries + ",\"leaderCommit\":0,\"round\":1,\"base\":null,\"stickinessMillis\":0}";
 		assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
 			.isThrownBy(() -> this.json.read(bytes(body), AppendEntries.class))
 			.withMessage(expectedMessage);
@@ -260,27 +263,27 @@ class RaftJsonTests {
 		return Stream.of(Arguments.of("null entries", "null", "Field 'entries' is required and must not be null"),
 				Arguments.of("object for entries", "{}", "Invalid value for field 'entries'"),
 				Arguments.of("null entry", "[null]", "Field 'entries[0]' is required and must not be null"),
-				Arguments.of("unknown entry type", "[{\"index\":1,\"term\":3,\"type\":\"BOGUS\",\"membership\":null}]",
+				Arguments.of("unknown entry type", "[{\"index\":1,\"term\":3,\"type\":\"BOGUS\",\"membership\":null,\"timing\":null}]",
 						"Invalid value for field 'entries[0].type'"),
-				Arguments.of("entry type by ordinal", "[{\"index\":1,\"term\":3,\"type\":0,\"membership\":null}]",
+				Arguments.of("entry type by ordinal", "[{\"index\":1,\"term\":3,\"type\":0,\"membership\":null,\"timing\":null}]",
 						"Invalid value for field 'entries[0].type'"),
-				Arguments.of("entry without type", "[{\"index\":1,\"term\":3,\"membership\":null}]",
+				Arguments.of("entry without type", "[{\"index\":1,\"term\":3,\"membership\":null,\"timing\":null}]",
 						"Field 'entries[0].type' is required and must not be null"),
 				Arguments.of("entry without membership", "[{\"index\":1,\"term\":3,\"type\":\"NOOP\"}]",
 						"Field 'entries[0].membership' is required and must not be null"),
-				Arguments.of("entry index 0", "[{\"index\":0,\"term\":3,\"type\":\"NOOP\",\"membership\":null}]",
+				Arguments.of("entry index 0", "[{\"index\":0,\"term\":3,\"type\":\"NOOP\",\"membership\":null,\"timing\":null}]",
 						"Invalid value for field 'entries[0]': Log entry index must be from 1 to 2^53, was 0"),
 				Arguments.of("configuration entry without a configuration",
-						"[{\"index\":1,\"term\":3,\"type\":\"CONFIG\",\"membership\":null}]",
+						"[{\"index\":1,\"term\":3,\"type\":\"CONFIG\",\"membership\":null,\"timing\":null}]",
 						"Invalid value for field 'entries[0]': Log entry 1 of type CONFIG must carry a membership"),
 				Arguments.of("second entry a configuration entry without a configuration",
-						"[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null},"
-								+ "{\"index\":2,\"term\":3,\"type\":\"CONFIG\",\"membership\":null}]",
+						"[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null,\"timing\":null},"
+								+ "{\"index\":2,\"term\":3,\"type\":\"CONFIG\",\"membership\":null,\"timing\":null}]",
 						"Invalid value for field 'entries[1]': Log entry 2 of type CONFIG must carry a membership"),
 				Arguments.of("other entry with a configuration",
-						"[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":" + SOLO_JSON + "}]",
+						"[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":" + SOLO_JSON + ",\"timing\":null}]",
 						"Invalid value for field 'entries[0]': Log entry 1 of type NOOP must not carry a membership"),
-				Arguments.of("entries with a gap", "[{\"index\":2,\"term\":3,\"type\":\"NOOP\",\"membership\":null}]",
+				Arguments.of("entries with a gap", "[{\"index\":2,\"term\":3,\"type\":\"NOOP\",\"membership\":null,\"timing\":null}]",
 						"Invalid message: Entries must be contiguous from prevLogIndex + 1 = 1: found index 2 where 1 "
 								+ "was expected"));
 	}
@@ -291,8 +294,8 @@ class RaftJsonTests {
 				JOINT);
 		assertThat(new String(this.json.write(append), StandardCharsets.UTF_8))
 			.isEqualTo("{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,"
-					+ "\"entries\":[{\"index\":1,\"term\":3,\"type\":\"CONFIG\",\"membership\":" + LEFT_JSON + "}],"
-					+ "\"leaderCommit\":0,\"round\":7,\"base\":" + JOINT_JSON + "}");
+					+ "\"entries\":[{\"index\":1,\"term\":3,\"type\":\"CONFIG\",\"membership\":" + LEFT_JSON + ",\"timing\":null}],"
+					+ "\"leaderCommit\":0,\"round\":7,\"base\":" + JOINT_JSON + ",\"stickinessMillis\":0}");
 	}
 
 	@Test
@@ -327,8 +330,8 @@ class RaftJsonTests {
 	@Test
 	void acceptsNullForAnAbsentConfiguration() {
 		String body = "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":"
-				+ "[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null}],\"leaderCommit\":0,\"round\":1,"
-				+ "\"base\":null}";
+				+ "[{\"index\":1,\"term\":3,\"type\":\"NOOP\",\"membership\":null,\"timing\":null}],\"leaderCommit\":0,\"round\":1,"
+				+ "\"base\":null,\"stickinessMillis\":0}";
 		assertThat(this.json.read(bytes(body), AppendEntries.class)).isEqualTo(
 				new AppendEntries("n1", "n2", 3, 0, 0, List.of(new LogEntry(1, 3, EntryType.NOOP)), 0, 1, null));
 	}
@@ -449,7 +452,18 @@ class RaftJsonTests {
 		Field target = fields(tree, "").get(position);
 		target.parent().putNull(target.name());
 		boolean configurationEntry = target.parent().path("type").asString("").equals("CONFIG");
-		if (target.name().equals("base") || (target.name().equals("membership") && !configurationEntry)) {
+		boolean timingEntry = target.parent().path("type").asString("").equals("TIMING");
+		if (target.name().equals("timing") && timingEntry) {
+			String entry = field.substring(0, field.lastIndexOf('.'));
+			assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+				.isThrownBy(() -> this.json.read(bytes(tree.toString()), type))
+				.withMessageStartingWith("Invalid value for field '" + entry + "': ")
+				.withMessageEndingWith(" of type TIMING must carry a timing");
+		}
+		else if (target.name().equals("timing")) {
+			assertThat(this.json.read(bytes(tree.toString()), type)).isEqualTo(SAMPLES.get(type));
+		}
+		else if (target.name().equals("base") || (target.name().equals("membership") && !configurationEntry)) {
 			assertThat(this.json.read(bytes(tree.toString()), type)).isEqualTo(
 					target.name().equals("base") ? withoutBase((AppendEntries) SAMPLES.get(type)) : SAMPLES.get(type));
 		}
@@ -476,7 +490,7 @@ class RaftJsonTests {
 
 	private static AppendEntries withoutBase(AppendEntries append) {
 		return new AppendEntries(append.from(), append.to(), append.term(), append.prevLogIndex(),
-				append.prevLogTerm(), append.entries(), append.leaderCommit(), append.round(), null);
+				append.prevLogTerm(), append.entries(), append.leaderCommit(), append.round(), null, append.stickinessMillis());
 	}
 
 	private static ObjectNode tree(Message message) {
@@ -510,14 +524,14 @@ class RaftJsonTests {
 	/** An AppendEntries from the start of the log with the given base configuration. */
 	private static String startOfLog(String base) {
 		return "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":[],"
-				+ "\"leaderCommit\":0,\"round\":1,\"base\":" + base + "}";
+				+ "\"leaderCommit\":0,\"round\":1,\"base\":" + base + ",\"stickinessMillis\":0}";
 	}
 
 	/** An AppendEntries with one configuration entry. */
 	private static String configEntry(String membership) {
 		return "{\"from\":\"n1\",\"to\":\"n2\",\"term\":3,\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":[{"
-				+ "\"index\":1,\"term\":3,\"type\":\"CONFIG\",\"membership\":" + membership + "}],\"leaderCommit\":0,"
-				+ "\"round\":1,\"base\":null}";
+				+ "\"index\":1,\"term\":3,\"type\":\"CONFIG\",\"membership\":" + membership + ",\"timing\":null}],\"leaderCommit\":0,"
+				+ "\"round\":1,\"base\":null,\"stickinessMillis\":0}";
 	}
 
 	private static byte[] bytes(String body) {

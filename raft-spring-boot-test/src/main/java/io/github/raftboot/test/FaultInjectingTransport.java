@@ -40,10 +40,15 @@ public final class FaultInjectingTransport implements RaftTransport {
 
 	@Override
 	public CompletableFuture<Optional<Message>> send(Message request) {
+		return send(request, 1);
+	}
+
+	@Override
+	public CompletableFuture<Optional<Message>> send(Message request, double timeoutFactor) {
 		if (this.links.isCut(request.from(), request.to())) {
 			return CompletableFuture.failedFuture(linkCut(request.from(), request.to()));
 		}
-		return this.delegate.send(request)
+		return this.delegate.send(request, timeoutFactor)
 			.thenCompose((reply) -> this.links.isCut(request.to(), request.from())
 					? CompletableFuture.failedFuture(linkCut(request.to(), request.from()))
 					: CompletableFuture.completedFuture(reply));

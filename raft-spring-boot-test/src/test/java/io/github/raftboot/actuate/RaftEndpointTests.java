@@ -64,6 +64,20 @@ class RaftEndpointTests {
 	}
 
 	@Test
+	void readShowsTheTimingInForceTheConfiguredOneAndTheIncidents() {
+		RaftStatus status = Statuses.withTiming(Statuses.running("n1", Role.LEADER, 7, "n1", NOW,
+				new PeerStatus("n2", null, NOW, "CLOSED", 42L, RaftStatus.Standing.VOTER, true, null, null,
+						Duration.ofNanos(2_500_000))),
+				Statuses.timing(1, 2, 3));
+		RaftDescriptor descriptor = new RaftEndpoint(Statuses.leadership(status), this.clock).raft();
+		assertThat(descriptor.timing()).isEqualTo(new RaftEndpoint.TimingDescriptor(300, 600, 100, 1,
+				"widened after 2 lease lapses within 30 s", 12, true, new RaftEndpoint.TimingDescriptor.Configured(150, 300, 50),
+				new RaftEndpoint.TimingDescriptor.Incidents(2, 1, 0, 3, 420, 1)));
+		assertThat(descriptor.peers()).singleElement()
+			.satisfies((peer) -> assertThat(peer.roundTripMillis()).isEqualTo(2.5));
+	}
+
+	@Test
 	void readOfAFollowerWithoutKnownLeaderHasNoLeaderIdNorLeaderSince() {
 		RaftStatus status = Statuses.running("n2", Role.FOLLOWER, 3, null, null);
 		RaftDescriptor descriptor = new RaftEndpoint(Statuses.leadership(status), this.clock).raft();
@@ -82,9 +96,9 @@ class RaftEndpointTests {
 		RaftDescriptor descriptor = new RaftEndpoint(Statuses.leadership(status), this.clock).raft();
 		assertThat(descriptor.peers()).containsExactly(
 				new PeerDescriptor("n2", URI.create("http://n2:8080"), NOW.minusMillis(1500), 1500L, "CLOSED", 42L,
-						RaftStatus.Standing.VOTER, true, null, null),
+						RaftStatus.Standing.VOTER, true, null, null, null),
 				new PeerDescriptor("n3", URI.create("http://n3:8080"), null, null, "OPEN", 0L, RaftStatus.Standing.VOTER,
-						true, null, null));
+						true, null, null, null));
 	}
 
 	@Test
@@ -332,7 +346,7 @@ class RaftEndpointTests {
 			.get("peers")
 			.get(0);
 		assertThat(peerJson.propertyNames()).containsExactly("id", "url", "lastContact", "millisSinceLastContact",
-				"circuitBreaker", "matchIndex", "standing", "listed", "lastError", "lastErrorAt");
+				"circuitBreaker", "matchIndex", "standing", "listed", "lastError", "lastErrorAt", "roundTripMillis");
 		assertThat(peerJson.get("lastError").asString()).isEqualTo("append-entries: HTTP 404");
 		assertThat(peerJson.get("lastErrorAt").asString()).isEqualTo("2026-03-01T10:15:25Z");
 	}

@@ -45,6 +45,18 @@ class RaftHealthIndicatorTests {
 	}
 
 	@Test
+	void namesAWidenedTimingAndWhyButNotTheConfiguredOne() {
+		Health widened = health(
+				Statuses.withTiming(Statuses.running("n1", Role.LEADER, 7, "n1", NOW), Statuses.timing(1, 2, 0)));
+		assertThat(widened.getStatus()).isEqualTo(Status.UP);
+		assertThat(widened.getDetails()).containsEntry("timing", "300-600 ms election timeout, 100 ms heartbeat, "
+				+ "widened from the configured 150-300 ms: widened after 2 lease lapses within 30 s");
+		Health configured = health(
+				Statuses.withTiming(Statuses.running("n1", Role.LEADER, 7, "n1", NOW), Statuses.timing(0, 0, 0)));
+		assertThat(configured.getDetails()).doesNotContainKey("timing");
+	}
+
+	@Test
 	void upWhileAnotherReplicaLeads() {
 		Health health = health(Statuses.running("n2", Role.FOLLOWER, 7, "n1", NOW));
 		assertThat(health.getStatus()).isEqualTo(Status.UP);

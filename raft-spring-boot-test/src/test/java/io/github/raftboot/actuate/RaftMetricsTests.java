@@ -73,6 +73,27 @@ class RaftMetricsTests {
 	}
 
 	@Test
+	void timingGaugesAndIncidentCountersFollowTheStatus() {
+		TestRaftLeadership leadership = Statuses
+			.leadership(Statuses.withTiming(Statuses.running("n1", Role.LEADER, 3, "n1", NOW,
+					new PeerStatus("n2", null, NOW, "CLOSED", 5L, RaftStatus.Standing.VOTER, true, null, null,
+							Duration.ofMillis(3))),
+					Statuses.timing(0, 0, 0)));
+		bind(leadership);
+		assertThat(gauge("raft.timing.level")).isZero();
+		assertThat(gauge("raft.timing.election.timeout.min")).isEqualTo(0.15);
+		assertThat(this.registry.get("raft.incidents").tag("kind", "lease-lapse").functionCounter().count()).isZero();
+		assertThat(this.registry.get("raft.peer.round.trip").tag("peer", "n2").gauge().value()).isEqualTo(0.003);
+		leadership.setStatus(Statuses.withTiming(leadership.status(), Statuses.timing(1, 2, 3)));
+		assertThat(gauge("raft.timing.level")).isOne();
+		assertThat(gauge("raft.timing.election.timeout.min")).isEqualTo(0.3);
+		assertThat(this.registry.get("raft.incidents").tag("kind", "lease-lapse").functionCounter().count()).isEqualTo(2);
+		assertThat(this.registry.get("raft.incidents").tag("kind", "pause").functionCounter().count()).isEqualTo(3);
+		assertThat(this.registry.get("raft.incidents").tag("kind", "late-round").functionCounter().count()).isOne();
+		assertThat(this.registry.get("raft.timing.changes").functionCounter().count()).isOne();
+	}
+
+	@Test
 	void everyMeterIsTaggedWithTheNodeId() {
 		bind(Statuses.leadership(Statuses.running("n1", Role.FOLLOWER, 3, "n2", NOW,
 				new PeerStatus("n2", null, null, null, null))));
@@ -80,8 +101,9 @@ class RaftMetricsTests {
 			.contains("raft.term", "raft.leader", "raft.role", "raft.elections.started", "raft.elections.won",
 					"raft.elections.lost", "raft.prevotes.started", "raft.leader.changes",
 					"raft.membership.voters", "raft.membership.learners", "raft.membership.joint",
-					"raft.peer.last.contact.age");
-		assertThat(this.registry.getMeters()).hasSize(15)
+					"raft.peer.last.contact.age", "raft.peer.round.trip", "raft.timing.level",
+					"raft.timing.election.timeout.min", "raft.incidents", "raft.timing.changes");
+		assertThat(this.registry.getMeters()).hasSize(23)
 			.allSatisfy((meter) -> assertThat(meter.getId().getTag("node")).isEqualTo("n1"));
 	}
 
@@ -166,8 +188,9 @@ class RaftMetricsTests {
 			assertThat(peersWithMeter("raft.peer.last.contact.age")).containsExactlyInAnyOrder("n2", "n3", "n" + i);
 			assertThat(peersWithMeter("raft.learner.lag")).containsExactly("n" + i);
 		}
-		// 14 meters of the replica, the age of contact with 3 peers and the lag of 1 learner
-		assertThat(this.registry.getMeters()).hasSize(14 + 3 + 1);
+		assertThat(peersWithMeter("raft.peer.round.trip")).containsExactlyInAnyOrder("n2", "n3", "n24");
+		// 21 meters of the replica, the age of contact with and round trip of 3 peers, the lag of 1 learner
+		assertThat(this.registry.getMeters()).hasSize(21 + 3 * 2 + 1);
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package io.github.raftboot.actuate;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +15,7 @@ import io.github.raftboot.core.Role;
 import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
+import io.github.raftboot.leader.RaftTiming;
 import io.github.raftboot.test.TestRaftLeadership;
 import org.jspecify.annotations.Nullable;
 
@@ -61,6 +63,35 @@ public final class Statuses {
 		return new RaftStatus(status.nodeId(), status.state(), status.role(), status.term(), status.leaderId(),
 				status.leader(), status.leaderSince(), status.votedFor(), status.commitIndex(), status.lastLogIndex(),
 				status.lastLeaderContact(), status.peers(), standing, membership, formation);
+	}
+
+	/**
+	 * A status that tells the timing in force.
+	 * @param status the status to copy
+	 * @param timing the timing
+	 * @return the status with it
+	 */
+	public static RaftStatus withTiming(RaftStatus status, RaftTiming timing) {
+		return new RaftStatus(status.nodeId(), status.state(), status.role(), status.term(), status.leaderId(),
+				status.leader(), status.leaderSince(), status.votedFor(), status.commitIndex(), status.lastLogIndex(),
+				status.lastLeaderContact(), status.peers(), status.standing(), status.membership(), status.formation(),
+				status.conflict(), status.runningSince(), timing);
+	}
+
+	/**
+	 * The default timing widened {@code level} times (0: as configured), with these incidents.
+	 * @param level the level
+	 * @param leaseLapses leases that lapsed
+	 * @param pauses pauses noticed
+	 * @return the timing
+	 */
+	public static RaftTiming timing(int level, long leaseLapses, long pauses) {
+		long factor = 1L << level;
+		return new RaftTiming(Duration.ofMillis(150 * factor), Duration.ofMillis(300 * factor),
+				Duration.ofMillis(50 * factor), level,
+				(level == 0) ? "configured timing of n1" : "widened after 2 lease lapses within 30 s", (level == 0) ? 0 : 12,
+				true, Duration.ofMillis(150), Duration.ofMillis(300), Duration.ofMillis(50),
+				new RaftTiming.Incidents(leaseLapses, 1, 0, pauses, Duration.ofMillis(420), level));
 	}
 
 	/**

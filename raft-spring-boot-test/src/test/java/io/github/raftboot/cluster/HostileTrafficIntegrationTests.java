@@ -177,7 +177,7 @@ class HostileTrafficIntegrationTests {
 			// Each of these would move the term or start an election if it reached the election thread.
 			String depose = "{\"from\":\"" + other + "\",\"to\":\"" + target + "\",\"term\":" + higher
 					+ ",\"prevLogIndex\":0,\"prevLogTerm\":0,\"entries\":[],\"leaderCommit\":0,\"round\":1,"
-					+ "\"base\":null}";
+					+ "\"base\":null,\"stickinessMillis\":300}";
 			String timeoutNow = "{\"from\":\"" + other + "\",\"to\":\"" + target + "\",\"term\":" + higher + "}";
 			String vote = "{\"from\":\"" + other + "\",\"to\":\"" + target + "\",\"term\":" + higher
 					+ ",\"lastLogIndex\":99,\"lastLogTerm\":" + higher + ",\"preVote\":false,\"transfer\":true,"

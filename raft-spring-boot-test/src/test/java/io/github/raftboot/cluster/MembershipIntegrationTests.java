@@ -187,7 +187,7 @@ class MembershipIntegrationTests {
 		String ours = cluster.server(leader).membership().orElseThrow().clusterId();
 		// A "leader" of another cluster with a huge term: had it got through, every member would follow it.
 		String foreign = "{\"from\":\"x1\",\"to\":\"" + leader + "\",\"term\":1000000,\"prevLogIndex\":0,"
-				+ "\"prevLogTerm\":0,\"entries\":[],\"leaderCommit\":0,\"round\":1,\"base\":null}";
+				+ "\"prevLogTerm\":0,\"entries\":[],\"leaderCommit\":0,\"round\":1,\"base\":null,\"stickinessMillis\":300}";
 		HttpResponse<String> answer = post(cluster, leader, "/append-entries", foreign, "0123456789abcdef");
 		assertThat(answer.statusCode()).isEqualTo(409);
 		assertThat(answer.body()).contains("belongs to cluster " + ours).contains("0123456789abcdef");

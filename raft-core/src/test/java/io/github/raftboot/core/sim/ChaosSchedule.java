@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  * elects a leader, then suffers a run of random faults (partitions symmetric, one-way and bridged;
  * message loss, duplication, reordering and long delays; crashes and restarts; crashes of the
  * leader; leadership transfers; membership changes: new replicas started with the full list of
- * members, added as learners and promoted, members and leaders removed, removed members added back),
- * then the network heals and every node restarts. The
+ * members, added as learners and promoted, members and leaders removed, removed members added back;
+ * timing changes, wider and narrower, besides the ones adaptive timing makes; members paused, the
+ * leader too), then the network heals, pauses end and every node restarts. The
  * {@link SafetyChecker} checks safety after every event; the schedule itself checks liveness:
  * within the timing's bound ({@link #LIVENESS_BOUND} for the defaults) of the heal, a leader
  * becomes active that then stays active in the same term for {@link #STABLE_PERIOD}.
@@ -63,14 +64,26 @@ final class ChaosSchedule {
 		List<String> ids = cluster.ids();
 		// Heal: every member up, every link restored, no more loss or long delays.
 		cluster.healNetwork();
+		cluster.endPauses();
 		cluster.lossRate(0).duplicateRate(0).longDelays(0, Duration.ZERO).crashWhilePersistingRate(0);
 		for (String id : ids) {
 			cluster.restart(id);
 		}
-		Duration recovery = settle(cluster, timing.livenessBound);
+		Duration recovery = settle(cluster, scaled(timing.livenessBound, cluster, timing));
 		long[] configurations = cluster.checker().committedConfigurations();
+		int level = 0;
+		long adaptations = 0;
+		long pauses = 0;
+		for (String id : cluster.ids()) {
+			if (cluster.isUp(id)) {
+				io.github.raftboot.core.Status status = cluster.status(id);
+				level = Math.max(level, (status.timing() != null) ? status.timing().level() : 0);
+				adaptations += status.incidents().timingChanges();
+				pauses += status.incidents().pauses();
+			}
+		}
 		return new Result(seed, size, timing, recovery, cluster.events(), cluster.nowNanos(),
-				cluster.checker().termsWithLeader(), configurations[0], configurations[1]);
+				cluster.checker().termsWithLeader(), configurations[0], configurations[1], level, adaptations, pauses);
 	}
 
 	/**
@@ -100,10 +113,26 @@ final class ChaosSchedule {
 		}
 	}
 
+	/**
+	 * The liveness bound for the timing in force at the heal: the bound for the configured timing,
+	 * stretched as much as the widest timing any member runs with (adaptive timing, or a timing
+	 * set by hand, may have widened it).
+	 */
+	private static Duration scaled(Duration bound, SimCluster cluster, Timing timing) {
+		double widest = 1;
+		for (String id : cluster.ids()) {
+			if (cluster.isUp(id) && cluster.status(id).timing() != null) {
+				widest = Math.max(widest,
+						(double) cluster.status(id).timing().electionTimeoutMaxMillis() / timing.max.toMillis());
+			}
+		}
+		return Duration.ofNanos((long) (bound.toNanos() * widest));
+	}
+
 	private static void injectFault(SimCluster cluster, SplittableRandom random, List<String> ids) {
 		String any = ids.get(random.nextInt(ids.size()));
 		@Nullable String leader = cluster.activeLeader();
-		switch (random.nextInt(17)) {
+		switch (random.nextInt(19)) {
 			case 0 -> cluster.isolate(any);
 			case 1 -> cluster.partition(split(ids, random));
 			case 2 -> cluster.cutOneWay(any, other(ids, any, random));
@@ -172,6 +201,17 @@ final class ChaosSchedule {
 					}
 				}
 			}
+			case 17 -> {
+				// The leader moves the cluster to another timing, wider or narrower, at once.
+				if (leader != null) {
+					cluster.changeTiming(leader, random.nextInt(4));
+				}
+			}
+			case 18 -> {
+				// A pause: a garbage collection, CPU throttling, a stopped process; the leader's too.
+				String paused = (leader != null && random.nextBoolean()) ? leader : any;
+				cluster.pause(paused, Duration.ofMillis(10 + random.nextInt(600)));
+			}
 			default -> {
 				if (leader != null) {
 					cluster.isolate(leader);
@@ -217,9 +257,14 @@ final class ChaosSchedule {
 	 * @param recovery from the heal to the first active leader
 	 * @param configurations configuration entries committed
 	 * @param jointConfigurations of which joint ones
+	 * @param timingLevel the highest timing level in force on a member at the end
+	 * @param timingChanges timing entries the members that were up at the end appended as leaders
+	 * (since they last started)
+	 * @param pauses pauses those members noticed since they last started
 	 */
 	record Result(long seed, int size, Timing timing, Duration recovery, long events, long virtualNanos,
-			int termsWithLeader, long configurations, long jointConfigurations) {
+			int termsWithLeader, long configurations, long jointConfigurations, int timingLevel, long timingChanges,
+			long pauses) {
 	}
 
 	/** The timings a schedule runs with. */

@@ -298,8 +298,46 @@ public final class SimCluster {
 		}
 		node.raft = null;
 		node.tickVersion++;
+		node.paused = false;
+		node.deferred.clear();
 		this.checker.crashed(node, this.now);
 		record("crash " + id);
+	}
+
+	/**
+	 * Freezes a member for {@code duration}, as a garbage collection, CPU throttling or a stopped
+	 * process would: its clock runs on, but it handles nothing; what reaches it meanwhile (its
+	 * ticks, the messages) is handled in order once the pause ends.
+	 */
+	public void pause(String id, Duration duration) {
+		SimNode node = this.nodes.get(id);
+		if (node.raft == null || node.paused) {
+			return;
+		}
+		node.paused = true;
+		node.pausedUntil = this.now + duration.toNanos();
+		record("pause " + id + " for " + duration.toMillis() + " ms");
+		schedule(node.pausedUntil, () -> resume(node));
+	}
+
+	/** Ends every pause now. */
+	public void endPauses() {
+		for (SimNode node : this.nodes.values()) {
+			resume(node);
+		}
+	}
+
+	private void resume(SimNode node) {
+		if (!node.paused) {
+			return;
+		}
+		node.paused = false;
+		List<NodeAction> queued = new ArrayList<>(node.deferred);
+		node.deferred.clear();
+		record("resume " + node.id + " with " + queued.size() + " inputs queued");
+		for (NodeAction action : queued) {
+			input(node, action);
+		}
 	}
 
 	/** Starts a crashed member again from its persisted state, with a fresh monotonic clock. */
@@ -326,6 +364,14 @@ public final class SimCluster {
 			scheduleTick(node);
 		}
 		record("clock rate of " + id + " = " + rate);
+	}
+
+	/**
+	 * Asks the leader {@code id} to move the cluster to its configured timing at {@code level}.
+	 * @return whether it appended the timing entry
+	 */
+	public boolean changeTiming(String id, int level) {
+		return ask(id, "timing level " + level, false, (raft, local) -> raft.changeTiming(level, local));
 	}
 
 	public boolean isUp(String id) {
@@ -358,7 +404,8 @@ public final class SimCluster {
 		RaftNode.TransferAttempt[] attempt = new RaftNode.TransferAttempt[1];
 		input(node, (raft, local) -> attempt[0] = raft.transferLeadershipToBestPeer(local));
 		record("transfer " + id + " -> best: " + attempt[0]);
-		return (attempt[0].result() == TransferResult.STARTED) ? attempt[0].target() : null;
+		// A paused member handles the request only once it resumes.
+		return (attempt[0] != null && attempt[0].result() == TransferResult.STARTED) ? attempt[0].target() : null;
 	}
 
 	// Running
@@ -511,6 +558,11 @@ public final class SimCluster {
 		if (raft == null) {
 			return;
 		}
+		if (node.paused) {
+			// As a driver's executor would: everything waits, and runs in order once the pause ends.
+			node.deferred.add(action);
+			return;
+		}
 		action.apply(raft, node.local(this.now));
 		afterInput(node);
 	}
@@ -654,6 +706,13 @@ public final class SimCluster {
 		long tickVersion;
 
 		@Nullable Membership lastMembership;
+
+		/** While paused: until when, and the inputs that came meanwhile, in order. */
+		long pausedUntil;
+
+		boolean paused;
+
+		final List<NodeAction> deferred = new ArrayList<>();
 
 		SimNode(String id, RaftConfig config, double rate) {
 			this.id = id;

@@ -61,6 +61,12 @@ class SimulationTests {
 				results.size(), events, virtual / 1e9, terms, wallNanos / 1e9);
 		System.out.printf("  membership: %d configurations committed (%d joint) in %d schedules%n", configurations,
 				joint, changing);
+		long widened = results.stream().filter((result) -> result.timingLevel() > 0).count();
+		int highest = results.stream().mapToInt(ChaosSchedule.Result::timingLevel).max().orElse(0);
+		long changes = results.stream().mapToLong(ChaosSchedule.Result::timingChanges).sum();
+		long pauses = results.stream().mapToLong(ChaosSchedule.Result::pauses).sum();
+		System.out.printf("  timing: %d schedules end widened (highest level %d); %d timing entries and %d pauses "
+				+ "noticed by the members up at the end%n", widened, highest, changes, pauses);
 		for (ChaosSchedule.Timing timing : ChaosSchedule.Timing.values()) {
 			List<ChaosSchedule.Result> ofTiming = results.stream().filter((result) -> result.timing() == timing).toList();
 			if (ofTiming.isEmpty()) {

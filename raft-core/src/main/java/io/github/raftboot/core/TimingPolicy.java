@@ -1,0 +1,166 @@
+package io.github.raftboot.core;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * When a leader widens or narrows the cluster's {@link Timing}: the adaptive part of it, on the
+ * leader's own observations, with no clock of its own (every call brings the time).
+ *
+ * <p>It widens by one level once {@value #WIDEN_AFTER} incidents (a lease that lapsed, a round a
+ * majority acknowledged only after half the lease, a member that campaigned while this leader
+ * led, a pause of this leader) fall within {@link #WINDOW}; the incidents are then forgotten, so
+ * a further level needs as many new ones. It narrows by one level once the timing has gone
+ * without an incident for the quiet period and every majority acknowledged its rounds within the
+ * heartbeat interval of the narrower timing. A widening soon after a narrowing (within the quiet
+ * period) doubles the quiet period before the next narrowing, up to {@value #MAX_QUIET_DOUBLINGS}
+ * doublings, so that a timing that is only just too tight does not swing back and forth.
+ */
+final class TimingPolicy {
+
+	/** How many incidents within {@link #WINDOW} widen the timing. */
+	static final int WIDEN_AFTER = 2;
+
+	/** The window in which incidents count towards widening. */
+	static final Duration WINDOW = Duration.ofSeconds(30);
+
+	static final int MAX_QUIET_DOUBLINGS = 3;
+
+	/** The kinds of incident. */
+	enum Kind {
+
+		LEASE_LAPSE("lease lapse", "lease lapses"), LATE_ROUND("late round", "late rounds"),
+		CAMPAIGN_WHILE_LEADING("campaign while it led", "campaigns while it led"), PAUSE("pause", "pauses");
+
+		private final String one;
+
+		private final String many;
+
+		Kind(String one, String many) {
+			this.one = one;
+			this.many = many;
+		}
+
+	}
+
+	private final long windowNanos = WINDOW.toNanos();
+
+	private final long quietNanos;
+
+	private final ArrayDeque<Incident> recent = new ArrayDeque<>();
+
+	private boolean started;
+
+	/** When the timing last changed, or leadership began. */
+	private long changedAt;
+
+	private long lastIncidentAt;
+
+	private boolean anyIncident;
+
+	/** The slowest majority acknowledgement of a round since the timing last changed. */
+	private long slowestRoundTrip;
+
+	private int quietDoublings;
+
+	private long narrowedAt;
+
+	private boolean narrowedOnce;
+
+	TimingPolicy(Duration quietPeriod) {
+		this.quietNanos = quietPeriod.toNanos();
+	}
+
+	/** Starts over, as when this node becomes leader. */
+	void start(long now) {
+		this.started = true;
+		this.recent.clear();
+		this.changedAt = now;
+		this.anyIncident = false;
+		this.slowestRoundTrip = 0;
+	}
+
+	void incident(Kind kind, long now) {
+		if (!this.started) {
+			return;
+		}
+		this.recent.addLast(new Incident(kind, now));
+		this.lastIncidentAt = now;
+		this.anyIncident = true;
+	}
+
+	/** A round was acknowledged by a majority {@code nanos} after it was sent. */
+	void majorityRoundTrip(long nanos) {
+		this.slowestRoundTrip = Math.max(this.slowestRoundTrip, nanos);
+	}
+
+	/**
+	 * The level to move to now, if any.
+	 * @param level the level in force
+	 * @param maxLevel the highest level the ceiling allows
+	 * @param narrowerHeartbeatNanos the heartbeat interval of the level below
+	 * @param now the current time
+	 * @return the change, or {@code null} to stay
+	 */
+	@Nullable Decision decide(int level, int maxLevel, long narrowerHeartbeatNanos, long now) {
+		while (!this.recent.isEmpty() && now - this.recent.peekFirst().at() > this.windowNanos) {
+			this.recent.removeFirst();
+		}
+		if (this.recent.size() >= WIDEN_AFTER && level < maxLevel) {
+			return new Decision(level + 1, "widened after " + describeRecent() + " within "
+					+ WINDOW.toSeconds() + " s");
+		}
+		long quiet = this.quietNanos << this.quietDoublings;
+		if (level > 0 && now - this.changedAt >= quiet && (!this.anyIncident || now - this.lastIncidentAt >= quiet)
+				&& this.slowestRoundTrip < narrowerHeartbeatNanos) {
+			return new Decision(level - 1, "narrowed after " + Duration.ofNanos(quiet).toSeconds()
+					+ " s without trouble (slowest majority round trip " + (this.slowestRoundTrip / 1_000_000) + " ms)");
+		}
+		return null;
+	}
+
+	/** The timing changed as {@code decision} said (or for another reason, then {@code null}). */
+	void changed(@Nullable Decision decision, int fromLevel, long now) {
+		if (decision != null && decision.level() > fromLevel) {
+			if (this.narrowedOnce && now - this.narrowedAt < (this.quietNanos << this.quietDoublings)) {
+				this.quietDoublings = Math.min(MAX_QUIET_DOUBLINGS, this.quietDoublings + 1);
+			}
+		}
+		else if (decision != null && decision.level() < fromLevel) {
+			this.narrowedAt = now;
+			this.narrowedOnce = true;
+		}
+		this.recent.clear();
+		this.changedAt = now;
+		this.anyIncident = false;
+		this.slowestRoundTrip = 0;
+	}
+
+	private String describeRecent() {
+		Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
+		for (Incident incident : this.recent) {
+			counts.merge(incident.kind(), 1, Integer::sum);
+		}
+		StringJoiner text = new StringJoiner(", ");
+		counts.forEach((kind, count) -> text.add(count + " " + ((count > 1) ? kind.many : kind.one)));
+		return text.toString();
+	}
+
+	/**
+	 * A change of level.
+	 *
+	 * @param level the level to move to
+	 * @param reason why, for operators
+	 */
+	record Decision(int level, String reason) {
+	}
+
+	private record Incident(Kind kind, long at) {
+	}
+
+}

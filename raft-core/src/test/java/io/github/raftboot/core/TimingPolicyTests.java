@@ -1,0 +1,102 @@
+package io.github.raftboot.core;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link TimingPolicy}: when a leader widens or narrows the timing.
+ */
+class TimingPolicyTests {
+
+	private static final long S = 1_000_000_000L;
+
+	private static final long MS = 1_000_000L;
+
+	private final TimingPolicy policy = new TimingPolicy(Duration.ofMinutes(5));
+
+	@Test
+	void oneIncidentIsNotEnoughToWiden() {
+		this.policy.start(0);
+		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		assertThat(this.policy.decide(0, 2, 50 * MS, 2 * S)).isNull();
+	}
+
+	@Test
+	void twoIncidentsWithinTheWindowWidenByOneLevelAndNameWhatHappened() {
+		this.policy.start(0);
+		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		this.policy.incident(TimingPolicy.Kind.PAUSE, 20 * S);
+		TimingPolicy.Decision decision = this.policy.decide(0, 2, 50 * MS, 21 * S);
+		assertThat(decision).isNotNull();
+		assertThat(decision.level()).isEqualTo(1);
+		assertThat(decision.reason()).isEqualTo("widened after 1 lease lapse, 1 pause within 30 s");
+	}
+
+	@Test
+	void incidentsFurtherApartThanTheWindowDoNotWiden() {
+		this.policy.start(0);
+		this.policy.incident(TimingPolicy.Kind.LATE_ROUND, S);
+		this.policy.incident(TimingPolicy.Kind.LATE_ROUND, 32 * S);
+		assertThat(this.policy.decide(0, 2, 50 * MS, 32 * S)).isNull();
+	}
+
+	@Test
+	void neverWidensBeyondTheCeilingsLevel() {
+		this.policy.start(0);
+		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, 2 * S);
+		assertThat(this.policy.decide(2, 2, 50 * MS, 3 * S)).isNull();
+	}
+
+	@Test
+	void aWideningForgetsTheIncidentsSoTheNextLevelNeedsNewOnes() {
+		this.policy.start(0);
+		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, 2 * S);
+		TimingPolicy.Decision widen = this.policy.decide(0, 2, 50 * MS, 3 * S);
+		this.policy.changed(widen, 0, 3 * S);
+		assertThat(this.policy.decide(1, 2, 50 * MS, 4 * S)).isNull();
+		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, 5 * S);
+		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, 6 * S);
+		assertThat(this.policy.decide(1, 2, 50 * MS, 7 * S).level()).isEqualTo(2);
+	}
+
+	@Test
+	void narrowsOnlyAfterAQuietPeriodWithFastRoundTrips() {
+		this.policy.start(0);
+		this.policy.majorityRoundTrip(3 * MS);
+		assertThat(this.policy.decide(1, 2, 50 * MS, 299 * S)).isNull();
+		TimingPolicy.Decision narrow = this.policy.decide(1, 2, 50 * MS, 300 * S);
+		assertThat(narrow.level()).isZero();
+		assertThat(narrow.reason()).isEqualTo("narrowed after 300 s without trouble (slowest majority round trip 3 ms)");
+	}
+
+	@Test
+	void slowRoundTripsOrARecentIncidentKeepTheWiderTiming() {
+		this.policy.start(0);
+		this.policy.majorityRoundTrip(60 * MS);
+		assertThat(this.policy.decide(1, 2, 50 * MS, 400 * S)).as("round trips above the narrower heartbeat").isNull();
+		TimingPolicy other = new TimingPolicy(Duration.ofMinutes(5));
+		other.start(0);
+		other.incident(TimingPolicy.Kind.PAUSE, 200 * S);
+		assertThat(other.decide(1, 2, 50 * MS, 400 * S)).as("an incident 200 s ago").isNull();
+		assertThat(other.decide(1, 2, 50 * MS, 500 * S)).isNotNull();
+	}
+
+	@Test
+	void wideningSoonAfterANarrowingDoublesTheNextQuietPeriod() {
+		this.policy.start(0);
+		TimingPolicy.Decision narrow = this.policy.decide(1, 2, 50 * MS, 300 * S);
+		this.policy.changed(narrow, 1, 300 * S);
+		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, 310 * S);
+		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, 311 * S);
+		TimingPolicy.Decision widen = this.policy.decide(0, 2, 50 * MS, 312 * S);
+		this.policy.changed(widen, 0, 312 * S);
+		assertThat(this.policy.decide(1, 2, 50 * MS, 612 * S)).as("after 5 minutes").isNull();
+		assertThat(this.policy.decide(1, 2, 50 * MS, 912 * S)).as("after 10 minutes").isNotNull();
+	}
+
+}
