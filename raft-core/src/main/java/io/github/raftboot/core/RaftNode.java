@@ -459,7 +459,10 @@ public final class RaftNode {
 
 	/**
 	 * Hands leadership to the most up-to-date voter that answered within the minimum election
-	 * timeout (ties go to the one heard from last).
+	 * timeout. Among equally up-to-date ones it prefers a voter that came back after a silence
+	 * longer than the maximum election timeout during this leadership, the one back for longest:
+	 * in a rolling restart that is a replica already restarted, so that leadership moves once
+	 * and not again when the target's own turn comes. Further ties go to the one heard from last.
 	 * @param nowNanos the current time on the node's monotonic clock
 	 * @return the chosen target and the outcome; no target if this node does not lead or no
 	 * voter is reachable
@@ -482,6 +485,8 @@ public final class RaftNode {
 			.stream()
 			.filter((peer) -> voters.contains(peer.id) && peer.heardFrom && now - peer.lastContact < this.minNanos)
 			.max(Comparator.<Progress>comparingLong((peer) -> peer.match)
+				.thenComparing((peer) -> peer.cameBack)
+				.thenComparingLong((peer) -> peer.cameBack ? now - peer.cameBackAt : 0)
 				.thenComparingLong((peer) -> peer.lastContact - now));
 	}
 
@@ -1171,6 +1176,10 @@ public final class RaftNode {
 			// Not a member of the configuration in force, nor one that is being told it left.
 			return;
 		}
+		if (peer.heardFrom && now - peer.lastContact > this.maxNanos && !peer.cameBack) {
+			peer.cameBack = true;
+			peer.cameBackAt = now;
+		}
 		peer.heardFrom = true;
 		peer.lastContact = now;
 		Long sentAt = this.recentSendTimes.get(response.round());
@@ -1691,6 +1700,14 @@ public final class RaftNode {
 		private long roundTrip;
 
 		private boolean hasRoundTrip;
+
+		/**
+		 * Whether it fell silent for longer than the maximum election timeout during this
+		 * leadership and answered again (at {@link #cameBackAt}): restarted, or partitioned away.
+		 */
+		private boolean cameBack;
+
+		private long cameBackAt;
 
 		/**
 		 * For a member that a configuration removed: the index of that configuration, which it

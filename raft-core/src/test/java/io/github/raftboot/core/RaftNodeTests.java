@@ -1055,6 +1055,53 @@ class RaftNodeTests {
 		}
 
 		@Test
+		void transferToTheBestPeerPrefersAVoterThatCameBackAfterASilenceAsAnAlreadyRestartedReplicaDoes() {
+			NodeHarness a = NodeHarness.start("a", FIVE, new PersistentState(1, null, log(1, 1)));
+			a.electLeader();
+			long elected = a.now();
+			long round = 1;
+			for (String peer : List.of("b", "c", "d", "e")) {
+				a.ack(peer, 2, round, elected + MS);
+			}
+			// c and e answer all along; b and d fall silent (restarting) and are back at different times
+			long now = elected + MS;
+			for (int i = 1; i <= 12; i++) {
+				now += 50 * MS;
+				round++;
+				a.ack("c", 2, round, now);
+				a.ack("e", 2, round, now + MS);
+				if (i >= 9) {
+					a.ack("b", 2, round, now + 2 * MS);
+				}
+				if (i >= 11) {
+					a.ack("d", 2, round, now + 3 * MS);
+				}
+			}
+			assertThat(a.node().role()).isEqualTo(Role.LEADER);
+			TransferAttempt attempt = a.node().transferLeadershipToBestPeer(now + 4 * MS);
+			assertThat(attempt).as("back for longest").isEqualTo(new TransferAttempt("b", TransferResult.STARTED));
+		}
+
+		@Test
+		void voterThatCameBackIsNotPreferredOverAMoreUpToDateOne() {
+			NodeHarness a = NodeHarness.start("a", FIVE, new PersistentState(1, null, log(1, 1)));
+			a.electLeader();
+			long elected = a.now();
+			a.ack("b", 1, 1, elected + MS);
+			for (String peer : List.of("c", "d", "e")) {
+				a.ack(peer, 2, 1, elected + MS);
+			}
+			long back = elected + MS + MAX + 10 * MS;
+			a.ack("c", 2, 2, elected + MAX / 2);
+			a.ack("d", 2, 2, elected + MAX / 2);
+			a.ack("c", 2, 3, back - 20 * MS);
+			a.ack("d", 2, 3, back - 19 * MS);
+			a.ack("b", 1, 4, back);
+			assertThat(a.node().transferLeadershipToBestPeer(back + MS))
+				.isEqualTo(new TransferAttempt("d", TransferResult.STARTED));
+		}
+
+		@Test
 		void transferToTheBestPeerFindsNoReachableMemberWhenNobodyAnsweredWithinMin() {
 			NodeHarness silent = NodeHarness.start("a", THREE);
 			silent.electLeader();
