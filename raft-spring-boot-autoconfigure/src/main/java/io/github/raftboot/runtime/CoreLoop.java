@@ -349,7 +349,7 @@ final class CoreLoop {
 	private @Nullable Message afterInput(@Nullable Message inbound) {
 		RaftNode current = Objects.requireNonNull(this.node);
 		Ready ready = current.ready();
-		this.timeoutFactor = timeoutFactor(ready.status().timing());
+		this.timeoutFactor = timeoutFactor(ready.status().timing(), this.baselineHeartbeatMillis);
 		List<Message> afterPersisting = ready.messages();
 		if (ready.toPersist() != null) {
 			for (Message message : ready.messagesBeforePersisting()) {
@@ -422,12 +422,15 @@ final class CoreLoop {
 			.whenComplete((answer, failure) -> onReply(message, answer, failure));
 	}
 
-	/** How much the timing in force stretches the configured one, and with it the time a member may take to answer. */
-	private double timeoutFactor(@Nullable Timing timing) {
-		if (timing == null) {
+	/**
+	 * How much the timing in force stretches the configured one, and with it the time a member
+	 * may take to answer: the sender's wait and the receiver's.
+	 */
+	static double timeoutFactor(@Nullable Timing timing, long baselineHeartbeatMillis) {
+		if (timing == null || baselineHeartbeatMillis <= 0) {
 			return 1;
 		}
-		return Math.max(1, (double) timing.heartbeatIntervalMillis() / this.baselineHeartbeatMillis);
+		return Math.max(1, (double) timing.heartbeatIntervalMillis() / baselineHeartbeatMillis);
 	}
 
 	private static boolean isReplyTo(Message message, Message inbound) {
