@@ -100,6 +100,8 @@ final class CoreLoop {
 
 	private Incidents loggedIncidents = Incidents.none();
 
+	private final TimingAdvice timingAdvice;
+
 	/** See {@link #timeoutFactor(Timing)}; written and read on the core thread. */
 	private double timeoutFactor = 1;
 
@@ -145,6 +147,7 @@ final class CoreLoop {
 		this.refused = failed;
 		this.membershipWatch = new MembershipWatch(config, transport, clock);
 		this.baselineHeartbeatMillis = config.baselineTiming().heartbeatIntervalMillis();
+		this.timingAdvice = new TimingAdvice(config);
 		String id = config.nodeId();
 		this.core = new ScheduledThreadPoolExecutor(1, threadFactory("raft-" + id));
 		this.core.setRemoveOnCancelPolicy(true);
@@ -415,6 +418,10 @@ final class CoreLoop {
 					+ " ms): it waits to hear from the others before it acts on its timers");
 		}
 		this.loggedIncidents = incidents;
+		String advice = this.timingAdvice.advise(timing, incidents, this.nanoClock.getAsLong());
+		if (advice != null) {
+			logger.warn(advice);
+		}
 	}
 
 	private void send(Message message) {
