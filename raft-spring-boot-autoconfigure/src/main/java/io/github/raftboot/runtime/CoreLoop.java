@@ -100,6 +100,8 @@ final class CoreLoop {
 
 	private Incidents loggedIncidents = Incidents.none();
 
+	private final TimingAdvice timingAdvice;
+
 	/** See {@link #timeoutFactor(Timing)}; written and read on the core thread. */
 	private double timeoutFactor = 1;
 
@@ -145,6 +147,7 @@ final class CoreLoop {
 		this.refused = failed;
 		this.membershipWatch = new MembershipWatch(config, transport, clock);
 		this.baselineHeartbeatMillis = config.baselineTiming().heartbeatIntervalMillis();
+		this.timingAdvice = new TimingAdvice(config);
 		String id = config.nodeId();
 		this.core = new ScheduledThreadPoolExecutor(1, threadFactory("raft-" + id));
 		this.core.setRemoveOnCancelPolicy(true);
@@ -349,7 +352,7 @@ final class CoreLoop {
 	private @Nullable Message afterInput(@Nullable Message inbound) {
 		RaftNode current = Objects.requireNonNull(this.node);
 		Ready ready = current.ready();
-		this.timeoutFactor = timeoutFactor(ready.status().timing());
+		this.timeoutFactor = timeoutFactor(ready.status().timing(), this.baselineHeartbeatMillis);
 		List<Message> afterPersisting = ready.messages();
 		if (ready.toPersist() != null) {
 			for (Message message : ready.messagesBeforePersisting()) {
@@ -415,6 +418,10 @@ final class CoreLoop {
 					+ " ms): it waits to hear from the others before it acts on its timers");
 		}
 		this.loggedIncidents = incidents;
+		String advice = this.timingAdvice.advise(timing, incidents, this.nanoClock.getAsLong());
+		if (advice != null) {
+			logger.warn(advice);
+		}
 	}
 
 	private void send(Message message) {
@@ -422,12 +429,15 @@ final class CoreLoop {
 			.whenComplete((answer, failure) -> onReply(message, answer, failure));
 	}
 
-	/** How much the timing in force stretches the configured one, and with it the time a member may take to answer. */
-	private double timeoutFactor(@Nullable Timing timing) {
-		if (timing == null) {
+	/**
+	 * How much the timing in force stretches the configured one, and with it the time a member
+	 * may take to answer: the sender's wait and the receiver's.
+	 */
+	static double timeoutFactor(@Nullable Timing timing, long baselineHeartbeatMillis) {
+		if (timing == null || baselineHeartbeatMillis <= 0) {
 			return 1;
 		}
-		return Math.max(1, (double) timing.heartbeatIntervalMillis() / this.baselineHeartbeatMillis);
+		return Math.max(1, (double) timing.heartbeatIntervalMillis() / baselineHeartbeatMillis);
 	}
 
 	private static boolean isReplyTo(Message message, Message inbound) {

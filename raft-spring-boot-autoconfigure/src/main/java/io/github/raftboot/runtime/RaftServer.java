@@ -358,6 +358,12 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		return (membership != null) ? membership.clusterId() : null;
 	}
 
+	@Override
+	public double timeoutFactor() {
+		return CoreLoop.timeoutFactor(this.board.snapshot().status().timing(),
+				this.config.baselineTiming().heartbeatIntervalMillis());
+	}
+
 	// Application view (any thread)
 
 	@Override

@@ -69,6 +69,9 @@ final class RaftRpcDispatcher {
 
 	private final RaftJson json;
 
+	/** The most a widened timing stretches the wait for the member, as for the sender's. */
+	private static final double MAX_TIMEOUT_FACTOR = 64;
+
 	private final Duration timeout;
 
 	private final RpcAuthentication authentication;
@@ -214,12 +217,13 @@ final class RaftRpcDispatcher {
 		if (delivery.refusal != null) {
 			return delivery.refusal;
 		}
+		Duration wait = waitForMember();
 		Optional<Message> reply;
 		try {
-			reply = delivery.reply.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+			reply = delivery.reply.get(wait.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (RuntimeException | ExecutionException | TimeoutException ex) {
-			return failure(ex);
+			return failure(ex, wait);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -252,10 +256,25 @@ final class RaftRpcDispatcher {
 		if (delivery.refusal != null) {
 			return CompletableFuture.completedFuture(delivery.refusal);
 		}
+		Duration wait = waitForMember();
 		// A copy, so that the timeout never completes the member's own future.
 		return delivery.reply.copy()
-			.orTimeout(this.timeout.toNanos(), TimeUnit.NANOSECONDS)
-			.handleAsync((reply, failure) -> (failure != null) ? failure(failure) : replied(reply), executor);
+			.orTimeout(wait.toNanos(), TimeUnit.NANOSECONDS)
+			.handleAsync((reply, failure) -> (failure != null) ? failure(failure, wait) : replied(reply), executor);
+	}
+
+	/**
+	 * How long to wait for the member: the timeout, times the member's
+	 * {@linkplain RaftRpcHandler#timeoutFactor() factor} while the cluster's timing is widened,
+	 * as the sender then waits as much longer too. A member that answers {@code 503} after the
+	 * configured timeout while its peers wait longer would turn every slow answer into an error.
+	 */
+	private Duration waitForMember() {
+		double factor = this.handler.timeoutFactor();
+		if (!(factor > 1)) {
+			return this.timeout;
+		}
+		return Duration.ofNanos((long) (this.timeout.toNanos() * Math.min(factor, MAX_TIMEOUT_FACTOR)));
 	}
 
 	/**
@@ -310,7 +329,7 @@ final class RaftRpcDispatcher {
 	/** The answer to the member's reply; a {@code null} reply is the member's failure. */
 	private Response replied(@Nullable Optional<Message> reply) {
 		if (reply == null) {
-			return failure(new IllegalStateException("No answer"));
+			return failure(new IllegalStateException("No answer"), this.timeout);
 		}
 		if (reply.isEmpty()) {
 			return NO_CONTENT;
@@ -320,7 +339,7 @@ final class RaftRpcDispatcher {
 			bytes = this.json.write(reply.get());
 		}
 		catch (RuntimeException ex) {
-			return failure(ex);
+			return failure(ex, this.timeout);
 		}
 		return new Response(HttpStatus.OK, Map.of(), bytes);
 	}
@@ -366,7 +385,7 @@ final class RaftRpcDispatcher {
 				"Request body must not be larger than " + this.maxBodyBytes + " bytes");
 	}
 
-	private Response failure(Throwable failure) {
+	private Response failure(Throwable failure, Duration waited) {
 		Throwable cause = ((failure instanceof ExecutionException || failure instanceof CompletionException)
 				&& failure.getCause() != null) ? failure.getCause() : failure;
 		String nodeId = this.handler.nodeId();
@@ -380,7 +399,7 @@ final class RaftRpcDispatcher {
 		}
 		if (cause instanceof TimeoutException) {
 			return error(HttpStatus.SERVICE_UNAVAILABLE,
-					"Raft member '" + nodeId + "' did not handle the request within " + this.timeout);
+					"Raft member '" + nodeId + "' did not handle the request within " + waited.toMillis() + " ms");
 		}
 		logger.error("Raft member '" + nodeId + "' failed to handle a request", cause);
 		return error(HttpStatus.INTERNAL_SERVER_ERROR, "The request could not be handled");

@@ -69,6 +69,17 @@ public interface RaftRpcHandler {
 	}
 
 	/**
+	 * How many times the usual timeout ({@code raft.rpc-timeout}) a request may take to be
+	 * handled: more than 1 while the cluster's timing is widened (see
+	 * {@link io.github.raftboot.core.Timing}), when the senders wait as much longer for the
+	 * answer. Called for every request, so it must be cheap and must not block.
+	 * @return the factor, at least 1
+	 */
+	default double timeoutFactor() {
+		return 1;
+	}
+
+	/**
 	 * Handles a request from another member.
 	 * @param request the request, from a {@linkplain #acceptsSender(String) accepted sender} and
 	 * addressed to this member

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.raftboot.core.AppendEntries;
@@ -218,7 +219,29 @@ class RaftRpcDispatcherTests {
 				RpcAuthentication.none(), DataSize.ofKilobytes(1), "/raft");
 		RaftRpcDispatcher.Response answer = answerHeartbeat(impatient);
 		assertThat(answer.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-		assertThat(body(answer)).contains("Raft member 'n1' did not handle the request within PT0.05S");
+		assertThat(body(answer)).contains("Raft member 'n1' did not handle the request within 50 ms");
+	}
+
+	@Test
+	void waitsLongerForTheMemberWhileTheClusterTimingIsWidened() {
+		CompletableFuture<Optional<Message>> late = new CompletableFuture<>();
+		this.handler.reply = (request) -> late;
+		this.handler.timeoutFactor = 4;
+		RaftRpcDispatcher impatient = new RaftRpcDispatcher(this.handler, this.json, Duration.ofMillis(50),
+				RpcAuthentication.none(), DataSize.ofKilobytes(1), "/raft");
+		long start = System.nanoTime();
+		RaftRpcDispatcher.Response answer = answerHeartbeat(impatient);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+		assertThat(answer.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(body(answer)).contains("Raft member 'n1' did not handle the request within 200 ms");
+		CompletableFuture<Optional<Message>> answeredAfterTheTimeout = new CompletableFuture<>();
+		this.handler.reply = (request) -> {
+			CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)
+				.execute(() -> answeredAfterTheTimeout.complete(Optional.empty()));
+			return answeredAfterTheTimeout;
+		};
+		assertThat(answerHeartbeat(impatient).status()).as("answered after 100 ms, within 4 x 50 ms")
+			.isEqualTo(HttpStatus.NO_CONTENT);
 	}
 
 	@Test
@@ -293,7 +316,7 @@ class RaftRpcDispatcherTests {
 				RpcAuthentication.none(), DataSize.ofKilobytes(1), "/raft");
 		RaftRpcDispatcher.Response answer = answerHeartbeatLater(impatient);
 		assertThat(answer.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-		assertThat(body(answer)).contains("Raft member 'n1' did not handle the request within PT0.05S");
+		assertThat(body(answer)).contains("Raft member 'n1' did not handle the request within 50 ms");
 		assertThat(reply).isNotDone();
 	}
 

@@ -28,6 +28,13 @@ final class ScriptedHandler implements RaftRpcHandler {
 
 	final List<Message> received = new CopyOnWriteArrayList<>();
 
+	volatile double timeoutFactor = 1;
+
+	@Override
+	public double timeoutFactor() {
+		return this.timeoutFactor;
+	}
+
 	@Override
 	public String nodeId() {
 		return "n1";
