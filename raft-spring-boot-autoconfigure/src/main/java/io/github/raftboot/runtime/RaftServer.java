@@ -65,6 +65,10 @@ import org.springframework.context.SmartLifecycle;
  * waits (up to the maximum election timeout) until another leader is known. It runs in phase
  * {@link #PHASE}, so it starts after the web server and stops before it.
  *
+ * <p>While it runs, a {@code PauseMonitor} notices when the member did not run for a while (a
+ * garbage collection, CPU throttling, a suspended process): such pauses are logged, counted in the
+ * {@link #statistics() statistics} and told to the core loop.
+ *
  * <p>This class holds the lifecycle and the application's view. The thread that runs the node
  * and the order of persisting, publishing and sending are those of a {@code CoreLoop}, one per
  * start; the snapshots and events are derived by a {@code SnapshotDerivation}.
@@ -112,6 +116,9 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	/** The current run, while started. */
 	private volatile @Nullable CoreLoop loop;
 
+	/** Notices pauses of this member while it runs. */
+	private final PauseMonitor pauseMonitor;
+
 	/**
 	 * Creates a driver. Nothing runs until {@link #start()}.
 	 * @param config the node's settings
@@ -124,6 +131,15 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	 */
 	public RaftServer(RaftConfig config, RaftStorage storage, RaftTransport transport, Consumer<RaftEvent> eventSink,
 			LongSupplier nanoClock, Clock clock) {
+		this(config, storage, transport, eventSink, nanoClock, clock, PauseMonitor.Sleeper.THREAD);
+	}
+
+	/**
+	 * Creates a driver whose pause monitor sleeps with the given sleeper.
+	 * @param sleeper how the pause monitor sleeps between two readings of {@code nanoClock}
+	 */
+	RaftServer(RaftConfig config, RaftStorage storage, RaftTransport transport, Consumer<RaftEvent> eventSink,
+			LongSupplier nanoClock, Clock clock, PauseMonitor.Sleeper sleeper) {
 		this.config = Objects.requireNonNull(config, "config");
 		this.storage = Objects.requireNonNull(storage, "storage");
 		this.transport = Objects.requireNonNull(transport, "transport");
@@ -133,6 +149,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		this.board = new StatusBoard(StatusSnapshot.initial(config.nodeId()), nanoClock);
 		this.derivation = new SnapshotDerivation(config.nodeId(), this);
 		this.instances = new InstanceWatch(config.nodeId(), nanoClock);
+		this.pauseMonitor = PauseMonitor.forMember(config, nanoClock, sleeper, this::pauseDetected);
 	}
 
 	/** Creates a driver on the system clocks. */
@@ -160,6 +177,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 					this::requestFailed);
 			this.loop = started;
 			started.start(state);
+			this.pauseMonitor.start();
 			logger.info("Raft member '" + this.config.nodeId() + "' started in term " + state.term() + " with members "
 					+ this.config.members());
 		}
@@ -179,6 +197,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			if (this.board.snapshot().status().role() == Role.LEADER) {
 				handOverBeforeStopping(running);
 			}
+			this.pauseMonitor.stop();
 			running.stop();
 			this.loop = null;
 			running.drainEvents();
@@ -310,6 +329,18 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			return RpcRefusal.forbidden("Sender '" + RpcRefusal.echo(request.from()) + "' is not another member of this cluster");
 		}
 		return this.instances.check(request, instance);
+	}
+
+	/**
+	 * This member did not run for a while (see {@code PauseMonitor}): counted, and told to the
+	 * current run. Called on the pause monitor's thread.
+	 */
+	private void pauseDetected(long pauseNanos, long resumedAtNanos) {
+		this.statistics.paused(pauseNanos);
+		CoreLoop running = this.loop;
+		if (running != null) {
+			running.pauseDetected(pauseNanos, resumedAtNanos);
+		}
 	}
 
 	/** Notes that another member refused a request because another process sends as this member too. */
