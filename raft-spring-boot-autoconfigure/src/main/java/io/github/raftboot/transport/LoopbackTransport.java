@@ -2,6 +2,7 @@ package io.github.raftboot.transport;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,14 +31,26 @@ import io.github.raftboot.core.Message;
  * <p>For throwaway members, such as those that warm up the election code paths of a JVM before
  * its real member needs them, and for tests. A member can be {@linkplain #cut(String) cut off},
  * as by a network partition.
+ *
+ * <p>The timeout is the only one on the way: how long a request thread waits for the receiving
+ * member to answer before it answers {@code 503}, as the RPC endpoints do. A request
+ * {@linkplain #send(Message, double) sent with a timeout factor} (the cluster's timing was
+ * widened) is waited for that many times as long, up to {@value #MAX_TIMEOUT_FACTOR} times, as
+ * the HTTP transport waits.
  */
 public final class LoopbackTransport implements RaftTransport {
+
+	/** The most a widened timing stretches the timeout, as in the HTTP transport. */
+	private static final double MAX_TIMEOUT_FACTOR = 64;
 
 	private final RaftJson json;
 
 	private final Duration timeout;
 
-	private final Map<String, RaftRpcDispatcher> members = new ConcurrentHashMap<>();
+	private final Map<String, RaftRpcHandler> members = new ConcurrentHashMap<>();
+
+	/** A dispatcher per member and timeout in use: widened timing uses a few timeouts only. */
+	private final Map<DispatcherKey, RaftRpcDispatcher> dispatchers = new ConcurrentHashMap<>();
 
 	private final Set<String> cut = ConcurrentHashMap.newKeySet();
 
@@ -46,7 +59,8 @@ public final class LoopbackTransport implements RaftTransport {
 	/**
 	 * Creates a transport without members.
 	 * @param json the wire format
-	 * @param timeout how long a request thread waits for the receiving member to answer
+	 * @param timeout how long a request thread waits for the receiving member to answer, at
+	 * least a millisecond
 	 * @param threadName the prefix of the name of the request threads, which are daemon threads
 	 * and end when idle for a minute
 	 */
@@ -54,6 +68,9 @@ public final class LoopbackTransport implements RaftTransport {
 		this.json = Objects.requireNonNull(json, "json");
 		this.timeout = Objects.requireNonNull(timeout, "timeout");
 		Objects.requireNonNull(threadName, "threadName");
+		if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
+			throw new IllegalArgumentException("timeout must be at least 1ms, was " + timeout);
+		}
 		AtomicInteger threads = new AtomicInteger();
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 				(runnable) -> {
@@ -71,8 +88,8 @@ public final class LoopbackTransport implements RaftTransport {
 	 * {@linkplain RaftRpcHandler#nodeId() id}
 	 */
 	public void register(RaftRpcHandler member) {
-		this.members.put(member.nodeId(), new RaftRpcDispatcher(member, this.json, this.timeout,
-				RpcAuthentication.none(), RaftRpcFilter.DEFAULT_MAX_BODY_SIZE, RaftRpcFilter.DEFAULT_BASE_PATH));
+		this.members.put(member.nodeId(), member);
+		this.dispatchers.keySet().removeIf((key) -> key.memberId().equals(member.nodeId()));
 	}
 
 	/**
@@ -93,6 +110,15 @@ public final class LoopbackTransport implements RaftTransport {
 
 	@Override
 	public CompletableFuture<Optional<Message>> send(Message request) {
+		return send(request, 1);
+	}
+
+	/**
+	 * Sends a request whose receiving member may take {@code timeoutFactor} times the timeout
+	 * to answer.
+	 */
+	@Override
+	public CompletableFuture<Optional<Message>> send(Message request, double timeoutFactor) {
 		RaftRpc rpc;
 		try {
 			rpc = RaftRpc.of(request);
@@ -100,10 +126,11 @@ public final class LoopbackTransport implements RaftTransport {
 		catch (IllegalArgumentException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		RaftRpcDispatcher target = this.members.get(request.to());
-		if (target == null || this.cut.contains(request.to()) || this.cut.contains(request.from())) {
+		RaftRpcHandler member = this.members.get(request.to());
+		if (member == null || this.cut.contains(request.to()) || this.cut.contains(request.from())) {
 			return CompletableFuture.failedFuture(new IOException("Raft member '" + request.to() + "' is unreachable"));
 		}
+		RaftRpcDispatcher target = dispatcher(member, timeoutFactor);
 		byte[] body = this.json.write(request);
 		try {
 			return CompletableFuture.supplyAsync(() -> answer(target, rpc, body), this.requestThreads)
@@ -112,6 +139,15 @@ public final class LoopbackTransport implements RaftTransport {
 		catch (RejectedExecutionException ex) {
 			return CompletableFuture.failedFuture(new IOException("Raft transport is closed", ex));
 		}
+	}
+
+	private RaftRpcDispatcher dispatcher(RaftRpcHandler member, double timeoutFactor) {
+		// NaN and factors below 1 wait the timeout itself
+		double factor = (timeoutFactor > 1) ? Math.min(timeoutFactor, MAX_TIMEOUT_FACTOR) : 1;
+		Duration timeout = Duration.ofNanos((long) (this.timeout.toNanos() * factor)).truncatedTo(ChronoUnit.MILLIS);
+		return this.dispatchers.computeIfAbsent(new DispatcherKey(member.nodeId(), timeout),
+				(key) -> new RaftRpcDispatcher(member, this.json, timeout, RpcAuthentication.none(),
+						RaftRpcFilter.DEFAULT_MAX_BODY_SIZE, RaftRpcFilter.DEFAULT_BASE_PATH));
 	}
 
 	private RaftRpcDispatcher.Response answer(RaftRpcDispatcher target, RaftRpc rpc, byte[] body) {
@@ -137,6 +173,10 @@ public final class LoopbackTransport implements RaftTransport {
 	@Override
 	public void close() {
 		this.requestThreads.shutdownNow();
+	}
+
+	private record DispatcherKey(String memberId, Duration timeout) {
+
 	}
 
 	@Override

@@ -3,9 +3,11 @@ package io.github.raftboot.transport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -21,10 +23,12 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link LoopbackTransport}: requests between members of one JVM pass the wire format
- * and the checks of the RPC endpoints both ways, and a member can be cut off.
+ * and the checks of the RPC endpoints both ways, a member can be cut off, and a widened timing
+ * stretches the time a member may take to answer.
  */
 class LoopbackTransportTests {
 
@@ -107,6 +111,36 @@ class LoopbackTransportTests {
 			.withThrowableOfType(ExecutionException.class)
 			.withCauseInstanceOf(IOException.class)
 			.withMessageContaining("closed");
+	}
+
+	@Test
+	void requestSentWithATimeoutFactorIsWaitedForThatManyTimesAsLong() throws Exception {
+		LoopbackTransport transport = new LoopbackTransport(new RaftJson(), Duration.ofMillis(300), "loopback-test");
+		Map<Long, CompletableFuture<Optional<Message>>> unanswered = new ConcurrentHashMap<>();
+		this.n1.reply = (request) -> unanswered.computeIfAbsent(request.term(), (term) -> new CompletableFuture<>());
+		transport.register(this.n1);
+		try {
+			CompletableFuture<Optional<Message>> usual = transport.send(new TimeoutNow("n2", "n1", 4), 1);
+			CompletableFuture<Optional<Message>> widened = transport.send(new TimeoutNow("n2", "n1", 5), 10);
+			assertThat(usual).failsWithin(Duration.ofSeconds(5))
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOfSatisfying(RpcRefusedException.class,
+						(refused) -> assertThat(refused.getStatus()).isEqualTo(503));
+			assertThat(widened).as("still waited for after the usual timeout").isNotDone();
+			unanswered.get(5L).complete(Optional.empty());
+			assertThat(widened.get(5, TimeUnit.SECONDS)).isEmpty();
+		}
+		finally {
+			transport.close();
+		}
+	}
+
+	@Test
+	void timeoutBelowAMillisecondIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new LoopbackTransport(new RaftJson(), Duration.ofNanos(999_999), "loopback-test"))
+			.withMessageContaining("timeout must be at least 1ms, was PT0.000999999S");
 	}
 
 	@Test
