@@ -258,23 +258,6 @@ final class CoreLoop {
 	}
 
 	/**
-	 * This member did not run for at least {@code pauseNanos} (a garbage collection, CPU
-	 * throttling, a suspended process), noticed by the pause monitor at {@code resumedAtNanos} on
-	 * the monotonic clock. Called on the monitor's thread, so it must not block.
-	 *
-	 * <p>The node does not take pauses into account yet: this is where it is to be told, on the
-	 * core thread, such as with
-	 * {@code runOnCoreQuietly(() -> { node.paused(pauseNanos, resumedAtNanos); afterInput(null); })},
-	 * so that it does not campaign from a timer that ran out during the pause before it heard from
-	 * the others, and so that the timing can adapt.
-	 * @param pauseNanos how long at least the member did not run
-	 * @param resumedAtNanos when the monitor noticed, on the monotonic clock
-	 */
-	void pauseDetected(long pauseNanos, long resumedAtNanos) {
-		// Nothing yet: see above.
-	}
-
-	/**
 	 * Runs a task on the event thread, after the events already handed to it.
 	 * @param task the task
 	 */

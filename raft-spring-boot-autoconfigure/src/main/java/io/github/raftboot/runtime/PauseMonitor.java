@@ -30,11 +30,18 @@ import org.jspecify.annotations.Nullable;
  * waiting in its socket; the interval is half of that (50 ms). A pause is:
  * <ul>
  * <li>logged with its length and the collections and collection time of each garbage collector
- * in that stretch, at WARN when it is longer than the minimum election timeout (it may have cost
- * this member its leadership, or made it call an election) and at INFO otherwise; at most one line
+ * in that stretch, at WARN when it is longer than the minimum election timeout (if this member
+ * led, its lease may have lapsed and another member may have been elected) and at INFO otherwise;
+ * at most one line
  * per {@value #LOG_INTERVAL_SECONDS} seconds, the pauses in between summed up in the next line;</li>
  * <li>handed to the {@link Listener}, on the monitor's thread.</li>
  * </ul>
+ *
+ * <p>The monitor is for the operator: it tells what the member itself cannot, how long the whole
+ * JVM stood still and whether the garbage collector was the cause, including pauses that did not
+ * hit any of the member's timers. It changes no behaviour: the node notices a pause that matters
+ * on its own, on its core thread, when an input comes later than its timers expected, and then
+ * does not campaign from a stale timer and counts an incident of the adaptive timing.
  *
  * <p>The cost: one wake-up per interval (20 a second by default), two readings of the clock and of
  * each garbage collector's counters.
@@ -254,7 +261,7 @@ final class PauseMonitor {
 
 	private void paused(long pauseNanos, long resumedAt) {
 		try {
-			this.listener.pauseDetected(pauseNanos, resumedAt);
+			this.listener.paused(pauseNanos);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Raft member '" + this.memberId + "': a listener of pauses failed", ex);
@@ -269,7 +276,8 @@ final class PauseMonitor {
 				+ " ms: " + collections() + ". "
 				+ ((pauseNanos > this.warnNanos)
 						? "Longer than the minimum election timeout (" + millis(this.warnNanos)
-								+ " ms): it may have lost its leadership or called an election."
+								+ " ms): if it led, its lease may have lapsed and the others may have elected "
+								+ "another leader."
 						: "Not long enough to cost leadership on its own.")
 				+ unloggedSummary(resumedAt);
 		log(warn, message);
@@ -369,9 +377,8 @@ final class PauseMonitor {
 		/**
 		 * The member did not run for a while.
 		 * @param pauseNanos how long at least, in nanoseconds
-		 * @param resumedAtNanos when it noticed, on the member's monotonic clock
 		 */
-		void pauseDetected(long pauseNanos, long resumedAtNanos);
+		void paused(long pauseNanos);
 
 	}
 

@@ -65,9 +65,14 @@ import org.springframework.context.SmartLifecycle;
  * waits (up to the maximum election timeout) until another leader is known. It runs in phase
  * {@link #PHASE}, so it starts after the web server and stops before it.
  *
- * <p>While it runs, a {@code PauseMonitor} notices when the member did not run for a while (a
- * garbage collection, CPU throttling, a suspended process): such pauses are logged, counted in the
- * {@link #statistics() statistics} and told to the core loop.
+ * <p>While it runs, a {@code PauseMonitor} notices when the JVM did not run for a while (a
+ * garbage collection, CPU throttling, a suspended process): such pauses are logged with the
+ * collections of that stretch and counted in the {@link #statistics() statistics}, for the
+ * operator. What the member does about a pause is up to its node, which notices on its own
+ * thread when an input comes later than its timers expected (see {@code RaftNode}): it does not
+ * campaign from a timer that ran out meanwhile, and counts the pause as an incident of the
+ * adaptive timing. The monitor does not tell the node: the node's own measure is the one that
+ * matters for its timers, and is taken on the thread that was paused.
  *
  * <p>This class holds the lifecycle and the application's view. The thread that runs the node
  * and the order of persisting, publishing and sending are those of a {@code CoreLoop}, one per
@@ -149,7 +154,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		this.board = new StatusBoard(StatusSnapshot.initial(config.nodeId()), nanoClock);
 		this.derivation = new SnapshotDerivation(config.nodeId(), this);
 		this.instances = new InstanceWatch(config.nodeId(), nanoClock);
-		this.pauseMonitor = PauseMonitor.forMember(config, nanoClock, sleeper, this::pauseDetected);
+		this.pauseMonitor = PauseMonitor.forMember(config, nanoClock, sleeper, this.statistics::paused);
 	}
 
 	/** Creates a driver on the system clocks. */
@@ -331,17 +336,6 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		return this.instances.check(request, instance);
 	}
 
-	/**
-	 * This member did not run for a while (see {@code PauseMonitor}): counted, and told to the
-	 * current run. Called on the pause monitor's thread.
-	 */
-	private void pauseDetected(long pauseNanos, long resumedAtNanos) {
-		this.statistics.paused(pauseNanos);
-		CoreLoop running = this.loop;
-		if (running != null) {
-			running.pauseDetected(pauseNanos, resumedAtNanos);
-		}
-	}
 
 	/** Notes that another member refused a request because another process sends as this member too. */
 	private void requestFailed(Throwable failure) {
