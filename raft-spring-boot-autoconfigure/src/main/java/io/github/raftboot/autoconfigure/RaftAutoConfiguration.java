@@ -178,8 +178,9 @@ public final class RaftAutoConfiguration {
 	}
 
 	/**
-	 * Warms up the election and leader code of this JVM once the member started, unless it is
-	 * a cluster of one, which never campaigns against anyone.
+	 * Warms up the election and leader code of this JVM in the background once the application
+	 * is ready, unless this member is a cluster of one, which never campaigns against anyone, or
+	 * another member warmed up this JVM already.
 	 */
 	@Bean
 	@ConditionalOnBooleanProperty(name = "raft.warm-up.enabled", matchIfMissing = true)

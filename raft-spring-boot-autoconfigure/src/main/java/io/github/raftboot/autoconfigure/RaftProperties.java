@@ -264,8 +264,9 @@ public class RaftProperties {
 
 		/**
 		 * Whether a replica with peers runs the code of elections and of leadership in a
-		 * throwaway in-memory cluster once it started (about a second of CPU, on a background
-		 * thread), so that its first election or hand-over does not run cold code.
+		 * throwaway in-memory cluster once the application is ready (a few seconds of CPU,
+		 * spread over 10 to 20 seconds on a background thread, once per JVM), so that its first
+		 * election or hand-over does not run cold code.
 		 */
 		private boolean enabled = true;
 

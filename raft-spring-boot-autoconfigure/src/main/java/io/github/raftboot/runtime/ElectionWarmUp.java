@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -39,16 +40,28 @@ import org.jspecify.annotations.Nullable;
  * leader does, and now and then cuts the leader off so that the others elect a new one with
  * pre-votes, as after a crash. Its members have ids of their own ({@code warm-up-1} to
  * {@code warm-up-3}), their events go nowhere, and neither the real member, its storage, its
- * transport nor its statistics are touched. The HTTP client and server are not exercised: the
+ * transport nor its statistics are touched: the warm-up has no reference to any of them. Their
+ * timing is fixed (no adaptive timing), so that the rounds take as long on a busy machine as on
+ * a quiet one and no timing change is logged. The HTTP client and server are not exercised: the
  * keep-warm probes of the transport keep the client's connections and most of its code in use.
  *
- * <p>{@link #run()} blocks until done, or until {@link #cancel()}; its cost is bounded by the
- * number of rounds.
+ * <p>{@link #run()} blocks until done, or until {@link #cancel()}. Its cost is bounded three
+ * ways: by the number of rounds; by a time limit, after which it ends with the rounds left; and
+ * by giving up after {@value #MAX_MISSED_IN_A_ROW} rounds in a row that moved no leadership (the
+ * machine is too busy for it to help). After each round it rests as long as the round took, so
+ * that it keeps its threads busy at most half of the time and leaves the machine to the real
+ * member and the application; its threads inherit the priority of the thread that runs it.
  */
 public final class ElectionWarmUp {
 
 	/** Rounds of {@link #ElectionWarmUp(RaftJson)}: hand-overs, and every tenth a failover. */
 	public static final int DEFAULT_ROUNDS = 300;
+
+	/**
+	 * Time limit of {@link #ElectionWarmUp(RaftJson)}: on a quiet machine its rounds take 3 to 6
+	 * seconds, resting as long again.
+	 */
+	public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(60);
 
 	private static final int FAILOVER_EVERY = 10;
 
@@ -83,25 +96,34 @@ public final class ElectionWarmUp {
 
 	private final int rounds;
 
+	private final Duration timeLimit;
+
 	private volatile boolean cancelled;
 
+	private final Object restLock = new Object();
+
 	/**
-	 * Creates a warm-up of {@link #DEFAULT_ROUNDS} rounds.
+	 * Creates a warm-up of {@link #DEFAULT_ROUNDS} rounds within {@link #DEFAULT_TIME_LIMIT}.
 	 * @param json the wire format, normally the one the member's transport and endpoints use
 	 */
 	public ElectionWarmUp(RaftJson json) {
-		this(json, DEFAULT_ROUNDS);
+		this(json, DEFAULT_ROUNDS, DEFAULT_TIME_LIMIT);
 	}
 
 	/**
 	 * Creates a warm-up.
 	 * @param json the wire format, normally the one the member's transport and endpoints use
 	 * @param rounds how many times leadership moves, at least 1
+	 * @param timeLimit how long it may take, positive: no round starts after it
 	 */
-	public ElectionWarmUp(RaftJson json, int rounds) {
+	public ElectionWarmUp(RaftJson json, int rounds, Duration timeLimit) {
 		this.json = Objects.requireNonNull(json, "json");
+		this.timeLimit = Objects.requireNonNull(timeLimit, "timeLimit");
 		if (rounds < 1) {
 			throw new IllegalArgumentException("rounds must be at least 1, was " + rounds);
+		}
+		if (timeLimit.isNegative() || timeLimit.isZero()) {
+			throw new IllegalArgumentException("timeLimit must be positive, was " + timeLimit);
 		}
 		this.rounds = rounds;
 	}
@@ -118,6 +140,8 @@ public final class ElectionWarmUp {
 		LoopbackTransport transport = new LoopbackTransport(this.json, ROUND_TIMEOUT, "raft-warm-up-rpc");
 		Map<String, Member> members = new LinkedHashMap<>();
 		Tally tally = new Tally();
+		long deadline = startedAt + this.timeLimit.toNanos();
+		Ending ending = Ending.ALL_ROUNDS;
 		try {
 			for (String id : MEMBERS) {
 				Member member = new Member(id, transport);
@@ -130,13 +154,29 @@ public final class ElectionWarmUp {
 			List<Member> all = List.copyOf(members.values());
 			awaitAny(all, all, Member::isActiveLeader);
 			int missedInARow = 0;
-			for (int round = 1; round <= this.rounds && !this.cancelled && missedInARow < MAX_MISSED_IN_A_ROW; round++) {
+			for (int round = 1; round <= this.rounds; round++) {
+				if (this.cancelled) {
+					ending = Ending.CANCELLED;
+					break;
+				}
+				if (missedInARow >= MAX_MISSED_IN_A_ROW) {
+					ending = Ending.TOO_BUSY;
+					break;
+				}
+				long roundStartedAt = System.nanoTime();
+				if (roundStartedAt - deadline >= 0) {
+					ending = Ending.TIME_LIMIT;
+					break;
+				}
 				boolean done = (round % FAILOVER_EVERY == 0) ? failover(all, transport, tally)
 						: handOver(all, members, tally);
 				missedInARow = done ? 0 : missedInARow + 1;
 				if (!done) {
 					tally.missed++;
 				}
+				long roundNanos = System.nanoTime() - roundStartedAt;
+				tally.inRoundsNanos += roundNanos;
+				tally.restedNanos += rest(roundNanos);
 			}
 		}
 		finally {
@@ -146,14 +186,30 @@ public final class ElectionWarmUp {
 			transport.close();
 		}
 		long cpuAfter = processCpuNanos();
-		return new Result(tally.handOvers, tally.failovers, tally.missed, this.cancelled,
-				Duration.ofNanos(System.nanoTime() - startedAt),
+		return new Result(tally.handOvers, tally.failovers, tally.missed,
+				ending, Duration.ofNanos(System.nanoTime() - startedAt), Duration.ofNanos(tally.inRoundsNanos),
+				Duration.ofNanos(tally.restedNanos),
 				(cpuBefore >= 0 && cpuAfter >= 0) ? Duration.ofNanos(cpuAfter - cpuBefore) : null);
 	}
 
-	/** Stops a running warm-up after its current round. */
+	/** Rests as long as the round took, unless cancelled meanwhile; returns how long it rested. */
+	private long rest(long roundNanos) throws InterruptedException {
+		long from = System.nanoTime();
+		long until = from + roundNanos;
+		synchronized (this.restLock) {
+			for (long left = roundNanos; left > 0 && !this.cancelled; left = until - System.nanoTime()) {
+				TimeUnit.NANOSECONDS.timedWait(this.restLock, left);
+			}
+		}
+		return System.nanoTime() - from;
+	}
+
+	/** Stops a running warm-up after its current round, or at once while it rests. */
 	public void cancel() {
 		this.cancelled = true;
+		synchronized (this.restLock) {
+			this.restLock.notifyAll();
+		}
 	}
 
 	/** The leader hands over to the most up-to-date member, as it does when it stops. */
@@ -223,13 +279,33 @@ public final class ElectionWarmUp {
 	 * @param failovers how many times a new leader was elected after the leader was cut off
 	 * @param missed rounds that moved no leadership: no new leader in time, or no leader to
 	 * start from
-	 * @param cancelled whether it was cancelled before it ran all its rounds
+	 * @param ending why it ended
 	 * @param elapsed how long it took
+	 * @param inRounds how much of that its rounds took
+	 * @param rested how much of that it rested after its rounds: as long as they took, unless
+	 * cancelled
 	 * @param processCpu the CPU time the whole process used meanwhile (the JIT compiler
 	 * included), or {@code null} if the JVM does not tell
 	 */
-	public record Result(int handOvers, int failovers, int missed, boolean cancelled, Duration elapsed,
-			@Nullable Duration processCpu) {
+	public record Result(int handOvers, int failovers, int missed, Ending ending, Duration elapsed, Duration inRounds,
+			Duration rested, @Nullable Duration processCpu) {
+
+	}
+
+	/** Why a warm-up ended. */
+	public enum Ending {
+
+		/** It ran all its rounds. */
+		ALL_ROUNDS,
+
+		/** It reached its time limit with rounds left. */
+		TIME_LIMIT,
+
+		/** Rounds in a row moved no leadership: the machine is too busy for it. */
+		TOO_BUSY,
+
+		/** It was {@linkplain ElectionWarmUp#cancel() cancelled}. */
+		CANCELLED
 
 	}
 
@@ -240,6 +316,10 @@ public final class ElectionWarmUp {
 		int failovers;
 
 		int missed;
+
+		long inRoundsNanos;
+
+		long restedNanos;
 
 	}
 
@@ -260,6 +340,7 @@ public final class ElectionWarmUp {
 				.addresses(addresses)
 				.electionTimeout(ELECTION_TIMEOUT_MIN, ELECTION_TIMEOUT_MAX)
 				.heartbeatInterval(HEARTBEAT_INTERVAL)
+				.adaptiveTiming(false)
 				.build();
 			this.board = new StatusBoard(StatusSnapshot.initial(id), System::nanoTime);
 			this.loop = new CoreLoop(config, new InMemoryStorage(), transport, System::nanoTime, Clock.systemUTC(),
@@ -306,7 +387,7 @@ public final class ElectionWarmUp {
 
 	@Override
 	public String toString() {
-		return "ElectionWarmUp[" + this.rounds + " rounds]";
+		return "ElectionWarmUp[" + this.rounds + " rounds within " + this.timeLimit + "]";
 	}
 
 }
