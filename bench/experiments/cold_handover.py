@@ -86,6 +86,12 @@ def parse_instant(text):
     return datetime.fromisoformat(text + '+00:00').timestamp()
 
 
+def warmed_up(log):
+    """Whether the replica's log says its warm-up ran to the end (raft.warm-up)."""
+    with open(log, errors='replace') as f:
+        return 'warmed up the election' in f.read()
+
+
 def post_json(url, body, timeout=5):
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method='POST',
                                      headers={'Content-Type': 'application/json'})
@@ -156,6 +162,7 @@ def trial(args, variant_args, log_dir, index, led=False):
         cpu = {node: cpu_seconds(proc.pid) for node, (proc, port) in procs.items()}
         load = os.getloadavg()[0]
         offsets = {node: os.path.getsize(os.path.join(log_dir, f'trial{index}-{node}.log')) for node in ids}
+        warmed = {node: warmed_up(os.path.join(log_dir, f'trial{index}-{node}.log')) for node in ids}
         killed_at = time.time()
         procs[leader][0].send_signal(signal.SIGTERM)
         new_leader = None
@@ -173,7 +180,8 @@ def trial(args, variant_args, log_dir, index, led=False):
             return {'error': 'no new leader within 10 s'}
         return {'ms': (since - killed_at) * 1000, 'from': leader, 'to': new_leader,
                 'killed_at': datetime.utcfromtimestamp(killed_at).isoformat(timespec='microseconds'),
-                'won_before': won.get(new_leader), 'cpu': cpu, 'load': load, 'log_offsets': offsets}
+                'won_before': won.get(new_leader), 'cpu': cpu, 'load': load, 'log_offsets': offsets,
+                'warmed_up_before': warmed.get(new_leader)}
     finally:
         for proc, port in procs.values():
             if proc.poll() is None:
