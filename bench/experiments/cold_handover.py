@@ -205,6 +205,8 @@ def main():
     parser.add_argument('--jvm-arg', action='append', default=[])
     parser.add_argument('--logs', default=None)
     args = parser.parse_args()
+    # A SIGTERM (such as from timeout(1)) ends the trial through its finally: no replica is left behind
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     variants = []
     for spec in args.variant:
         name, _, rest = spec.partition(':')
