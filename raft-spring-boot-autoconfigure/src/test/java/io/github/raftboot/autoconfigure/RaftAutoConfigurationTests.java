@@ -128,7 +128,7 @@ class RaftAutoConfigurationTests {
 	}
 
 	@Test
-	void memberWithPeersWarmsUpItsElectionCodeOnceStarted() {
+	void memberWithPeersStartsAWarmUpOfItsElectionCodeInTheBackground() {
 		threeMembers().run((context) -> {
 			assertThat(context).hasSingleBean(ElectionWarmUpLifecycle.class);
 			assertThat(context.getBean(ElectionWarmUpLifecycle.class).isRunning()).isTrue();
