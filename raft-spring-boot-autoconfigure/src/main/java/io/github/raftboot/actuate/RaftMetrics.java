@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import io.github.raftboot.core.Role;
@@ -25,6 +26,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.context.ApplicationListener;
@@ -38,6 +40,10 @@ import org.springframework.context.ApplicationListener;
  * <li>{@code raft.role}: one gauge per role (tag {@code role}), 1 for the current role;</li>
  * <li>{@code raft.elections.started}, {@code raft.elections.won}, {@code raft.elections.lost},
  * {@code raft.prevotes.started} and {@code raft.leader.changes}: counters since start;</li>
+ * <li>{@code raft.pauses}: a counter of the times this replica did not run for at least the
+ * minimum election timeout less the heartbeat interval (a garbage collection, CPU throttling, an
+ * overloaded machine, a suspended process), and {@code raft.pause.duration}, a timer of their
+ * lengths (each a lower bound), recorded from when it is bound;</li>
  * <li>{@code raft.membership.voters} and {@code raft.membership.learners}: how many voters (while
  * a change of voters is under way, those being moved to) and learners the configuration in force
  * has; {@code raft.membership.joint}: 1 while a change of voters is under way, else 0. All three
@@ -106,6 +112,14 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 				RaftStatistics::preVotesStarted);
 		counter(registry, "raft.leader.changes", "Times the leader known to this replica changed", tags,
 				RaftStatistics::leaderChanges);
+		counter(registry, "raft.pauses",
+				"Times this replica did not run for at least the minimum election timeout less the heartbeat interval",
+				tags, RaftStatistics::pauses);
+		Timer pauseDuration = Timer.builder("raft.pause.duration")
+			.description("How long this replica did not run, at least, in each pause")
+			.tags(tags)
+			.register(registry);
+		this.statistics.onPause((nanos) -> pauseDuration.record(nanos, TimeUnit.NANOSECONDS));
 		gauge(registry, "raft.membership.voters",
 				"Voters of the configuration in force (while joint, those being moved to); NaN while joining", tags,
 				(leadership) -> membershipValue(leadership, (membership) -> membership.voters().size()));

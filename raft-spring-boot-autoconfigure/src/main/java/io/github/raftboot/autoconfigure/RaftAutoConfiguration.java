@@ -9,6 +9,7 @@ import io.github.raftboot.core.FileStorage;
 import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftStorage;
 import io.github.raftboot.core.StorageException;
+import io.github.raftboot.runtime.ElectionWarmUp;
 import io.github.raftboot.runtime.RaftServer;
 import io.github.raftboot.transport.HttpRaftTransport;
 import io.github.raftboot.transport.RaftJson;
@@ -36,7 +37,8 @@ import org.springframework.context.annotation.Bean;
  * Auto-configuration of Raft leader election: the settings, the file storage, the HTTP
  * transport (with the bearer token of {@code raft.security.token} and the SSL bundle of
  * {@code raft.rpc.ssl.bundle}) and the {@link RaftServer} that runs the election (also the
- * {@link io.github.raftboot.leader.RaftLeadership} for the application).
+ * {@link io.github.raftboot.leader.RaftLeadership} for the application), and the warm-up of the
+ * election code ({@code raft.warm-up.enabled}).
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "raft.enabled", matchIfMissing = true)
@@ -173,6 +175,17 @@ public final class RaftAutoConfiguration {
 	RaftServer raftServer(RaftConfig config, RaftStorage storage, RaftTransport transport,
 			ApplicationEventPublisher eventPublisher) {
 		return new RaftServer(config, storage, transport, eventPublisher::publishEvent);
+	}
+
+	/**
+	 * Warms up the election and leader code of this JVM in the background once the application
+	 * is ready, unless this member is a cluster of one, which never campaigns against anyone, or
+	 * another member warmed up this JVM already.
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "raft.warm-up.enabled", matchIfMissing = true)
+	ElectionWarmUpLifecycle raftElectionWarmUp(RaftConfig config, RaftJson raftJson) {
+		return new ElectionWarmUpLifecycle(new ElectionWarmUp(raftJson), config.nodeId(), config.members().size() > 1);
 	}
 
 	@Bean

@@ -95,6 +95,8 @@ public class RaftProperties {
 
 	private final Timing timing = new Timing();
 
+	private final WarmUp warmUp = new WarmUp();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -249,6 +251,31 @@ public class RaftProperties {
 
 		public void setQuietPeriod(Duration quietPeriod) {
 			this.quietPeriod = quietPeriod;
+		}
+
+	}
+
+	public WarmUp getWarmUp() {
+		return this.warmUp;
+	}
+
+	/** Settings of the warm-up of the election code at startup. */
+	public static class WarmUp {
+
+		/**
+		 * Whether a replica with peers runs the code of elections and of leadership in a
+		 * throwaway in-memory cluster once the application is ready (a few seconds of CPU,
+		 * spread over 10 to 20 seconds on a background thread, once per JVM), so that its first
+		 * election or hand-over does not run cold code.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

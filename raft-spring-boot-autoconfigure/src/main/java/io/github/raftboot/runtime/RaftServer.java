@@ -65,6 +65,15 @@ import org.springframework.context.SmartLifecycle;
  * waits (up to the maximum election timeout) until another leader is known. It runs in phase
  * {@link #PHASE}, so it starts after the web server and stops before it.
  *
+ * <p>While it runs, a {@code PauseMonitor} notices when the JVM did not run for a while (a
+ * garbage collection, CPU throttling, a suspended process): such pauses are logged with the
+ * collections of that stretch and counted in the {@link #statistics() statistics}, for the
+ * operator. What the member does about a pause is up to its node, which notices on its own
+ * thread when an input comes later than its timers expected (see {@code RaftNode}): it does not
+ * campaign from a timer that ran out meanwhile, and counts the pause as an incident of the
+ * adaptive timing. The monitor does not tell the node: the node's own measure is the one that
+ * matters for its timers, and is taken on the thread that was paused.
+ *
  * <p>This class holds the lifecycle and the application's view. The thread that runs the node
  * and the order of persisting, publishing and sending are those of a {@code CoreLoop}, one per
  * start; the snapshots and events are derived by a {@code SnapshotDerivation}.
@@ -112,6 +121,9 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	/** The current run, while started. */
 	private volatile @Nullable CoreLoop loop;
 
+	/** Notices pauses of this member while it runs. */
+	private final PauseMonitor pauseMonitor;
+
 	/**
 	 * Creates a driver. Nothing runs until {@link #start()}.
 	 * @param config the node's settings
@@ -124,6 +136,15 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	 */
 	public RaftServer(RaftConfig config, RaftStorage storage, RaftTransport transport, Consumer<RaftEvent> eventSink,
 			LongSupplier nanoClock, Clock clock) {
+		this(config, storage, transport, eventSink, nanoClock, clock, PauseMonitor.Sleeper.THREAD);
+	}
+
+	/**
+	 * Creates a driver whose pause monitor sleeps with the given sleeper.
+	 * @param sleeper how the pause monitor sleeps between two readings of {@code nanoClock}
+	 */
+	RaftServer(RaftConfig config, RaftStorage storage, RaftTransport transport, Consumer<RaftEvent> eventSink,
+			LongSupplier nanoClock, Clock clock, PauseMonitor.Sleeper sleeper) {
 		this.config = Objects.requireNonNull(config, "config");
 		this.storage = Objects.requireNonNull(storage, "storage");
 		this.transport = Objects.requireNonNull(transport, "transport");
@@ -133,6 +154,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		this.board = new StatusBoard(StatusSnapshot.initial(config.nodeId()), nanoClock);
 		this.derivation = new SnapshotDerivation(config.nodeId(), this);
 		this.instances = new InstanceWatch(config.nodeId(), nanoClock);
+		this.pauseMonitor = PauseMonitor.forMember(config, nanoClock, sleeper, this.statistics::paused);
 	}
 
 	/** Creates a driver on the system clocks. */
@@ -160,6 +182,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 					this::requestFailed);
 			this.loop = started;
 			started.start(state);
+			this.pauseMonitor.start();
 			logger.info("Raft member '" + this.config.nodeId() + "' started in term " + state.term() + " with members "
 					+ this.config.members());
 		}
@@ -179,6 +202,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			if (this.board.snapshot().status().role() == Role.LEADER) {
 				handOverBeforeStopping(running);
 			}
+			this.pauseMonitor.stop();
 			running.stop();
 			this.loop = null;
 			running.drainEvents();
@@ -311,6 +335,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		}
 		return this.instances.check(request, instance);
 	}
+
 
 	/** Notes that another member refused a request because another process sends as this member too. */
 	private void requestFailed(Throwable failure) {

@@ -128,6 +128,25 @@ class RaftAutoConfigurationTests {
 	}
 
 	@Test
+	void memberWithPeersStartsAWarmUpOfItsElectionCodeInTheBackground() {
+		threeMembers().run((context) -> {
+			assertThat(context).hasSingleBean(ElectionWarmUpLifecycle.class);
+			assertThat(context.getBean(ElectionWarmUpLifecycle.class).isRunning()).isTrue();
+		});
+	}
+
+	@Test
+	void warmUpIsOffWhenDisabled() {
+		threeMembers().withPropertyValues("raft.warm-up.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ElectionWarmUpLifecycle.class));
+	}
+
+	@Test
+	void oneMemberClusterRunsNoWarmUp() {
+		runner().run((context) -> assertThat(context.getBean(ElectionWarmUpLifecycle.class).isRunning()).isFalse());
+	}
+
+	@Test
 	void nothingIsConfiguredWhenDisabled() {
 		threeMembers().withPropertyValues("raft.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(RaftServer.class);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.github.raftboot.core.InMemoryStorage;
 import io.github.raftboot.core.RaftConfig;
@@ -17,8 +18,10 @@ import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.runtime.RaftServer;
 import io.github.raftboot.runtime.RaftStatistics;
+import io.github.raftboot.runtime.StatisticsAccess;
 import io.github.raftboot.test.TestRaftLeadership;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -102,9 +105,26 @@ class RaftMetricsTests {
 					"raft.elections.lost", "raft.prevotes.started", "raft.leader.changes",
 					"raft.membership.voters", "raft.membership.learners", "raft.membership.joint",
 					"raft.peer.last.contact.age", "raft.peer.round.trip", "raft.timing.level",
-					"raft.timing.election.timeout.min", "raft.incidents", "raft.timing.changes");
-		assertThat(this.registry.getMeters()).hasSize(23)
+					"raft.timing.election.timeout.min", "raft.incidents", "raft.timing.changes", "raft.pauses",
+					"raft.pause.duration");
+		assertThat(this.registry.getMeters()).hasSize(25)
 			.allSatisfy((meter) -> assertThat(meter.getId().getTag("node")).isEqualTo("n1"));
+	}
+
+	@Test
+	void pausesAreCountedAndTimed() {
+		RaftStatistics statistics = new RaftStatistics();
+		new RaftMetrics(Statuses.leadership(Statuses.running("n1", Role.FOLLOWER, 3, "n2", NOW)), statistics,
+				this.clock)
+			.bindTo(this.registry);
+		assertThat(counter("raft.pauses")).isZero();
+		StatisticsAccess.recordPause(statistics, Duration.ofMillis(120));
+		StatisticsAccess.recordPause(statistics, Duration.ofMillis(480));
+		assertThat(counter("raft.pauses")).isEqualTo(2);
+		Timer duration = this.registry.get("raft.pause.duration").tag("node", "n1").timer();
+		assertThat(duration.count()).isEqualTo(2);
+		assertThat(duration.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(600);
+		assertThat(duration.max(TimeUnit.MILLISECONDS)).isEqualTo(480);
 	}
 
 	@Test
@@ -189,8 +209,8 @@ class RaftMetricsTests {
 			assertThat(peersWithMeter("raft.learner.lag")).containsExactly("n" + i);
 		}
 		assertThat(peersWithMeter("raft.peer.round.trip")).containsExactlyInAnyOrder("n2", "n3", "n24");
-		// 21 meters of the replica, the age of contact with and round trip of 3 peers, the lag of 1 learner
-		assertThat(this.registry.getMeters()).hasSize(21 + 3 * 2 + 1);
+		// 23 meters of the replica, the age of contact with and round trip of 3 peers, the lag of 1 learner
+		assertThat(this.registry.getMeters()).hasSize(23 + 3 * 2 + 1);
 	}
 
 	@Test

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -353,6 +354,32 @@ class RaftServerTests {
 		await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1)).until(() -> !waiting.isDone());
 		nanoTime.addAndGet(Duration.ofMillis(100).toNanos());
 		assertThat(waiting).succeedsWithin(Duration.ofSeconds(1)).isEqualTo(false);
+	}
+
+	@Test
+	void pausesOfARunningMemberAreCountedAndItsPauseMonitorRunsOnlyWhileItRuns() {
+		// The monitor's sleeper oversleeps once: a pause of 200 ms on the real clock
+		AtomicBoolean overslept = new AtomicBoolean();
+		RaftServer server = new RaftServer(RaftConfig.builder("solo", List.of("solo")).build(), new InMemoryStorage(),
+				(request) -> new CompletableFuture<>(), (event) -> {
+				}, System::nanoTime, Clock.systemUTC(), (nanos) -> PauseMonitor.Sleeper.THREAD
+					.sleep(overslept.getAndSet(true) ? nanos : nanos + Duration.ofMillis(200).toNanos()));
+		this.servers.add(server);
+		assertThat(threadsNamed("raft-pause-monitor-solo")).isEmpty();
+		server.start();
+		assertThat(threadsNamed("raft-pause-monitor-solo")).hasSize(1);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.statistics().pauses() > 0);
+		assertThat(server.statistics().pausedNanos()).isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
+		server.stop();
+		assertThat(threadsNamed("raft-pause-monitor-solo")).as("ended with the member").isEmpty();
+		server.start();
+		assertThat(threadsNamed("raft-pause-monitor-solo")).as("started again with it").hasSize(1);
+		server.stop();
+		assertThat(threadsNamed("raft-pause-monitor-solo")).isEmpty();
+	}
+
+	private static List<Thread> threadsNamed(String name) {
+		return Thread.getAllStackTraces().keySet().stream().filter((thread) -> thread.getName().equals(name)).toList();
 	}
 
 	@Test
