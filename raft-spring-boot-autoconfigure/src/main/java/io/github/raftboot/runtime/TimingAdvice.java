@@ -9,9 +9,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Tells the operator, at most once a minute, when this member keeps losing its lease or being
- * paused although the timing can widen no further: at {@code raft.timing.ceiling}, or with
- * adaptive timing off. The cluster has then done what it can; what is left is the replica's CPU
- * or the ceiling, and nothing else would say so above DEBUG. Used on the core thread only.
+ * paused although adaptive timing can widen no further: at {@code raft.timing.ceiling}. The
+ * cluster has then done what it can; what is left is the replica's CPU or the ceiling, and
+ * nothing else would say so above DEBUG. Silent with adaptive timing off: whoever turned it off
+ * chose the timing (as the election warm-up's throwaway members do). Used on the core thread only.
  */
 final class TimingAdvice {
 
@@ -48,7 +49,7 @@ final class TimingAdvice {
 		this.counted = incidents;
 		this.timing = timing;
 		// The incidents that brought the timing up to the ceiling come with it: not counted.
-		if (timing == null || !cannotWiden(timing) || !timing.equals(previousTiming)) {
+		if (timing == null || !atCeiling(timing) || !timing.equals(previousTiming)) {
 			this.lapses = 0;
 			this.pauses = 0;
 			return null;
@@ -59,20 +60,16 @@ final class TimingAdvice {
 				|| (this.advised && nowNanos - this.advisedAt < INTERVAL.toNanos())) {
 			return null;
 		}
-		String advice = "Raft member '" + this.config.nodeId() + "' "
-				+ (this.config.adaptiveTiming() ? "runs at its timing ceiling" : "runs without adaptive timing")
-				+ " (election timeout " + timing.electionTimeoutMinMillis() + "-" + timing.electionTimeoutMaxMillis()
-				+ " ms, heartbeat " + timing.heartbeatIntervalMillis() + " ms) and still "
+		String advice = "Raft member '" + this.config.nodeId() + "' runs at its timing ceiling (election timeout "
+				+ timing.electionTimeoutMinMillis() + "-" + timing.electionTimeoutMaxMillis() + " ms, heartbeat " + timing.heartbeatIntervalMillis() + " ms) and still "
 				+ ((this.lapses > 0) ? "lost its lease " + this.lapses + " time(s)" : "")
 				+ ((this.lapses > 0 && this.pauses > 0) ? " and " : "")
 				+ ((this.pauses > 0) ? "was not run for a while " + this.pauses + " time(s) (the longest "
 						+ incidents.longestPauseNanos() / 1_000_000 + " ms)" : "")
 				+ (this.advised ? " in the last minute" : "")
 				+ ": this replica does not get CPU in time. Give it more CPU (a higher CPU limit or request, fewer "
-				+ "neighbours), or "
-				+ (this.config.adaptiveTiming() ? "raise raft.timing.ceiling (now " + this.config.timingCeiling().toMillis()
-						+ " ms)" : "turn raft.timing.adaptive back on, or raise the timeouts")
-				+ "; failover then takes longer.";
+				+ "neighbours), or raise raft.timing.ceiling (now " + this.config.timingCeiling().toMillis()
+				+ " ms); failover then takes longer.";
 		this.advised = true;
 		this.advisedAt = nowNanos;
 		this.lapses = 0;
@@ -80,9 +77,9 @@ final class TimingAdvice {
 		return advice;
 	}
 
-	private boolean cannotWiden(Timing timing) {
-		return !this.config.adaptiveTiming()
-				|| timing.electionTimeoutMaxMillis() >= this.config.timingCeiling().toMillis();
+	private boolean atCeiling(Timing timing) {
+		return this.config.adaptiveTiming()
+				&& timing.electionTimeoutMaxMillis() >= this.config.timingCeiling().toMillis();
 	}
 
 }
