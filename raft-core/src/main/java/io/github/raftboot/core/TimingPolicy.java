@@ -20,6 +20,13 @@ import org.jspecify.annotations.Nullable;
  * heartbeat interval of the narrower timing. A widening soon after a narrowing (within the quiet
  * period) doubles the quiet period before the next narrowing, up to {@value #MAX_QUIET_DOUBLINGS}
  * doublings, so that a timing that is only just too tight does not swing back and forth.
+ *
+ * <p>Incidents in the first {@link #SETTLE} of a leadership do not count towards widening
+ * (they still keep the timing from narrowing): a new leader, and the replicas that have just
+ * started with it, run cold code and compete for the CPU with each other's starts, which says
+ * nothing about the environment the cluster will run in. Widened on such transients, every
+ * cluster would fail over at twice its configured timing for the first quiet period after each
+ * start or failover.
  */
 final class TimingPolicy {
 
@@ -30,6 +37,9 @@ final class TimingPolicy {
 	static final Duration WINDOW = Duration.ofSeconds(30);
 
 	static final int MAX_QUIET_DOUBLINGS = 3;
+
+	/** How long after a leadership began its incidents do not count towards widening. */
+	static final Duration SETTLE = Duration.ofSeconds(5);
 
 	/** The kinds of incident. */
 	enum Kind {
@@ -52,6 +62,11 @@ final class TimingPolicy {
 
 	private final long quietNanos;
 
+	private final long settleNanos;
+
+	/** When leadership began. */
+	private long startedAt;
+
 	private final ArrayDeque<Incident> recent = new ArrayDeque<>();
 
 	private boolean started;
@@ -73,13 +88,19 @@ final class TimingPolicy {
 	private boolean narrowedOnce;
 
 	TimingPolicy(Duration quietPeriod) {
+		this(quietPeriod, SETTLE);
+	}
+
+	TimingPolicy(Duration quietPeriod, Duration settle) {
 		this.quietNanos = quietPeriod.toNanos();
+		this.settleNanos = settle.toNanos();
 	}
 
 	/** Starts over, as when this node becomes leader. */
 	void start(long now) {
 		this.started = true;
 		this.recent.clear();
+		this.startedAt = now;
 		this.changedAt = now;
 		this.anyIncident = false;
 		this.slowestRoundTrip = 0;
@@ -89,7 +110,9 @@ final class TimingPolicy {
 		if (!this.started) {
 			return;
 		}
-		this.recent.addLast(new Incident(kind, now));
+		if (now - this.startedAt >= this.settleNanos) {
+			this.recent.addLast(new Incident(kind, now));
+		}
 		this.lastIncidentAt = now;
 		this.anyIncident = true;
 	}

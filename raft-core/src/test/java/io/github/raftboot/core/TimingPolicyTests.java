@@ -15,7 +15,8 @@ class TimingPolicyTests {
 
 	private static final long MS = 1_000_000L;
 
-	private final TimingPolicy policy = new TimingPolicy(Duration.ofMinutes(5));
+	/** Without the settling time of a new leadership, which {@link #incidentsWhileALeadershipSettlesDoNotWidenButKeepItFromNarrowing} is about. */
+	private final TimingPolicy policy = new TimingPolicy(Duration.ofMinutes(5), Duration.ZERO);
 
 	@Test
 	void oneIncidentIsNotEnoughToWiden() {
@@ -33,6 +34,25 @@ class TimingPolicyTests {
 		assertThat(decision).isNotNull();
 		assertThat(decision.level()).isEqualTo(1);
 		assertThat(decision.reason()).isEqualTo("widened after 1 lease lapse, 1 pause within 30 s");
+	}
+
+	@Test
+	void incidentsWhileALeadershipSettlesDoNotWidenButKeepItFromNarrowing() {
+		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
+		settling.start(0);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S / 2);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		settling.incident(TimingPolicy.Kind.PAUSE, 4 * S);
+		assertThat(settling.decide(0, 2, 50 * MS, 5 * S)).as("cold start transients").isNull();
+		assertThat(settling.decide(1, 2, 50 * MS, 303 * S)).as("4 s of trouble 299 s ago").isNull();
+		assertThat(settling.decide(1, 2, 50 * MS, 304 * S)).isNotNull();
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 305 * S);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 306 * S);
+		assertThat(settling.decide(0, 2, 50 * MS, 306 * S).level()).as("once settled").isEqualTo(1);
+		settling.start(400 * S);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 401 * S);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 402 * S);
+		assertThat(settling.decide(0, 2, 50 * MS, 403 * S)).as("a new leadership settles again").isNull();
 	}
 
 	@Test
@@ -79,7 +99,7 @@ class TimingPolicyTests {
 		this.policy.start(0);
 		this.policy.majorityRoundTrip(60 * MS);
 		assertThat(this.policy.decide(1, 2, 50 * MS, 400 * S)).as("round trips above the narrower heartbeat").isNull();
-		TimingPolicy other = new TimingPolicy(Duration.ofMinutes(5));
+		TimingPolicy other = new TimingPolicy(Duration.ofMinutes(5), Duration.ZERO);
 		other.start(0);
 		other.incident(TimingPolicy.Kind.PAUSE, 200 * S);
 		assertThat(other.decide(1, 2, 50 * MS, 400 * S)).as("an incident 200 s ago").isNull();
