@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -221,6 +222,31 @@ final class Leaderships {
 	}
 
 	/**
+	 * Leaderships as a user of the replica sees them: runs of one replica's active leaderships
+	 * joined by flaps.
+	 * @param leaderships the leaderships of all replicas
+	 * @param window the longest lapse that counts as a flap
+	 * @return the spans, ordered by the instant they began
+	 */
+	static List<Span> spans(List<Leadership> leaderships, Duration window) {
+		List<Flap> flaps = flaps(leaderships, window);
+		List<Leadership> sorted = leaderships.stream().sorted(Comparator.comparing(Leadership::acquiredAt)).toList();
+		Map<Leadership, List<Leadership>> spanOf = new IdentityHashMap<>();
+		List<List<Leadership>> spans = new ArrayList<>();
+		for (Leadership leadership : sorted) {
+			Flap joined = flaps.stream().filter((flap) -> flap.after() == leadership).findFirst().orElse(null);
+			List<Leadership> span = (joined != null) ? spanOf.get(joined.before()) : null;
+			if (span == null) {
+				span = new ArrayList<>();
+				spans.add(span);
+			}
+			span.add(leadership);
+			spanOf.put(leadership, span);
+		}
+		return spans.stream().map(Span::new).toList();
+	}
+
+	/**
 	 * One active leadership of one replica.
 	 *
 	 * @param replica the replica
@@ -237,6 +263,46 @@ final class Leaderships {
 
 		Instant endOr(Instant ifNone) {
 			return (this.revokedAt != null) ? this.revokedAt : ifNone;
+		}
+
+	}
+
+	/**
+	 * A replica's leadership with the flaps in it.
+	 *
+	 * @param leaderships its active leaderships, the first and those that came back after a flap
+	 */
+	record Span(List<Leadership> leaderships) {
+
+		Span {
+			leaderships = List.copyOf(leaderships);
+			if (leaderships.isEmpty()) {
+				throw new IllegalArgumentException("A span has at least one leadership");
+			}
+		}
+
+		String replica() {
+			return this.leaderships.get(0).replica();
+		}
+
+		Instant from() {
+			return this.leaderships.get(0).acquiredAt();
+		}
+
+		/** When it ended, or {@code null} if it had not when the logs were read. */
+		@Nullable Instant to() {
+			return this.leaderships.get(this.leaderships.size() - 1).revokedAt();
+		}
+
+		/** How often it lapsed and came back. */
+		int flaps() {
+			return this.leaderships.size() - 1;
+		}
+
+		/** Whether it was going on at some instant in {@code [from, to)}. */
+		boolean overlaps(Instant from, Instant to) {
+			Instant end = to();
+			return from().isBefore(to) && (end == null || end.isAfter(from) || end.equals(from()) && !from().isBefore(from));
 		}
 
 	}

@@ -224,6 +224,33 @@ class LeadershipsTests {
 		}
 
 		@Test
+		void aLeadershipWithItsFlapsIsOneSpanThatAUserSeesAsOneLeadership() {
+			List<Leadership> leaderships = List.of(leadership("n1", 4, "01.000", "01.200"),
+					leadership("n1", 4, "01.230", "02.000"), leadership("n2", 5, "02.050", "03.000"),
+					leadership("n2", 5, "03.100", "04.000"), leadership("n2", 5, "04.010", "05.000"),
+					leadership("n1", 7, "06.000", "07.000"));
+			List<Leaderships.Span> spans = Leaderships.spans(leaderships, ELECTION_TIMEOUT);
+			assertThat(spans).extracting(Leaderships.Span::replica).containsExactly("n1", "n2", "n1");
+			assertThat(spans).extracting(Leaderships.Span::flaps).containsExactly(1, 2, 0);
+			assertThat(spans.get(1).from()).isEqualTo(at("02.050"));
+			assertThat(spans.get(1).to()).isEqualTo(at("05.000"));
+		}
+
+		@Test
+		void aSpanOverlapsThePartsOfTheRunItWentOnIn() {
+			Leaderships.Span span = new Leaderships.Span(List.of(leadership("n1", 4, "02.000", "03.000")));
+			assertThat(span.overlaps(at("01.000"), at("02.500"))).isTrue();
+			assertThat(span.overlaps(at("02.500"), at("04.000"))).isTrue();
+			assertThat(span.overlaps(at("01.000"), at("02.000"))).isFalse();
+			assertThat(span.overlaps(at("03.000"), at("04.000"))).isFalse();
+			Leaderships.Span instant = new Leaderships.Span(List.of(leadership("n1", 4, "02.000", "02.000")));
+			assertThat(instant.overlaps(at("02.000"), at("03.000"))).isTrue();
+			assertThat(instant.overlaps(at("01.000"), at("02.000"))).isFalse();
+			Leaderships.Span open = new Leaderships.Span(List.of(new Leadership("n1", 4, at("02.000"), null, null, false)));
+			assertThat(open.overlaps(at("08.000"), at("09.000"))).isTrue();
+		}
+
+		@Test
 		void aLeaderThatFlapsSeveralTimesCountsEachFlapInOrder() {
 			List<Leadership> leaderships = List.of(leadership("n3", 7, "01.000", "01.010"),
 					leadership("n3", 7, "01.015", "01.400"), leadership("n3", 7, "01.402", "01.900"),
