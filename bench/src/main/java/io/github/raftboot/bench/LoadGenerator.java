@@ -1,11 +1,16 @@
 package io.github.raftboot.bench;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The busy profile's background load: a JVM of its own ({@link #main(String[])}) whose threads
@@ -15,6 +20,12 @@ import java.util.OptionalLong;
  * collector reclaims while the thread waits), and the rest on integer arithmetic. It never
  * sleeps, so it takes one core whenever the scheduler gives it one: a neighbour such as a build
  * or another service, deterministic in shape.
+ *
+ * <p>It runs in a session of its own ({@code setsid}), as a neighbour's process would: with the
+ * kernel's autogroup scheduling, the CPUs are first shared between sessions, then between the
+ * threads of a session. In the benchmark's session its one thread would compete with every
+ * thread of the starting JVMs and get a fraction of a core; in its own it gets about a core while
+ * the replicas want the rest.
  *
  * <p>It stops when {@link Running#close()} kills it, when the benchmark's shutdown hook does
  * (Ctrl-C), and by itself when its standard input closes: the benchmark's end, even a
@@ -31,6 +42,12 @@ final class LoadGenerator {
 	private static final int ARRAY_BYTES = 1 << 20;
 
 	private static final int PAGE = 4096;
+
+	/** {@code setsid}, which runs the load in a session of its own, if the machine has it. */
+	private static final @Nullable String SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid")
+		.filter((path) -> Files.isExecutable(Path.of(path)))
+		.findFirst()
+		.orElse(null);
 
 	private static volatile long sink;
 
@@ -92,7 +109,11 @@ final class LoadGenerator {
 		if (threads < 1) {
 			throw new IllegalArgumentException("The load needs at least one thread, not " + threads);
 		}
-		List<String> command = new ArrayList<>(List.of(java, "-Xms64m", "-Xmx64m", "-XX:+UseSerialGC",
+		List<String> command = new ArrayList<>();
+		if (SETSID != null) {
+			command.add(SETSID);
+		}
+		command.addAll(List.of(java, "-Xms64m", "-Xmx64m", "-XX:+UseSerialGC",
 				"-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
 				LoadGenerator.class.getName(), Integer.toString(threads)));
 		Process process = Processes.start(new ProcessBuilder(command).redirectErrorStream(true)
@@ -102,9 +123,10 @@ final class LoadGenerator {
 
 	/** Describes the shape, for the report. */
 	static String shape(int threads) {
-		return String.format(Locale.ROOT, "%d thread%s in a JVM of its own (serial GC, 64 MiB heap), never sleeping: in each %d ms, "
-				+ "%d ms allocating and dropping 1 MiB arrays, the rest integer arithmetic", threads,
-				(threads == 1) ? "" : "s", PERIOD_MILLIS, ALLOCATION_MILLIS);
+		return String.format(Locale.ROOT, "%d thread%s in a JVM of its own (serial GC, 64 MiB heap)%s, never sleeping: in "
+				+ "each %d ms, %d ms allocating and dropping 1 MiB arrays, the rest integer arithmetic", threads,
+				(threads == 1) ? "" : "s", (SETSID != null) ? " in a session of its own" : "", PERIOD_MILLIS,
+				ALLOCATION_MILLIS);
 	}
 
 	/** The load, running. */

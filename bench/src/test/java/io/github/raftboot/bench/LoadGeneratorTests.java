@@ -55,6 +55,26 @@ class LoadGeneratorTests {
 	}
 
 	@Test
+	void theLoadRunsInASessionOfItsOwnLikeANeighboursProcess() throws Exception {
+		LoadGenerator.Running load = LoadGenerator.start(JAVA, 1);
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(() -> sessionOf(load.pid()) == load.pid());
+			assertThat(sessionOf(ProcessHandle.current().pid())).isNotEqualTo(load.pid());
+		}
+		finally {
+			load.close();
+		}
+	}
+
+	/** The session id: field 6 of {@code /proc/<pid>/stat}. */
+	private static long sessionOf(long pid) {
+		String stat = ProcFs.readOrNull(Path.of("/proc", Long.toString(pid), "stat"));
+		assertThat(stat).as("stat of %d", pid).isNotNull();
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[3]);
+	}
+
+	@Test
 	void aLoadWithoutThreadsIsRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> LoadGenerator.start(JAVA, 0))
 			.withMessage("The load needs at least one thread, not 0");
@@ -62,8 +82,10 @@ class LoadGeneratorTests {
 
 	@Test
 	void theShapeSaysWhatTheLoadDoes() {
-		assertThat(LoadGenerator.shape(1)).isEqualTo("1 thread in a JVM of its own (serial GC, 64 MiB heap), never sleeping: "
-				+ "in each 1000 ms, 100 ms allocating and dropping 1 MiB arrays, the rest integer arithmetic");
+		assertThat(LoadGenerator.shape(1)).startsWith("1 thread in a JVM of its own (serial GC, 64 MiB heap)")
+			.endsWith(", never sleeping: in each 1000 ms, 100 ms allocating and dropping 1 MiB arrays, the rest integer "
+					+ "arithmetic");
+		assertThat(LoadGenerator.shape(2)).startsWith("2 threads in a JVM");
 	}
 
 }
