@@ -359,17 +359,22 @@ final class BenchOptions {
 	String describe() {
 		List<String> parts = new ArrayList<>();
 		parts.add("profile=" + this.profiles.stream().map(Profile::optionValue).toList());
-		parts.add("sizes=" + this.failoverSizes);
-		parts.add("kills=" + this.kills);
-		parts.add("terms=" + this.terms);
-		parts.add("idle-sizes=" + this.idleSizes);
+		boolean quiet = this.profiles.contains(Profile.QUIET);
+		if (quiet) {
+			parts.add("sizes=" + this.failoverSizes);
+			parts.add("kills=" + this.kills);
+			parts.add("terms=" + this.terms);
+			parts.add("idle-sizes=" + this.idleSizes);
+		}
 		parts.add("idle-window=" + format(this.idleWindow));
-		parts.add("warmup=" + format(this.warmUp) + "+" + this.warmUpTransfersPerReplica + " transfers/replica");
+		parts.add("warmup=" + format(this.warmUp) + (quiet ? "+" + this.warmUpTransfersPerReplica + " transfers/replica" : ""));
 		parts.add("settle=" + format(this.settle));
 		if (this.longRun) {
 			parts.add("long=" + format(this.longWindow) + "@" + this.longSize);
 		}
-		parts.add("member-changes=" + this.membershipChanges + "@" + this.membershipSize);
+		if (quiet) {
+			parts.add("member-changes=" + this.membershipChanges + "@" + this.membershipSize);
+		}
 		if (!this.parts.equals(EnumSet.allOf(Part.class))) {
 			parts.add("only=" + this.parts.stream().map(Part::optionValue).toList());
 		}
@@ -385,7 +390,9 @@ final class BenchOptions {
 			.map((profile) -> profile.optionValue() + ":" + rollingRestarts(profile)).toList()));
 		parts.add("flap-window=" + format(this.flapWindow));
 		parts.add("cds=" + this.cds);
-		parts.add("nice=" + this.nice);
+		if (quiet) {
+			parts.add("nice=" + this.nice);
+		}
 		if (this.smoke) {
 			parts.add("smoke");
 		}

@@ -691,8 +691,8 @@ public final class RaftBench {
 	}
 
 	/**
-	 * Waits until the restarted replica has followed the same leader for the settle time. Any
-	 * election meanwhile shows in the terms (see {@link Settling}).
+	 * Waits until the restarted replica has followed the same leader (or led itself) for the
+	 * settle time. Any election meanwhile shows in the terms (see {@link Settling}).
 	 */
 	private void settle(Cluster cluster, Replica replica, String leader) throws InterruptedException {
 		String current = leader;
@@ -702,7 +702,10 @@ public final class RaftBench {
 			long left = this.options.settle.toMillis() - (System.nanoTime() - followingSince) / 1_000_000;
 			Thread.sleep(Math.max(1, Math.min(250, left)));
 			Optional<RaftView> view = cluster.status(replica.id());
-			if (view.isEmpty() || !view.get().isFollowerOf(current)) {
+			// It may have been elected itself meanwhile: then it settles as the leader.
+			boolean settled = view.isPresent() && (view.get().isFollowerOf(current)
+					|| (view.get().leader() && view.get().nodeId().equals(current)));
+			if (!settled) {
 				this.log.printf(Locale.ROOT, "  while %s settled, it reported %s instead of following %s%n", replica.id(),
 						view.map(RaftView::toString).orElse("nothing"), current);
 				current = cluster.awaitStable(Duration.ofSeconds(30)).leader();
