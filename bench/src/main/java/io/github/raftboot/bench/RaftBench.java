@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -232,7 +233,7 @@ public final class RaftBench {
 		this.parts.clear();
 		Cluster cluster = new Cluster(size, launcher, this.options, dir, this.settings.nice());
 		try (cluster) {
-			beginPart("start and warm-up");
+			beginPart(cluster, "start and warm-up");
 			this.log.printf(Locale.ROOT, "[%d replicas, %s] starting …%n", size, profile.optionValue());
 			Cluster.Stable stable = cluster.startAll(Duration.ofSeconds(60 + 20L * size));
 			this.log.printf(Locale.ROOT, "[%d replicas] %s leads term %d after %.1f s; warming up …%n", size,
@@ -241,16 +242,16 @@ public final class RaftBench {
 			boolean idle = quiet ? this.options.idleSizes.contains(size)
 					: this.options.parts.contains(BenchOptions.Part.IDLE) && this.options.sizes.contains(size);
 			if (idle) {
-				beginPart("idle");
+				beginPart(cluster, "idle");
 				this.windows.add(measureIdle(cluster, "idle", this.options.idleWindow));
 			}
 			if (this.options.longRun && size == this.options.longSize) {
-				beginPart("long idle");
+				beginPart(cluster, "long idle");
 				this.windows.add(measureIdle(cluster, "long", this.options.longWindow));
 			}
 			// Before the failovers: the last leader killed is not restarted.
 			if (quiet && this.options.membershipChanges > 0 && size == this.options.membershipSize) {
-				beginPart("membership");
+				beginPart(cluster, "membership");
 				measureMembershipChanges(cluster);
 			}
 			boolean rolling = this.options.rollingRestarts(profile) > 0 && this.options.sizes.contains(size);
@@ -258,31 +259,34 @@ public final class RaftBench {
 				// Replicas that have never led, for as long as possible: restarts first.
 				int restarts = this.options.sizes.contains(size) ? this.options.followerRestarts(size) : 0;
 				if (restarts > 0) {
-					beginPart("follower restarts");
+					beginPart(cluster, "follower restarts");
 					measureFollowerRestarts(cluster, restarts);
 				}
 				if (rolling) {
-					beginPart("rolling restart");
+					beginPart(cluster, "rolling restart");
 					measureRollingRestarts(cluster);
 				}
 			}
 			boolean transitions = quiet ? this.options.failoverSizes.contains(size)
 					: this.options.sizes.contains(size) && this.settings.kills() + this.settings.terms() > 0;
 			if (transitions) {
-				beginPart("failover and handover");
+				beginPart(cluster, "failover and handover");
 				measureTransitions(cluster);
 			}
 			if (quiet && rolling) {
 				// After everything the history measured, so that its figures stay comparable.
 				restartStopped(cluster);
-				beginPart("rolling restart");
+				beginPart(cluster, "rolling restart");
 				measureRollingRestarts(cluster);
 			}
+			endPart(cluster);
 		}
 		finally {
-			endPart();
+			// Without the timing at its end if the part failed.
+			endPart(null);
 			try {
-				this.clusters.add(new ClusterRun(profile, size, this.parts, Leaderships.read(cluster.logs())));
+				this.clusters.add(new ClusterRun(profile, size, this.parts, Leaderships.read(cluster.logs()),
+						TimingEvents.read(cluster.logs())));
 			}
 			catch (UncheckedIOException ex) {
 				this.log.println("Could not read the replicas' logs: " + ex.getMessage());
@@ -291,15 +295,29 @@ public final class RaftBench {
 		this.log.printf(Locale.ROOT, "[%d replicas] done in %.0f s%n", size, seconds(start));
 	}
 
-	private void beginPart(String name) {
-		endPart();
+	private void beginPart(Cluster cluster, String name) {
+		endPart(cluster);
 		this.partName = name;
 		this.partFrom = Instant.now();
 	}
 
-	private void endPart() {
+	/**
+	 * Ends the part under way, if any, with the leader and the timing in force that
+	 * {@code /actuator/raft} of the replicas shows now.
+	 * @param cluster the cluster, or {@code null} not to ask it (it failed)
+	 */
+	private void endPart(@Nullable Cluster cluster) {
 		if (this.partName != null && this.partFrom != null) {
-			this.parts.add(new Part(this.partName, this.partFrom, Instant.now()));
+			Instant to = Instant.now();
+			Collection<RaftView> views = (cluster != null) ? cluster.statusOfAll().values() : List.of();
+			RaftView leader = views.stream().filter(RaftView::leader).findFirst().orElse(null);
+			RaftView.Timing timing = (leader != null) ? leader.timing()
+					: views.stream().map(RaftView::timing).filter(Objects::nonNull).findFirst().orElse(null);
+			this.parts.add(new Part(this.partName, this.partFrom, to, (leader != null) ? leader.nodeId() : null, timing));
+			if (timing != null) {
+				this.log.printf(Locale.ROOT, "[%d replicas] %s ended; timing in force: %s (%s)%n",
+						Objects.requireNonNull(cluster).size(), this.partName, timing.describe(), timing.reason());
+			}
 		}
 		this.partName = null;
 		this.partFrom = null;

@@ -333,12 +333,16 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * @param replicas the cluster size
 	 * @param parts the parts, in order, each from the end of the one before
 	 * @param leaderships the leaderships, in order
+	 * @param timingEvents the lease lapses, pauses and timing lines the replicas' Raft threads
+	 * logged, in order
 	 */
-	record ClusterRun(Profile profile, int replicas, List<Part> parts, List<Leaderships.Leadership> leaderships) {
+	record ClusterRun(Profile profile, int replicas, List<Part> parts, List<Leaderships.Leadership> leaderships,
+			List<TimingEvents.Event> timingEvents) {
 
 		ClusterRun {
 			parts = List.copyOf(parts);
 			leaderships = List.copyOf(leaderships);
+			timingEvents = List.copyOf(timingEvents);
 		}
 
 		/** The part an instant falls in; the last part for instants after it, the first before. */
@@ -359,8 +363,11 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * @param name such as {@code follower restarts}
 	 * @param from when it began
 	 * @param to when it ended
+	 * @param leader the active leader at its end, or {@code null} if none answered as one
+	 * @param timing the timing in force at its end, from {@code /actuator/raft} of the leader (of
+	 * another replica if none led), or {@code null} if none answered
 	 */
-	record Part(String name, Instant from, Instant to) {
+	record Part(String name, Instant from, Instant to, @Nullable String leader, RaftView.@Nullable Timing timing) {
 	}
 
 	/**
