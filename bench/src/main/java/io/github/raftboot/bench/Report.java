@@ -136,7 +136,7 @@ final class Report {
 		md.append("- **Machine:** ").append(machine.describe()).append("; load average at start ")
 			.append(machine.loadAverageAtStart()).append(".\n");
 		md.append("- **Replicas:** the sample-app jar as built, default timings (election timeout 150–300 ms, heartbeat 50 ms, "
-				+ "pre-vote and check-quorum on), each a process on 127.0.0.1");
+				+ "pre-vote and check-quorum on, adaptive timing on with its 1 s ceiling), each a process on 127.0.0.1");
 		md.append(options.debugLog ? ", logging `io.github.raftboot` at DEBUG" : "").append(".\n");
 		for (Profile profile : profiles()) {
 			md.append("- **").append(capitalized(profile.title())).append(":** ").append(describe(profile)).append("\n");
@@ -638,8 +638,8 @@ final class Report {
 		md.append("#### Flaps (a leadership that lapsed and came back within ").append(prose(window))
 			.append(", no other leader meanwhile)\n\n");
 		md.append("| Profile | Replicas | Part | Leaderships (going on during the part) | Flaps | Per 10 leaderships "
-				+ "| Lapses, ms: min–max | Target | Result |\n");
-		md.append("|---|---:|---|---:|---:|---:|---:|---|---|\n");
+				+ "| Lapses, ms: min–max | Lease lapses logged by the Raft threads | Target | Result |\n");
+		md.append("|---|---:|---|---:|---:|---:|---:|---:|---|---|\n");
 		for (ClusterRun run : runs) {
 			List<Leaderships.Flap> flaps = Leaderships.flaps(run.leaderships(), window);
 			List<Leaderships.Span> spans = Leaderships.spans(run.leaderships(), window);
@@ -647,7 +647,7 @@ final class Report {
 				List<Leaderships.Flap> inPart = flaps.stream()
 					.filter((flap) -> run.partAt(flap.after().acquiredAt()).equals(part.name())).toList();
 				int leaderships = (int) spans.stream().filter((span) -> span.overlaps(part.from(), part.to())).count();
-				flapRow(md, run, part.name(), leaderships, inPart, "—", "—");
+				flapRow(md, run, part.name(), leaderships, inPart, lapsesLogged(run, part.from(), part.to()), "—", "—");
 			}
 			int leaderships = spans.size();
 			double perTen = (leaderships > 0) ? 10.0 * flaps.size() / leaderships : 0;
@@ -662,24 +662,36 @@ final class Report {
 						flaps.size() + " in " + leaderships + " leaderships", met, Issue13.FLAPS,
 						context(run.profile(), run.replicas(), null));
 			}
-			flapRow(md, run, "**all**", leaderships, flaps, target, result);
+			Instant from = run.parts().isEmpty() ? Instant.MIN : run.parts().get(0).from();
+			Instant to = run.parts().isEmpty() ? Instant.MAX : run.parts().get(run.parts().size() - 1).to();
+			flapRow(md, run, "**all**", leaderships, flaps, lapsesLogged(run, from, to), target, result);
 		}
 		md.append("\nFrom the replicas' logs (see the rolling restarts): a flap is a replica's active leadership that was "
 				+ "revoked (its `LeadershipRevokedEvent` logged) and acquired again by the same replica within "
 				+ prose(window) + " (the maximum election timeout), while no other replica was the active "
 				+ "leader: every `@OnLeader` bean stopped and started again for nothing. A leadership is counted once, "
 				+ "however often it flapped, in every part of the run it went on in (so the parts add up to more than all); "
-				+ "a flap belongs to the part in which the leadership came back. Every flap is in `flaps.csv`, every "
+				+ "a flap belongs to the part in which the leadership came back. Beside them, the lease lapses the leaders' "
+				+ "Raft threads logged (DEBUG `lost its lease`, in the part it was logged in): a flap normally comes with "
+				+ "one (both are read from the same lease, at slightly different moments); a lapse without a flap lasted "
+				+ "longer than the flap window or ended with another leader. Every flap is in `flaps.csv`, every "
 				+ "leadership in `leaderships.csv`.\n\n");
 	}
 
+	private String lapsesLogged(ClusterRun run, Instant from, Instant to) {
+		return this.results.options().debugLog
+				? Integer.toString(TimingEvents.within(run.timingEvents(), TimingEvents.Kind.LEASE_LAPSE, from, to).size())
+				: "not logged";
+	}
+
 	private static void flapRow(StringBuilder md, ClusterRun run, String part, int leaderships, List<Leaderships.Flap> flaps,
-			String target, String result) {
+			String lapsesLogged, String target, String result) {
 		Stats lapses = Stats.of(flaps.stream().map(Leaderships.Flap::lapseMillis).toList());
 		md.append("| ").append(run.profile().optionValue()).append(" | ").append(run.replicas()).append(" | ").append(part)
 			.append(" | ").append(leaderships).append(" | ").append(flaps.size()).append(" | ")
 			.append((leaderships > 0) ? number(10.0 * flaps.size() / leaderships, 1) : "–").append(" | ")
-			.append(flaps.isEmpty() ? "–" : ms(lapses.min()) + "–" + ms(lapses.max())).append(" | ").append(target)
+			.append(flaps.isEmpty() ? "–" : ms(lapses.min()) + "–" + ms(lapses.max())).append(" | ").append(lapsesLogged)
+			.append(" | ").append(target)
 			.append(" | ").append(result).append(" |\n");
 	}
 
