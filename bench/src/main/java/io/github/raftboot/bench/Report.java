@@ -721,8 +721,9 @@ final class Report {
 		md.append("\nFrom the replicas' logs: a lease lapse is a line `lost its lease` and a pause a line `was not run for a "
 				+ "while` of a member's Raft thread (DEBUG, the moment the member noticed; a pause line gives the longest "
 				+ "pause of that process so far), a timing change a line `runs with a … election timeout … from now on` (INFO) "
-				+ "whose level differs from the one before it, of whatever member (every member logs each change, and a "
-				+ "restarted one the timing its log holds). Each event belongs to the part in which it was logged, whatever "
+				+ "of the leader (the replica that acquired leadership last before it): the leader brings a timing into force "
+				+ "by writing it into its log, and logs the line at once; the other members log it again when they learn of "
+				+ "it, and a restarted one the timing its log holds. Each event belongs to the part in which it was logged, whatever "
 				+ "process logged it: the counters of `/actuator/prometheus` (`raft_incidents_total{kind}`, "
 				+ "`raft_timing_changes_total`) start again with each process and lose what a stopped replica counted. The "
 				+ "timing in force at a part's end is the `timing` of `/actuator/raft` of the leader then. Every event is in "
@@ -778,7 +779,7 @@ final class Report {
 
 		static PartTiming of(ClusterRun run, Instant from, Instant to) {
 			List<Event> events = run.timingEvents();
-			List<Event> changes = TimingEvents.changes(events).stream()
+			List<Event> changes = TimingEvents.changes(events, run.leaderships()).stream()
 				.filter((event) -> !event.at().isBefore(from) && event.at().isBefore(to))
 				.toList();
 			return new PartTiming(TimingEvents.within(events, TimingEvents.Kind.LEASE_LAPSE, from, to),
@@ -1060,7 +1061,7 @@ final class Report {
 		StringBuilder csv = new StringBuilder("profile,replicas,part,kind,replica,at,term,longest_pause_ms,level,"
 				+ "election_timeout_min_ms,election_timeout_max_ms,heartbeat_ms,reason,changed_level\n");
 		for (ClusterRun run : this.results.clusters()) {
-			List<Event> changes = TimingEvents.changes(run.timingEvents());
+			List<Event> changes = TimingEvents.changes(run.timingEvents(), run.leaderships());
 			for (Event event : run.timingEvents()) {
 				TimingEvents.Timing timing = event.timing();
 				csv.append(run.profile().optionValue()).append(',').append(run.replicas()).append(',')

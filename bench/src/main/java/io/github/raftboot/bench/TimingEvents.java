@@ -114,20 +114,32 @@ final class TimingEvents {
 	}
 
 	/**
-	 * The changes of the timing in force, cluster-wide: every member logs each change, and a
-	 * restarted member logs the timing its log holds, so a line counts only if its level differs
-	 * from the level of the line before it, of whatever member (the configured timing, level 0,
-	 * before the first).
+	 * The changes of the timing in force, cluster-wide: the timing lines of the leader. A leader
+	 * brings a new timing into force by writing it into its log and logs the line at once; every
+	 * other member logs the same change when it learns of it, and a restarted member logs the
+	 * timing its log holds when it starts, and again for each change it catches up with, so
+	 * their lines are no changes. The leader of a line is the replica whose active leadership
+	 * was acquired last before it (the leader's role outlasts a lapse of its lease, which is
+	 * when a timing is most often widened).
 	 * @param events the events of all replicas, in order
-	 * @return the timing lines that changed the level
+	 * @param leaderships the leaderships of all replicas, in the order they began
+	 * @return the timing lines that changed the timing in force
 	 */
-	static List<Event> changes(List<Event> events) {
+	static List<Event> changes(List<Event> events, List<Leaderships.Leadership> leaderships) {
 		List<Event> changes = new ArrayList<>();
-		int level = 0;
 		for (Event event : events) {
-			if (event.kind() == Kind.TIMING && event.level() != level) {
+			if (event.kind() != Kind.TIMING) {
+				continue;
+			}
+			String leader = null;
+			for (Leaderships.Leadership leadership : leaderships) {
+				if (leadership.acquiredAt().isAfter(event.at())) {
+					break;
+				}
+				leader = leadership.replica();
+			}
+			if (event.replica().equals(leader)) {
 				changes.add(event);
-				level = event.level();
 			}
 		}
 		return changes;

@@ -60,28 +60,40 @@ class TimingEventsTests {
 	}
 
 	@Test
-	void aTimingChangeCountsOnceThoughEveryMemberAndEveryRestartLogsIt() {
+	void aTimingChangeIsTheLeadersLineThoughEveryMemberAndEveryRestartLogsOne() {
 		List<Event> events = new ArrayList<>();
 		events.addAll(TimingEvents.parse("n1", List.of(timing("01.000", "n1", 1, "300-600", 100, "widened"),
 				timing("09.000", "n1", 0, "150-300", 50, "narrowed after a quiet period"))));
 		events.addAll(TimingEvents.parse("n2", List.of(timing("01.010", "n2", 1, "300-600", 100, "widened"),
-				// n2 restarted: it logs the timing its log holds, which is no change.
-				timing("05.000", "n2", 1, "300-600", 100, "widened"),
 				timing("09.020", "n2", 0, "150-300", 50, "narrowed after a quiet period"))));
+		// n3 restarted with a stale log: the timing its log holds, then the one it catches up with.
+		events.addAll(TimingEvents.parse("n3", List.of(timing("05.000", "n3", 1, "300-600", 100, "widened"),
+				timing("05.100", "n3", 0, "150-300", 50, "narrowed earlier"))));
 		events.sort(Comparator.comparing(Event::at));
+		List<Leaderships.Leadership> leaderships = List.of(
+				new Leaderships.Leadership("n2", 3, at("00.000"), at("00.500"), "TRANSFER", false),
+				new Leaderships.Leadership("n1", 4, at("00.600"), at("10.000"), "SIGKILL", true));
 
-		List<Event> changes = TimingEvents.changes(events);
-		assertThat(changes).extracting(Event::replica, Event::at, Event::level)
-			.containsExactly(tuple("n1", at("01.000"), 1),
-					tuple("n1", at("09.000"), 0));
-		assertThat(TimingEvents.within(events, Kind.TIMING, at("01.005"), at("09.000"))).hasSize(2);
+		assertThat(TimingEvents.changes(events, leaderships)).extracting(Event::replica, Event::at, Event::level)
+			.containsExactly(tuple("n1", at("01.000"), 1), tuple("n1", at("09.000"), 0));
+		assertThat(TimingEvents.within(events, Kind.TIMING, at("01.005"), at("09.000"))).hasSize(3);
 	}
 
 	@Test
-	void aTimingAtTheConfiguredLevelIsNoChange() {
-		List<Event> events = TimingEvents.parse("n1", List.of(timing("01.000", "n1", 0, "150-300", 50, "configured")));
+	void aLeaderWhoseLeaseLapsedStillChangesTheTiming() {
+		List<Event> events = TimingEvents.parse("n1", List.of(timing("02.000", "n1", 1, "300-600", 100, "widened")));
+		// n1's leadership was revoked for a lapse at 01.900 and comes back after the widening.
+		List<Leaderships.Leadership> leaderships = List.of(
+				new Leaderships.Leadership("n1", 4, at("00.600"), at("01.900"), "LEASE_LOST", false),
+				new Leaderships.Leadership("n1", 4, at("02.100"), at("10.000"), "SIGKILL", true));
+		assertThat(TimingEvents.changes(events, leaderships)).hasSize(1);
+	}
+
+	@Test
+	void aTimingLineBeforeAnyLeadershipIsNoChange() {
+		List<Event> events = TimingEvents.parse("n1", List.of(timing("01.000", "n1", 1, "300-600", 100, "from the log")));
 		assertThat(events).hasSize(1);
-		assertThat(TimingEvents.changes(events)).isEmpty();
+		assertThat(TimingEvents.changes(events, List.of())).isEmpty();
 	}
 
 }
