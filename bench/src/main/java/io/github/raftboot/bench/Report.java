@@ -260,8 +260,9 @@ final class Report {
 			return;
 		}
 		String which = (kind == Kind.SIGKILL) ? "Failover" : "Handover";
-		String context = "quiet profile, " + size + " replicas, n = " + stats.n()
-				+ ((failed > 0) ? ", " + failed + " without a new leader in 10 s" : "");
+		String seen = context(Profile.QUIET, size, "failover and handover");
+		String context = "n = " + stats.n() + ((failed > 0) ? ", " + failed + " without a new leader in 10 s" : "")
+				+ (seen.isEmpty() ? "" : "; " + seen);
 		if (kind == Kind.SIGKILL) {
 			boolean met = failed == 0 && stats.median() <= baseline[0] && stats.p99() <= baseline[1];
 			addTarget(which + " no worse than " + BASELINE_RUN + ", " + size + " replicas (quiet profile)",
