@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The benchmark's settings, from command-line options of the form {@code --name=value} or
@@ -22,7 +25,16 @@ final class BenchOptions {
 	/** Where the report, the CSV files, the plot and the replicas' logs go. */
 	Path out;
 
-	/** Cluster sizes for the SIGKILL and SIGTERM measurements. */
+	/** The stages measured, in this order ({@code --profile}): the quiet one, then the busy one. */
+	List<Profile> profiles = List.of(Profile.QUIET, Profile.BUSY);
+
+	/**
+	 * Cluster sizes given with {@code --sizes}: those of the rolling restarts (both profiles) and
+	 * of every part of the busy profile.
+	 */
+	List<Integer> sizes = List.of(3, 5);
+
+	/** Cluster sizes for the SIGKILL and SIGTERM measurements of the quiet profile. */
 	List<Integer> failoverSizes = List.of(3, 5);
 
 	/** Leaders killed with SIGKILL per cluster size. */
@@ -30,6 +42,33 @@ final class BenchOptions {
 
 	/** Leaders stopped with SIGTERM per cluster size. */
 	int terms = 4;
+
+	/** Leaders killed with SIGKILL per cluster size, busy profile. */
+	int busyKills = 10;
+
+	/** Leaders stopped with SIGTERM per cluster size, busy profile. */
+	int busyTerms = 4;
+
+	/**
+	 * Followers restarted one at a time (SIGTERM, start, following), busy profile: per cluster
+	 * size; sizes not listed get the value listed for the largest size below them, or none.
+	 */
+	Map<Integer, Integer> followerRestarts = Map.of(3, 10, 5, 30);
+
+	/** Rolling restarts of all replicas per cluster size, per profile. */
+	Map<Profile, Integer> rollingRestarts = Map.of(Profile.QUIET, 1, Profile.BUSY, 1);
+
+	/** Nice value of every replica in the busy profile, restarted ones included. */
+	int busyNice = 0;
+
+	/** Threads of background load the busy profile starts (one core each). */
+	int busyLoadThreads = 1;
+
+	/**
+	 * Longest lapse of a replica's leadership that counts as a flap: the sample app's maximum
+	 * election timeout.
+	 */
+	Duration flapWindow = Duration.ofMillis(300);
 
 	/** Cluster sizes whose idle cost is measured. */
 	List<Integer> idleSizes = List.of(3, 5, 7);
@@ -123,9 +162,20 @@ final class BenchOptions {
 				}
 				case "--jar" -> options.jar = Path.of(value);
 				case "--out" -> options.out = Path.of(value);
-				case "--sizes" -> options.failoverSizes = sizes(value);
+				case "--profile" -> options.profiles = profiles(value);
+				case "--sizes" -> {
+					options.sizes = sizes(value);
+					options.failoverSizes = options.sizes;
+				}
 				case "--kills" -> options.kills = nonNegative(name, value);
 				case "--terms" -> options.terms = nonNegative(name, value);
+				case "--busy-kills" -> options.busyKills = nonNegative(name, value);
+				case "--busy-terms" -> options.busyTerms = nonNegative(name, value);
+				case "--follower-restarts" -> options.followerRestarts = perSize(name, value);
+				case "--rolling-restarts" -> options.rollingRestarts = perProfile(name, value);
+				case "--busy-nice" -> options.busyNice = Integer.parseInt(value);
+				case "--busy-load" -> options.busyLoadThreads = nonNegative(name, value);
+				case "--flap-window" -> options.flapWindow = duration(value);
 				case "--idle-sizes" -> options.idleSizes = sizes(value);
 				case "--idle-window" -> options.idleWindow = duration(value);
 				case "--warmup" -> options.warmUp = duration(value);
@@ -160,14 +210,98 @@ final class BenchOptions {
 		if (!options.parts.contains(Part.MEMBERSHIP)) {
 			options.membershipChanges = 0;
 		}
+		if (!options.parts.contains(Part.RESTARTS)) {
+			options.followerRestarts = Map.of();
+		}
+		if (!options.parts.contains(Part.ROLLING)) {
+			options.rollingRestarts = Map.of();
+		}
+		if (!options.parts.contains(Part.FAILOVER)) {
+			options.busyKills = 0;
+			options.busyTerms = 0;
+		}
 		return options;
+	}
+
+	/**
+	 * What a profile means in numbers.
+	 * @param profile the profile
+	 * @return its settings
+	 */
+	Settings settings(Profile profile) {
+		if (profile == Profile.QUIET) {
+			return new Settings(profile, this.nice, 19, this.warmUpTransfersPerReplica, this.kills, this.terms, true, 0);
+		}
+		return new Settings(profile, this.busyNice, this.busyNice, 0, this.busyKills, this.busyTerms, false,
+				this.busyLoadThreads);
+	}
+
+	/**
+	 * The cluster sizes a profile starts, in ascending order.
+	 * @param profile the profile
+	 * @return the sizes, empty if the profile measures nothing
+	 */
+	TreeSet<Integer> sizes(Profile profile) {
+		TreeSet<Integer> sizes = new TreeSet<>();
+		if (!this.profiles.contains(profile)) {
+			return sizes;
+		}
+		if (profile == Profile.QUIET) {
+			sizes.addAll(this.failoverSizes);
+			sizes.addAll(this.idleSizes);
+			if (this.membershipChanges > 0) {
+				sizes.add(this.membershipSize);
+			}
+		}
+		else {
+			Settings busy = settings(profile);
+			for (int size : this.sizes) {
+				if (this.parts.contains(Part.IDLE) || busy.kills() + busy.terms() > 0 || followerRestarts(size) > 0) {
+					sizes.add(size);
+				}
+			}
+		}
+		if (rollingRestarts(profile) > 0) {
+			sizes.addAll(this.sizes);
+		}
+		if (this.longRun) {
+			sizes.add(this.longSize);
+		}
+		return sizes;
+	}
+
+	/**
+	 * Rolling restarts per cluster size in a profile.
+	 * @param profile the profile
+	 * @return how many, 0 for none
+	 */
+	int rollingRestarts(Profile profile) {
+		return this.rollingRestarts.getOrDefault(profile, 0);
+	}
+
+	/**
+	 * Followers restarted one at a time in a cluster of this size, busy profile.
+	 * @param size the cluster size
+	 * @return how many, 0 for none
+	 */
+	int followerRestarts(int size) {
+		int count = 0;
+		int best = 0;
+		for (Map.Entry<Integer, Integer> entry : this.followerRestarts.entrySet()) {
+			if (entry.getKey() <= size && entry.getKey() >= best) {
+				best = entry.getKey();
+				count = entry.getValue();
+			}
+		}
+		return count;
 	}
 
 	/** Tiny settings that still run every phase, for the smoke test. */
 	void smoke() {
 		this.smoke = true;
+		this.sizes = List.of(3);
 		this.failoverSizes = List.of(3);
-		this.kills = 2;
+		this.kills = 1;
 		this.terms = 1;
 		this.idleSizes = List.of(3);
 		this.idleWindow = Duration.ofSeconds(2);
@@ -175,7 +309,12 @@ final class BenchOptions {
 		this.warmUpTransfersPerReplica = 1;
 		this.settle = Duration.ofMillis(500);
 		this.quietWait = Duration.ofSeconds(5);
-		this.membershipChanges = 2;
+		this.membershipChanges = 1;
+		this.busyKills = 0;
+		this.busyTerms = 0;
+		this.followerRestarts = Map.of(3, 1);
+		// The quiet profile's rolling restart differs from the busy one's only in its nice values.
+		this.rollingRestarts = Map.of(Profile.BUSY, 1);
 	}
 
 	/** What the options are. */
@@ -184,17 +323,26 @@ final class BenchOptions {
 				Usage: RaftBench [options]
 				  --jar=PATH            repackaged sample-app jar (default: -Dsample.jar or sample-app/target/sample-app-0.1.0-SNAPSHOT.jar)
 				  --out=DIR             report, CSV files, plot and replica logs (default: bench/target/results)
-				  --sizes=3,5           cluster sizes for the SIGKILL/SIGTERM measurements
-				  --kills=30            leaders killed with SIGKILL per size
-				  --terms=4             leaders stopped with SIGTERM per size
+				  --profile=both        quiet, busy or both: the ideal stage of the history (nice -5, warm-up transfers,
+				                        restarts at nice 19), or a busy node (one core of load, nice 0, no warm-up transfers)
+				  --sizes=3,5           cluster sizes for SIGKILL/SIGTERM, rolling restarts and every part of the busy profile
+				  --kills=30            leaders killed with SIGKILL per size (quiet profile)
+				  --terms=4             leaders stopped with SIGTERM per size (quiet profile)
+				  --busy-kills=10       leaders killed with SIGKILL per size (busy profile)
+				  --busy-terms=4        leaders stopped with SIGTERM per size (busy profile)
+				  --follower-restarts=3:10,5:30   followers restarted one at a time per size (busy profile; N: at every size)
+				  --rolling-restarts=1  rolling restarts of all replicas, highest ordinal first, per size (quiet:N,busy:M: per profile)
+				  --busy-load=1         threads of background load in the busy profile (one core each; 0: none)
+				  --busy-nice=0         nice value of every replica in the busy profile
+				  --flap-window=300ms   longest lapse of a leadership, without another leader, that counts as a flap
 				  --idle-sizes=3,5,7    cluster sizes whose idle cost is measured
 				  --idle-window=20s     idle measurement window per size
 				  --warmup=15s          warm-up of a new cluster, followed by leadership transfers
 				  --warmup-transfers=2  warm-up transfers per replica (round robin, so that every replica leads)
 				  --settle=1s           how long a restarted replica follows before the next kill
-				  --long                also watch 5 replicas idle for 10 minutes (--long-window=, --long-size=)
+				  --long                also watch 5 replicas idle for 10 minutes, in each profile (--long-window=, --long-size=)
 				  --member-changes=10   times a 4th replica is added to 3 and removed again (--member-size=3)
-				  --only=membership     run only these parts: failover, idle, membership (comma-separated)
+				  --only=membership     run only these parts: failover, idle, membership, restarts, rolling (comma-separated)
 				  --jvm-opts="-Xmx256m" JVM options of the replicas
 				  --no-cds              run the plain jar (no Spring Boot extracted layout with a CDS archive)
 				  --no-debug-log        do not log io.github.raftboot at DEBUG in the replicas
@@ -202,29 +350,49 @@ final class BenchOptions {
 				  --quiet-wait=30s      at most this long in all, wait before a signal until other processes use < 50 % of a CPU
 				  --nice=-5             nice value of the replicas: ahead of other work on a shared machine (needs root; 0: off)
 				  --seed=42             seed of the random delay before each kill
-				  --smoke               tiny run: 3 replicas, 2 kills, 1 SIGTERM, 2 s idle window, 2 member changes
+				  --smoke               tiny run, 3 replicas: quiet 1 SIGKILL, 1 SIGTERM, 2 s idle window, 1 member change;
+				                        busy 2 s idle window, 1 follower restart, a rolling restart
 				""";
 	}
 
 	/** The options as one line, for the report. */
 	String describe() {
 		List<String> parts = new ArrayList<>();
-		parts.add("sizes=" + this.failoverSizes);
-		parts.add("kills=" + this.kills);
-		parts.add("terms=" + this.terms);
-		parts.add("idle-sizes=" + this.idleSizes);
+		parts.add("profile=" + this.profiles.stream().map(Profile::optionValue).toList());
+		boolean quiet = this.profiles.contains(Profile.QUIET);
+		if (quiet) {
+			parts.add("sizes=" + this.failoverSizes);
+			parts.add("kills=" + this.kills);
+			parts.add("terms=" + this.terms);
+			parts.add("idle-sizes=" + this.idleSizes);
+		}
 		parts.add("idle-window=" + format(this.idleWindow));
-		parts.add("warmup=" + format(this.warmUp) + "+" + this.warmUpTransfersPerReplica + " transfers/replica");
+		parts.add("warmup=" + format(this.warmUp) + (quiet ? "+" + this.warmUpTransfersPerReplica + " transfers/replica" : ""));
 		parts.add("settle=" + format(this.settle));
 		if (this.longRun) {
 			parts.add("long=" + format(this.longWindow) + "@" + this.longSize);
 		}
-		parts.add("member-changes=" + this.membershipChanges + "@" + this.membershipSize);
+		if (quiet) {
+			parts.add("member-changes=" + this.membershipChanges + "@" + this.membershipSize);
+		}
 		if (!this.parts.equals(EnumSet.allOf(Part.class))) {
 			parts.add("only=" + this.parts.stream().map(Part::optionValue).toList());
 		}
+		if (this.profiles.contains(Profile.BUSY)) {
+			parts.add("busy-sizes=" + sizes(Profile.BUSY));
+			parts.add("busy-kills=" + this.busyKills);
+			parts.add("busy-terms=" + this.busyTerms);
+			parts.add("follower-restarts=" + perSize(this.followerRestarts));
+			parts.add("busy-load=" + this.busyLoadThreads);
+			parts.add("busy-nice=" + this.busyNice);
+		}
+		parts.add("rolling-restarts=" + String.join(",", this.profiles.stream()
+			.map((profile) -> profile.optionValue() + ":" + rollingRestarts(profile)).toList()));
+		parts.add("flap-window=" + format(this.flapWindow));
 		parts.add("cds=" + this.cds);
-		parts.add("nice=" + this.nice);
+		if (quiet) {
+			parts.add("nice=" + this.nice);
+		}
 		if (this.smoke) {
 			parts.add("smoke");
 		}
@@ -251,6 +419,68 @@ final class BenchOptions {
 			sizes.add(size);
 		}
 		return List.copyOf(sizes);
+	}
+
+	private static List<Profile> profiles(String value) {
+		return switch (value.trim()) {
+			case "quiet" -> List.of(Profile.QUIET);
+			case "busy" -> List.of(Profile.BUSY);
+			case "both" -> List.of(Profile.QUIET, Profile.BUSY);
+			default -> throw new IllegalArgumentException("--profile takes quiet, busy or both, not '" + value + "'");
+		};
+	}
+
+	/** Reads {@code quiet:1,busy:2} (per profile) or {@code 1} (each profile). */
+	private static Map<Profile, Integer> perProfile(String name, String value) {
+		Map<Profile, Integer> counts = new LinkedHashMap<>();
+		for (String part : value.split(",")) {
+			String text = part.trim();
+			if (!text.contains(":")) {
+				int count = nonNegative(name, text);
+				for (Profile profile : Profile.values()) {
+					counts.put(profile, count);
+				}
+				continue;
+			}
+			String profile = text.substring(0, text.indexOf(':'));
+			Profile named = null;
+			for (Profile candidate : Profile.values()) {
+				named = candidate.optionValue().equals(profile) ? candidate : named;
+			}
+			if (named == null) {
+				throw new IllegalArgumentException(name + " takes a count, or profile:count pairs such as quiet:1,busy:2, "
+						+ "not '" + value + "'");
+			}
+			counts.put(named, nonNegative(name, text.substring(text.indexOf(':') + 1)));
+		}
+		return Map.copyOf(counts);
+	}
+
+	/** Reads {@code 3:10,5:30} (per cluster size) or {@code 30} (every size). */
+	private static Map<Integer, Integer> perSize(String name, String value) {
+		Map<Integer, Integer> counts = new LinkedHashMap<>();
+		for (String part : value.split(",")) {
+			String text = part.trim();
+			try {
+				if (!text.contains(":")) {
+					counts.put(1, nonNegative(name, text));
+					continue;
+				}
+				int size = sizes(text.substring(0, text.indexOf(':'))).get(0);
+				counts.put(size, nonNegative(name, text.substring(text.indexOf(':') + 1)));
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException(name + " takes a count, or size:count pairs such as 3:10,5:30, not '"
+						+ value + "'");
+			}
+		}
+		return Map.copyOf(counts);
+	}
+
+	private static String perSize(Map<Integer, Integer> counts) {
+		return String.join(",", new TreeSet<>(counts.keySet()).stream()
+			.map((size) -> (size == 1) ? Integer.toString(counts.get(size)) : size + ":" + counts.get(size))
+			.toList());
 	}
 
 	private static Set<Part> parts(String value) {
@@ -293,7 +523,13 @@ final class BenchOptions {
 		IDLE,
 
 		/** A member added and removed again, at {@link BenchOptions#membershipSize}. */
-		MEMBERSHIP;
+		MEMBERSHIP,
+
+		/** Followers restarted one at a time, busy profile. */
+		RESTARTS,
+
+		/** Rolling restarts of all replicas, both profiles. */
+		ROLLING;
 
 		String optionValue() {
 			return name().toLowerCase(Locale.ROOT);
@@ -305,10 +541,28 @@ final class BenchOptions {
 					return part;
 				}
 			}
-			throw new IllegalArgumentException("--only takes failover, idle or membership (comma-separated), not '"
-					+ value + "'");
+			throw new IllegalArgumentException("--only takes failover, idle, membership, restarts or rolling "
+					+ "(comma-separated), not '" + value + "'");
 		}
 
+	}
+
+	/**
+	 * What a profile means in numbers.
+	 *
+	 * @param profile the profile
+	 * @param nice nice value of the replicas
+	 * @param restartNice nice value of a restarted replica while it starts (until it has followed
+	 * for the settle time)
+	 * @param warmUpTransfersPerReplica leadership transfers per replica after a cluster's start
+	 * @param kills leaders killed with SIGKILL per cluster size
+	 * @param terms leaders stopped with SIGTERM per cluster size
+	 * @param awaitQuiet whether a measurement waits (within {@link BenchOptions#quietWait}) until
+	 * other processes leave the machine quiet
+	 * @param loadThreads threads of background load the tool runs meanwhile
+	 */
+	record Settings(Profile profile, int nice, int restartNice, int warmUpTransfersPerReplica, int kills, int terms,
+			boolean awaitQuiet, int loadThreads) {
 	}
 
 }

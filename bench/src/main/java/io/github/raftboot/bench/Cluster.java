@@ -50,6 +50,8 @@ final class Cluster implements AutoCloseable {
 
 	private final Path dir;
 
+	private final int nice;
+
 	private final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofMillis(500))
@@ -61,11 +63,13 @@ final class Cluster implements AutoCloseable {
 	 * @param launcher how replicas are started
 	 * @param options the settings
 	 * @param dir where the replicas keep their data and logs
+	 * @param nice the replicas' nice value
 	 */
-	Cluster(int size, Launcher launcher, BenchOptions options, Path dir) throws IOException {
+	Cluster(int size, Launcher launcher, BenchOptions options, Path dir, int nice) throws IOException {
 		this.launcher = launcher;
 		this.options = options;
 		this.dir = dir;
+		this.nice = nice;
 		Files.createDirectories(dir);
 		List<Integer> ports = freePorts(size, Set.of());
 		for (int i = 1; i <= size; i++) {
@@ -129,7 +133,20 @@ final class Cluster implements AutoCloseable {
 
 	/** Starts one replica, which must not run, at the replicas' nice value. */
 	void start(Replica replica) throws IOException {
-		start(replica, this.options.nice);
+		start(replica, this.nice);
+	}
+
+	/** The replicas' nice value. */
+	int nice() {
+		return this.nice;
+	}
+
+	/** The log file of every replica, spares included, by id. */
+	Map<String, Path> logs() {
+		Map<String, Path> logs = new LinkedHashMap<>();
+		this.replicas.values().forEach((replica) -> logs.put(replica.id(), replica.log()));
+		this.spares.values().forEach((replica) -> logs.put(replica.id(), replica.log()));
+		return logs;
 	}
 
 	/**

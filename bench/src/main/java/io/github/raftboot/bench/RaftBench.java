@@ -2,32 +2,44 @@ package io.github.raftboot.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeSet;
 
+import io.github.raftboot.bench.BenchOptions.Settings;
 import io.github.raftboot.bench.Results.Change;
+import io.github.raftboot.bench.Results.ClusterRun;
+import io.github.raftboot.bench.Results.FollowerRestart;
 import io.github.raftboot.bench.Results.IdleWindow;
 import io.github.raftboot.bench.Results.Kind;
 import io.github.raftboot.bench.Results.Member;
 import io.github.raftboot.bench.Results.MembershipChange;
+import io.github.raftboot.bench.Results.Part;
+import io.github.raftboot.bench.Results.RollingRestart;
+import io.github.raftboot.bench.Results.RollingStep;
 import io.github.raftboot.bench.Results.Settling;
 import io.github.raftboot.bench.Results.Transition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The failover benchmark. Starts clusters of sample-app replicas as processes on 127.0.0.1 and,
- * per cluster size:
+ * The failover benchmark. Starts clusters of sample-app replicas as processes on 127.0.0.1, per
+ * {@link Profile} (the quiet one, then the busy one with its background load running) and, per
+ * cluster size:
  * <ol>
  * <li>warms them up (a while, then leadership transfers round robin so that every replica has
  * led);</li>
@@ -37,8 +49,13 @@ import org.jspecify.annotations.Nullable;
  * the request to the leader's report of the change done ({@link MembershipProbe});</li>
  * <li>kills the leader with SIGKILL, or stops it with SIGTERM, again and again: from the signal
  * to the {@code leaderSince} of the first replica that is active leader afterwards; the old
- * leader is restarted and must follow for a while before the next signal.</li>
+ * leader is restarted and must follow for a while before the next signal;</li>
+ * <li>busy profile: restarts followers one at a time, and counts elections meanwhile;</li>
+ * <li>restarts all replicas one after the other, highest ordinal first, as a Kubernetes
+ * StatefulSet does (after the failovers in the quiet profile, before them in the busy one).</li>
  * </ol>
+ * Afterwards it reads every active leadership from the replicas' logs ({@link Leaderships}): the
+ * time without an active leader during restarts, and flaps.
  * Writes a Markdown report, CSV files and a CDF plot. {@code --help} lists the options.
  */
 public final class RaftBench {
@@ -78,6 +95,24 @@ public final class RaftBench {
 
 	private final List<MembershipChange> membershipChanges = new ArrayList<>();
 
+	private final List<FollowerRestart> followerRestarts = new ArrayList<>();
+
+	private final List<RollingRestart> rollingRestarts = new ArrayList<>();
+
+	private final List<ClusterRun> clusters = new ArrayList<>();
+
+	private final List<Results.Load> loads = new ArrayList<>();
+
+	/** The profile being measured. */
+	private Settings settings;
+
+	/** The parts of the cluster being measured. */
+	private final List<Part> parts = new ArrayList<>();
+
+	private @Nullable String partName;
+
+	private @Nullable Instant partFrom;
+
 	private Duration quietWaitLeft;
 
 	private int discarded;
@@ -89,6 +124,7 @@ public final class RaftBench {
 		this.log = log;
 		this.random = new Random(options.seed);
 		this.quietWaitLeft = options.quietWait;
+		this.settings = options.settings(Profile.QUIET);
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -135,17 +171,9 @@ public final class RaftBench {
 		this.log.println("Machine: " + machine.describe() + "; load average " + machine.loadAverageAtStart());
 		this.log.println("Replica JVM options: " + String.join(" ", launcher.jvmOptions()));
 		this.log.println("Settings: " + this.options.describe());
-		TreeSet<Integer> sizes = new TreeSet<>(this.options.failoverSizes);
-		sizes.addAll(this.options.idleSizes);
-		if (this.options.longRun) {
-			sizes.add(this.options.longSize);
-		}
-		if (this.options.membershipChanges > 0) {
-			sizes.add(this.options.membershipSize);
-		}
 		try {
-			for (int size : sizes) {
-				runCluster(launcher, size, replicasDir.resolve(size + "-replicas"));
+			for (Profile profile : this.options.profiles) {
+				runProfile(launcher, profile, replicasDir.resolve(profile.optionValue()));
 			}
 		}
 		catch (IllegalStateException ex) {
@@ -159,34 +187,140 @@ public final class RaftBench {
 		Duration duration = Duration.ofNanos(System.nanoTime() - start);
 		Results measured = new Results(this.options, machine, launcher.jvmOptions(), startedAt, duration,
 				List.copyOf(this.transitions), List.copyOf(this.windows), List.copyOf(this.settles),
-				List.copyOf(this.membershipChanges), this.discarded, this.failure,
-				"", List.of(), List.of());
+				List.copyOf(this.membershipChanges), List.copyOf(this.followerRestarts), List.copyOf(this.rollingRestarts),
+				List.copyOf(this.clusters), List.copyOf(this.loads), this.discarded, this.failure, "", List.of(), List.of());
 		return Report.write(measured, out);
+	}
+
+	/**
+	 * Runs every cluster size of a profile; with the profile's background load running from
+	 * before the first cluster starts until after the last one stopped.
+	 */
+	private void runProfile(Launcher launcher, Profile profile, Path dir) throws IOException, InterruptedException {
+		TreeSet<Integer> sizes = this.options.sizes(profile);
+		if (sizes.isEmpty()) {
+			return;
+		}
+		this.settings = this.options.settings(profile);
+		this.log.printf(Locale.ROOT, "== %s: replicas at nice %d, restarted at nice %d, %d warm-up transfers per replica%s%n",
+				profile.title(), this.settings.nice(), this.settings.restartNice(), this.settings.warmUpTransfersPerReplica(),
+				(this.settings.loadThreads() > 0) ? ", background load of " + LoadGenerator.shape(this.settings.loadThreads())
+						: "");
+		LoadGenerator.Running load = null;
+		try {
+			if (this.settings.loadThreads() > 0) {
+				load = LoadGenerator.start(launcher.java(), this.settings.loadThreads());
+			}
+			for (int size : sizes) {
+				runCluster(launcher, size, dir.resolve(size + "-replicas"));
+			}
+		}
+		finally {
+			if (load != null) {
+				load.close();
+				this.loads.add(new Results.Load(profile, load.threads(), LoadGenerator.shape(load.threads()), load.percent(),
+						load.seconds()));
+				this.log.printf(Locale.ROOT, "== %s: the background load used %.0f %% of a core for %.0f s%n", profile.title(),
+						load.percent(), load.seconds());
+			}
+		}
 	}
 
 	private void runCluster(Launcher launcher, int size, Path dir) throws IOException, InterruptedException {
 		long start = System.nanoTime();
-		try (Cluster cluster = new Cluster(size, launcher, this.options, dir)) {
-			this.log.printf(Locale.ROOT, "[%d replicas] starting …%n", size);
+		Profile profile = this.settings.profile();
+		boolean quiet = profile == Profile.QUIET;
+		this.parts.clear();
+		Cluster cluster = new Cluster(size, launcher, this.options, dir, this.settings.nice());
+		try (cluster) {
+			beginPart(cluster, "start and warm-up");
+			this.log.printf(Locale.ROOT, "[%d replicas, %s] starting …%n", size, profile.optionValue());
 			Cluster.Stable stable = cluster.startAll(Duration.ofSeconds(60 + 20L * size));
 			this.log.printf(Locale.ROOT, "[%d replicas] %s leads term %d after %.1f s; warming up …%n", size,
 					stable.leader(), stable.term(), seconds(start));
 			warmUp(cluster);
-			if (this.options.idleSizes.contains(size)) {
+			boolean idle = quiet ? this.options.idleSizes.contains(size)
+					: this.options.parts.contains(BenchOptions.Part.IDLE) && this.options.sizes.contains(size);
+			if (idle) {
+				beginPart(cluster, "idle");
 				this.windows.add(measureIdle(cluster, "idle", this.options.idleWindow));
 			}
 			if (this.options.longRun && size == this.options.longSize) {
+				beginPart(cluster, "long idle");
 				this.windows.add(measureIdle(cluster, "long", this.options.longWindow));
 			}
 			// Before the failovers: the last leader killed is not restarted.
-			if (this.options.membershipChanges > 0 && size == this.options.membershipSize) {
+			if (quiet && this.options.membershipChanges > 0 && size == this.options.membershipSize) {
+				beginPart(cluster, "membership");
 				measureMembershipChanges(cluster);
 			}
-			if (this.options.failoverSizes.contains(size)) {
+			boolean rolling = this.options.rollingRestarts(profile) > 0 && this.options.sizes.contains(size);
+			if (!quiet) {
+				// Replicas that have never led, for as long as possible: restarts first.
+				int restarts = this.options.sizes.contains(size) ? this.options.followerRestarts(size) : 0;
+				if (restarts > 0) {
+					beginPart(cluster, "follower restarts");
+					measureFollowerRestarts(cluster, restarts);
+				}
+				if (rolling) {
+					beginPart(cluster, "rolling restart");
+					measureRollingRestarts(cluster);
+				}
+			}
+			boolean transitions = quiet ? this.options.failoverSizes.contains(size)
+					: this.options.sizes.contains(size) && this.settings.kills() + this.settings.terms() > 0;
+			if (transitions) {
+				beginPart(cluster, "failover and handover");
 				measureTransitions(cluster);
+			}
+			if (quiet && rolling) {
+				// After everything the history measured, so that its figures stay comparable.
+				restartStopped(cluster);
+				beginPart(cluster, "rolling restart");
+				measureRollingRestarts(cluster);
+			}
+			endPart(cluster);
+		}
+		finally {
+			// Without the timing at its end if the part failed.
+			endPart(null);
+			try {
+				this.clusters.add(new ClusterRun(profile, size, this.parts, Leaderships.read(cluster.logs()),
+						TimingEvents.read(cluster.logs())));
+			}
+			catch (UncheckedIOException ex) {
+				this.log.println("Could not read the replicas' logs: " + ex.getMessage());
 			}
 		}
 		this.log.printf(Locale.ROOT, "[%d replicas] done in %.0f s%n", size, seconds(start));
+	}
+
+	private void beginPart(Cluster cluster, String name) {
+		endPart(cluster);
+		this.partName = name;
+		this.partFrom = Instant.now();
+	}
+
+	/**
+	 * Ends the part under way, if any, with the leader and the timing in force that
+	 * {@code /actuator/raft} of the replicas shows now.
+	 * @param cluster the cluster, or {@code null} not to ask it (it failed)
+	 */
+	private void endPart(@Nullable Cluster cluster) {
+		if (this.partName != null && this.partFrom != null) {
+			Instant to = Instant.now();
+			Collection<RaftView> views = (cluster != null) ? cluster.statusOfAll().values() : List.of();
+			RaftView leader = views.stream().filter(RaftView::leader).findFirst().orElse(null);
+			RaftView.Timing timing = (leader != null) ? leader.timing()
+					: views.stream().map(RaftView::timing).filter(Objects::nonNull).findFirst().orElse(null);
+			this.parts.add(new Part(this.partName, this.partFrom, to, (leader != null) ? leader.nodeId() : null, timing));
+			if (timing != null) {
+				this.log.printf(Locale.ROOT, "[%d replicas] %s ended; timing in force: %s (%s)%n",
+						Objects.requireNonNull(cluster).size(), this.partName, timing.describe(), timing.reason());
+			}
+		}
+		this.partName = null;
+		this.partFrom = null;
 	}
 
 	// Warm-up
@@ -196,8 +330,8 @@ public final class RaftBench {
 		Cluster.Stable stable = cluster.awaitStable(Duration.ofSeconds(30));
 		List<String> ids = cluster.replicas().stream().map(Replica::id).toList();
 		// A cluster that is only watched idle needs every replica to have led once.
-		int perReplica = this.options.failoverSizes.contains(cluster.size()) ? this.options.warmUpTransfersPerReplica
-				: Math.min(1, this.options.warmUpTransfersPerReplica);
+		int perReplica = this.options.failoverSizes.contains(cluster.size()) ? this.settings.warmUpTransfersPerReplica()
+				: Math.min(1, this.settings.warmUpTransfersPerReplica());
 		int transfers = perReplica * ids.size();
 		String leader = stable.leader();
 		for (int i = 0; i < transfers; i++) {
@@ -282,7 +416,7 @@ public final class RaftBench {
 					100.0 * jit / ticksPerSecond / elapsed, rss.get(id),
 					own.sent(), own.received(), own.withHeaders(), own.connectionsOpened()));
 		}
-		IdleWindow result = new IdleWindow(name, cluster.size(), elapsed, before.leader(), after.leader(), before.term(),
+		IdleWindow result = new IdleWindow(this.settings.profile(), name, cluster.size(), elapsed, before.leader(), after.leader(), before.term(),
 				after.term(), delta(countersBefore, countersAfter, LEADER_CHANGES, null),
 				delta(countersBefore, countersAfter, ELECTIONS_STARTED, null),
 				delta(countersBefore, countersAfter, PRE_VOTES_STARTED, null), backgroundPercent,
@@ -326,7 +460,7 @@ public final class RaftBench {
 		// At the lowest CPU priority while it starts, as a restarted replica (see measureTransition).
 		cluster.start(spare, 19);
 		awaitAnswer(cluster, spare, Duration.ofSeconds(120));
-		ProcFs.renice(spare.pid(), this.options.nice);
+		ProcFs.renice(spare.pid(), this.settings.nice());
 		MembershipProbe probe = new MembershipProbe(cluster, spare);
 		int total = this.options.membershipChanges;
 		for (int i = 0; i <= total; i++) {
@@ -362,7 +496,7 @@ public final class RaftBench {
 		boolean reniced = false;
 		while (System.nanoTime() - start < timeout.toNanos()) {
 			if (!reniced && System.nanoTime() - start > NICE_LIMIT.toNanos()) {
-				ProcFs.renice(replica.pid(), this.options.nice);
+				ProcFs.renice(replica.pid(), this.settings.nice());
 				reniced = true;
 			}
 			if (!replica.isAlive()) {
@@ -379,7 +513,7 @@ public final class RaftBench {
 	// Failover and handover
 
 	private void measureTransitions(Cluster cluster) throws IOException, InterruptedException {
-		int total = this.options.kills + this.options.terms;
+		int total = this.settings.kills() + this.settings.terms();
 		int terms = 0;
 		int restarts = 0;
 		long termsRaised = 0;
@@ -387,7 +521,7 @@ public final class RaftBench {
 		Transition previous = null;
 		for (int i = 0; i < total; i++) {
 			// Spread the SIGTERMs evenly among the SIGKILLs.
-			int expectedTerms = (int) ((long) (i + 1) * this.options.terms / total);
+			int expectedTerms = (int) ((long) (i + 1) * this.settings.terms() / total);
 			Kind kind = (expectedTerms > terms) ? Kind.SIGTERM : Kind.SIGKILL;
 			if (kind == Kind.SIGTERM) {
 				terms++;
@@ -423,7 +557,7 @@ public final class RaftBench {
 					Double.isNaN(transition.restartSeconds()) ? ""
 							: String.format(Locale.ROOT, "; restarted in %.1f s", transition.restartSeconds()));
 		}
-		this.settles.add(new Settling(cluster.size(), restarts, termsRaised, restartsWithElections));
+		this.settles.add(new Settling(this.settings.profile(), cluster.size(), restarts, termsRaised, restartsWithElections));
 	}
 
 	/**
@@ -463,9 +597,9 @@ public final class RaftBench {
 		}
 		long restarted = System.nanoTime();
 		if (restart) {
-			// Start at the lowest CPU priority, as if on a machine of its own: a JVM starting
-			// takes both cores for seconds and would starve the heartbeats of the others.
-			cluster.start(victim, 19);
+			// Quiet profile: at the lowest CPU priority, as if on a machine of its own: a JVM
+			// starting takes both cores for seconds and would starve the heartbeats of the others.
+			cluster.start(victim, this.settings.restartNice());
 		}
 		Map<String, Map<String, Double>> countersAfter = cluster.countersOfAll();
 		countersAfter.remove(victim.id());
@@ -474,14 +608,14 @@ public final class RaftBench {
 			String leader = awaitFollowing(cluster, victim, Duration.ofSeconds(120));
 			restartSeconds = seconds(restarted);
 			settle(cluster, victim, leader);
-			ProcFs.renice(victim.pid(), this.options.nice);
+			reniceRestarted(victim);
 		}
 		if (newLeader != null && newLeader.leaderSince() != null && newLeader.leaderSince().isBefore(signalledAt)) {
 			this.log.printf(Locale.ROOT, "  %s led since %s, before the signal at %s: measuring again%n", newLeader.nodeId(),
 					newLeader.leaderSince(), signalledAt);
 			return null;
 		}
-		return new Transition(kind, cluster.size(), index, before.leader(), before.term(),
+		return new Transition(this.settings.profile(), kind, cluster.size(), index, before.leader(), before.term(),
 				(newLeader != null) ? newLeader.nodeId() : null, (newLeader != null) ? newLeader.term() : -1, signalledAt,
 				(newLeader != null) ? newLeader.leaderSince() : null,
 				delta(countersBefore, countersAfter, ELECTIONS_STARTED, victim.id()),
@@ -497,6 +631,12 @@ public final class RaftBench {
 	 * @return the measurement of the other processes' load, started at the last quiet check
 	 */
 	private BackgroundLoad awaitQuietMachine() throws InterruptedException {
+		if (!this.settings.awaitQuiet()) {
+			// Busy profile: the machine is meant to be busy.
+			BackgroundLoad load = BackgroundLoad.start();
+			sleep(Duration.ofMillis(100));
+			return load;
+		}
 		while (true) {
 			long start = System.nanoTime();
 			BackgroundLoad load = BackgroundLoad.start();
@@ -553,7 +693,7 @@ public final class RaftBench {
 		boolean reniced = false;
 		while (System.nanoTime() - deadline < 0) {
 			if (!reniced && System.nanoTime() - start > NICE_LIMIT.toNanos()) {
-				ProcFs.renice(replica.pid(), this.options.nice);
+				reniceRestarted(replica);
 				reniced = true;
 			}
 			if (!replica.isAlive()) {
@@ -569,8 +709,8 @@ public final class RaftBench {
 	}
 
 	/**
-	 * Waits until the restarted replica has followed the same leader for the settle time. Any
-	 * election meanwhile shows in the terms (see {@link Settling}).
+	 * Waits until the restarted replica has followed the same leader (or led itself) for the
+	 * settle time. Any election meanwhile shows in the terms (see {@link Settling}).
 	 */
 	private void settle(Cluster cluster, Replica replica, String leader) throws InterruptedException {
 		String current = leader;
@@ -580,13 +720,189 @@ public final class RaftBench {
 			long left = this.options.settle.toMillis() - (System.nanoTime() - followingSince) / 1_000_000;
 			Thread.sleep(Math.max(1, Math.min(250, left)));
 			Optional<RaftView> view = cluster.status(replica.id());
-			if (view.isEmpty() || !view.get().isFollowerOf(current)) {
+			// It may have been elected itself meanwhile: then it settles as the leader.
+			boolean settled = view.isPresent() && (view.get().isFollowerOf(current)
+					|| (view.get().leader() && view.get().nodeId().equals(current)));
+			if (!settled) {
 				this.log.printf(Locale.ROOT, "  while %s settled, it reported %s instead of following %s%n", replica.id(),
 						view.map(RaftView::toString).orElse("nothing"), current);
 				current = cluster.awaitStable(Duration.ofSeconds(30)).leader();
 				followingSince = System.nanoTime();
 			}
 		}
+	}
+
+	// Follower restarts and rolling restarts
+
+	/**
+	 * Restarts followers one at a time, round robin among the followers of the moment: SIGTERM,
+	 * start again (at the profile's restart nice value), wait until it and all others follow the
+	 * leader, then the settle time. Each restart's period runs until the next one's signal, so that
+	 * no election between two restarts goes uncounted.
+	 */
+	private void measureFollowerRestarts(Cluster cluster, int count) throws IOException, InterruptedException {
+		List<String> ids = cluster.replicas().stream().map(Replica::id).toList();
+		Cluster.Stable current = cluster.awaitStable(Duration.ofSeconds(60));
+		List<FollowerRestart> measured = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			String leader = current.leader();
+			List<String> followers = ids.stream().filter((id) -> !id.equals(leader)).toList();
+			Replica follower = cluster.replica(followers.get(i % followers.size()));
+			Map<String, Map<String, Double>> countersBefore = cluster.countersOfAll();
+			BackgroundLoad background = awaitQuietMachine();
+			Instant signalledAt = Instant.now();
+			long signalled = System.nanoTime();
+			follower.terminate();
+			if (!follower.awaitExit(Duration.ofSeconds(30))) {
+				this.log.printf(Locale.ROOT, "  %s did not exit within 30 s of SIGTERM and was killed%n", follower.id());
+			}
+			double exitSeconds = seconds(signalled);
+			cluster.start(follower, this.settings.restartNice());
+			String following = awaitFollowing(cluster, follower, Duration.ofSeconds(120));
+			double readySeconds = seconds(signalled);
+			settle(cluster, follower, following);
+			reniceRestarted(follower);
+			Cluster.Stable after = cluster.awaitStable(Duration.ofSeconds(60));
+			Instant settledAt = Instant.now();
+			Map<String, Map<String, Double>> countersAfter = cluster.countersOfAll();
+			FollowerRestart restart = new FollowerRestart(this.settings.profile(), cluster.size(), i, follower.id(), leader,
+					current.term(), after.leader(), after.term(), signalledAt, settledAt, exitSeconds, readySeconds,
+					deltaAcrossRestart(countersBefore, countersAfter, ELECTIONS_STARTED, follower.id()),
+					deltaAcrossRestart(countersBefore, countersAfter, PRE_VOTES_STARTED, follower.id()), Double.NaN,
+					background.percent());
+			measured.add(restart);
+			this.log.printf(Locale.ROOT, "[%d replicas] %2d/%d follower %s restarted: following after %.1f s; %s leads term "
+					+ "%d%s (other processes %.0f %% of a CPU)%n", cluster.size(), i + 1, count, follower.id(), readySeconds,
+					after.leader(), after.term(), restart.causedElection() ? " — an ELECTION took place" : "",
+					restart.backgroundPercent());
+			current = after;
+		}
+		// Periods end at the next signal; the leaderless time comes from the replicas' own logs.
+		List<Leaderships.Leadership> leaderships = Leaderships.read(cluster.logs());
+		for (int i = 0; i < measured.size(); i++) {
+			FollowerRestart restart = measured.get(i);
+			Instant until = (i + 1 < measured.size()) ? measured.get(i + 1).signalledAt() : restart.until();
+			Cluster.Stable next = null;
+			if (i + 1 < measured.size()) {
+				// Whatever happened before the next signal belongs to this restart.
+				FollowerRestart following = measured.get(i + 1);
+				next = new Cluster.Stable(following.leaderBefore(), following.termBefore());
+			}
+			this.followerRestarts.add(new FollowerRestart(restart.profile(), restart.replicas(), restart.index(),
+					restart.follower(), restart.leaderBefore(), restart.termBefore(),
+					(next != null) ? next.leader() : restart.leaderAfter(), (next != null) ? next.term() : restart.termAfter(),
+					restart.signalledAt(), until, restart.exitSeconds(), restart.readySeconds(), restart.electionsStarted(),
+					restart.preVotesStarted(), Leaderships.gaps(leaderships, restart.signalledAt(), until).totalMillis(),
+					restart.backgroundPercent()));
+		}
+	}
+
+	/**
+	 * Restarts every replica once, highest ordinal first, as a Kubernetes StatefulSet rolls
+	 * (SIGTERM, start, ready: it and all others follow the leader; next at once), then waits the
+	 * settle time; {@link BenchOptions#rollingRestarts(Profile)} times.
+	 */
+	private void measureRollingRestarts(Cluster cluster) throws IOException, InterruptedException {
+		List<Replica> order = new ArrayList<>(cluster.replicas());
+		Collections.reverse(order);
+		int count = this.options.rollingRestarts(this.settings.profile());
+		for (int index = 0; index < count; index++) {
+			Cluster.Stable before = cluster.awaitStable(Duration.ofSeconds(60));
+			BackgroundLoad background = awaitQuietMachine();
+			this.log.printf(Locale.ROOT, "[%d replicas] rolling restart %d/%d, %s leads term %d …%n", cluster.size(),
+					index + 1, count, before.leader(), before.term());
+			Instant startedAt = null;
+			List<Instant> signals = new ArrayList<>();
+			List<RollingStep> steps = new ArrayList<>();
+			for (Replica replica : order) {
+				Cluster.Stable now = cluster.awaitStable(Duration.ofSeconds(60));
+				Instant signalledAt = Instant.now();
+				long signalled = System.nanoTime();
+				startedAt = (startedAt != null) ? startedAt : signalledAt;
+				replica.terminate();
+				if (!replica.awaitExit(Duration.ofSeconds(30))) {
+					this.log.printf(Locale.ROOT, "  %s did not exit within 30 s of SIGTERM and was killed%n", replica.id());
+				}
+				double exitSeconds = seconds(signalled);
+				cluster.start(replica, this.settings.restartNice());
+				awaitFollowing(cluster, replica, Duration.ofSeconds(120));
+				double readySeconds = seconds(signalled);
+				reniceRestarted(replica);
+				signals.add(signalledAt);
+				steps.add(new RollingStep(replica.id(), replica.id().equals(now.leader()), now.term(), signalledAt,
+						exitSeconds, readySeconds, new Leaderships.Gaps(List.of())));
+				this.log.printf(Locale.ROOT, "[%d replicas]   %s%s restarted, ready after %.1f s%n", cluster.size(),
+						replica.id(), replica.id().equals(now.leader()) ? " (the leader)" : "", readySeconds);
+			}
+			sleep(this.options.settle);
+			Cluster.Stable after = cluster.awaitStable(Duration.ofSeconds(60));
+			Instant endedAt = Instant.now();
+			List<Leaderships.Leadership> leaderships = Leaderships.read(cluster.logs());
+			List<RollingStep> withGaps = new ArrayList<>();
+			for (int i = 0; i < steps.size(); i++) {
+				RollingStep step = steps.get(i);
+				Instant until = (i + 1 < steps.size()) ? signals.get(i + 1) : endedAt;
+				withGaps.add(new RollingStep(step.replica(), step.leader(), step.termBefore(), step.signalledAt(),
+						step.exitSeconds(), step.readySeconds(), Leaderships.gaps(leaderships, step.signalledAt(), until)));
+			}
+			Instant from = Objects.requireNonNull(startedAt);
+			List<Leaderships.Flap> flaps = Leaderships.flaps(leaderships, this.options.flapWindow);
+			List<Leaderships.Leadership> begun = leaderships.stream()
+				.filter((leadership) -> !leadership.acquiredAt().isBefore(from) && !leadership.acquiredAt().isAfter(endedAt))
+				.filter((leadership) -> flaps.stream().noneMatch((flap) -> flap.after().equals(leadership)))
+				.toList();
+			int handOvers = (int) begun.stream().filter((leadership) -> handedOver(leaderships, leadership)).count();
+			RollingRestart rolling = new RollingRestart(this.settings.profile(), cluster.size(), index, before.leader(),
+					before.term(), after.leader(), after.term(), from, endedAt, withGaps, begun.size(), handOvers,
+					Leaderships.gaps(leaderships, from, endedAt), background.percent());
+			this.rollingRestarts.add(rolling);
+			this.log.printf(Locale.ROOT, "[%d replicas] rolling restart %d/%d in %.1f s: %d terms raised (%d leaders "
+					+ "restarted), %d new leaderships (%d by hand-over), no active leader for %.0f ms in all, worst gap "
+					+ "%.0f ms (other processes %.0f %% of a CPU)%n", cluster.size(), index + 1, count,
+					rolling.seconds(), rolling.termsRaised(), rolling.restartedLeaders(), rolling.leaderships(),
+					rolling.handOvers(), rolling.gaps().totalMillis(), rolling.gaps().worstMillis(),
+					rolling.backgroundPercent());
+		}
+	}
+
+	/** Whether the leadership that ended last before this one began was handed over. */
+	private static boolean handedOver(List<Leaderships.Leadership> all, Leaderships.Leadership leadership) {
+		return all.stream()
+			.filter((other) -> other != leadership && other.revokedAt() != null
+					&& !other.revokedAt().isAfter(leadership.acquiredAt()))
+			.max(Comparator.comparing(Leaderships.Leadership::revokedAt))
+			.map((previous) -> "TRANSFER".equals(previous.reason()) && !previous.replica().equals(leadership.replica()))
+			.orElse(false);
+	}
+
+	/** Starts every replica that does not run (the last leader the failovers stopped) and waits until it follows. */
+	private void restartStopped(Cluster cluster) throws IOException, InterruptedException {
+		for (Replica replica : cluster.replicas()) {
+			if (!replica.isAlive()) {
+				cluster.start(replica, this.settings.restartNice());
+				String leader = awaitFollowing(cluster, replica, Duration.ofSeconds(120));
+				settle(cluster, replica, leader);
+				reniceRestarted(replica);
+			}
+		}
+	}
+
+	/** Gives a restarted replica the replicas' nice value, if it started at another. */
+	private void reniceRestarted(Replica replica) {
+		if (this.settings.restartNice() != this.settings.nice()) {
+			ProcFs.renice(replica.pid(), this.settings.nice());
+		}
+	}
+
+	/**
+	 * The increase of a counter over all replicas, one of which was restarted meanwhile: its count
+	 * after started from zero.
+	 */
+	private static long deltaAcrossRestart(Map<String, Map<String, Double>> before, Map<String, Map<String, Double>> after,
+			String counter, String restarted) {
+		long sum = delta(before, after, counter, restarted);
+		Map<String, Double> own = after.get(restarted);
+		return sum + ((own != null) ? Math.round(own.getOrDefault(counter, 0.0)) : 0);
 	}
 
 	// Helpers

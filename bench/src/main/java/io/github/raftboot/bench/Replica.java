@@ -1,6 +1,7 @@
 package io.github.raftboot.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,19 +86,46 @@ final class Replica {
 		return (current != null && current.isAlive()) ? current.pid() : -1;
 	}
 
-	/** Sends SIGKILL ({@link Process#destroyForcibly()}). */
+	/**
+	 * Sends SIGKILL ({@link Process#destroyForcibly()}) and, if the process ran, notes the instant
+	 * in the log ({@code === raft-bench: SIGKILL to <id> at <instant>}): a leadership the log
+	 * shows open ends there ({@link Leaderships}).
+	 */
 	void kill() {
 		Process current = this.process;
 		if (current != null) {
+			boolean alive = current.isAlive();
+			Instant at = Instant.now();
 			current.destroyForcibly();
+			if (alive) {
+				note("SIGKILL", at);
+			}
 		}
 	}
 
-	/** Sends SIGTERM ({@link Process#destroy()}). */
+	/**
+	 * Sends SIGTERM ({@link Process#destroy()}) and, if the process ran, notes the instant in the
+	 * log ({@code === raft-bench: SIGTERM to <id> at <instant>}).
+	 */
 	void terminate() {
 		Process current = this.process;
 		if (current != null) {
+			boolean alive = current.isAlive();
+			Instant at = Instant.now();
 			current.destroy();
+			if (alive) {
+				note("SIGTERM", at);
+			}
+		}
+	}
+
+	private void note(String signal, Instant at) {
+		try {
+			Files.writeString(this.log, "=== raft-bench: " + signal + " to " + this.id + " at " + at + "\n",
+					StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not note the " + signal + " of " + this.id + " in " + this.log, ex);
 		}
 	}
 

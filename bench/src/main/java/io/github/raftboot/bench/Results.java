@@ -19,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param windows every idle window
  * @param settles what happened while restarted replicas settled, per cluster size
  * @param membershipChanges every member added or removed
+ * @param followerRestarts every follower restarted on its own
+ * @param rollingRestarts every rolling restart
+ * @param clusters each cluster run: its parts and the leaderships its replicas logged
+ * @param loads the background load of each profile that had one
  * @param discarded measurements discarded because leadership had moved on its own just before
  * the signal
  * @param failure why the run stopped early, or {@code null} if it ran to the end
@@ -28,8 +32,16 @@ import org.jspecify.annotations.Nullable;
  */
 record Results(BenchOptions options, MachineInfo machine, List<String> jvmOptions, Instant startedAt, Duration duration,
 		List<Transition> transitions, List<IdleWindow> windows, List<Settling> settles,
-		List<MembershipChange> membershipChanges, int discarded, @Nullable String failure, String report,
-		List<Report.Target> targets, List<Path> files) {
+		List<MembershipChange> membershipChanges, List<FollowerRestart> followerRestarts,
+		List<RollingRestart> rollingRestarts, List<ClusterRun> clusters, List<Load> loads, int discarded,
+		@Nullable String failure, String report, List<Report.Target> targets, List<Path> files) {
+
+	/** These results with the report written. */
+	Results withReport(String report, List<Report.Target> targets, List<Path> files) {
+		return new Results(this.options, this.machine, this.jvmOptions, this.startedAt, this.duration, this.transitions,
+				this.windows, this.settles, this.membershipChanges, this.followerRestarts, this.rollingRestarts,
+				this.clusters, this.loads, this.discarded, this.failure, report, List.copyOf(targets), List.copyOf(files));
+	}
 
 	/** The two ways a leader goes away. */
 	enum Kind {
@@ -55,6 +67,7 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	/**
 	 * One leader killed or stopped, and who took over.
 	 *
+	 * @param profile the stage it was measured on
 	 * @param kind how it went away
 	 * @param replicas the cluster size
 	 * @param index the position in the sequence of this cluster
@@ -74,7 +87,7 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * @param backgroundPercent CPU used by other processes on the machine from just before the
 	 * signal until the new leader was found, in % of one CPU
 	 */
-	record Transition(Kind kind, int replicas, int index, String oldLeader, long oldTerm, @Nullable String newLeader,
+	record Transition(Profile profile, Kind kind, int replicas, int index, String oldLeader, long oldTerm, @Nullable String newLeader,
 			long newTerm, Instant signalledAt, @Nullable Instant leaderSince, long electionsStarted, long preVotesStarted,
 			long electionsWon, double exitSeconds, double restartSeconds, double backgroundPercent) {
 
@@ -96,6 +109,7 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	/**
 	 * One idle window of a cluster.
 	 *
+	 * @param profile the stage it was measured on
 	 * @param name {@code idle} or {@code long}
 	 * @param replicas the cluster size
 	 * @param seconds its length
@@ -113,7 +127,7 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * @param destructionsSeen whether {@code ss -E} reported closed sockets
 	 * @param members each replica's cost
 	 */
-	record IdleWindow(String name, int replicas, double seconds, String leaderBefore, String leaderAfter, long termBefore,
+	record IdleWindow(Profile profile, String name, int replicas, double seconds, String leaderBefore, String leaderAfter, long termBefore,
 			long termAfter, long leaderChanges, long electionsStarted, long preVotesStarted, double backgroundPercent,
 			double replicasPercent, long unattributedBytes, double trafficBalance, boolean destructionsSeen,
 			List<Member> members) {
@@ -147,13 +161,14 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * Elections between two measurements, while the old leader restarted and rejoined: there
 	 * should be none.
 	 *
+	 * @param profile the stage it was measured on
 	 * @param replicas the cluster size
 	 * @param restarts replicas restarted
 	 * @param termsRaised terms raised between the end of one measurement and the start of the
 	 * next, summed
 	 * @param restartsWithElections restarts during which at least one term was raised
 	 */
-	record Settling(int replicas, int restarts, long termsRaised, int restartsWithElections) {
+	record Settling(Profile profile, int replicas, int restarts, long termsRaised, int restartsWithElections) {
 	}
 
 	/** The two changes of members measured. */
@@ -211,6 +226,160 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 			return this.index == 0;
 		}
 
+	}
+
+	/**
+	 * One follower stopped with SIGTERM and started again, and what the cluster did meanwhile: it
+	 * should not notice.
+	 *
+	 * @param profile the stage it was measured on
+	 * @param replicas the cluster size
+	 * @param index the position in the sequence of this cluster
+	 * @param follower the follower restarted
+	 * @param leaderBefore the leader before the signal
+	 * @param termBefore its term
+	 * @param leaderAfter the leader once the follower had followed for the settle time
+	 * @param termAfter its term
+	 * @param signalledAt when the SIGTERM was sent
+	 * @param until the end of this restart's period: the next restart's signal, or for the last one
+	 * the end of its settle time
+	 * @param exitSeconds how long the follower took to exit
+	 * @param readySeconds from the signal until the restarted follower and all others followed the
+	 * leader
+	 * @param electionsStarted {@code raft_elections_started} of all replicas, increase (of the
+	 * restarted one: since its start)
+	 * @param preVotesStarted {@code raft_prevotes_started} likewise
+	 * @param leaderlessMillis time without an active leader between {@code signalledAt} and
+	 * {@code until}, from the replicas' logs
+	 * @param backgroundPercent CPU used by other processes (not the tool's load) meanwhile, in % of
+	 * one CPU
+	 */
+	record FollowerRestart(Profile profile, int replicas, int index, String follower, String leaderBefore, long termBefore,
+			String leaderAfter, long termAfter, Instant signalledAt, Instant until, double exitSeconds, double readySeconds,
+			long electionsStarted, long preVotesStarted, double leaderlessMillis, double backgroundPercent) {
+
+		/** Whether an election took place: a term was raised, or another replica leads. */
+		boolean causedElection() {
+			return this.termAfter != this.termBefore || !this.leaderBefore.equals(this.leaderAfter);
+		}
+
+	}
+
+	/**
+	 * One rolling restart of all replicas, in the order of a Kubernetes StatefulSet (highest
+	 * ordinal first): SIGTERM one, start it again, wait until it and all others follow the leader,
+	 * next; then the settle time.
+	 *
+	 * @param profile the stage it was measured on
+	 * @param replicas the cluster size
+	 * @param index the position in the sequence of this cluster
+	 * @param leaderBefore the leader before the first signal
+	 * @param termBefore its term
+	 * @param leaderAfter the leader after the settle time
+	 * @param termAfter its term
+	 * @param startedAt the first signal
+	 * @param endedAt the end of the settle time after the last replica was ready
+	 * @param steps each replica's restart, in order
+	 * @param leaderships active leaderships that began meanwhile (flaps not counted)
+	 * @param handOvers of those, the ones that followed a leadership handed over ({@code TRANSFER})
+	 * @param gaps the stretches of time without an active leader, from the replicas' logs
+	 * @param backgroundPercent CPU used by other processes (not the tool's load) meanwhile, in % of
+	 * one CPU
+	 */
+	record RollingRestart(Profile profile, int replicas, int index, String leaderBefore, long termBefore,
+			String leaderAfter, long termAfter, Instant startedAt, Instant endedAt, List<RollingStep> steps, int leaderships,
+			int handOvers, Leaderships.Gaps gaps, double backgroundPercent) {
+
+		RollingRestart {
+			steps = List.copyOf(steps);
+		}
+
+		/** Terms raised from the first signal to the end. */
+		long termsRaised() {
+			return this.termAfter - this.termBefore;
+		}
+
+		/** Replicas stopped while they were the leader. */
+		int restartedLeaders() {
+			return (int) this.steps.stream().filter(RollingStep::leader).count();
+		}
+
+		double seconds() {
+			return Duration.between(this.startedAt, this.endedAt).toNanos() / 1e9;
+		}
+
+	}
+
+	/**
+	 * One replica's restart within a rolling restart.
+	 *
+	 * @param replica the replica
+	 * @param leader whether it was the leader when it was stopped
+	 * @param termBefore the cluster's term just before the signal
+	 * @param signalledAt when the SIGTERM was sent
+	 * @param exitSeconds how long it took to exit
+	 * @param readySeconds from the signal until it and all others followed the leader
+	 * @param gaps time without an active leader from this signal to the next one (or the end)
+	 */
+	record RollingStep(String replica, boolean leader, long termBefore, Instant signalledAt, double exitSeconds,
+			double readySeconds, Leaderships.Gaps gaps) {
+	}
+
+	/**
+	 * One cluster as it ran: the parts of the benchmark in it, and every active leadership its
+	 * replicas logged.
+	 *
+	 * @param profile the stage
+	 * @param replicas the cluster size
+	 * @param parts the parts, in order, each from the end of the one before
+	 * @param leaderships the leaderships, in order
+	 * @param timingEvents the lease lapses, pauses and timing lines the replicas' Raft threads
+	 * logged, in order
+	 */
+	record ClusterRun(Profile profile, int replicas, List<Part> parts, List<Leaderships.Leadership> leaderships,
+			List<TimingEvents.Event> timingEvents) {
+
+		ClusterRun {
+			parts = List.copyOf(parts);
+			leaderships = List.copyOf(leaderships);
+			timingEvents = List.copyOf(timingEvents);
+		}
+
+		/** The part an instant falls in; the last part for instants after it, the first before. */
+		String partAt(Instant instant) {
+			for (Part part : this.parts) {
+				if (instant.isBefore(part.to())) {
+					return part.name();
+				}
+			}
+			return this.parts.isEmpty() ? "?" : this.parts.get(this.parts.size() - 1).name();
+		}
+
+	}
+
+	/**
+	 * One part of a cluster's run.
+	 *
+	 * @param name such as {@code follower restarts}
+	 * @param from when it began
+	 * @param to when it ended
+	 * @param leader the active leader at its end, or {@code null} if none answered as one
+	 * @param timing the timing in force at its end, from {@code /actuator/raft} of the leader (of
+	 * another replica if none led), or {@code null} if none answered
+	 */
+	record Part(String name, Instant from, Instant to, @Nullable String leader, RaftView.@Nullable Timing timing) {
+	}
+
+	/**
+	 * The background load a profile ran.
+	 *
+	 * @param profile the profile
+	 * @param threads its threads, one core each
+	 * @param shape what it does
+	 * @param cpuPercent CPU it used, in % of one core
+	 * @param seconds how long it ran
+	 */
+	record Load(Profile profile, int threads, String shape, double cpuPercent, double seconds) {
 	}
 
 }

@@ -46,15 +46,101 @@ class BenchOptionsTests {
 	@Test
 	void anUnknownPartIsRejectedNamingTheKnownOnes() {
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--only=members"))
-			.withMessage("--only takes failover, idle or membership (comma-separated), not 'members'");
+			.withMessage("--only takes failover, idle, membership, restarts or rolling (comma-separated), not 'members'");
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--only="));
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--member-changes=-1"))
 			.withMessage("--member-changes must not be negative");
 	}
 
 	@Test
-	void theSmokeRunAddsAndRemovesAMemberTwice() {
-		assertThat(BenchOptions.parse("--smoke").membershipChanges).isEqualTo(2);
+	void theSmokeRunTriesEveryPartOnceOnThreeReplicas() {
+		BenchOptions options = BenchOptions.parse("--smoke");
+		assertThat(options.membershipChanges).isEqualTo(1);
+		assertThat(options.kills + options.terms).isEqualTo(2);
+		assertThat(options.followerRestarts(3)).isEqualTo(1);
+		assertThat(options.rollingRestarts(Profile.QUIET)).isZero();
+		assertThat(options.rollingRestarts(Profile.BUSY)).isEqualTo(1);
+		assertThat(options.sizes(Profile.QUIET)).containsExactly(3);
+		assertThat(options.sizes(Profile.BUSY)).containsExactly(3);
+	}
+
+	@Test
+	void theDefaultRunMeasuresTheQuietProfileThenTheBusyOne() {
+		BenchOptions options = BenchOptions.parse();
+		assertThat(options.profiles).containsExactly(Profile.QUIET, Profile.BUSY);
+		assertThat(options.sizes(Profile.QUIET)).containsExactly(3, 5, 7);
+		assertThat(options.sizes(Profile.BUSY)).containsExactly(3, 5);
+		assertThat(options.describe()).contains("profile=[quiet, busy]", "follower-restarts=3:10,5:30");
+	}
+
+	@Test
+	void theQuietProfileIsTheStageOfTheHistory() {
+		BenchOptions.Settings quiet = BenchOptions.parse().settings(Profile.QUIET);
+		assertThat(quiet).isEqualTo(new BenchOptions.Settings(Profile.QUIET, -5, 19, 2, 30, 4, true, 0));
+	}
+
+	@Test
+	void theBusyProfileRunsOneCoreOfLoadWithReplicasAtNiceZeroThatHaveNeverLed() {
+		BenchOptions.Settings busy = BenchOptions.parse().settings(Profile.BUSY);
+		assertThat(busy).isEqualTo(new BenchOptions.Settings(Profile.BUSY, 0, 0, 0, 10, 4, false, 1));
+	}
+
+	@Test
+	void followerRestartsArePerSizeAndASizeNotListedTakesTheNextSmaller() {
+		BenchOptions options = BenchOptions.parse();
+		assertThat(options.followerRestarts(3)).isEqualTo(10);
+		assertThat(options.followerRestarts(4)).isEqualTo(10);
+		assertThat(options.followerRestarts(5)).isEqualTo(30);
+		assertThat(options.followerRestarts(7)).isEqualTo(30);
+		assertThat(options.followerRestarts(1)).isZero();
+		BenchOptions every = BenchOptions.parse("--follower-restarts=4");
+		assertThat(every.followerRestarts(3)).isEqualTo(4);
+		assertThat(every.followerRestarts(5)).isEqualTo(4);
+		assertThat(every.describe()).contains("follower-restarts=4");
+	}
+
+	@Test
+	void oneProfileAloneLeavesTheOtherOut() {
+		BenchOptions quiet = BenchOptions.parse("--profile=quiet");
+		assertThat(quiet.profiles).containsExactly(Profile.QUIET);
+		assertThat(quiet.sizes(Profile.BUSY)).isEmpty();
+		BenchOptions busy = BenchOptions.parse("--profile=busy", "--sizes=5", "--long");
+		assertThat(busy.sizes(Profile.QUIET)).isEmpty();
+		assertThat(busy.sizes(Profile.BUSY)).containsExactly(5);
+	}
+
+	@Test
+	void onlyRollingLeavesTheBusyProfileNothingButItsRollingRestarts() {
+		BenchOptions options = BenchOptions.parse("--only=rolling");
+		assertThat(options.followerRestarts(5)).isZero();
+		assertThat(options.settings(Profile.BUSY).kills()).isZero();
+		assertThat(options.settings(Profile.BUSY).terms()).isZero();
+		assertThat(options.rollingRestarts(Profile.QUIET)).isEqualTo(1);
+		assertThat(options.rollingRestarts(Profile.BUSY)).isEqualTo(1);
+		assertThat(options.sizes(Profile.BUSY)).containsExactly(3, 5);
+		assertThat(options.sizes(Profile.QUIET)).containsExactly(3, 5);
+		assertThat(BenchOptions.parse("--only=membership").sizes(Profile.BUSY)).isEmpty();
+	}
+
+	@Test
+	void rollingRestartsArePerProfile() {
+		BenchOptions options = BenchOptions.parse("--rolling-restarts=quiet:0,busy:3");
+		assertThat(options.rollingRestarts(Profile.QUIET)).isZero();
+		assertThat(options.rollingRestarts(Profile.BUSY)).isEqualTo(3);
+		assertThat(options.describe()).contains("rolling-restarts=quiet:0,busy:3");
+		assertThat(BenchOptions.parse("--rolling-restarts=2").rollingRestarts(Profile.QUIET)).isEqualTo(2);
+		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--rolling-restarts=both:2"))
+			.withMessage("--rolling-restarts takes a count, or profile:count pairs such as quiet:1,busy:2, not 'both:2'");
+	}
+
+	@Test
+	void badProfileAndRestartCountsAreRejected() {
+		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--profile=loaded"))
+			.withMessage("--profile takes quiet, busy or both, not 'loaded'");
+		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--follower-restarts=5:x"))
+			.withMessage("--follower-restarts takes a count, or size:count pairs such as 3:10,5:30, not '5:x'");
+		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--follower-restarts=5:-1"))
+			.withMessage("--follower-restarts must not be negative");
 	}
 
 }

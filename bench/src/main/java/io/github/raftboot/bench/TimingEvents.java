@@ -1,0 +1,201 @@
+package io.github.raftboot.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the replicas' Raft threads logged about their timing, read from their logs: lease lapses
+ * and pauses (DEBUG, so only with {@link BenchOptions#debugLog}) and changes of the timing in
+ * force (INFO).
+ *
+ * <p>The lines, as {@code CoreLoop} of {@code raft-spring-boot-autoconfigure} writes them on the
+ * member's Raft thread:
+ * <ul>
+ * <li>{@code Raft member 'n1' lost its lease in term 5: no majority acknowledged a heartbeat in
+ * time (lease lapse 3)};</li>
+ * <li>{@code Raft member 'n1' was not run for a while (pause 2, the longest so far 340 ms): ...};</li>
+ * <li>{@code Raft member 'n1' runs with a 300-600 ms election timeout and a 100 ms heartbeat from
+ * now on (level 1, configured 150-300 ms and 50 ms): <reason>}, by every member when the timing
+ * in force changes, and by a member that starts with a timing other than its configured one in
+ * its log.</li>
+ * </ul>
+ * A replica's counts start again with each start of its process; the events here do not: each
+ * line is one event, whatever process wrote it.
+ */
+final class TimingEvents {
+
+	private static final Pattern LEASE_LAPSE = Pattern
+		.compile("^(\\S+)\\s.*: Raft member '([^']+)' lost its lease in term (\\d+): .*$");
+
+	private static final Pattern PAUSE = Pattern
+		.compile("^(\\S+)\\s.*: Raft member '([^']+)' was not run for a while \\(pause \\d+, the longest so far (\\d+) ms\\).*$");
+
+	private static final Pattern TIMING = Pattern.compile("^(\\S+)\\s.*: Raft member '([^']+)' runs with a (\\d+)-(\\d+) ms "
+			+ "election timeout and a (\\d+) ms heartbeat from now on \\(level (\\d+), configured [^)]*\\): (.*)$");
+
+	private TimingEvents() {
+	}
+
+	/**
+	 * Reads the events of every replica from their logs.
+	 * @param logs each replica's id and log file
+	 * @return the events, ordered by their instants
+	 */
+	static List<Event> read(Map<String, Path> logs) {
+		List<Event> all = new ArrayList<>();
+		logs.forEach((id, log) -> {
+			if (Files.isRegularFile(log)) {
+				try {
+					all.addAll(parse(id, new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList()));
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
+		});
+		all.sort(Comparator.comparing(Event::at));
+		return all;
+	}
+
+	/**
+	 * Reads the events of one replica from its log.
+	 * @param replica the replica's id; lines about other members are ignored
+	 * @param lines the log
+	 * @return the events, in the order of the log
+	 */
+	static List<Event> parse(String replica, List<String> lines) {
+		List<Event> events = new ArrayList<>();
+		for (String line : lines) {
+			if (!line.contains(": Raft member '")) {
+				continue;
+			}
+			Event event = event(line);
+			if (event != null && event.replica().equals(replica)) {
+				events.add(event);
+			}
+		}
+		return events;
+	}
+
+	private static @Nullable Event event(String line) {
+		Matcher lapse = LEASE_LAPSE.matcher(line);
+		if (lapse.matches()) {
+			Instant at = Leaderships.timestamp(line);
+			return (at != null) ? new Event(Kind.LEASE_LAPSE, lapse.group(2), at, Long.parseLong(lapse.group(3)), -1, null)
+					: null;
+		}
+		Matcher pause = PAUSE.matcher(line);
+		if (pause.matches()) {
+			Instant at = Leaderships.timestamp(line);
+			return (at != null) ? new Event(Kind.PAUSE, pause.group(2), at, Long.parseLong(pause.group(3)), -1, null) : null;
+		}
+		Matcher timing = TIMING.matcher(line);
+		if (timing.matches()) {
+			Instant at = Leaderships.timestamp(line);
+			return (at != null)
+					? new Event(Kind.TIMING, timing.group(2), at, Long.parseLong(timing.group(3)),
+							Integer.parseInt(timing.group(6)), new Timing(Long.parseLong(timing.group(3)),
+									Long.parseLong(timing.group(4)), Long.parseLong(timing.group(5)), timing.group(7).trim()))
+					: null;
+		}
+		return null;
+	}
+
+	/**
+	 * The changes of the timing in force, cluster-wide: the timing lines of the leader. A leader
+	 * brings a new timing into force by writing it into its log and logs the line at once; every
+	 * other member logs the same change when it learns of it, and a restarted member logs the
+	 * timing its log holds when it starts, and again for each change it catches up with, so
+	 * their lines are no changes. The leader of a line is the replica whose active leadership
+	 * was acquired last before it (the leader's role outlasts a lapse of its lease, which is
+	 * when a timing is most often widened).
+	 * @param events the events of all replicas, in order
+	 * @param leaderships the leaderships of all replicas, in the order they began
+	 * @return the timing lines that changed the timing in force
+	 */
+	static List<Event> changes(List<Event> events, List<Leaderships.Leadership> leaderships) {
+		List<Event> changes = new ArrayList<>();
+		for (Event event : events) {
+			if (event.kind() != Kind.TIMING) {
+				continue;
+			}
+			String leader = null;
+			for (Leaderships.Leadership leadership : leaderships) {
+				if (leadership.acquiredAt().isAfter(event.at())) {
+					break;
+				}
+				leader = leadership.replica();
+			}
+			if (event.replica().equals(leader)) {
+				changes.add(event);
+			}
+		}
+		return changes;
+	}
+
+	/**
+	 * The events of one kind within {@code [from, to)}.
+	 * @param events the events
+	 * @param kind the kind
+	 * @param from the start
+	 * @param to the end
+	 * @return those events
+	 */
+	static List<Event> within(List<Event> events, Kind kind, Instant from, Instant to) {
+		return events.stream()
+			.filter((event) -> event.kind() == kind && !event.at().isBefore(from) && event.at().isBefore(to))
+			.toList();
+	}
+
+	/** What a line tells. */
+	enum Kind {
+
+		/** A leader's lease lapsed: no majority acknowledged a heartbeat in time. */
+		LEASE_LAPSE,
+
+		/** A member noticed it had not been run for longer than expected. */
+		PAUSE,
+
+		/** A member runs with a new timing. */
+		TIMING
+
+	}
+
+	/**
+	 * One line.
+	 *
+	 * @param kind what it tells
+	 * @param replica the member that wrote it
+	 * @param at its timestamp (the replica's wall clock, to the millisecond)
+	 * @param value the term of a lease lapse; the longest pause so far (ms) of that process; the
+	 * minimum election timeout (ms) of a timing
+	 * @param level the level of a timing, -1 for the others
+	 * @param timing the timing, for a timing line
+	 */
+	record Event(Kind kind, String replica, Instant at, long value, int level, @Nullable Timing timing) {
+	}
+
+	/**
+	 * A timing, as a line names it.
+	 *
+	 * @param electionTimeoutMin milliseconds
+	 * @param electionTimeoutMax milliseconds
+	 * @param heartbeatInterval milliseconds
+	 * @param reason why
+	 */
+	record Timing(long electionTimeoutMin, long electionTimeoutMax, long heartbeatInterval, String reason) {
+	}
+
+}

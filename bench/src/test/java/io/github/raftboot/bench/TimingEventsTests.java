@@ -1,0 +1,99 @@
+package io.github.raftboot.bench;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import io.github.raftboot.bench.TimingEvents.Event;
+import io.github.raftboot.bench.TimingEvents.Kind;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * Tests for {@link TimingEvents}, on log lines in the form the sample app writes them (the
+ * messages as {@code CoreLoop} of raft-spring-boot-autoconfigure builds them).
+ */
+class TimingEventsTests {
+
+	private static String line(String seconds, String level, String message) {
+		return "2026-11-30T10:00:" + seconds + "Z " + level + " 4242 --- [        raft-n1] io.github.raftboot.runtime.RaftServer    : "
+				+ message;
+	}
+
+	private static Instant at(String seconds) {
+		return Instant.parse("2026-11-30T10:00:" + seconds + "Z");
+	}
+
+	private static String timing(String seconds, String member, int level, String timeout, int heartbeat, String reason) {
+		return line(seconds, " INFO", "Raft member '" + member + "' runs with a " + timeout + " ms election timeout and a "
+				+ heartbeat + " ms heartbeat from now on (level " + level + ", configured 150-300 ms and 50 ms): " + reason);
+	}
+
+	@Test
+	void readsLeaseLapsesPausesAndTimingsOfTheReplica() {
+		List<Event> events = TimingEvents.parse("n1", List.of(
+				"=== raft-bench: start #1 of n1 at 2026-11-30T09:59:50.000000001Z",
+				line("01.001", "DEBUG", "Raft member 'n1': RoleChange[from=CANDIDATE, to=LEADER, term=4, reason=ELECTED]"),
+				line("02.500", "DEBUG", "Raft member 'n1' lost its lease in term 4: no majority acknowledged a heartbeat in "
+						+ "time (lease lapse 1)"),
+				line("03.250", "DEBUG", "Raft member 'n1' was not run for a while (pause 2, the longest so far 340 ms): it "
+						+ "waits to hear from the others before it acts on its timers"),
+				timing("04.000", "n1", 1, "300-600", 100, "2 incidents in 30 s (lease lapses)")));
+		assertThat(events).containsExactly(new Event(Kind.LEASE_LAPSE, "n1", at("02.500"), 4, -1, null),
+				new Event(Kind.PAUSE, "n1", at("03.250"), 340, -1, null),
+				new Event(Kind.TIMING, "n1", at("04.000"), 300, 1,
+						new TimingEvents.Timing(300, 600, 100, "2 incidents in 30 s (lease lapses)")));
+	}
+
+	@Test
+	void ignoresOtherMembersAndOtherLines() {
+		List<Event> events = TimingEvents.parse("n1", List.of(
+				line("01.000", "DEBUG", "Raft member 'n2' lost its lease in term 4: no majority acknowledged a heartbeat in "
+						+ "time (lease lapse 1)"),
+				line("01.500", " INFO", "This replica (n1) now leads, fencing token 5"),
+				"Raft member 'n1' lost its lease in term 4: a line without a timestamp",
+				line("02.000", "DEBUG", "Raft member 'n1': its own URL raft.peers.n1=http://127.0.0.1:8081 matches")));
+		assertThat(events).isEmpty();
+	}
+
+	@Test
+	void aTimingChangeIsTheLeadersLineThoughEveryMemberAndEveryRestartLogsOne() {
+		List<Event> events = new ArrayList<>();
+		events.addAll(TimingEvents.parse("n1", List.of(timing("01.000", "n1", 1, "300-600", 100, "widened"),
+				timing("09.000", "n1", 0, "150-300", 50, "narrowed after a quiet period"))));
+		events.addAll(TimingEvents.parse("n2", List.of(timing("01.010", "n2", 1, "300-600", 100, "widened"),
+				timing("09.020", "n2", 0, "150-300", 50, "narrowed after a quiet period"))));
+		// n3 restarted with a stale log: the timing its log holds, then the one it catches up with.
+		events.addAll(TimingEvents.parse("n3", List.of(timing("05.000", "n3", 1, "300-600", 100, "widened"),
+				timing("05.100", "n3", 0, "150-300", 50, "narrowed earlier"))));
+		events.sort(Comparator.comparing(Event::at));
+		List<Leaderships.Leadership> leaderships = List.of(
+				new Leaderships.Leadership("n2", 3, at("00.000"), at("00.500"), "TRANSFER", false),
+				new Leaderships.Leadership("n1", 4, at("00.600"), at("10.000"), "SIGKILL", true));
+
+		assertThat(TimingEvents.changes(events, leaderships)).extracting(Event::replica, Event::at, Event::level)
+			.containsExactly(tuple("n1", at("01.000"), 1), tuple("n1", at("09.000"), 0));
+		assertThat(TimingEvents.within(events, Kind.TIMING, at("01.005"), at("09.000"))).hasSize(3);
+	}
+
+	@Test
+	void aLeaderWhoseLeaseLapsedStillChangesTheTiming() {
+		List<Event> events = TimingEvents.parse("n1", List.of(timing("02.000", "n1", 1, "300-600", 100, "widened")));
+		// n1's leadership was revoked for a lapse at 01.900 and comes back after the widening.
+		List<Leaderships.Leadership> leaderships = List.of(
+				new Leaderships.Leadership("n1", 4, at("00.600"), at("01.900"), "LEASE_LOST", false),
+				new Leaderships.Leadership("n1", 4, at("02.100"), at("10.000"), "SIGKILL", true));
+		assertThat(TimingEvents.changes(events, leaderships)).hasSize(1);
+	}
+
+	@Test
+	void aTimingLineBeforeAnyLeadershipIsNoChange() {
+		List<Event> events = TimingEvents.parse("n1", List.of(timing("01.000", "n1", 1, "300-600", 100, "from the log")));
+		assertThat(events).hasSize(1);
+		assertThat(TimingEvents.changes(events, List.of())).isEmpty();
+	}
+
+}
