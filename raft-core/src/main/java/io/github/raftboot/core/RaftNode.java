@@ -372,8 +372,9 @@ public final class RaftNode {
 			if (message instanceof RequestVote request && !request.transfer() && inLease(nowNanos)) {
 				// A leader is alive (or this node may have acknowledged one just before it
 				// restarted): refuse to take part in an election, and keep the term.
-				if (this.role == Role.LEADER && this.membership != null && this.membership.isVoter(request.from())) {
-					// A voter stopped hearing from this leader although it is alive.
+				if (this.role == Role.LEADER && this.membership != null && this.membership.isVoter(request.from())
+						&& wasInTouch(request.from(), nowNanos)) {
+					// A voter that answered lately stopped hearing from this leader although it is alive.
 					this.campaignsWhileLeading++;
 					this.policy.incident(TimingPolicy.Kind.CAMPAIGN_WHILE_LEADING, nowNanos);
 				}
@@ -477,6 +478,18 @@ public final class RaftNode {
 		}
 		String target = best.get().id;
 		return new TransferAttempt(target, transferLeadership(target, nowNanos));
+	}
+
+	/**
+	 * Whether this leader heard from {@code member} within twice the maximum election timeout:
+	 * a follower that stops hearing a live leader campaigns within about one election timeout
+	 * of its last answer. One that was silent for longer, or never answered this leader, was
+	 * away (a restart, a replica starting with the cluster): its campaign on its return, before
+	 * the leader's heartbeats reach it again, says nothing about the timing.
+	 */
+	private boolean wasInTouch(String member, long now) {
+		Progress peer = this.progress.get(member);
+		return peer != null && peer.heardFrom && now - peer.lastContact <= 2 * this.maxNanos;
 	}
 
 	private Optional<Progress> bestVoter(long now) {

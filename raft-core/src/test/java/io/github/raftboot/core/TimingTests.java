@@ -225,6 +225,7 @@ class TimingTests {
 			long index = a.node().lastLogIndex();
 			Ready first = a.tick(a.nextHeartbeat());
 			a.ack("b", index, NodeHarness.round(first), a.now() + MS);
+			a.ack("c", index, NodeHarness.round(first), a.now() + MS);
 			a.step(new RequestVote("c", "a", a.node().term() + 1, index, a.node().term(), true, false), a.now() + MS);
 			a.step(new RequestVote("c", "a", a.node().term() + 1, index, a.node().term(), true, false), a.now() + MS);
 			assertThat(a.node().status().incidents().campaignsWhileLeading()).isEqualTo(2);
@@ -233,6 +234,20 @@ class TimingTests {
 			assertThat(a.node().status().timing().level()).isEqualTo(1);
 			assertThat(a.node().status().timing().reason()).contains("2 campaigns while it led");
 			assertThat(next.messages()).isNotEmpty();
+		}
+
+		@Test
+		void voterThatCampaignsOnItsReturnFromARestartIsNotCounted() {
+			NodeHarness a = leader();
+			long index = a.node().lastLogIndex();
+			// c never answered this leader: it was down, and campaigns as soon as it is back
+			Ready first = a.tick(a.nextHeartbeat());
+			a.ack("b", index, NodeHarness.round(first), a.now() + MS);
+			a.step(new RequestVote("c", "a", a.node().term() + 1, index, a.node().term(), true, false), a.now() + MS);
+			a.step(new RequestVote("c", "a", a.node().term() + 1, index, a.node().term(), true, false), a.now() + MS);
+			assertThat(a.node().status().incidents().campaignsWhileLeading()).isZero();
+			a.tick(a.nextHeartbeat());
+			assertThat(a.node().status().timing().level()).isZero();
 		}
 
 		@Test
