@@ -202,6 +202,12 @@ public final class RaftNode {
 	/** Whether the lease was last seen active: so that a lapse is counted once. */
 	private boolean leaseSeenActive;
 
+	/**
+	 * Whether the lease lapsed and is held back until a renewal leaves at least half a lease:
+	 * see {@link #lease()}.
+	 */
+	private boolean leaseHeldBack;
+
 	/** Check-quorum waits until then: after a pause, the members' answers may still be queued. */
 	private long quorumCheckFrom;
 
@@ -673,7 +679,13 @@ public final class RaftNode {
 		return lease != null && lease.isValidAt(nowNanos);
 	}
 
-	/** The current lease, or {@code null} if this node must not act as leader whatever the time. */
+	/**
+	 * The current lease, or {@code null} if this node must not act as leader whatever the time.
+	 * Once a lease has lapsed, it stays withheld until a renewal leaves at least half a lease:
+	 * acknowledgements that arrive late renew it for a few milliseconds each, and each would
+	 * otherwise make the application's leadership flap (stopped, started, stopped again within
+	 * milliseconds). Withholding a lease only ever makes this node act as leader less.
+	 */
 	public @Nullable Lease lease() {
 		if (this.role != Role.LEADER || this.commitIndex < this.noopIndex || this.transferee != null) {
 			return null;
@@ -681,7 +693,7 @@ public final class RaftNode {
 		if (requireMembership().isSoleVoter(this.id)) {
 			return new Lease(this.term, this.leaseEnd, true);
 		}
-		return this.hasLeaseEnd ? new Lease(this.term, this.leaseEnd, false) : null;
+		return (this.hasLeaseEnd && !this.leaseHeldBack) ? new Lease(this.term, this.leaseEnd, false) : null;
 	}
 
 	/** A snapshot of this node's state. */
@@ -1368,6 +1380,9 @@ public final class RaftNode {
 				this.leaseEnd = end;
 				this.hasLeaseEnd = true;
 			}
+			if (this.leaseHeldBack && this.leaseEnd - now >= acknowledged.leaseNanos() / 2) {
+				this.leaseHeldBack = false;
+			}
 			if (round > this.majorityRound && round < this.currentRound + 1 && !requireMembership().isSoleVoter(this.id)) {
 				long roundTrip = now - acknowledged.sentAt();
 				this.policy.majorityRoundTrip(roundTrip);
@@ -1400,6 +1415,7 @@ public final class RaftNode {
 		if (this.leaseSeenActive && !active) {
 			this.leaseLapses++;
 			this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, now);
+			this.leaseHeldBack = true;
 		}
 		this.leaseSeenActive = active;
 	}
@@ -1670,6 +1686,7 @@ public final class RaftNode {
 		this.majorityRound = 0;
 		this.leaseSeenActive = false;
 		this.hasLeaseEnd = false;
+		this.leaseHeldBack = false;
 		this.transferee = null;
 		this.timeoutNowSent = false;
 		this.noopIndex = 0;

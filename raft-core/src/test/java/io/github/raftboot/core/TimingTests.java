@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import static io.github.raftboot.core.NodeHarness.HEARTBEAT;
+import static io.github.raftboot.core.NodeHarness.LEASE;
 import static io.github.raftboot.core.NodeHarness.MS;
 import static io.github.raftboot.core.NodeHarness.START;
 import static io.github.raftboot.core.NodeHarness.THREE;
@@ -217,6 +218,32 @@ class TimingTests {
 			assertThat(status.timing().heartbeatIntervalMillis()).isEqualTo(100);
 			assertThat(status.timing().reason()).contains("2 lease lapses");
 			assertThat(status.incidents().timingChanges()).isEqualTo(1);
+		}
+
+		@Test
+		void lapsedLeaseComesBackOnlyWithARenewalThatLeavesHalfALeaseSoLateAnswersDoNotMakeItFlap() {
+			NodeHarness a = leader();
+			long index = a.node().lastLogIndex();
+			java.util.Map<Long, Long> sentAt = new java.util.HashMap<>();
+			while (a.node().isActiveLeader(a.nextHeartbeat())) {
+				Ready ready = a.tick(a.nextHeartbeat());
+				sentAt.put(NodeHarness.round(ready), a.now());
+			}
+			Ready lapsed = a.tick(a.nextHeartbeat());
+			long latest = NodeHarness.round(lapsed);
+			sentAt.put(latest, a.now());
+			assertThat(a.node().status().incidents().leaseLapses()).isEqualTo(1);
+			// A late answer to a round sent 100 ms ago: a lease of 35 ms more, less than half a lease
+			long late = latest - 2;
+			long now = a.now() + MS;
+			assertThat(now - sentAt.get(late)).isBetween(LEASE / 2 + 1, LEASE - 1);
+			a.ack("b", index, late, now);
+			assertThat(a.node().status().lease()).as("withheld").isNull();
+			assertThat(a.node().isActiveLeader(now)).isFalse();
+			// A timely answer to the latest round brings it back
+			a.ack("b", index, latest, now + MS);
+			assertThat(a.node().isActiveLeader(now + MS)).isTrue();
+			assertThat(a.node().status().incidents().leaseLapses()).isEqualTo(1);
 		}
 
 		@Test
