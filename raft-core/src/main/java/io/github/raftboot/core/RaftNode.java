@@ -203,8 +203,8 @@ public final class RaftNode {
 	private boolean leaseSeenActive;
 
 	/**
-	 * Whether the lease lapsed and is held back until a renewal leaves at least half a lease:
-	 * see {@link #lease()}.
+	 * Whether the lease lapsed and is held back until a renewal lasts at least a heartbeat
+	 * interval: see {@link #lease()}.
 	 */
 	private boolean leaseHeldBack;
 
@@ -681,10 +681,11 @@ public final class RaftNode {
 
 	/**
 	 * The current lease, or {@code null} if this node must not act as leader whatever the time.
-	 * Once a lease has lapsed, it stays withheld until a renewal leaves at least half a lease:
-	 * acknowledgements that arrive late renew it for a few milliseconds each, and each would
-	 * otherwise make the application's leadership flap (stopped, started, stopped again within
-	 * milliseconds). Withholding a lease only ever makes this node act as leader less.
+	 * Once a lease has lapsed, it stays withheld until a renewal lasts at least a heartbeat
+	 * interval, until the next round is sent: acknowledgements that arrive late renew it for a
+	 * few milliseconds each, and each would otherwise make the application's leadership flap
+	 * (stopped, started, stopped again within milliseconds). Withholding a lease only ever makes
+	 * this node act as leader less.
 	 */
 	public @Nullable Lease lease() {
 		if (this.role != Role.LEADER || this.commitIndex < this.noopIndex || this.transferee != null) {
@@ -1380,7 +1381,7 @@ public final class RaftNode {
 				this.leaseEnd = end;
 				this.hasLeaseEnd = true;
 			}
-			if (this.leaseHeldBack && this.leaseEnd - now >= acknowledged.leaseNanos() / 2) {
+			if (this.leaseHeldBack && this.leaseEnd - now >= this.heartbeatNanos) {
 				this.leaseHeldBack = false;
 			}
 			if (round > this.majorityRound && round < this.currentRound + 1 && !requireMembership().isSoleVoter(this.id)) {

@@ -221,7 +221,7 @@ class TimingTests {
 		}
 
 		@Test
-		void lapsedLeaseComesBackOnlyWithARenewalThatLeavesHalfALeaseSoLateAnswersDoNotMakeItFlap() {
+		void lapsedLeaseComesBackOnlyWithARenewalThatLastsAHeartbeatSoLateAnswersDoNotMakeItFlap() {
 			NodeHarness a = leader();
 			long index = a.node().lastLogIndex();
 			java.util.Map<Long, Long> sentAt = new java.util.HashMap<>();
@@ -233,10 +233,10 @@ class TimingTests {
 			long latest = NodeHarness.round(lapsed);
 			sentAt.put(latest, a.now());
 			assertThat(a.node().status().incidents().leaseLapses()).isEqualTo(1);
-			// A late answer to a round sent 100 ms ago: a lease of 35 ms more, less than half a lease
+			// A late answer to a round sent 100 ms ago: a lease of 34 ms more, less than a heartbeat
 			long late = latest - 2;
 			long now = a.now() + MS;
-			assertThat(now - sentAt.get(late)).isBetween(LEASE / 2 + 1, LEASE - 1);
+			assertThat(LEASE - (now - sentAt.get(late))).isBetween(1L, HEARTBEAT - 1);
 			a.ack("b", index, late, now);
 			assertThat(a.node().status().lease()).as("withheld").isNull();
 			assertThat(a.node().isActiveLeader(now)).isFalse();
