@@ -8,8 +8,9 @@ package io.github.raftboot.core;
  * without handing over: no majority acknowledged a heartbeat round in time
  * @param lateRounds heartbeat rounds of this node that a majority acknowledged only after half
  * the lease had passed
- * @param campaignsWhileLeading requests for (pre-)votes this node received from voters while it
- * led: members that stopped hearing from it although it was alive
+ * @param campaignsWhileLeading requests for (pre-)votes this node received while it led from
+ * voters that had answered it lately: members that stopped hearing from it although it was alive
+ * (not members that campaign on their return from a restart)
  * @param pauses times this node was not run for longer than expected (a tick or message handled
  * much later than it was due: a garbage collection, CPU throttling, a stopped process)
  * @param longestPauseNanos the longest of those pauses

@@ -202,6 +202,12 @@ public final class RaftNode {
 	/** Whether the lease was last seen active: so that a lapse is counted once. */
 	private boolean leaseSeenActive;
 
+	/**
+	 * Whether the lease lapsed and is held back until a renewal lasts at least a heartbeat
+	 * interval: see {@link #lease()}.
+	 */
+	private boolean leaseHeldBack;
+
 	/** Check-quorum waits until then: after a pause, the members' answers may still be queued. */
 	private long quorumCheckFrom;
 
@@ -372,8 +378,9 @@ public final class RaftNode {
 			if (message instanceof RequestVote request && !request.transfer() && inLease(nowNanos)) {
 				// A leader is alive (or this node may have acknowledged one just before it
 				// restarted): refuse to take part in an election, and keep the term.
-				if (this.role == Role.LEADER && this.membership != null && this.membership.isVoter(request.from())) {
-					// A voter stopped hearing from this leader although it is alive.
+				if (this.role == Role.LEADER && this.membership != null && this.membership.isVoter(request.from())
+						&& wasInTouch(request.from(), nowNanos)) {
+					// A voter that answered lately stopped hearing from this leader although it is alive.
 					this.campaignsWhileLeading++;
 					this.policy.incident(TimingPolicy.Kind.CAMPAIGN_WHILE_LEADING, nowNanos);
 				}
@@ -477,6 +484,18 @@ public final class RaftNode {
 		}
 		String target = best.get().id;
 		return new TransferAttempt(target, transferLeadership(target, nowNanos));
+	}
+
+	/**
+	 * Whether this leader heard from {@code member} within twice the maximum election timeout:
+	 * a follower that stops hearing a live leader campaigns within about one election timeout
+	 * of its last answer. One that was silent for longer, or never answered this leader, was
+	 * away (a restart, a replica starting with the cluster): its campaign on its return, before
+	 * the leader's heartbeats reach it again, says nothing about the timing.
+	 */
+	private boolean wasInTouch(String member, long now) {
+		Progress peer = this.progress.get(member);
+		return peer != null && peer.heardFrom && now - peer.lastContact <= 2 * this.maxNanos;
 	}
 
 	private Optional<Progress> bestVoter(long now) {
@@ -660,7 +679,14 @@ public final class RaftNode {
 		return lease != null && lease.isValidAt(nowNanos);
 	}
 
-	/** The current lease, or {@code null} if this node must not act as leader whatever the time. */
+	/**
+	 * The current lease, or {@code null} if this node must not act as leader whatever the time.
+	 * Once a lease has lapsed, it stays withheld until a renewal lasts at least a heartbeat
+	 * interval, until the next round is sent: acknowledgements that arrive late renew it for a
+	 * few milliseconds each, and each would otherwise make the application's leadership flap
+	 * (stopped, started, stopped again within milliseconds). Withholding a lease only ever makes
+	 * this node act as leader less.
+	 */
 	public @Nullable Lease lease() {
 		if (this.role != Role.LEADER || this.commitIndex < this.noopIndex || this.transferee != null) {
 			return null;
@@ -668,7 +694,7 @@ public final class RaftNode {
 		if (requireMembership().isSoleVoter(this.id)) {
 			return new Lease(this.term, this.leaseEnd, true);
 		}
-		return this.hasLeaseEnd ? new Lease(this.term, this.leaseEnd, false) : null;
+		return (this.hasLeaseEnd && !this.leaseHeldBack) ? new Lease(this.term, this.leaseEnd, false) : null;
 	}
 
 	/** A snapshot of this node's state. */
@@ -1355,6 +1381,9 @@ public final class RaftNode {
 				this.leaseEnd = end;
 				this.hasLeaseEnd = true;
 			}
+			if (this.leaseHeldBack && this.leaseEnd - now >= this.heartbeatNanos) {
+				this.leaseHeldBack = false;
+			}
 			if (round > this.majorityRound && round < this.currentRound + 1 && !requireMembership().isSoleVoter(this.id)) {
 				long roundTrip = now - acknowledged.sentAt();
 				this.policy.majorityRoundTrip(roundTrip);
@@ -1387,6 +1416,7 @@ public final class RaftNode {
 		if (this.leaseSeenActive && !active) {
 			this.leaseLapses++;
 			this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, now);
+			this.leaseHeldBack = true;
 		}
 		this.leaseSeenActive = active;
 	}
@@ -1657,6 +1687,7 @@ public final class RaftNode {
 		this.majorityRound = 0;
 		this.leaseSeenActive = false;
 		this.hasLeaseEnd = false;
+		this.leaseHeldBack = false;
 		this.transferee = null;
 		this.timeoutNowSent = false;
 		this.noopIndex = 0;

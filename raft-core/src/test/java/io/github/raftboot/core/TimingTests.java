@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import static io.github.raftboot.core.NodeHarness.HEARTBEAT;
+import static io.github.raftboot.core.NodeHarness.LEASE;
 import static io.github.raftboot.core.NodeHarness.MS;
 import static io.github.raftboot.core.NodeHarness.START;
 import static io.github.raftboot.core.NodeHarness.THREE;
@@ -220,11 +221,38 @@ class TimingTests {
 		}
 
 		@Test
+		void lapsedLeaseComesBackOnlyWithARenewalThatLastsAHeartbeatSoLateAnswersDoNotMakeItFlap() {
+			NodeHarness a = leader();
+			long index = a.node().lastLogIndex();
+			java.util.Map<Long, Long> sentAt = new java.util.HashMap<>();
+			while (a.node().isActiveLeader(a.nextHeartbeat())) {
+				Ready ready = a.tick(a.nextHeartbeat());
+				sentAt.put(NodeHarness.round(ready), a.now());
+			}
+			Ready lapsed = a.tick(a.nextHeartbeat());
+			long latest = NodeHarness.round(lapsed);
+			sentAt.put(latest, a.now());
+			assertThat(a.node().status().incidents().leaseLapses()).isEqualTo(1);
+			// A late answer to a round sent 100 ms ago: a lease of 34 ms more, less than a heartbeat
+			long late = latest - 2;
+			long now = a.now() + MS;
+			assertThat(LEASE - (now - sentAt.get(late))).isBetween(1L, HEARTBEAT - 1);
+			a.ack("b", index, late, now);
+			assertThat(a.node().status().lease()).as("withheld").isNull();
+			assertThat(a.node().isActiveLeader(now)).isFalse();
+			// A timely answer to the latest round brings it back
+			a.ack("b", index, latest, now + MS);
+			assertThat(a.node().isActiveLeader(now + MS)).isTrue();
+			assertThat(a.node().status().incidents().leaseLapses()).isEqualTo(1);
+		}
+
+		@Test
 		void votersThatCampaignWhileTheLeaderIsAliveAreCountedAndWidenTheTiming() {
 			NodeHarness a = leader();
 			long index = a.node().lastLogIndex();
 			Ready first = a.tick(a.nextHeartbeat());
 			a.ack("b", index, NodeHarness.round(first), a.now() + MS);
+			a.ack("c", index, NodeHarness.round(first), a.now() + MS);
 			a.step(new RequestVote("c", "a", a.node().term() + 1, index, a.node().term(), true, false), a.now() + MS);
 			a.step(new RequestVote("c", "a", a.node().term() + 1, index, a.node().term(), true, false), a.now() + MS);
 			assertThat(a.node().status().incidents().campaignsWhileLeading()).isEqualTo(2);
@@ -233,6 +261,20 @@ class TimingTests {
 			assertThat(a.node().status().timing().level()).isEqualTo(1);
 			assertThat(a.node().status().timing().reason()).contains("2 campaigns while it led");
 			assertThat(next.messages()).isNotEmpty();
+		}
+
+		@Test
+		void voterThatCampaignsOnItsReturnFromARestartIsNotCounted() {
+			NodeHarness a = leader();
+			long index = a.node().lastLogIndex();
+			// c never answered this leader: it was down, and campaigns as soon as it is back
+			Ready first = a.tick(a.nextHeartbeat());
+			a.ack("b", index, NodeHarness.round(first), a.now() + MS);
+			a.step(new RequestVote("c", "a", a.node().term() + 1, index, a.node().term(), true, false), a.now() + MS);
+			a.step(new RequestVote("c", "a", a.node().term() + 1, index, a.node().term(), true, false), a.now() + MS);
+			assertThat(a.node().status().incidents().campaignsWhileLeading()).isZero();
+			a.tick(a.nextHeartbeat());
+			assertThat(a.node().status().timing().level()).isZero();
 		}
 
 		@Test

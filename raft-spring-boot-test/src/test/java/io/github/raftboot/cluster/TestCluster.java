@@ -333,13 +333,24 @@ final class TestCluster implements AutoCloseable {
 		LINKS.remove(this.clusterId);
 	}
 
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			socket.setReuseAddress(true);
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+	/**
+	 * A port nothing listens on, and none of this cluster's replicas has: the kernel may hand
+	 * out a port it just handed out once the socket asking for it is closed, and two replicas
+	 * with one URL are refused at startup.
+	 */
+	private int freePort() {
+		for (int attempt = 0;; attempt++) {
+			int port;
+			try (ServerSocket socket = new ServerSocket(0)) {
+				socket.setReuseAddress(true);
+				port = socket.getLocalPort();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			if (!this.ports.containsValue(port) || attempt >= 100) {
+				return port;
+			}
 		}
 	}
 

@@ -185,12 +185,19 @@ class SampleClusterIT {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+	/** A free port that none of the replicas has yet: the kernel may hand the same one out twice. */
+	private int freePort() {
+		for (int attempt = 0;; attempt++) {
+			int port;
+			try (ServerSocket socket = new ServerSocket(0)) {
+				port = socket.getLocalPort();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			if (!this.ports.containsValue(port) || attempt >= 100) {
+				return port;
+			}
 		}
 	}
 
