@@ -57,7 +57,10 @@ import org.jspecify.annotations.Nullable;
 final class CoreLoop {
 
 	// The driver's log category, as before the loop had a class of its own
-	private static final Log logger = LogFactory.getLog(RaftServer.class);
+	/** The driver's log category, unless the loop is given another one. */
+	private static final Log DRIVER_LOG = LogFactory.getLog(RaftServer.class);
+
+	private final Log logger;
 
 	private final RaftConfig config;
 
@@ -134,6 +137,20 @@ final class CoreLoop {
 	CoreLoop(RaftConfig config, RaftStorage storage, RaftTransport transport, LongSupplier nanoClock, Clock clock,
 			StatusBoard board, SnapshotDerivation derivation, RaftStatistics statistics,
 			Consumer<RaftEvent> eventSink, PublicationListener published, Consumer<Throwable> failed) {
+		this(config, storage, transport, nanoClock, clock, board, derivation, statistics, eventSink, published, failed,
+				DRIVER_LOG);
+	}
+
+	/**
+	 * Creates the loop of a member that logs to a category of its own, such as the throwaway
+	 * members of {@link ElectionWarmUp}, whose role changes and lease lapses at DEBUG must not
+	 * read as the real member's.
+	 * @param log where the loop logs
+	 */
+	CoreLoop(RaftConfig config, RaftStorage storage, RaftTransport transport, LongSupplier nanoClock, Clock clock,
+			StatusBoard board, SnapshotDerivation derivation, RaftStatistics statistics,
+			Consumer<RaftEvent> eventSink, PublicationListener published, Consumer<Throwable> failed, Log log) {
+		this.logger = log;
 		this.config = config;
 		this.storage = storage;
 		this.transport = transport;

@@ -24,6 +24,8 @@ import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.transport.LoopbackTransport;
 import io.github.raftboot.transport.RaftJson;
 import io.github.raftboot.transport.RaftRpcHandler;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,6 +80,12 @@ public final class ElectionWarmUp {
 
 	/** How long one round may take, and a request thread waits for a member's answer. */
 	private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(1);
+
+	/**
+	 * Where the throwaway members log (their role changes and lease lapses at DEBUG): a category
+	 * of its own, so that they never read as the real member's in its log.
+	 */
+	private static final Log THROWAWAY_LOG = LogFactory.getLog(ElectionWarmUp.class);
 
 	private static final CoreLoop.PublicationListener NOT_LISTENING = new CoreLoop.PublicationListener() {
 
@@ -346,7 +354,7 @@ public final class ElectionWarmUp {
 			this.loop = new CoreLoop(config, new InMemoryStorage(), transport, System::nanoTime, Clock.systemUTC(),
 					this.board, new SnapshotDerivation(id, ElectionWarmUp.this), new RaftStatistics(), (event) -> {
 					}, NOT_LISTENING, (failure) -> {
-					});
+					}, THROWAWAY_LOG);
 		}
 
 		void start() {

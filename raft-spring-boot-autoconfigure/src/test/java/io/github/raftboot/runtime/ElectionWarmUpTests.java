@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.Metrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -100,6 +102,25 @@ class ElectionWarmUpTests {
 		awaitNoThreadLeft();
 		assertThat(output.toString().lines().filter((line) -> line.contains("warm-up-")))
 			.noneMatch((line) -> line.contains("INFO") || line.contains("WARN") || line.contains("ERROR"));
+	}
+
+	@Test
+	void throwawayMembersLogUnderTheWarmUpsOwnCategoryEvenAtDebug(CapturedOutput output) throws InterruptedException {
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		logging.setLogLevel(RaftServer.class.getName(), LogLevel.DEBUG);
+		logging.setLogLevel(ElectionWarmUp.class.getName(), LogLevel.DEBUG);
+		try {
+			new ElectionWarmUp(this.json, 12, NO_LIMIT).run();
+			awaitNoThreadLeft();
+		}
+		finally {
+			logging.setLogLevel(RaftServer.class.getName(), null);
+			logging.setLogLevel(ElectionWarmUp.class.getName(), null);
+		}
+		List<String> lines = output.toString().lines().filter((line) -> line.contains("Raft member 'warm-up-")).toList();
+		assertThat(lines).as("the throwaway members' role changes at DEBUG").isNotEmpty();
+		assertThat(lines).allMatch((line) -> line.contains(ElectionWarmUp.class.getName()))
+			.noneMatch((line) -> line.contains(RaftServer.class.getName()));
 	}
 
 	@Test
