@@ -77,6 +77,24 @@ final class MembershipProbe {
 				+ last);
 	}
 
+	/**
+	 * Whether {@code change} is done now, as the active leader reports: after a measurement that
+	 * did not see it done in time, this tells a change that was merely late from one that was
+	 * lost (appended by a leader that lost its leadership before committing it).
+	 * @param change the change
+	 * @return whether the leader reports it done; {@code false} if there is no stable leader
+	 */
+	boolean isDone(Change change) {
+		Optional<Cluster.Stable> stable = this.cluster.stable(this.cluster.statusOfAll());
+		if (stable.isEmpty()) {
+			return false;
+		}
+		Optional<MembershipView> leader = this.cluster.membership(stable.get().leader());
+		String id = this.spare.id();
+		return leader.isPresent() && leader.get().leader() && leader.get().settled()
+				&& ((change == Change.ADD_MEMBER) ? leader.get().votes(id) : !leader.get().lists(id));
+	}
+
 	private boolean isReady(Change change, MembershipView leader, MembershipView own) {
 		String id = this.spare.id();
 		if (change == Change.ADD_MEMBER) {

@@ -3,6 +3,7 @@ package io.github.raftboot.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -327,6 +328,7 @@ public final class RaftBench {
 
 	private void warmUp(Cluster cluster) throws InterruptedException {
 		sleep(this.options.warmUp);
+		awaitElectionWarmUps(cluster, Duration.ofSeconds(90));
 		Cluster.Stable stable = cluster.awaitStable(Duration.ofSeconds(30));
 		List<String> ids = cluster.replicas().stream().map(Replica::id).toList();
 		// A cluster that is only watched idle needs every replica to have led once.
@@ -348,6 +350,45 @@ public final class RaftBench {
 		}
 		sleep(Duration.ofMillis(500));
 		cluster.awaitStable(Duration.ofSeconds(30));
+	}
+
+	/**
+	 * Waits until every replica of a new cluster has finished the warm-up of its election code
+	 * ({@code raft.warm-up.enabled}, a few seconds of CPU each once the replica is ready), as
+	 * the line it logs says, so that no measurement of a new cluster runs while the replicas
+	 * still warm up beside each other. A restarted replica's warm-up is not waited for: its cost
+	 * is part of what a restart costs the others.
+	 */
+	private void awaitElectionWarmUps(Cluster cluster, Duration timeout) throws InterruptedException {
+		long start = System.nanoTime();
+		long deadline = start + timeout.toNanos();
+		List<Replica> pending = new ArrayList<>(cluster.replicas());
+		while (!pending.isEmpty() && System.nanoTime() - deadline < 0) {
+			pending.removeIf(RaftBench::warmedUp);
+			if (!pending.isEmpty()) {
+				sleep(Duration.ofMillis(250));
+			}
+		}
+		if (!pending.isEmpty()) {
+			this.log.printf(Locale.ROOT, "  election warm-up not finished after %.0f s by %s%n", seconds(start),
+					pending.stream().map(Replica::id).toList());
+		}
+	}
+
+	/** Whether the replica's log says its election warm-up ended (or will not run, or failed). */
+	private static boolean warmedUp(Replica replica) {
+		try {
+			if (!Files.isRegularFile(replica.log())) {
+				return false;
+			}
+			String text = Files.readString(replica.log(), StandardCharsets.UTF_8);
+			return text.contains("warmed up the election and leader code") || text.contains("could not warm up the election code")
+					|| text.contains("the election code of this JVM was warmed up already")
+					|| text.contains("no warm-up of the election code");
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return false;
+		}
 	}
 
 	private Cluster.@Nullable Stable awaitLeader(Cluster cluster, String expected, Duration timeout)
@@ -465,10 +506,25 @@ public final class RaftBench {
 		int total = this.options.membershipChanges;
 		for (int i = 0; i <= total; i++) {
 			for (Change change : Change.values()) {
-				probe.awaitReady(change);
-				BackgroundLoad background = awaitQuietMachine();
-				sleep(Duration.ofMillis(this.random.nextInt(50)));
-				MembershipChange measured = probe.measure(change, i, background);
+				MembershipChange measured;
+				for (int attempt = 1;; attempt++) {
+					probe.awaitReady(change);
+					BackgroundLoad background = awaitQuietMachine();
+					sleep(Duration.ofMillis(this.random.nextInt(50)));
+					measured = probe.measure(change, i, background);
+					if (!Double.isNaN(measured.millis()) || attempt == 3) {
+						break;
+					}
+					sleep(Duration.ofSeconds(1));
+					if (probe.isDone(change)) {
+						break;
+					}
+					// Appended by a leader that lost its leadership before committing it: lost, as
+					// Raft allows; not a measurement, so ask again.
+					this.log.printf(Locale.ROOT, "[%d replicas] %s of %s lost with a change of leader (term %d); asking again%n",
+							cluster.size(), (change == Change.ADD_MEMBER) ? "addition" : "removal", spare.id(),
+							measured.term());
+				}
 				this.membershipChanges.add(measured);
 				String which = (i == 0) ? "first" : String.format(Locale.ROOT, "%2d/%d", i, total);
 				String what = (change == Change.ADD_MEMBER) ? "add" : "remove";
