@@ -21,12 +21,14 @@ import org.jspecify.annotations.Nullable;
  * period) doubles the quiet period before the next narrowing, up to {@value #MAX_QUIET_DOUBLINGS}
  * doublings, so that a timing that is only just too tight does not swing back and forth.
  *
- * <p>Incidents in the first {@link #SETTLE} of a leadership do not count towards widening
- * (they still keep the timing from narrowing): a new leader, and the replicas that have just
- * started with it, run cold code and compete for the CPU with each other's starts, which says
- * nothing about the environment the cluster will run in. Widened on such transients, every
- * cluster would fail over at twice its configured timing for the first quiet period after each
- * start or failover.
+ * <p>Incidents in the first {@link #SETTLE} of a leadership, or of a timing, do not count
+ * towards widening (they still keep the timing from narrowing): a new leader, and the replicas
+ * that have just started with it, run cold code and compete for the CPU with each other's starts,
+ * which says nothing about the environment the cluster will run in; and the trouble that just
+ * widened the timing goes on while the new timing reaches the members, which says nothing about
+ * the new timing. Widened on such transients, every cluster would fail over at twice its
+ * configured timing for the first quiet period after each start or failover, and one episode
+ * would widen by two levels within milliseconds (seen in the busy bench).
  */
 final class TimingPolicy {
 
@@ -110,7 +112,7 @@ final class TimingPolicy {
 		if (!this.started) {
 			return;
 		}
-		if (now - this.startedAt >= this.settleNanos) {
+		if (now - this.startedAt >= this.settleNanos && now - this.changedAt >= this.settleNanos) {
 			this.recent.addLast(new Incident(kind, now));
 		}
 		this.lastIncidentAt = now;

@@ -56,6 +56,23 @@ class TimingPolicyTests {
 	}
 
 	@Test
+	void incidentsRightAfterAWideningDoNotWidenAgainBeforeTheNewTimingSettled() {
+		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
+		settling.start(0);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 10 * S);
+		settling.incident(TimingPolicy.Kind.PAUSE, 10 * S + 10 * MS);
+		TimingPolicy.Decision widen = settling.decide(0, 2, 50 * MS, 10 * S + 20 * MS);
+		assertThat(widen.level()).isEqualTo(1);
+		settling.changed(widen, 0, 10 * S + 20 * MS);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 10 * S + 100 * MS);
+		settling.incident(TimingPolicy.Kind.LATE_ROUND, 10 * S + 180 * MS);
+		assertThat(settling.decide(1, 2, 50 * MS, 10 * S + 200 * MS)).as("the same episode").isNull();
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 16 * S);
+		settling.incident(TimingPolicy.Kind.LATE_ROUND, 17 * S);
+		assertThat(settling.decide(1, 2, 50 * MS, 17 * S).level()).as("trouble that goes on").isEqualTo(2);
+	}
+
+	@Test
 	void incidentsFurtherApartThanTheWindowDoNotWiden() {
 		this.policy.start(0);
 		this.policy.incident(TimingPolicy.Kind.LATE_ROUND, S);
