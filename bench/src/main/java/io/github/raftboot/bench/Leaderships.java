@@ -1,9 +1,5 @@
 package io.github.raftboot.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,17 +51,7 @@ final class Leaderships {
 	 * @return the leaderships, ordered by the instant they began
 	 */
 	static List<Leadership> read(Map<String, Path> logs) {
-		List<Leadership> all = new ArrayList<>();
-		logs.forEach((id, log) -> {
-			if (Files.isRegularFile(log)) {
-				try {
-					all.addAll(parse(id, new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList()));
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException(ex);
-				}
-			}
-		});
+		List<Leadership> all = ReplicaLogs.parseAll(logs, Leaderships::parse);
 		all.sort(Comparator.comparing(Leadership::acquiredAt));
 		return all;
 	}

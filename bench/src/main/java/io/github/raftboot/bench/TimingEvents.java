@@ -1,9 +1,5 @@
 package io.github.raftboot.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,17 +50,7 @@ final class TimingEvents {
 	 * @return the events, ordered by their instants
 	 */
 	static List<Event> read(Map<String, Path> logs) {
-		List<Event> all = new ArrayList<>();
-		logs.forEach((id, log) -> {
-			if (Files.isRegularFile(log)) {
-				try {
-					all.addAll(parse(id, new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList()));
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException(ex);
-				}
-			}
-		});
+		List<Event> all = ReplicaLogs.parseAll(logs, TimingEvents::parse);
 		all.sort(Comparator.comparing(Event::at));
 		return all;
 	}
