@@ -40,7 +40,7 @@ final class TimingPolicy {
 
 	static final int MAX_QUIET_DOUBLINGS = 3;
 
-	/** How long after a leadership began its incidents do not count towards widening. */
+	/** How long after a leadership began, or a timing came into force, incidents do not count towards widening. */
 	static final Duration SETTLE = Duration.ofSeconds(5);
 
 	/** The kinds of incident. */
