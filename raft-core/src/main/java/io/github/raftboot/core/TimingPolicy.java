@@ -66,9 +66,6 @@ final class TimingPolicy {
 
 	private final long settleNanos;
 
-	/** When leadership began. */
-	private long startedAt;
-
 	private final ArrayDeque<Incident> recent = new ArrayDeque<>();
 
 	private boolean started;
@@ -102,7 +99,6 @@ final class TimingPolicy {
 	void start(long now) {
 		this.started = true;
 		this.recent.clear();
-		this.startedAt = now;
 		this.changedAt = now;
 		this.anyIncident = false;
 		this.slowestRoundTrip = 0;
@@ -112,7 +108,8 @@ final class TimingPolicy {
 		if (!this.started) {
 			return;
 		}
-		if (now - this.startedAt >= this.settleNanos && now - this.changedAt >= this.settleNanos) {
+		// changedAt is also when leadership began: see start
+		if (now - this.changedAt >= this.settleNanos) {
 			this.recent.addLast(new Incident(kind, now));
 		}
 		this.lastIncidentAt = now;
