@@ -3,6 +3,8 @@ package io.github.raftboot.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +62,11 @@ import org.jspecify.annotations.Nullable;
  * Writes a Markdown report, CSV files and a CDF plot. {@code --help} lists the options.
  */
 public final class RaftBench {
+
+	/** What a replica logs when its election warm-up ended (or will not run, or failed). */
+	private static final List<String> WARM_UP_ENDED = List.of("warmed up the election and leader code",
+			"could not warm up the election code", "the election code of this JVM was warmed up already",
+			"no warm-up of the election code");
 
 	private static final Duration DETECTION_LIMIT = Duration.ofSeconds(10);
 
@@ -362,32 +369,45 @@ public final class RaftBench {
 	private void awaitElectionWarmUps(Cluster cluster, Duration timeout) throws InterruptedException {
 		long start = System.nanoTime();
 		long deadline = start + timeout.toNanos();
-		List<Replica> pending = new ArrayList<>(cluster.replicas());
-		while (!pending.isEmpty() && System.nanoTime() - deadline < 0) {
-			pending.removeIf(RaftBench::warmedUp);
-			if (!pending.isEmpty()) {
+		// How far each pending replica's log has been read: a log at DEBUG grows by megabytes
+		// while the replicas warm up, and only what is new needs reading again.
+		Map<Replica, Long> read = new LinkedHashMap<>();
+		cluster.replicas().forEach((replica) -> read.put(replica, 0L));
+		while (!read.isEmpty() && System.nanoTime() - deadline < 0) {
+			read.entrySet().removeIf((pending) -> {
+				long position = warmUpEnded(pending.getKey().log(), pending.getValue());
+				pending.setValue(position);
+				return position < 0;
+			});
+			if (!read.isEmpty()) {
 				sleep(Duration.ofMillis(250));
 			}
 		}
-		if (!pending.isEmpty()) {
+		if (!read.isEmpty()) {
 			this.log.printf(Locale.ROOT, "  election warm-up not finished after %.0f s by %s%n", seconds(start),
-					pending.stream().map(Replica::id).toList());
+					read.keySet().stream().map(Replica::id).toList());
 		}
 	}
 
-	/** Whether the replica's log says its election warm-up ended (or will not run, or failed). */
-	private static boolean warmedUp(Replica replica) {
-		try {
-			if (!Files.isRegularFile(replica.log())) {
-				return false;
+	/**
+	 * Reads a replica's log from {@code position} on (less a line's length, so that a line cut
+	 * by the previous read is read whole) for the line that says its election warm-up ended.
+	 * @return -1 if it is there, else how far the log has been read
+	 */
+	private static long warmUpEnded(Path log, long position) {
+		try (SeekableByteChannel channel = Files.newByteChannel(log)) {
+			long from = Math.max(0, position - 512);
+			ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, channel.size() - from));
+			channel.position(from);
+			while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+				// until the end as it was when opened
 			}
-			String text = Files.readString(replica.log(), StandardCharsets.UTF_8);
-			return text.contains("warmed up the election and leader code") || text.contains("could not warm up the election code")
-					|| text.contains("the election code of this JVM was warmed up already")
-					|| text.contains("no warm-up of the election code");
+			String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+			return WARM_UP_ENDED.stream().anyMatch(text::contains) ? -1 : from + buffer.position();
 		}
-		catch (IOException | UncheckedIOException ex) {
-			return false;
+		catch (IOException ex) {
+			// Not there yet, or not readable now: read again next time
+			return position;
 		}
 	}
 
