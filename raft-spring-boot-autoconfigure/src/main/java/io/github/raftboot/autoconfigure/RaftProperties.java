@@ -3,7 +3,9 @@ package io.github.raftboot.autoconfigure;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -96,6 +98,23 @@ public class RaftProperties {
 	private final Timing timing = new Timing();
 
 	private final WarmUp warmUp = new WarmUp();
+
+	/**
+	 * Names of election groups besides the default one: each has a leader, term, lease and
+	 * fencing token of its own (@OnLeader("billing"), RaftLeadership.isLeader("billing")), with
+	 * the same members, transport and thread as the default group. Names are lower-case letters,
+	 * digits and '-', up to 40 characters; "default" is taken. Every replica must list the same
+	 * groups.
+	 */
+	private List<String> groups = new ArrayList<>();
+
+	/**
+	 * A preferred leader per group, group name ("default" for the default group) to member id:
+	 * while that member runs and is in touch, the group's leadership moves to it.
+	 */
+	private Map<String, String> preferredLeaders = new LinkedHashMap<>();
+
+	private final Balance balance = new Balance();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -257,6 +276,61 @@ public class RaftProperties {
 
 	public WarmUp getWarmUp() {
 		return this.warmUp;
+	}
+
+	public List<String> getGroups() {
+		return this.groups;
+	}
+
+	public void setGroups(List<String> groups) {
+		this.groups = groups;
+	}
+
+	public Map<String, String> getPreferredLeaders() {
+		return this.preferredLeaders;
+	}
+
+	public void setPreferredLeaders(Map<String, String> preferredLeaders) {
+		this.preferredLeaders = preferredLeaders;
+	}
+
+	public Balance getBalance() {
+		return this.balance;
+	}
+
+	/** Settings of spreading the leaders of the election groups across the replicas. */
+	public static class Balance {
+
+		/**
+		 * Whether a replica that leads more groups than its share (the number of groups divided
+		 * by the number of voters, rounded up) hands the surplus to the replicas that lead the
+		 * fewest, and a group with a preferred leader moves to it.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long a replica must lead more than its share, and the replica to take over must have
+		 * been in touch, before a group moves: so that a restart or a short partition does not
+		 * move leaders back and forth.
+		 */
+		private Duration delay = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(Duration delay) {
+			this.delay = delay;
+		}
+
 	}
 
 	/** Settings of the warm-up of the election code at startup. */

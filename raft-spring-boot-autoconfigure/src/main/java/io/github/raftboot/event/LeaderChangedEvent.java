@@ -17,6 +17,12 @@ public final class LeaderChangedEvent extends RaftEvent {
 		this.leaderId = leaderId;
 	}
 
+	/** Creates the event of an election group; see {@link RaftEvent#getGroup()}. */
+	public LeaderChangedEvent(Object source, String nodeId, long term, @Nullable String leaderId, String group) {
+		super(source, nodeId, term, group);
+		this.leaderId = leaderId;
+	}
+
 	/** The new leader, or empty if no leader is known now. */
 	public Optional<String> getLeaderId() {
 		return Optional.ofNullable(this.leaderId);
@@ -24,7 +30,7 @@ public final class LeaderChangedEvent extends RaftEvent {
 
 	@Override
 	public String toString() {
-		return "LeaderChangedEvent[node=" + getNodeId() + ", term=" + getTerm() + ", leader=" + this.leaderId + "]";
+		return "LeaderChangedEvent[node=" + getNodeId() + ", term=" + getTerm() + groupSuffix() + ", leader=" + this.leaderId + "]";
 	}
 
 }

@@ -11,9 +11,14 @@ public final class LeadershipAcquiredEvent extends RaftEvent {
 		super(source, nodeId, term);
 	}
 
+	/** Creates the event of an election group; see {@link RaftEvent#getGroup()}. */
+	public LeadershipAcquiredEvent(Object source, String nodeId, long term, String group) {
+		super(source, nodeId, term, group);
+	}
+
 	@Override
 	public String toString() {
-		return "LeadershipAcquiredEvent[node=" + getNodeId() + ", term=" + getTerm() + "]";
+		return "LeadershipAcquiredEvent[node=" + getNodeId() + ", term=" + getTerm() + groupSuffix() + "]";
 	}
 
 }

@@ -13,6 +13,12 @@ public final class LeadershipRevokedEvent extends RaftEvent {
 		this.reason = reason;
 	}
 
+	/** Creates the event of an election group; see {@link RaftEvent#getGroup()}. */
+	public LeadershipRevokedEvent(Object source, String nodeId, long term, Reason reason, String group) {
+		super(source, nodeId, term, group);
+		this.reason = reason;
+	}
+
 	/** Why leadership ended. */
 	public Reason getReason() {
 		return this.reason;
@@ -20,7 +26,7 @@ public final class LeadershipRevokedEvent extends RaftEvent {
 
 	@Override
 	public String toString() {
-		return "LeadershipRevokedEvent[node=" + getNodeId() + ", term=" + getTerm() + ", reason=" + this.reason + "]";
+		return "LeadershipRevokedEvent[node=" + getNodeId() + ", term=" + getTerm() + groupSuffix() + ", reason=" + this.reason + "]";
 	}
 
 	/** Why a replica stopped being the active leader. */

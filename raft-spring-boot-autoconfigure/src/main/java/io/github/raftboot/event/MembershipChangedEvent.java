@@ -19,6 +19,12 @@ public final class MembershipChangedEvent extends RaftEvent {
 		this.membership = Objects.requireNonNull(membership, "membership");
 	}
 
+	/** Creates the event of an election group; see {@link RaftEvent#getGroup()}. */
+	public MembershipChangedEvent(Object source, String nodeId, long term, RaftMembership membership, String group) {
+		super(source, nodeId, term, group);
+		this.membership = Objects.requireNonNull(membership, "membership");
+	}
+
 	/** The configuration now in force. */
 	public RaftMembership getMembership() {
 		return this.membership;
@@ -26,7 +32,7 @@ public final class MembershipChangedEvent extends RaftEvent {
 
 	@Override
 	public String toString() {
-		return "MembershipChangedEvent[node=" + getNodeId() + ", term=" + getTerm() + ", membership=" + this.membership
+		return "MembershipChangedEvent[node=" + getNodeId() + ", term=" + getTerm() + groupSuffix() + ", membership=" + this.membership
 				+ "]";
 	}
 

@@ -28,6 +28,13 @@ import java.lang.annotation.Target;
 public @interface OnLeader {
 
 	/**
+	 * The election group whose leadership is meant: empty for the default group
+	 * ({@link RaftLeadership#DEFAULT_GROUP}), or a name of {@code raft.groups}. A name that
+	 * {@code raft.groups} does not list fails at startup.
+	 */
+	String value() default "";
+
+	/**
 	 * Whether a call on a replica that is not the leader is skipped ({@code true}) or throws
 	 * {@link NotLeaderException} ({@code false}).
 	 */

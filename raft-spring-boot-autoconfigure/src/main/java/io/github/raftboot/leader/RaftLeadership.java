@@ -2,6 +2,7 @@ package io.github.raftboot.leader;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,12 @@ import io.github.raftboot.core.TransferResult;
  * machine itself, so the methods are cheap and never block the election.
  */
 public interface RaftLeadership {
+
+	/**
+	 * The name of the election group every replica has: the one {@code @OnLeader} without a
+	 * group, {@link #isLeader()} and the other methods without a group name are about.
+	 */
+	String DEFAULT_GROUP = "default";
 
 	/** This replica's member id ({@code raft.node-id}). */
 	String nodeId();
@@ -100,5 +107,60 @@ public interface RaftLeadership {
 	 * nothing changed
 	 */
 	CompletableFuture<RaftMembership> removeMember(String nodeId);
+
+	// Election groups
+
+	/**
+	 * The election group this view is about: {@link #DEFAULT_GROUP} for the one injected, or the
+	 * name given to {@link #group(String)}.
+	 */
+	default String groupName() {
+		return DEFAULT_GROUP;
+	}
+
+	/**
+	 * The names of every election group of this replica: {@link #DEFAULT_GROUP} first, then those
+	 * {@code raft.groups} names, in that order.
+	 */
+	default List<String> groups() {
+		return List.of(DEFAULT_GROUP);
+	}
+
+	/**
+	 * This replica's view of one election group: the same methods, answered for that group (its
+	 * leader, term, fencing token, lease; transfers hand that group's leadership over). The
+	 * members, and changes to them, are the cluster's, whichever group is asked.
+	 * @param name {@link #DEFAULT_GROUP} or a name of {@code raft.groups}
+	 * @return the group's view
+	 * @throws IllegalArgumentException if no group has that name
+	 */
+	default RaftLeadership group(String name) {
+		if (DEFAULT_GROUP.equals(name)) {
+			return this;
+		}
+		throw new IllegalArgumentException("No election group '" + name + "': raft.groups names "
+				+ groups().subList(1, groups().size()) + " (the default group is '" + DEFAULT_GROUP + "')");
+	}
+
+	/**
+	 * Whether this replica is the active leader of a group right now; see {@link #isLeader()}.
+	 * @param group {@link #DEFAULT_GROUP} or a name of {@code raft.groups}
+	 * @return whether it leads that group
+	 * @throws IllegalArgumentException if no group has that name
+	 */
+	default boolean isLeader(String group) {
+		return group(group).isLeader();
+	}
+
+	/**
+	 * The fencing token of this replica's leadership of a group; see {@link #fencingToken()}.
+	 * Each group has terms of its own, so tokens of different groups are not comparable.
+	 * @param group {@link #DEFAULT_GROUP} or a name of {@code raft.groups}
+	 * @return the token, while this replica leads that group
+	 * @throws IllegalArgumentException if no group has that name
+	 */
+	default OptionalLong fencingToken(String group) {
+		return group(group).fencingToken();
+	}
 
 }
