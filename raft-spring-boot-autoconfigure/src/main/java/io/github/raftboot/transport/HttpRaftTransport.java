@@ -6,6 +6,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -355,6 +356,150 @@ public final class HttpRaftTransport implements RaftTransport {
 			complete(rpc, peer, guarded, start, null, ex, result);
 		}
 		return result;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>Sends them in one {@code POST} to the member's batch endpoint, through the member's
+	 * circuit breaker once (unless every request is a {@code TimeoutNow}, see
+	 * {@link #send(Message, double)}); each request is observed under its own RPC name.
+	 */
+	@Override
+	public List<CompletableFuture<Optional<Message>>> sendTogether(List<GroupRequest> requests, double timeoutFactor) {
+		List<CompletableFuture<Optional<Message>>> results = new ArrayList<>(requests.size());
+		for (int i = 0; i < requests.size(); i++) {
+			results.add(new CompletableFuture<>());
+		}
+		if (requests.isEmpty()) {
+			return results;
+		}
+		String to = requests.get(0).request().to();
+		List<RaftRpc> rpcs = new ArrayList<>(requests.size());
+		List<RaftJson.BatchRequest> items = new ArrayList<>(requests.size());
+		boolean guarded = false;
+		try {
+			for (GroupRequest request : requests) {
+				if (!request.request().to().equals(to)) {
+					throw new IllegalArgumentException("Requests sent together must go to one member, not to '" + to
+							+ "' and '" + request.request().to() + "'");
+				}
+				RaftRpc rpc = RaftRpc.of(request.request());
+				rpcs.add(rpc);
+				items.add(new RaftJson.BatchRequest(request.group(), rpc.rpcName(), request.request()));
+				guarded |= !(request.request() instanceof TimeoutNow);
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			results.forEach((result) -> result.completeExceptionally(ex));
+			return results;
+		}
+		Peer peer = this.peers.get(to);
+		if (peer == null || this.closed) {
+			RuntimeException failure = (peer == null)
+					? new IllegalArgumentException("Raft member '" + to + "' has no known URL")
+					: new IllegalStateException("Raft transport is closed");
+			for (int i = 0; i < rpcs.size(); i++) {
+				observe(rpcs.get(i).rpcName(), to, "error", Duration.ZERO);
+				results.get(i).completeExceptionally(failure);
+			}
+			return results;
+		}
+		CircuitBreaker circuitBreaker = peer.circuitBreaker();
+		if (guarded && !circuitBreaker.tryAcquirePermission()) {
+			CallNotPermittedException refused = CallNotPermittedException.createCallNotPermittedException(circuitBreaker);
+			for (int i = 0; i < rpcs.size(); i++) {
+				observe(rpcs.get(i).rpcName(), peer.id(), "circuit-open", Duration.ZERO);
+				results.get(i).completeExceptionally(refused);
+			}
+			return results;
+		}
+		long timeoutNanos = (long) (this.rpcTimeout.toNanos() * Math.max(1, Math.min(timeoutFactor, MAX_TIMEOUT_FACTOR)));
+		long start = System.nanoTime();
+		peer.sent(start);
+		boolean guard = guarded;
+		try {
+			peer.connection()
+				.exchange("POST", peer.batchTarget(), this.postHeaders, this.json.writeBatch(items), timeoutNanos)
+				.orTimeout(timeoutNanos * 2, TimeUnit.NANOSECONDS)
+				.whenComplete((response, failure) -> completeBatch(rpcs, peer, guard, start, response, failure, results));
+		}
+		catch (RuntimeException ex) {
+			completeBatch(rpcs, peer, guard, start, null, ex, results);
+		}
+		return results;
+	}
+
+	private void completeBatch(List<RaftRpc> rpcs, Peer peer, boolean guarded, long start,
+			PeerConnection.@Nullable Response response, @Nullable Throwable failure,
+			List<CompletableFuture<Optional<Message>>> results) {
+		long elapsed = System.nanoTime() - start;
+		Throwable error = (failure != null) ? unwrap(failure) : null;
+		List<RaftJson.BatchReply> replies = null;
+		if (error == null) {
+			try {
+				PeerConnection.Response answer = Objects.requireNonNull(response);
+				if (answer.status() != 200) {
+					error = new RpcRefusedException(peer.id(), "batch", answer.status(),
+							this.json.readErrorMessage(answer.body()), this.json.readErrorCode(answer.body()));
+				}
+				else {
+					replies = this.json.readBatchReplies(answer.body(),
+							rpcs.stream().<@Nullable Class<? extends Message>>map(RaftRpc::replyType).toList());
+				}
+			}
+			catch (RaftJson.InvalidMessageException ex) {
+				error = new IOException("Raft member '" + peer.id() + "' answered a batch with an invalid body: "
+						+ ex.getMessage());
+			}
+			catch (RuntimeException ex) {
+				error = ex;
+			}
+		}
+		if (replies == null) {
+			Throwable cause = Objects.requireNonNull(error);
+			if (guarded) {
+				peer.circuitBreaker().onError(elapsed, TimeUnit.NANOSECONDS, cause);
+			}
+			boolean timeout = cause instanceof HttpTimeoutException || cause instanceof TimeoutException;
+			for (RaftRpc rpc : rpcs) {
+				observe(rpc.rpcName(), peer.id(), timeout ? "timeout" : "error", Duration.ofNanos(elapsed));
+			}
+			peer.failures().failed(this.selfId, peer.id(), peer.url(), rpcs.get(0).rpcName(), describe(cause, timeout),
+					cause instanceof RpcRefusedException, this.clock.instant());
+			if (logger.isTraceEnabled()) {
+				logger.trace("Raft batch of " + rpcs.size() + " to '" + peer.id() + "' failed", cause);
+			}
+			results.forEach((result) -> result.completeExceptionally(cause));
+			return;
+		}
+		if (guarded) {
+			peer.circuitBreaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
+		}
+		peer.contacted(this.clock.instant());
+		boolean refusals = false;
+		for (int i = 0; i < rpcs.size(); i++) {
+			RaftRpc rpc = rpcs.get(i);
+			RaftJson.BatchReply reply = replies.get(i);
+			if (reply.status() == 200 || reply.status() == 204) {
+				observe(rpc.rpcName(), peer.id(), "success", Duration.ofNanos(elapsed));
+				results.get(i).complete(Optional.ofNullable(reply.message()));
+				continue;
+			}
+			byte[] body = (reply.error() != null) ? reply.error() : new byte[0];
+			RpcRefusedException refused = new RpcRefusedException(peer.id(), rpc.rpcName(), reply.status(),
+					this.json.readErrorMessage(body), this.json.readErrorCode(body));
+			observe(rpc.rpcName(), peer.id(), "error", Duration.ofNanos(elapsed));
+			if (!refusals) {
+				// One warning per batch at most, rate-limited as for any failure to reach the member
+				peer.failures().failed(this.selfId, peer.id(), peer.url(), rpc.rpcName(), describe(refused, false), true,
+						this.clock.instant());
+				refusals = true;
+			}
+			results.get(i).completeExceptionally(refused);
+		}
+		if (!refusals) {
+			peer.failures().succeeded(this.selfId, peer.id());
+		}
 	}
 
 	private void complete(RaftRpc rpc, Peer peer, boolean guarded, long start,
@@ -740,6 +885,8 @@ public final class HttpRaftTransport implements RaftTransport {
 
 		private final Map<RaftRpc, String> targets = new EnumMap<>(RaftRpc.class);
 
+		private final String batchTarget;
+
 		private final CircuitBreaker circuitBreaker;
 
 		private final PeerConnection connection;
@@ -762,6 +909,12 @@ public final class HttpRaftTransport implements RaftTransport {
 			for (RaftRpc rpc : RaftRpc.values()) {
 				this.targets.put(rpc, base + basePath + rpc.path());
 			}
+			this.batchTarget = base + basePath + RaftRpc.BATCH_PATH;
+		}
+
+		/** The request target of a batch. */
+		String batchTarget() {
+			return this.batchTarget;
 		}
 
 		String id() {

@@ -1,5 +1,6 @@
 package io.github.raftboot.transport;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,8 @@ import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.type.LogicalType;
 
 /**
@@ -233,6 +236,180 @@ public final class RaftJson {
 			throw new InvalidMessageException(NOT_AN_OBJECT);
 		}
 		return message;
+	}
+
+	// Batches: the requests of several election groups to one member, and their replies
+
+	/**
+	 * Writes the requests of a batch: {@code {"items":[{"group":"...","rpc":"...","message":{...}}]}}.
+	 * @param items the requests
+	 * @return its JSON, UTF-8 encoded
+	 */
+	public byte[] writeBatch(List<BatchRequest> items) {
+		ObjectNode root = this.mapper.createObjectNode();
+		ArrayNode array = root.putArray("items");
+		for (BatchRequest item : items) {
+			ObjectNode node = array.addObject();
+			node.put("group", item.group());
+			node.put("rpc", item.rpc());
+			node.set("message", this.mapper.valueToTree(item.message()));
+		}
+		return this.mapper.writeValueAsBytes(root);
+	}
+
+	/**
+	 * Reads the requests of a batch.
+	 * @param body its JSON, UTF-8 encoded
+	 * @param requestTypes the type of request of each RPC name
+	 * @return the requests
+	 * @throws InvalidMessageException if the body is not a valid batch, or any of its requests is invalid
+	 */
+	public List<BatchRequest> readBatch(byte[] body, Map<String, Class<? extends Message>> requestTypes) {
+		JsonNode items = items(body);
+		List<BatchRequest> requests = new ArrayList<>(items.size());
+		for (int i = 0; i < items.size(); i++) {
+			JsonNode item = items.get(i);
+			String group = text(item, "group", i);
+			String rpc = text(item, "rpc", i);
+			Class<? extends Message> type = requestTypes.get(rpc);
+			if (type == null) {
+				throw new InvalidMessageException("Item " + i + " of the batch names an unknown RPC '"
+						+ truncate(rpc, MAX_ECHOED_NAME_LENGTH) + "'");
+			}
+			requests.add(new BatchRequest(group, rpc, message(item, type, i)));
+		}
+		return requests;
+	}
+
+	/**
+	 * Writes the replies of a batch, one per request in the same order:
+	 * {@code {"items":[{"status":200,"message":{...}},{"status":204},{"status":409,"error":"...","message":"...","code":"..."}]}}.
+	 * @param items the replies
+	 * @return its JSON, UTF-8 encoded
+	 */
+	public byte[] writeBatchReplies(List<BatchReply> items) {
+		ObjectNode root = this.mapper.createObjectNode();
+		ArrayNode array = root.putArray("items");
+		for (BatchReply item : items) {
+			ObjectNode node = array.addObject();
+			node.put("status", item.status());
+			if (item.message() != null) {
+				node.set("message", this.mapper.valueToTree(item.message()));
+			}
+			else if (item.error() != null) {
+				JsonNode error = this.mapper.readTree(item.error());
+				node.setAll((ObjectNode) error);
+				node.put("status", item.status());
+			}
+		}
+		return this.mapper.writeValueAsBytes(root);
+	}
+
+	/**
+	 * Reads the replies of a batch.
+	 * @param body its JSON, UTF-8 encoded
+	 * @param replyTypes the type of reply expected for each request, {@code null} for none
+	 * @return the replies, one per request; an error reply keeps its JSON object, as
+	 * {@link #writeError(String, String, String)} writes it, for {@link #readErrorMessage(byte[])}
+	 * @throws InvalidMessageException if the body is not a valid batch of as many replies
+	 */
+	public List<BatchReply> readBatchReplies(byte[] body, List<@Nullable Class<? extends Message>> replyTypes) {
+		JsonNode items = items(body);
+		if (items.size() != replyTypes.size()) {
+			throw new InvalidMessageException("The batch has " + items.size() + " replies for " + replyTypes.size()
+					+ " requests");
+		}
+		List<BatchReply> replies = new ArrayList<>(items.size());
+		for (int i = 0; i < items.size(); i++) {
+			JsonNode item = items.get(i);
+			JsonNode status = item.get("status");
+			if (status == null || !status.isInt()) {
+				throw new InvalidMessageException("Item " + i + " of the batch has no integer 'status'");
+			}
+			int code = status.intValue();
+			Class<? extends Message> type = replyTypes.get(i);
+			if (code == 200 && type != null) {
+				replies.add(new BatchReply(code, message(item, type, i), null));
+			}
+			else if (code == 200 || code == 204) {
+				replies.add(new BatchReply(code, null, null));
+			}
+			else {
+				replies.add(new BatchReply(code, null, this.mapper.writeValueAsBytes(item)));
+			}
+		}
+		return replies;
+	}
+
+	private JsonNode items(byte[] body) {
+		int start = firstSignificantByte(body);
+		if (start == body.length) {
+			throw new InvalidMessageException("Request body is empty");
+		}
+		if (body[start] != '{') {
+			throw new InvalidMessageException(NOT_AN_OBJECT);
+		}
+		JsonNode root;
+		try {
+			root = this.mapper.readTree(body);
+		}
+		catch (JacksonException ex) {
+			throw new InvalidMessageException(describe(ex));
+		}
+		JsonNode items = (root != null) ? root.get("items") : null;
+		if (items == null || !items.isArray()) {
+			throw new InvalidMessageException("A batch is a JSON object with an array 'items'");
+		}
+		return items;
+	}
+
+	private static String text(JsonNode item, String field, int index) {
+		JsonNode value = (item != null) ? item.get(field) : null;
+		if (value == null || !value.isString() || value.asString().isEmpty()) {
+			throw new InvalidMessageException("Item " + index + " of the batch has no string '" + field + "'");
+		}
+		return value.asString();
+	}
+
+	private <T extends Message> T message(JsonNode item, Class<T> type, int index) {
+		JsonNode node = item.get("message");
+		if (node == null || !node.isObject()) {
+			throw new InvalidMessageException("Item " + index + " of the batch has no object 'message'");
+		}
+		T message;
+		try {
+			message = this.mapper.treeToValue(node, type);
+		}
+		catch (JacksonException ex) {
+			throw new InvalidMessageException("Item " + index + " of the batch: " + describe(ex));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidMessageException("Item " + index + " of the batch: invalid message" + reason(ex));
+		}
+		if (message == null) {
+			throw new InvalidMessageException("Item " + index + " of the batch has no object 'message'");
+		}
+		return message;
+	}
+
+	/**
+	 * A request of a batch.
+	 *
+	 * @param group the election group
+	 * @param rpc the name of the RPC, such as {@code append-entries}
+	 * @param message the request
+	 */
+	public record BatchRequest(String group, String rpc, Message message) {
+	}
+
+	/**
+	 * A reply of a batch.
+	 *
+	 * @param status the HTTP status the request would have been answered with on its own
+	 * @param message the reply, if {@code 200} with one
+	 * @param error the error object, if not {@code 200} or {@code 204}
+	 */
+	public record BatchReply(int status, @Nullable Message message, byte @Nullable [] error) {
 	}
 
 	/** Index of the first byte that is neither white space nor part of a UTF-8 byte order mark. */

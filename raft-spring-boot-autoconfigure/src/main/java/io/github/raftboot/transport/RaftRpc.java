@@ -29,6 +29,12 @@ enum RaftRpc {
 	/** A replica that never joined a cluster asks the leader to add it. */
 	JOIN("join", "/join", JoinRequest.class, JoinResponse.class);
 
+	/**
+	 * The path, relative to the base path, of a batch: requests of any RPCs and election groups to
+	 * one member, answered together (see {@link RaftJson#writeBatch(java.util.List)}).
+	 */
+	static final String BATCH_PATH = "/batch";
+
 	private final String rpcName;
 
 	private final String path;

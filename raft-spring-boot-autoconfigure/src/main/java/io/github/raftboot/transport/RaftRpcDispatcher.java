@@ -5,7 +5,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,6 +84,15 @@ final class RaftRpcDispatcher {
 
 	private final Map<String, Class<? extends Message>> requestTypes;
 
+	/** The type of request of each RPC name, for the items of a batch. */
+	private final Map<String, Class<? extends Message>> rpcTypes;
+
+	/**
+	 * What {@link #requestType(String)} answers for the path of a batch
+	 * ({@link RaftRpc#BATCH_PATH}): requests of any type, each naming its RPC and its election group.
+	 */
+	static final Class<Message> BATCH = Message.class;
+
 	/**
 	 * Creates a dispatcher.
 	 * @param handler the member that handles the requests
@@ -108,10 +119,14 @@ final class RaftRpcDispatcher {
 		this.maxBodyBytes = (int) maxBodySize.toBytes();
 		this.basePath = RaftRpc.normalizeBasePath(Objects.requireNonNull(basePath, "basePath"));
 		Map<String, Class<? extends Message>> requestTypes = new HashMap<>();
+		Map<String, Class<? extends Message>> rpcTypes = new HashMap<>();
 		for (RaftRpc rpc : RaftRpc.values()) {
 			requestTypes.put(this.basePath + rpc.path(), rpc.requestType());
+			rpcTypes.put(rpc.rpcName(), rpc.requestType());
 		}
+		requestTypes.put(this.basePath + RaftRpc.BATCH_PATH, BATCH);
 		this.requestTypes = Map.copyOf(requestTypes);
+		this.rpcTypes = Map.copyOf(rpcTypes);
 	}
 
 	/** The path under which the RPCs are served, normalized: such as {@code /raft}, or empty. */
@@ -213,6 +228,9 @@ final class RaftRpcDispatcher {
 	 */
 	Response answer(Class<? extends Message> type, byte[] body, @Nullable String clusterId,
 			@Nullable String instance) {
+		if (type == BATCH) {
+			return answerBatch(body, clusterId, instance);
+		}
 		Delivery delivery = deliver(type, body, clusterId, instance);
 		if (delivery.refusal != null) {
 			return delivery.refusal;
@@ -252,6 +270,9 @@ final class RaftRpcDispatcher {
 	CompletableFuture<Response> answerLater(Class<? extends Message> type, byte[] body, @Nullable String clusterId,
 			@Nullable String instance, Executor executor) {
 		Objects.requireNonNull(executor, "executor");
+		if (type == BATCH) {
+			return answerBatchLater(body, clusterId, instance, executor);
+		}
 		Delivery delivery = deliver(type, body, clusterId, instance);
 		if (delivery.refusal != null) {
 			return CompletableFuture.completedFuture(delivery.refusal);
@@ -293,15 +314,21 @@ final class RaftRpcDispatcher {
 		catch (RaftJson.InvalidMessageException ex) {
 			return Delivery.refused(error(HttpStatus.BAD_REQUEST, ex.getMessage()));
 		}
-		String nodeId = this.handler.nodeId();
-		String ours = this.handler.clusterId();
+		return deliver(this.handler, message, clusterId, instance);
+	}
+
+	/** Hands a valid message to a member's handler if it is from another member and addressed to this one. */
+	private Delivery deliver(RaftRpcHandler handler, Message message, @Nullable String clusterId,
+			@Nullable String instance) {
+		String nodeId = handler.nodeId();
+		String ours = handler.clusterId();
 		if (clusterId != null && ours != null && !clusterId.equals(ours)) {
 			return Delivery.refused(error(HttpStatus.CONFLICT, "Raft member '" + nodeId + "' belongs to cluster "
 					+ ours + ", but '" + echo(message.from()) + "' to cluster " + echo(clusterId)
 					+ ": they were formed separately (with other raft.peers, or from the data directory of another "
 					+ "cluster) and never take part in each other's elections"));
 		}
-		RpcRefusal refusal = this.handler.refusal(message, clusterId, instance);
+		RpcRefusal refusal = handler.refusal(message, clusterId, instance);
 		if (refusal != null) {
 			HttpStatus status = HttpStatus.valueOf(refusal.status());
 			return Delivery.refused(new Response(status, Map.of(),
@@ -317,13 +344,111 @@ final class RaftRpcDispatcher {
 		}
 		CompletableFuture<Optional<Message>> reply;
 		try {
-			reply = this.handler.receive(message);
+			reply = handler.receive(message);
 		}
 		catch (RuntimeException ex) {
 			return Delivery.handed(CompletableFuture.failedFuture(ex));
 		}
 		return Delivery.handed(Objects.requireNonNullElseGet(reply,
 				() -> CompletableFuture.failedFuture(new NullPointerException("No reply future"))));
+	}
+
+	// Batches
+
+	/** Reads a batch and hands each of its requests to the member's group it names. */
+	private BatchDelivery deliverBatch(byte[] body, @Nullable String clusterId, @Nullable String instance) {
+		if (body.length > this.maxBodyBytes) {
+			return new BatchDelivery(tooLarge(), List.of());
+		}
+		List<RaftJson.BatchRequest> requests;
+		try {
+			requests = this.json.readBatch(body, this.rpcTypes);
+		}
+		catch (RaftJson.InvalidMessageException ex) {
+			return new BatchDelivery(error(HttpStatus.BAD_REQUEST, ex.getMessage()), List.of());
+		}
+		List<Delivery> deliveries = new ArrayList<>(requests.size());
+		for (RaftJson.BatchRequest request : requests) {
+			RaftRpcHandler group = this.handler.groupHandler(request.group());
+			deliveries.add((group != null) ? deliver(group, request.message(), clusterId, instance)
+					: Delivery.refused(error(HttpStatus.NOT_FOUND, "Raft member '" + this.handler.nodeId()
+							+ "' has no election group '" + echo(request.group()) + "': every replica must list the same "
+							+ "raft.groups")));
+		}
+		return new BatchDelivery(null, deliveries);
+	}
+
+	private Response answerBatch(byte[] body, @Nullable String clusterId, @Nullable String instance) {
+		BatchDelivery batch = deliverBatch(body, clusterId, instance);
+		if (batch.refusal() != null) {
+			return batch.refusal();
+		}
+		Duration wait = waitForMember();
+		long deadline = System.nanoTime() + wait.toNanos();
+		List<RaftJson.BatchReply> replies = new ArrayList<>(batch.deliveries().size());
+		for (Delivery delivery : batch.deliveries()) {
+			if (delivery.refusal != null) {
+				replies.add(batchReply(delivery.refusal));
+				continue;
+			}
+			try {
+				replies.add(batchReply(delivery.reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)));
+			}
+			catch (RuntimeException | ExecutionException | TimeoutException ex) {
+				replies.add(batchReply(failure(ex, wait)));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return error(HttpStatus.SERVICE_UNAVAILABLE,
+						"Interrupted while waiting for Raft member '" + this.handler.nodeId() + "' to handle the request");
+			}
+		}
+		return batchAnswer(replies);
+	}
+
+	private CompletableFuture<Response> answerBatchLater(byte[] body, @Nullable String clusterId,
+			@Nullable String instance, Executor executor) {
+		BatchDelivery batch = deliverBatch(body, clusterId, instance);
+		if (batch.refusal() != null) {
+			return CompletableFuture.completedFuture(batch.refusal());
+		}
+		Duration wait = waitForMember();
+		List<CompletableFuture<RaftJson.BatchReply>> replies = new ArrayList<>(batch.deliveries().size());
+		for (Delivery delivery : batch.deliveries()) {
+			replies.add((delivery.refusal != null) ? CompletableFuture.completedFuture(batchReply(delivery.refusal))
+					: delivery.reply.copy()
+						.orTimeout(wait.toNanos(), TimeUnit.NANOSECONDS)
+						.handle((reply, failure) -> (failure != null) ? batchReply(failure(failure, wait))
+								: batchReply(reply)));
+		}
+		return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+			.handleAsync((ignored, failure) -> batchAnswer(replies.stream().map(CompletableFuture::join).toList()),
+					executor);
+	}
+
+	private RaftJson.BatchReply batchReply(@Nullable Optional<Message> reply) {
+		if (reply == null) {
+			return batchReply(failure(new IllegalStateException("No answer"), this.timeout));
+		}
+		return reply.map((message) -> new RaftJson.BatchReply(HttpStatus.OK.value(), message, null))
+			.orElseGet(() -> new RaftJson.BatchReply(HttpStatus.NO_CONTENT.value(), null, null));
+	}
+
+	private static RaftJson.BatchReply batchReply(Response refusal) {
+		return new RaftJson.BatchReply(refusal.status().value(), null, refusal.body());
+	}
+
+	private Response batchAnswer(List<RaftJson.BatchReply> replies) {
+		try {
+			return new Response(HttpStatus.OK, Map.of(), this.json.writeBatchReplies(replies));
+		}
+		catch (RuntimeException ex) {
+			return failure(ex, this.timeout);
+		}
+	}
+
+	/** A batch refused as a whole, or the delivery of each of its requests. */
+	private record BatchDelivery(@Nullable Response refusal, List<Delivery> deliveries) {
 	}
 
 	/** The answer to the member's reply; a {@code null} reply is the member's failure. */

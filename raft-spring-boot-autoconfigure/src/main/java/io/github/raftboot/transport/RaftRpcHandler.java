@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.raftboot.core.Message;
+import io.github.raftboot.leader.RaftLeadership;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -89,5 +90,15 @@ public interface RaftRpcHandler {
 	 * member does not run or could not handle it
 	 */
 	CompletableFuture<Optional<Message>> receive(Message request);
+
+	/**
+	 * The handler of the requests of an election group.
+	 * @param group the group a request names: {@link RaftLeadership#DEFAULT_GROUP} or a name of
+	 * {@code raft.groups}
+	 * @return its handler, or {@code null} if this member has no such group
+	 */
+	default @Nullable RaftRpcHandler groupHandler(String group) {
+		return RaftLeadership.DEFAULT_GROUP.equals(group) ? this : null;
+	}
 
 }

@@ -2,6 +2,7 @@ package io.github.raftboot.test;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,6 +53,29 @@ public final class FaultInjectingTransport implements RaftTransport {
 			.thenCompose((reply) -> this.links.isCut(request.to(), request.from())
 					? CompletableFuture.failedFuture(linkCut(request.to(), request.from()))
 					: CompletableFuture.completedFuture(reply));
+	}
+
+	/**
+	 * Sends the requests together through the delegate, unless the link to their member is cut;
+	 * each reply is lost if the link back is cut.
+	 */
+	@Override
+	public List<CompletableFuture<Optional<Message>>> sendTogether(List<GroupRequest> requests, double timeoutFactor) {
+		if (requests.isEmpty()) {
+			return List.of();
+		}
+		Message first = requests.get(0).request();
+		if (this.links.isCut(first.from(), first.to())) {
+			return requests.stream()
+				.map((request) -> CompletableFuture.<Optional<Message>>failedFuture(linkCut(first.from(), first.to())))
+				.toList();
+		}
+		return this.delegate.sendTogether(requests, timeoutFactor)
+			.stream()
+			.map((reply) -> reply.thenCompose((answer) -> this.links.isCut(first.to(), first.from())
+					? CompletableFuture.<Optional<Message>>failedFuture(linkCut(first.to(), first.from()))
+					: CompletableFuture.completedFuture(answer)))
+			.toList();
 	}
 
 	private static IOException linkCut(String from, String to) {
