@@ -1,6 +1,8 @@
 package io.github.raftboot.autoconfigure;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -170,11 +172,40 @@ public final class RaftAutoConfiguration {
 		return parameters;
 	}
 
+	/**
+	 * Where each election group of {@code raft.groups} keeps its state: a directory of its own
+	 * under {@code raft.data-dir}, {@code groups/<name>}.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	RaftGroupStorage raftGroupStorage(RaftSettings settings) {
+		return (group) -> {
+			try {
+				return new FileStorage(settings.dataDir().resolve("groups").resolve(group));
+			}
+			catch (StorageException ex) {
+				throw new RaftConfigurationException(ex.getMessage(),
+						"Set raft.data-dir to a directory this application can create and write, "
+								+ "on a disk that survives restarts.",
+						ex);
+			}
+		};
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	RaftServer raftServer(RaftConfig config, RaftStorage storage, RaftTransport transport,
-			ApplicationEventPublisher eventPublisher) {
-		return new RaftServer(config, storage, transport, eventPublisher::publishEvent);
+			ApplicationEventPublisher eventPublisher, RaftProperties properties, RaftGroupStorage groupStorage) {
+		RaftServer server = new RaftServer(config, storage, transport, eventPublisher::publishEvent);
+		if (!properties.getGroups().isEmpty()) {
+			Map<String, RaftStorage> groups = new LinkedHashMap<>();
+			for (String group : properties.getGroups()) {
+				groups.put(group, groupStorage.forGroup(group));
+			}
+			server.withGroups(groups, properties.getPreferredLeaders(),
+					properties.getBalance().isEnabled() ? properties.getBalance().getDelay() : null);
+		}
+		return server;
 	}
 
 	/**

@@ -38,6 +38,7 @@ import io.github.raftboot.core.Status;
 import io.github.raftboot.core.Timing;
 import io.github.raftboot.event.LeadershipRevokedEvent;
 import io.github.raftboot.event.RaftEvent;
+import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.transport.RaftTransport;
 import org.apache.commons.logging.Log;
@@ -84,7 +85,8 @@ final class CoreLoop {
 
 	private final ExecutorService events;
 
-	private final MembershipWatch membershipWatch;
+	/** Tells the transport whom to reach: the default group's loop only. */
+	private final @Nullable MembershipWatch membershipWatch;
 
 	private final PublicationListener published;
 
@@ -109,6 +111,12 @@ final class CoreLoop {
 	private double timeoutFactor = 1;
 
 	private final long baselineHeartbeatMillis;
+
+	/** The election group this loop runs, named in its log lines unless it is the default one. */
+	private final String group;
+
+	/** Where requests go when several groups share the threads, to be sent together; else {@code null}. */
+	private final @Nullable GroupThreads shared;
 
 	/** Set once stopping or failed: inbound requests are refused from then on. */
 	private volatile boolean shuttingDown;
@@ -150,7 +158,26 @@ final class CoreLoop {
 	CoreLoop(RaftConfig config, RaftStorage storage, RaftTransport transport, LongSupplier nanoClock, Clock clock,
 			StatusBoard board, SnapshotDerivation derivation, RaftStatistics statistics,
 			Consumer<RaftEvent> eventSink, PublicationListener published, Consumer<Throwable> failed, Log log) {
+		this(config, storage, transport, nanoClock, clock, board, derivation, statistics, eventSink, published, failed,
+				log, null, RaftLeadership.DEFAULT_GROUP);
+	}
+
+	/**
+	 * Creates the loop of one of a member's election groups, on the threads that all its groups
+	 * share: its requests leave together with the other groups' ({@link GroupThreads}), and only
+	 * the default group's loop tells the transport whom to reach (the members of the other
+	 * groups follow the default group's).
+	 * @param shared the threads and the outbox of the member's groups, or {@code null} for
+	 * threads of this loop's own
+	 * @param group the group
+	 */
+	CoreLoop(RaftConfig config, RaftStorage storage, RaftTransport transport, LongSupplier nanoClock, Clock clock,
+			StatusBoard board, SnapshotDerivation derivation, RaftStatistics statistics,
+			Consumer<RaftEvent> eventSink, PublicationListener published, Consumer<Throwable> failed, Log log,
+			@Nullable GroupThreads shared, String group) {
 		this.logger = log;
+		this.group = group;
+		this.shared = shared;
 		this.config = config;
 		this.storage = storage;
 		this.transport = transport;
@@ -162,13 +189,19 @@ final class CoreLoop {
 		this.eventSink = eventSink;
 		this.published = published;
 		this.refused = failed;
-		this.membershipWatch = new MembershipWatch(config, transport, clock);
+		this.membershipWatch = RaftLeadership.DEFAULT_GROUP.equals(group) ? new MembershipWatch(config, transport, clock)
+				: null;
 		this.baselineHeartbeatMillis = config.baselineTiming().heartbeatIntervalMillis();
 		this.timingAdvice = new TimingAdvice(config);
-		String id = config.nodeId();
-		this.core = new ScheduledThreadPoolExecutor(1, threadFactory("raft-" + id));
-		this.core.setRemoveOnCancelPolicy(true);
-		this.events = Executors.newSingleThreadExecutor(threadFactory("raft-events-" + id));
+		if (shared != null) {
+			this.core = shared.core();
+			this.events = shared.events();
+		}
+		else {
+			String id = config.nodeId();
+			this.core = newCoreThread("raft-" + id);
+			this.events = Executors.newSingleThreadExecutor(threadFactory("raft-events-" + id));
+		}
 	}
 
 	// Lifecycle
@@ -208,13 +241,29 @@ final class CoreLoop {
 			Thread.currentThread().interrupt();
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			logger.warn("Raft member '" + this.config.nodeId() + "' did not stop cleanly", ex);
+			logger.warn("Raft member '" + member() + "' did not stop cleanly", ex);
 		}
-		this.core.shutdownNow();
+		if (this.shared == null) {
+			this.core.shutdownNow();
+		}
 	}
 
 	/** Delivers the events still queued, waiting up to 5 seconds, and ends the event thread. */
 	void drainEvents() {
+		if (this.shared != null) {
+			// The other groups' events share the thread: wait for this loop's only.
+			try {
+				CompletableFuture.runAsync(() -> {
+				}, this.events).get(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException | RejectedExecutionException ex) {
+				// Shut down meanwhile, or a listener is slow: nothing more to wait for.
+			}
+			return;
+		}
 		this.events.shutdown();
 		try {
 			this.events.awaitTermination(5, TimeUnit.SECONDS);
@@ -305,11 +354,11 @@ final class CoreLoop {
 		}
 		catch (RuntimeException ex) {
 			// Never leave the caller waiting; persist and send whatever the node did before it threw.
-			logger.error("Raft member '" + this.config.nodeId() + "' failed to handle "
+			logger.error("Raft member '" + member() + "' failed to handle "
 					+ request.getClass().getSimpleName() + " from '" + request.from() + "'", ex);
 			afterInput(null);
 			reply.completeExceptionally(
-					new IllegalStateException("Raft member '" + this.config.nodeId() + "' could not handle the request"));
+					new IllegalStateException("Raft member '" + member() + "' could not handle the request"));
 			return;
 		}
 		Message answer = afterInput(request);
@@ -400,7 +449,7 @@ final class CoreLoop {
 		}
 		if (logger.isDebugEnabled()) {
 			for (RoleChange change : ready.roleChanges()) {
-				logger.debug("Raft member '" + this.config.nodeId() + "': " + change);
+				logger.debug("Raft member '" + member() + "': " + change);
 			}
 		}
 		logTiming(ready.status());
@@ -417,7 +466,7 @@ final class CoreLoop {
 		Incidents incidents = status.incidents();
 		Timing previous = this.loggedTiming;
 		if (timing != null && !timing.equals(previous) && (previous != null || status.timingIndex() > 0)) {
-			logger.info("Raft member '" + this.config.nodeId() + "' runs with a " + timing.electionTimeoutMinMillis()
+			logger.info("Raft member '" + member() + "' runs with a " + timing.electionTimeoutMinMillis()
 					+ "-" + timing.electionTimeoutMaxMillis() + " ms election timeout and a "
 					+ timing.heartbeatIntervalMillis() + " ms heartbeat from now on (level " + timing.level()
 					+ ", configured " + this.config.electionTimeoutMin().toMillis() + "-"
@@ -426,11 +475,11 @@ final class CoreLoop {
 		}
 		this.loggedTiming = timing;
 		if (logger.isDebugEnabled() && incidents.leaseLapses() > this.loggedIncidents.leaseLapses()) {
-			logger.debug("Raft member '" + this.config.nodeId() + "' lost its lease in term " + status.term()
+			logger.debug("Raft member '" + member() + "' lost its lease in term " + status.term()
 					+ ": no majority acknowledged a heartbeat in time (lease lapse " + incidents.leaseLapses() + ")");
 		}
 		if (logger.isDebugEnabled() && incidents.pauses() > this.loggedIncidents.pauses()) {
-			logger.debug("Raft member '" + this.config.nodeId() + "' was not run for a while (pause "
+			logger.debug("Raft member '" + member() + "' was not run for a while (pause "
 					+ incidents.pauses() + ", the longest so far " + incidents.longestPauseNanos() / 1_000_000
 					+ " ms): it waits to hear from the others before it acts on its timers");
 		}
@@ -442,8 +491,51 @@ final class CoreLoop {
 	}
 
 	private void send(Message message) {
-		this.transport.send(message, this.timeoutFactor)
-			.whenComplete((answer, failure) -> onReply(message, answer, failure));
+		CompletableFuture<Optional<Message>> answer = (this.shared != null)
+				? this.shared.outbox().send(this.group, message, this.timeoutFactor)
+				: this.transport.send(message, this.timeoutFactor);
+		answer.whenComplete((reply, failure) -> onReply(message, reply, failure));
+	}
+
+	/**
+	 * Sends this group's next heartbeat now if this member leads it and it is due within the
+	 * window, so that it leaves with the other groups' (see {@link GroupThreads}). Core thread only.
+	 * @param windowNanos how early at most
+	 */
+	void heartbeatEarly(long windowNanos) {
+		RaftNode current = this.node;
+		if (current != null && current.tickEarly(windowNanos, this.nanoClock.getAsLong())) {
+			afterInput(null);
+		}
+	}
+
+	/**
+	 * Calls the node on the core thread, from the core thread, then persists, publishes and sends
+	 * what it produced: for the coordination of the groups, which runs there.
+	 * @param <T> the type of result
+	 * @param call what to ask of the node
+	 * @param fallback the result if the node does not run
+	 * @return its result, or {@code fallback}
+	 */
+	<T> T callHere(Call<T> call, T fallback) {
+		RaftNode current = this.node;
+		if (current == null) {
+			return fallback;
+		}
+		T result = call.apply(current, this.nanoClock.getAsLong());
+		afterInput(null);
+		return result;
+	}
+
+	/** The node, for a read on the core thread, or {@code null} while it does not run. */
+	@Nullable RaftNode nodeHere() {
+		return this.node;
+	}
+
+	/** The member, and the group unless it is the default one, as the log lines name them. */
+	private String member() {
+		return RaftLeadership.DEFAULT_GROUP.equals(this.group) ? this.config.nodeId()
+				: this.config.nodeId() + "' in group '" + this.group;
 	}
 
 	/**
@@ -488,7 +580,7 @@ final class CoreLoop {
 			tick();
 		}
 		catch (RuntimeException ex) {
-			logger.error("Raft member '" + this.config.nodeId() + "' failed to tick", ex);
+			logger.error("Raft member '" + member() + "' failed to tick", ex);
 		}
 	}
 
@@ -500,7 +592,7 @@ final class CoreLoop {
 	}
 
 	private void fail(RuntimeException failure) {
-		logger.error("Raft member '" + this.config.nodeId() + "' could not persist its state and stops voting and "
+		logger.error("Raft member '" + member() + "' could not persist its state and stops voting and "
 				+ "leading until it is restarted", failure);
 		cancelTick();
 		this.node = null;
@@ -518,7 +610,9 @@ final class CoreLoop {
 			this.statistics.leaderChanged();
 		}
 		this.board.publish(publication.snapshot());
-		this.membershipWatch.published(publication.snapshot().status());
+		if (this.membershipWatch != null) {
+			this.membershipWatch.published(publication.snapshot().status());
+		}
 		if (!publication.events().isEmpty()) {
 			dispatch(publication.events());
 		}
@@ -573,7 +667,14 @@ final class CoreLoop {
 		return new IllegalStateException("Raft member '" + nodeId + "' is not running");
 	}
 
-	private static ThreadFactory threadFactory(String name) {
+	/** A core thread: one thread that runs tasks and timers, and forgets cancelled timers at once. */
+	static ScheduledThreadPoolExecutor newCoreThread(String name) {
+		ScheduledThreadPoolExecutor core = new ScheduledThreadPoolExecutor(1, threadFactory(name));
+		core.setRemoveOnCancelPolicy(true);
+		return core;
+	}
+
+	static ThreadFactory threadFactory(String name) {
 		return (runnable) -> {
 			Thread thread = new Thread(runnable, name);
 			thread.setDaemon(true);

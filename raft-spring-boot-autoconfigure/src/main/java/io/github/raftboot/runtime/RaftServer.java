@@ -5,7 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -121,8 +124,25 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	/** The current run, while started. */
 	private volatile @Nullable CoreLoop loop;
 
-	/** Notices pauses of this member while it runs. */
-	private final PauseMonitor pauseMonitor;
+	/** Notices pauses of this member while it runs; the default group's server only. */
+	private final @Nullable PauseMonitor pauseMonitor;
+
+	/** The election group this server runs. */
+	private final String group;
+
+	/** The default group's server: this one, or the one that runs this group with it. */
+	private final RaftServer root;
+
+	/** The servers of the other groups, in the order of {@code raft.groups}: on the default group's server only. */
+	private final Map<String, RaftServer> others = new LinkedHashMap<>();
+
+	/** Preferred leaders by group, and how long a balance waits; see {@link #withGroups}. */
+	private GroupCoordinator.Settings groupSettings = GroupCoordinator.Settings.NONE;
+
+	/** The threads every group shares, while the groups run. */
+	private volatile @Nullable GroupThreads shared;
+
+	private volatile @Nullable GroupCoordinator coordinator;
 
 	/**
 	 * Creates a driver. Nothing runs until {@link #start()}.
@@ -155,6 +175,71 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		this.derivation = new SnapshotDerivation(config.nodeId(), this);
 		this.instances = new InstanceWatch(config.nodeId(), nanoClock);
 		this.pauseMonitor = PauseMonitor.forMember(config, nanoClock, sleeper, this.statistics::paused);
+		this.group = DEFAULT_GROUP;
+		this.root = this;
+	}
+
+	/** Creates the server of another election group than the default one, run by {@code root}. */
+	private RaftServer(RaftServer root, String group, RaftStorage storage) {
+		RaftConfig rootConfig = root.config;
+		// The members of this group follow the default group's: it never asks to join on its own.
+		this.config = new RaftConfig(rootConfig.nodeId(), rootConfig.members(), rootConfig.electionTimeoutMin(),
+				rootConfig.electionTimeoutMax(), rootConfig.heartbeatInterval(), rootConfig.preVote(),
+				rootConfig.checkQuorum(), rootConfig.clockDriftBound(), rootConfig.maxEntriesPerMessage(),
+				rootConfig.addresses(), false, rootConfig.adaptiveTiming(), rootConfig.timingCeiling(),
+				rootConfig.timingQuietPeriod());
+		this.storage = Objects.requireNonNull(storage, "storage");
+		this.transport = root.transport;
+		this.eventSink = root.eventSink;
+		this.nanoClock = root.nanoClock;
+		this.clock = root.clock;
+		this.board = new StatusBoard(StatusSnapshot.initial(this.config.nodeId()), this.nanoClock);
+		this.derivation = new SnapshotDerivation(this.config.nodeId(), this, group);
+		this.instances = new InstanceWatch(this.config.nodeId(), this.nanoClock);
+		this.pauseMonitor = null;
+		this.group = group;
+		this.root = root;
+	}
+
+	/**
+	 * Adds election groups besides the default one, before the server starts: each has a leader,
+	 * term, lease and fencing token of its own, and all of them share this server's members,
+	 * transport and threads. The members of every group follow the default group's: a change of
+	 * the members is made in the default group, and each group's leader then makes it in its
+	 * group. The leaders are spread across the members (see {@code GroupCoordinator}).
+	 * @param groups the groups, name to where that group's state is persisted, in order
+	 * @param preferredLeaders a preferred leader per group ({@link #DEFAULT_GROUP} included), by
+	 * member id; may be empty
+	 * @param balanceDelay how long a member must lead more than its share of the groups, and a
+	 * member to take over must have been in touch, before a group moves; {@code null} for no
+	 * balancing (preferred leaders then do not apply either)
+	 * @return this server
+	 * @throws IllegalArgumentException if a group is named {@link #DEFAULT_GROUP}, is blank, or a
+	 * preferred leader names an unknown group
+	 * @throws IllegalStateException if this server runs, or is a group's
+	 */
+	public RaftServer withGroups(Map<String, RaftStorage> groups, Map<String, String> preferredLeaders,
+			@Nullable Duration balanceDelay) {
+		synchronized (this.lifecycleLock) {
+			if (this.root != this || this.loop != null) {
+				throw new IllegalStateException("Groups are added to the default group's server before it starts");
+			}
+			for (String name : groups.keySet()) {
+				if (name == null || name.isBlank() || DEFAULT_GROUP.equals(name)) {
+					throw new IllegalArgumentException("Invalid election group name '" + name + "'");
+				}
+			}
+			for (String name : preferredLeaders.keySet()) {
+				if (!DEFAULT_GROUP.equals(name) && !groups.containsKey(name)) {
+					throw new IllegalArgumentException("A preferred leader is set for '" + name
+							+ "', which is no election group (" + groups.keySet() + ")");
+				}
+			}
+			this.others.clear();
+			groups.forEach((name, groupStorage) -> this.others.put(name, new RaftServer(this, name, groupStorage)));
+			this.groupSettings = new GroupCoordinator.Settings(Map.copyOf(preferredLeaders), balanceDelay);
+			return this;
+		}
 	}
 
 	/** Creates a driver on the system clocks. */
@@ -170,8 +255,16 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	 */
 	@Override
 	public void start() {
+		if (this.root != this) {
+			this.root.start();
+			return;
+		}
 		synchronized (this.lifecycleLock) {
 			if (this.loop != null) {
+				return;
+			}
+			if (!this.others.isEmpty()) {
+				startGroups();
 				return;
 			}
 			PersistentState state = this.storage.load();
@@ -182,27 +275,76 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 					this::requestFailed);
 			this.loop = started;
 			started.start(state);
-			this.pauseMonitor.start();
+			Objects.requireNonNull(this.pauseMonitor).start();
 			logger.info("Raft member '" + this.config.nodeId() + "' started in term " + state.term() + " with members "
 					+ this.config.members());
 		}
 	}
 
 	/**
+	 * Starts every group on shared threads: loads every group's state first, so that storage that
+	 * cannot be read fails the start before any group runs.
+	 */
+	private void startGroups() {
+		PersistentState state = this.storage.load();
+		Map<RaftServer, PersistentState> states = new LinkedHashMap<>();
+		for (RaftServer other : this.others.values()) {
+			states.put(other, other.storage.load());
+		}
+		GroupThreads threads = new GroupThreads(this.config.nodeId(), this.transport);
+		this.shared = threads;
+		this.runningSince = this.clock.instant();
+		CoreLoop started = new CoreLoop(this.config, this.storage, this.transport, this.nanoClock, this.clock, this.board,
+				this.derivation, this.statistics, this.eventSink, this.changes, this::requestFailed,
+				LogFactory.getLog(RaftServer.class), threads, DEFAULT_GROUP);
+		this.loop = started;
+		started.start(state);
+		states.forEach((other, otherState) -> other.startOn(threads, otherState));
+		GroupCoordinator coordinating = new GroupCoordinator(this, threads, this.groupSettings, this.nanoClock);
+		this.coordinator = coordinating;
+		coordinating.start();
+		Objects.requireNonNull(this.pauseMonitor).start();
+		logger.info("Raft member '" + this.config.nodeId() + "' started in term " + state.term() + " with members "
+				+ this.config.members() + " and election groups " + groups());
+	}
+
+	/** Starts this group's loop on the threads of the default group's server. */
+	private void startOn(GroupThreads threads, PersistentState state) {
+		synchronized (this.lifecycleLock) {
+			this.runningSince = this.clock.instant();
+			CoreLoop started = new CoreLoop(this.config, this.storage, this.transport, this.nanoClock, this.clock,
+					this.board, this.derivation, this.statistics, this.eventSink, this.changes, this::requestFailed,
+					LogFactory.getLog(RaftServer.class), threads, this.group);
+			this.loop = started;
+			started.start(state);
+		}
+	}
+
+	/**
 	 * Stops taking part in elections. A leader first hands over to the most up-to-date reachable
-	 * member and waits, up to the maximum election timeout, until another leader is known.
+	 * member and waits, up to the maximum election timeout, until another leader is known; with
+	 * election groups, every group this member leads is handed over at once, and all of them
+	 * stop.
 	 */
 	@Override
 	public void stop() {
+		if (this.root != this) {
+			this.root.stop();
+			return;
+		}
 		synchronized (this.lifecycleLock) {
 			CoreLoop running = this.loop;
 			if (running == null) {
 				return;
 			}
+			if (!this.others.isEmpty()) {
+				stopGroups(running);
+				return;
+			}
 			if (this.board.snapshot().status().role() == Role.LEADER) {
 				handOverBeforeStopping(running);
 			}
-			this.pauseMonitor.stop();
+			Objects.requireNonNull(this.pauseMonitor).stop();
 			running.stop();
 			this.loop = null;
 			running.drainEvents();
@@ -213,19 +355,125 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		}
 	}
 
+	private void stopGroups(CoreLoop running) {
+		handOverEveryGroup();
+		GroupCoordinator coordinating = this.coordinator;
+		if (coordinating != null) {
+			coordinating.stop();
+			this.coordinator = null;
+		}
+		Objects.requireNonNull(this.pauseMonitor).stop();
+		for (RaftServer other : this.others.values()) {
+			other.stopOnShared();
+		}
+		running.stop();
+		this.loop = null;
+		running.drainEvents();
+		this.changes.stopped(this.config.nodeId());
+		GroupThreads threads = this.shared;
+		if (threads != null) {
+			threads.shutdown();
+			this.shared = null;
+		}
+		logger.info("Raft member '" + this.config.nodeId() + "' stopped");
+	}
+
+	private void stopOnShared() {
+		synchronized (this.lifecycleLock) {
+			CoreLoop running = this.loop;
+			if (running != null) {
+				running.stop();
+				this.loop = null;
+				running.drainEvents();
+				this.changes.stopped(this.config.nodeId());
+			}
+		}
+	}
+
 	/**
 	 * Hands leadership over if this member leads, as {@link #stop()} would, and waits up to the
 	 * maximum election timeout until another leader is known; the member keeps running and
 	 * {@link #stop()} later does not hand over again. Called as the application context starts
-	 * to close, so that the hand-over waits for no other component to stop first.
+	 * to close, so that the hand-over waits for no other component to stop first. With election
+	 * groups, every group this member leads is handed over at once.
 	 */
 	public void handOverBeforeShutdown() {
+		if (this.root != this) {
+			this.root.handOverBeforeShutdown();
+			return;
+		}
 		synchronized (this.lifecycleLock) {
 			CoreLoop running = this.loop;
-			if (running != null && this.board.snapshot().status().role() == Role.LEADER) {
+			if (running == null) {
+				return;
+			}
+			if (!this.others.isEmpty()) {
+				handOverEveryGroup();
+			}
+			else if (this.board.snapshot().status().role() == Role.LEADER) {
 				handOverBeforeStopping(running);
 			}
 		}
+	}
+
+	/**
+	 * Stops every group from campaigning, starts the hand-over of every group this member leads,
+	 * all at once, then waits until each has another leader, up to the maximum election timeout
+	 * in all.
+	 */
+	private void handOverEveryGroup() {
+		List<RaftServer> servers = new ArrayList<>();
+		servers.add(this);
+		servers.addAll(this.others.values());
+		GroupCoordinator coordinating = this.coordinator;
+		if (coordinating != null) {
+			// No more balancing moves: they would compete with the hand-overs.
+			coordinating.stop();
+		}
+		List<RaftServer> handing = new ArrayList<>();
+		for (RaftServer server : servers) {
+			CoreLoop running = server.loop;
+			if (running == null) {
+				continue;
+			}
+			running.stopCampaigning();
+			if (server.board.snapshot().status().role() != Role.LEADER) {
+				continue;
+			}
+			TransferResult result = running.call(RaftServer::transferToBestPeer, TransferResult.NOT_LEADER);
+			if (result == TransferResult.STARTED) {
+				handing.add(server);
+			}
+			else {
+				logger.info("Raft member '" + server.memberLabel() + "' leads but could not hand over before stopping: "
+						+ result);
+			}
+		}
+		long deadline = this.nanoClock.getAsLong() + this.config.electionTimeoutMax().toNanos();
+		List<String> handedOver = new ArrayList<>();
+		List<String> notSeen = new ArrayList<>();
+		for (RaftServer server : handing) {
+			boolean done;
+			try {
+				done = server.board.await(server::handedOver,
+						Duration.ofNanos(Math.max(0, deadline - this.nanoClock.getAsLong())));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			(done ? handedOver : notSeen).add(server.group + (done ? " to '" + server.board.snapshot().status().leaderId() + "'" : ""));
+		}
+		if (!handing.isEmpty()) {
+			logger.info("Raft member '" + this.config.nodeId() + "' handed the leadership of its groups over before "
+					+ "stopping: " + handedOver + (notSeen.isEmpty() ? "" : "; no new leader seen in time for " + notSeen));
+		}
+	}
+
+	/** The member, and the group unless it is the default one, as the log lines name them. */
+	private String memberLabel() {
+		return DEFAULT_GROUP.equals(this.group) ? this.config.nodeId()
+				: this.config.nodeId() + "' in group '" + this.group;
 	}
 
 	private void handOverBeforeStopping(CoreLoop running) {
@@ -503,7 +751,63 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 
 	@Override
 	public Optional<RaftMembership> membership() {
+		if (this.root != this) {
+			return this.root.membership();
+		}
 		return membershipOf(this.board.snapshot().status());
+	}
+
+	// Election groups
+
+	@Override
+	public String groupName() {
+		return this.group;
+	}
+
+	@Override
+	public List<String> groups() {
+		List<String> names = new ArrayList<>();
+		names.add(DEFAULT_GROUP);
+		names.addAll(this.root.others.keySet());
+		return names;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @return the server of that group
+	 */
+	@Override
+	public RaftServer group(String name) {
+		if (DEFAULT_GROUP.equals(name)) {
+			return this.root;
+		}
+		RaftServer server = this.root.others.get(name);
+		if (server == null) {
+			throw new IllegalArgumentException("No election group '" + name + "': raft.groups names "
+					+ this.root.others.keySet() + " (the default group is '" + DEFAULT_GROUP + "')");
+		}
+		return server;
+	}
+
+	/** {@inheritDoc} <p>The server of that group, which handles its requests. */
+	@Override
+	public @Nullable RaftRpcHandler groupHandler(String name) {
+		return DEFAULT_GROUP.equals(name) ? this.root : this.root.others.get(name);
+	}
+
+	/** The core loop of this group while it runs, for the coordination of the groups on the core thread. */
+	@Nullable CoreLoop loop() {
+		return this.loop;
+	}
+
+	/** The servers of the other groups than the default one; empty on theirs. */
+	Map<String, RaftServer> otherGroups() {
+		return Collections.unmodifiableMap(this.others);
+	}
+
+	/** The transport every group shares. */
+	RaftTransport transport() {
+		return this.transport;
 	}
 
 	/**
@@ -513,6 +817,9 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	 */
 	@Override
 	public CompletableFuture<RaftMembership> addMember(String nodeId, URI url) {
+		if (this.root != this) {
+			return this.root.addMember(nodeId, url);
+		}
 		String problem = invalidMember(nodeId, url);
 		if (problem != null) {
 			return refused(MembershipChangeResult.INVALID, problem);
@@ -534,6 +841,9 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	 */
 	@Override
 	public CompletableFuture<RaftMembership> removeMember(String nodeId) {
+		if (this.root != this) {
+			return this.root.removeMember(nodeId);
+		}
 		if (nodeId == null || nodeId.isBlank()) {
 			return refused(MembershipChangeResult.INVALID, "The id of the member to remove is blank");
 		}

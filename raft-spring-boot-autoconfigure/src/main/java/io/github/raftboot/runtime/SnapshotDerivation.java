@@ -15,6 +15,7 @@ import io.github.raftboot.event.LeadershipAcquiredEvent;
 import io.github.raftboot.event.LeadershipRevokedEvent;
 import io.github.raftboot.event.MembershipChangedEvent;
 import io.github.raftboot.event.RaftEvent;
+import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
 
@@ -40,14 +41,29 @@ final class SnapshotDerivation {
 
 	private final Object eventSource;
 
+	private final String group;
+
 	/**
-	 * Creates a derivation for one member.
+	 * Creates a derivation for one member's default election group.
 	 * @param nodeId the member's id, named in every event
 	 * @param eventSource the source of every event
 	 */
 	SnapshotDerivation(String nodeId, Object eventSource) {
+		this(nodeId, eventSource, RaftLeadership.DEFAULT_GROUP);
+	}
+
+	/**
+	 * Creates a derivation for one of a member's election groups. The members of another group
+	 * than the default one follow the default group's (see {@code GroupCoordinator}): their
+	 * changes are no {@link MembershipChangedEvent} of their own.
+	 * @param nodeId the member's id, named in every event
+	 * @param eventSource the source of every event
+	 * @param group the group, named in every event
+	 */
+	SnapshotDerivation(String nodeId, Object eventSource, String group) {
 		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
 		this.eventSource = Objects.requireNonNull(eventSource, "eventSource");
+		this.group = Objects.requireNonNull(group, "group");
 	}
 
 	/**
@@ -82,21 +98,23 @@ final class SnapshotDerivation {
 		List<RaftEvent> events = new ArrayList<>();
 		StatusSnapshot.Leadership leadership = previous.leadership();
 		if (leadership != null && !active) {
-			events.add(new LeadershipRevokedEvent(this.eventSource, this.nodeId, leadership.term(), revocationReason));
+			events.add(new LeadershipRevokedEvent(this.eventSource, this.nodeId, leadership.term(), revocationReason,
+					this.group));
 			leadership = null;
 		}
 		else if (leadership == null && active) {
 			leadership = new StatusSnapshot.Leadership(status.term(), wallNow);
-			events.add(new LeadershipAcquiredEvent(this.eventSource, this.nodeId, status.term()));
+			events.add(new LeadershipAcquiredEvent(this.eventSource, this.nodeId, status.term(), this.group));
 		}
 		String leaderId = status.leaderId();
 		Instant lastLeaderContact = (leaderId != null) ? wallNow : previous.lastLeaderContact();
 		Status before = previous.status();
 		if (!Objects.equals(leaderId, before.leaderId()) || (leaderId != null && status.term() != before.term())) {
-			events.add(new LeaderChangedEvent(this.eventSource, this.nodeId, status.term(), leaderId));
+			events.add(new LeaderChangedEvent(this.eventSource, this.nodeId, status.term(), leaderId, this.group));
 		}
 		Membership membership = status.membership();
-		if (membership != null && (!membership.equals(before.membership())
+		if (membership != null && RaftLeadership.DEFAULT_GROUP.equals(this.group)
+				&& (!membership.equals(before.membership())
 				|| status.membershipIndex() != before.membershipIndex()
 				|| status.isMembershipCommitted() != before.isMembershipCommitted())) {
 			events.add(new MembershipChangedEvent(this.eventSource, this.nodeId, status.term(),
