@@ -8,13 +8,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.raftboot.event.LeadershipAcquiredEvent;
 import io.github.raftboot.event.RaftEvent;
+import io.github.raftboot.leader.MembershipChangeException;
 import io.github.raftboot.leader.RaftLeadership;
+import io.github.raftboot.leader.RaftMembership;
+import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.runtime.RaftServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -175,6 +181,52 @@ class GroupsIntegrationTests {
 				assertThat(files.count()).as("files of " + group).isPositive();
 			}
 		}
+	}
+
+	@Test
+	void everyGroupFollowsTheMembersOfTheDefaultGroup() {
+		TestCluster replicas = start(3);
+		awaitSpreadLeaders(replicas);
+		replicas.addReplica("n4").start("n4");
+		awaitGroupVoters(replicas, List.of("n1", "n2", "n3", "n4"));
+		for (String group : GROUPS) {
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(replicas.server("n4").group(group).status().standing())
+					.as("standing of n4 in " + group)
+					.isEqualTo(RaftStatus.Standing.VOTER));
+		}
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+			Optional<String> leader = agreedLeader(replicas, RaftLeadership.DEFAULT_GROUP);
+			if (leader.isEmpty() || leader.get().equals("n4")) {
+				leader.ifPresent((id) -> replicas.server(id).transferLeadership());
+				return false;
+			}
+			CompletableFuture<RaftMembership> removal = replicas.server(leader.get()).removeMember("n4");
+			try {
+				removal.get(10, TimeUnit.SECONDS);
+				return true;
+			}
+			catch (ExecutionException ex) {
+				assertThat(ex.getCause()).isInstanceOf(MembershipChangeException.class);
+				return false;
+			}
+		});
+		awaitGroupVoters(replicas, List.of("n1", "n2", "n3"));
+	}
+
+	/** Waits until every group's leader has these voters, and no change under way. */
+	private static void awaitGroupVoters(TestCluster replicas, List<String> voters) {
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+			for (String group : GROUPS) {
+				Optional<String> leader = agreedLeader(replicas.runningIds().stream().filter((id) -> voters.contains(id)).toList(),
+						replicas, group);
+				assertThat(leader).as("leader of " + group).isPresent();
+				RaftMembership membership = replicas.server(leader.get()).group(group).status().membership();
+				assertThat(membership).as("members of " + group).isNotNull();
+				assertThat(membership.voters()).as("voters of " + group).containsExactlyInAnyOrderElementsOf(voters);
+				assertThat(membership.settled()).as("members of " + group + " settled").isTrue();
+			}
+		});
 	}
 
 	/** Waits until every group has a leader every replica follows and none leads more than its share. */
