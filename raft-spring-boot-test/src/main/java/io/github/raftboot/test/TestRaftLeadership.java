@@ -5,7 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -78,6 +80,15 @@ public final class TestRaftLeadership implements RaftLeadership {
 
 	private volatile boolean resetAfterEachTest;
 
+	/** The election group this instance stands for. */
+	private final String group;
+
+	/** The default group's instance: this one, or the one whose {@link #withGroups} made this one. */
+	private final TestRaftLeadership root;
+
+	/** The other groups' instances, in order: on the default group's instance only. */
+	private final Map<String, TestRaftLeadership> others = new LinkedHashMap<>();
+
 	/**
 	 * Creates a running follower that knows no leader, in term 0, that publishes its events to no
 	 * one.
@@ -101,6 +112,77 @@ public final class TestRaftLeadership implements RaftLeadership {
 		this.nodeId = nodeId;
 		this.publisher = Objects.requireNonNull(publisher, "publisher");
 		this.status = follower(nodeId, 0, this.clock.instant());
+		this.group = DEFAULT_GROUP;
+		this.root = this;
+	}
+
+	private TestRaftLeadership(TestRaftLeadership root, String group) {
+		this.nodeId = root.nodeId;
+		this.publisher = root.publisher;
+		this.status = follower(this.nodeId, 0, this.clock.instant());
+		this.group = group;
+		this.root = root;
+	}
+
+	/**
+	 * Adds election groups besides the default one, as {@code raft.groups} does: each is a
+	 * {@code TestRaftLeadership} of its own ({@link #group(String)}), a follower that knows no
+	 * leader, whose events carry its name, so that {@code @OnLeader("billing")} beans and
+	 * listeners of that group's events can be tested. The auto-configuration adds those of
+	 * {@code raft.groups}.
+	 * @param names the groups' names
+	 * @return this
+	 * @throws IllegalArgumentException if a name is blank or {@link #DEFAULT_GROUP}
+	 * @throws IllegalStateException if this is not the default group's instance
+	 */
+	public TestRaftLeadership withGroups(String... names) {
+		if (this.root != this) {
+			throw new IllegalStateException("Groups are added to the default group's TestRaftLeadership");
+		}
+		synchronized (this.monitor) {
+			for (String name : names) {
+				if (name == null || name.isBlank() || DEFAULT_GROUP.equals(name)) {
+					throw new IllegalArgumentException("Invalid election group name '" + name + "'");
+				}
+				this.others.computeIfAbsent(name, (key) -> new TestRaftLeadership(this, key));
+			}
+			return this;
+		}
+	}
+
+	@Override
+	public String groupName() {
+		return this.group;
+	}
+
+	@Override
+	public List<String> groups() {
+		List<String> names = new ArrayList<>();
+		names.add(DEFAULT_GROUP);
+		synchronized (this.root.monitor) {
+			names.addAll(this.root.others.keySet());
+		}
+		return names;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @return that group's instance, to {@link #grant()} or {@link #follow(String)} on its own
+	 */
+	@Override
+	public TestRaftLeadership group(String name) {
+		if (DEFAULT_GROUP.equals(name)) {
+			return this.root;
+		}
+		TestRaftLeadership other;
+		synchronized (this.root.monitor) {
+			other = this.root.others.get(name);
+		}
+		if (other == null) {
+			throw new IllegalArgumentException("No election group '" + name + "': the groups are " + groups()
+					+ " (add them with withGroups(...) or raft.groups)");
+		}
+		return other;
 	}
 
 	private static RaftStatus follower(String nodeId, long term, Instant runningSince) {
@@ -310,6 +392,9 @@ public final class TestRaftLeadership implements RaftLeadership {
 				pending.future().cancel(false);
 			}
 			this.pendingChanges.clear();
+			for (TestRaftLeadership other : this.others.values()) {
+				other.reset();
+			}
 			return this;
 		}
 	}
@@ -415,6 +500,9 @@ public final class TestRaftLeadership implements RaftLeadership {
 
 	@Override
 	public Optional<RaftMembership> membership() {
+		if (this.root != this) {
+			return this.root.membership();
+		}
 		return Optional.ofNullable(this.status.membership());
 	}
 
@@ -425,6 +513,9 @@ public final class TestRaftLeadership implements RaftLeadership {
 	 */
 	@Override
 	public CompletableFuture<RaftMembership> addMember(String nodeId, URI url) {
+		if (this.root != this) {
+			return this.root.addMember(nodeId, url);
+		}
 		Objects.requireNonNull(nodeId, "nodeId");
 		Objects.requireNonNull(url, "url");
 		this.membershipChanges.add("add " + nodeId + " " + url);
@@ -438,6 +529,9 @@ public final class TestRaftLeadership implements RaftLeadership {
 	 */
 	@Override
 	public CompletableFuture<RaftMembership> removeMember(String nodeId) {
+		if (this.root != this) {
+			return this.root.removeMember(nodeId);
+		}
 		Objects.requireNonNull(nodeId, "nodeId");
 		this.membershipChanges.add("remove " + nodeId);
 		return change((membership) -> !membership.members().contains(nodeId));
@@ -495,18 +589,18 @@ public final class TestRaftLeadership implements RaftLeadership {
 		boolean newTerm = next.term() != previous.term();
 		if (previous.leader() && (!next.leader() || newTerm)) {
 			events.add(new LeadershipRevokedEvent(this, this.nodeId, previous.term(),
-					next.leader() ? LeadershipRevokedEvent.Reason.HIGHER_TERM : reason));
+					next.leader() ? LeadershipRevokedEvent.Reason.HIGHER_TERM : reason, this.group));
 		}
 		if (next.leader() && (!previous.leader() || newTerm)) {
-			events.add(new LeadershipAcquiredEvent(this, this.nodeId, next.term()));
+			events.add(new LeadershipAcquiredEvent(this, this.nodeId, next.term(), this.group));
 		}
 		String leaderId = next.leaderId();
 		if (!Objects.equals(leaderId, previous.leaderId()) || (leaderId != null && newTerm)) {
-			events.add(new LeaderChangedEvent(this, this.nodeId, next.term(), leaderId));
+			events.add(new LeaderChangedEvent(this, this.nodeId, next.term(), leaderId, this.group));
 		}
 		RaftMembership membership = next.membership();
 		if (membership != null && !membership.equals(previous.membership())) {
-			events.add(new MembershipChangedEvent(this, this.nodeId, next.term(), membership));
+			events.add(new MembershipChangedEvent(this, this.nodeId, next.term(), membership, this.group));
 		}
 		return events;
 	}
@@ -524,7 +618,8 @@ public final class TestRaftLeadership implements RaftLeadership {
 	@Override
 	public String toString() {
 		RaftStatus current = this.status;
-		return "TestRaftLeadership[" + this.nodeId + ", term " + current.term() + ", "
+		return "TestRaftLeadership[" + this.nodeId + (DEFAULT_GROUP.equals(this.group) ? "" : ", group " + this.group)
+				+ ", term " + current.term() + ", "
 				+ (current.leader() ? "leader" : "leader " + current.leaderId()) + "]";
 	}
 

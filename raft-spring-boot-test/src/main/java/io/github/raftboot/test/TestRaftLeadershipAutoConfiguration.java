@@ -1,11 +1,15 @@
 package io.github.raftboot.test;
 
+import java.util.List;
+
 import io.github.raftboot.autoconfigure.OnLeaderAutoConfiguration;
 import io.github.raftboot.autoconfigure.RaftConfigurationException;
 import io.github.raftboot.leader.RaftLeadership;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -34,6 +38,10 @@ public final class TestRaftLeadershipAutoConfiguration {
 		}
 		TestRaftLeadership leadership = new TestRaftLeadership(environment.getProperty("raft.node-id", "raft"),
 				publisher);
+		leadership.withGroups(Binder.get(environment)
+			.bind("raft.groups", Bindable.listOf(String.class))
+			.orElse(List.of())
+			.toArray(String[]::new));
 		leadership.resetAfterEachTest();
 		return leadership;
 	}

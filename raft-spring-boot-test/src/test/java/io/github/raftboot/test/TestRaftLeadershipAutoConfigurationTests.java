@@ -45,6 +45,18 @@ class TestRaftLeadershipAutoConfigurationTests {
 	}
 
 	@Test
+	void groupsOfRaftGroupsAreAddedInEitherForm() {
+		this.contextRunner.withUserConfiguration(TestedApplication.class)
+			.withPropertyValues("raft.groups=billing,outbox")
+			.run((context) -> assertThat(context.getBean(TestRaftLeadership.class).groups())
+				.containsExactly("default", "billing", "outbox"));
+		this.contextRunner.withUserConfiguration(TestedApplication.class)
+			.withPropertyValues("raft.groups[0]=billing", "raft.groups[1]=outbox")
+			.run((context) -> assertThat(context.getBean(TestRaftLeadership.class).groups())
+				.containsExactly("default", "billing", "outbox"));
+	}
+
+	@Test
 	void replicaIsNamedRaftWithoutANodeId() {
 		new ApplicationContextRunner().withUserConfiguration(TestedApplication.class)
 			.run((context) -> assertThat(context.getBean(TestRaftLeadership.class).nodeId()).isEqualTo("raft"));

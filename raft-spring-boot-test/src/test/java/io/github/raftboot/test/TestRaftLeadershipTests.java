@@ -313,4 +313,42 @@ class TestRaftLeadershipTests {
 				index, true);
 	}
 
+	@Test
+	void groupsAreInstancesOfTheirOwnWhoseEventsCarryTheGroup() {
+		this.leadership.withGroups("billing", "outbox");
+		assertThat(this.leadership.groups()).containsExactly("default", "billing", "outbox");
+		TestRaftLeadership billing = this.leadership.group("billing");
+		assertThat(billing.groupName()).isEqualTo("billing");
+		assertThat(billing.group("default")).isSameAs(this.leadership);
+		assertThat(billing.groups()).containsExactly("default", "billing", "outbox");
+		billing.grant();
+		assertThat(this.leadership.isLeader("billing")).isTrue();
+		assertThat(this.leadership.fencingToken("billing")).hasValue(1);
+		assertThat(this.leadership.isLeader()).as("the default group is not granted").isFalse();
+		assertThat(this.leadership.isLeader("outbox")).isFalse();
+		assertThat(this.events).extracting(RaftEvent::getGroup).containsOnly("billing");
+		assertThat(this.events).first().isInstanceOf(LeadershipAcquiredEvent.class)
+			.hasToString("LeadershipAcquiredEvent[node=n1, term=1, group=billing]");
+	}
+
+	@Test
+	void anUnknownGroupIsRefusedWithTheGroupsThereAre() {
+		this.leadership.withGroups("billing");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.leadership.isLeader("payroll"))
+			.withMessage("No election group 'payroll': the groups are [default, billing] "
+					+ "(add them with withGroups(...) or raft.groups)");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.leadership.withGroups("default"));
+		assertThatIllegalStateException().isThrownBy(() -> this.leadership.group("billing").withGroups("x"));
+	}
+
+	@Test
+	void resetAlsoResetsEveryGroupAndMembersAreTheDefaultGroups() {
+		this.leadership.withGroups("billing");
+		this.leadership.group("billing").grant();
+		this.leadership.reset();
+		assertThat(this.leadership.isLeader("billing")).isFalse();
+		this.leadership.group("billing").removeMember("n2");
+		assertThat(this.leadership.membershipChanges()).containsExactly("remove n2");
+	}
+
 }
