@@ -31,11 +31,11 @@ import org.springframework.context.event.SmartApplicationListener;
  *
  * <p>{@link OnLeaderAdvisor} makes such beans report {@code isAutoStartup() == false}, so the
  * context does not start them. This controller starts them (in phase order) when it starts
- * itself, after every other lifecycle bean, if this replica already leads their group, and on every
- * {@link LeadershipAcquiredEvent} of their group; it stops them (in reverse phase order) on every
- * {@link LeadershipRevokedEvent} of their group and, all of them, when the context stops or closes. Leadership events are
- * handled on the thread that publishes them, never on the election thread. A bean that fails to
- * start or stop is logged and does not affect the others.
+ * itself, after every other lifecycle bean, if this replica already leads their group, and on
+ * every {@link LeadershipAcquiredEvent} of their group; it stops them (in reverse phase order) on
+ * every {@link LeadershipRevokedEvent} of their group and, all of them, when the context stops or
+ * closes. Leadership events are handled on the thread that publishes them, never on the election
+ * thread. A bean that fails to start or stop is logged and does not affect the others.
  */
 public final class OnLeaderLifecycleController implements SmartApplicationListener, SmartLifecycle {
 
@@ -66,7 +66,8 @@ public final class OnLeaderLifecycleController implements SmartApplicationListen
 	public void onApplicationEvent(ApplicationEvent event) {
 		this.lock.lock();
 		try {
-			if (event instanceof LeadershipAcquiredEvent acquired && this.running && isLeader(acquired.getGroup())) {
+			if (event instanceof LeadershipAcquiredEvent acquired && this.running
+					&& groups(this.members).contains(acquired.getGroup()) && isLeader(acquired.getGroup())) {
 				startMembers(acquired.getGroup());
 			}
 			else if (event instanceof LeadershipRevokedEvent revoked) {
@@ -169,7 +170,8 @@ public final class OnLeaderLifecycleController implements SmartApplicationListen
 			try {
 				if (!member.bean().isRunning()) {
 					logger.debug("Starting '" + member.name() + "': this replica is the leader"
-							+ (RaftLeadership.DEFAULT_GROUP.equals(group) ? "" : " of election group '" + group + "'"));
+							+ (RaftLeadership.DEFAULT_GROUP.equals(group) ? "" : " of election group '" + group
+									+ "'"));
 					member.bean().start();
 				}
 			}
