@@ -4,7 +4,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +41,10 @@ import org.springframework.util.StringUtils;
  * instants are ISO-8601 and {@code peers[].millisSinceLastContact} is the age, in milliseconds,
  * of the last successful RPC to that peer; {@code peers[].lastError} and {@code lastErrorAt} tell
  * why and when the last RPC to it that failed failed. Unknown values are written as {@code null} rather
- * than left out, so that every response has the same shape.
+ * than left out, so that every response has the same shape. The top-level fields describe the
+ * default election group; {@code groups} describes every group by name, the default one
+ * included, so that a client reads each group the same way whether {@code raft.groups} names
+ * others or not.
  *
  * <p>A write ({@code POST} with an optional {@code target}) hands leadership to that member,
  * or to the most up-to-date reachable one, and returns a {@link TransferDescriptor}. A
@@ -83,7 +88,16 @@ public class RaftEndpoint {
 				(membership != null) ? MembershipDescriptor.of(membership) : null,
 				(formation != null) ? new FormationDescriptor(formation.granted(), formation.refused(),
 						formation.unanswered()) : null,
-				TimingDescriptor.of(status.timing()), peers);
+				TimingDescriptor.of(status.timing()), peers, groups());
+	}
+
+	/** Every election group, the default one first, by name. */
+	private Map<String, GroupDescriptor> groups() {
+		Map<String, GroupDescriptor> groups = new LinkedHashMap<>();
+		for (String name : this.leadership.groups()) {
+			groups.put(name, GroupDescriptor.of(this.leadership.group(name)));
+		}
+		return groups;
 	}
 
 	/**
@@ -201,13 +215,47 @@ public class RaftEndpoint {
 	 * @param formation while it has joined no cluster: how its last attempt to form one went
 	 * @param timing the election timing in force, the configured one, and the trouble counted
 	 * @param peers the other members, and the replicas {@code raft.peers} lists besides
+	 * @param groups every election group by name, the default one ({@code "default"}, which the
+	 * fields above describe too) first, then those of {@code raft.groups}: each has a leader and
+	 * a term of its own
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record RaftDescriptor(String nodeId, RaftStatus.State state, Role role, long term, @Nullable String leaderId,
 			boolean leader, @Nullable Instant leaderSince, @Nullable String votedFor, long commitIndex,
 			long lastLogIndex, @Nullable Instant lastLeaderContact, RaftStatus.Standing standing,
 			@Nullable MembershipDescriptor membership, @Nullable FormationDescriptor formation,
-			@Nullable TimingDescriptor timing, List<PeerDescriptor> peers) implements OperationResponseBody {
+			@Nullable TimingDescriptor timing, List<PeerDescriptor> peers,
+			Map<String, GroupDescriptor> groups) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * Description of one election group, as this replica sees it.
+	 *
+	 * @param role this replica's role in the group's current term
+	 * @param term the group's current term
+	 * @param leaderId the group's leader known in this term, or {@code null}
+	 * @param leader whether this replica is the group's active leader now (its lease holds)
+	 * @param leaderSince when this replica's current active leadership of the group began, or
+	 * {@code null}
+	 * @param fencingToken the fencing token of that leadership (the group's term) while this
+	 * replica is the group's active leader, else {@code null}; tokens of different groups are not
+	 * comparable
+	 * @param lastLeaderContact when a leader of the group was last known, or {@code null} if never
+	 * @param timing the group's election timing in force, as the top-level {@code timing}
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record GroupDescriptor(Role role, long term, @Nullable String leaderId, boolean leader,
+			@Nullable Instant leaderSince, @Nullable Long fencingToken, @Nullable Instant lastLeaderContact,
+			@Nullable TimingDescriptor timing) {
+
+		static GroupDescriptor of(RaftLeadership group) {
+			// From one snapshot, so that the token and the leadership agree
+			RaftStatus status = group.status();
+			return new GroupDescriptor(status.role(), status.term(), status.leaderId(), status.leader(),
+					status.leaderSince(), status.leader() ? status.term() : null, status.lastLeaderContact(),
+					TimingDescriptor.of(status.timing()));
+		}
 
 	}
 

@@ -61,6 +61,16 @@ import org.springframework.boot.health.contributor.Status;
  * or while another process uses its id, a {@code reason} that says what to do. Unreachable
  * peers do not change the status: a majority is enough.
  *
+ * <p>When {@code raft.groups} names election groups besides the default one, the details also
+ * hold {@code groups}: every group by name, the default one first, with this replica's
+ * {@code role}, the group's {@code term}, {@code leader} (whether this replica leads it) and,
+ * when known, {@code leaderId}. The status stays that of the default group: every group has the
+ * same members, transport and thread, so what makes a replica unfit (a failed store, a
+ * conflict of ids, removal, no contact with a majority) shows in the default group as in any;
+ * a group between two leaders while the default group has one is an election under way, not a
+ * sick replica, and a probe that took the replica out of service for it would move work for
+ * nothing.
+ *
  * <p>A {@link RaftLeadership} whose status does not tell {@code runningSince} (other than the
  * one auto-configured) gets an approximation: the latest instant at which this indicator knew
  * the replica was not running yet, its own creation (the auto-configuration creates it as the
@@ -135,6 +145,9 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
 					+ timing.configuredElectionTimeoutMin().toMillis() + "-"
 					+ timing.configuredElectionTimeoutMax().toMillis() + " ms: " + timing.reason());
 		}
+		if (this.leadership.groups().size() > 1) {
+			builder.withDetail("groups", groups());
+		}
 		Map<String, String> unreachable = unreachablePeers(status);
 		if (!unreachable.isEmpty()) {
 			builder.withDetail("unreachablePeers", unreachable);
@@ -193,6 +206,23 @@ public class RaftHealthIndicator extends AbstractHealthIndicator {
 		}
 		return (lastLeaderContact != null && lastLeaderContact.isAfter(runningSince)) ? lastLeaderContact
 				: runningSince;
+	}
+
+	/** Every election group by name, the default one first: its role, term and leader. */
+	private Map<String, Object> groups() {
+		Map<String, Object> groups = new LinkedHashMap<>();
+		for (String name : this.leadership.groups()) {
+			RaftStatus status = this.leadership.group(name).status();
+			Map<String, Object> group = new LinkedHashMap<>();
+			group.put("role", status.role());
+			group.put("term", status.term());
+			group.put("leader", status.leader());
+			if (status.leaderId() != null) {
+				group.put("leaderId", status.leaderId());
+			}
+			groups.put(name, group);
+		}
+		return groups;
 	}
 
 	/** The peers whose last request failed after the last one that succeeded: why, and when. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import io.github.raftboot.core.Role;
@@ -33,7 +34,9 @@ import org.springframework.context.ApplicationListener;
 
 /**
  * {@link MeterBinder} for the state of one Raft replica. Every meter has a {@code node} tag
- * with this replica's id:
+ * with this replica's id and a {@code group} tag with the election group it is about
+ * ({@code default} for the default group), and every election group of the replica
+ * ({@link RaftLeadership#groups()}) has each of them:
  * <ul>
  * <li>{@code raft.term}: the current term;</li>
  * <li>{@code raft.leader}: 1 while this replica is the active leader, else 0;</li>
@@ -61,12 +64,16 @@ import org.springframework.context.ApplicationListener;
  * date when bound and on every {@link RaftEvent} of the replica, which comes with every change of
  * the configuration and of leadership (in a Spring context, as an {@link ApplicationListener});
  * between two events a meter of a member that has just left reads {@code NaN}.
+ *
+ * <p>The members are the cluster's, so the membership and per-peer meters of every group read
+ * the same; the pauses are the process's. Term, leadership, role, elections, leader changes and
+ * timing are each group's own.
  */
 public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> {
 
 	private final RaftLeadership leadership;
 
-	private final RaftStatistics statistics;
+	private final Function<String, RaftStatistics> statistics;
 
 	private final Clock clock;
 
@@ -74,91 +81,124 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 	private final Map<MeterRegistry, Map<PeerMeter, Meter>> peerMeters = new LinkedHashMap<>();
 
 	/**
-	 * Creates a binder for a {@link RaftServer}.
+	 * Creates a binder for a {@link RaftServer} and every election group it runs, each with the
+	 * statistics of its own {@link RaftServer} ({@code server.group(name)}).
 	 * @param server the server
 	 */
 	public RaftMetrics(RaftServer server) {
-		this(server, server.statistics(), Clock.systemUTC());
+		this(server, (group) -> statisticsOf(server, group), Clock.systemUTC());
 	}
 
 	/**
-	 * Creates a binder.
+	 * Creates a binder that reads the counters of every election group from the same
+	 * statistics: for a leadership of the default group only.
 	 * @param leadership where the state is read
 	 * @param statistics where the counters are read
 	 * @param clock the wall clock, the same as the one of {@link PeerStatus#lastContact()}
 	 */
 	public RaftMetrics(RaftLeadership leadership, RaftStatistics statistics, Clock clock) {
+		this(leadership, (group) -> statistics, clock);
+		Objects.requireNonNull(statistics, "statistics");
+	}
+
+	/**
+	 * Creates a binder.
+	 * @param leadership where the state of every group is read ({@link RaftLeadership#group(String)})
+	 * @param statistics where the counters of a group, by name, are read
+	 * @param clock the wall clock, the same as the one of {@link PeerStatus#lastContact()}
+	 */
+	public RaftMetrics(RaftLeadership leadership, Function<String, RaftStatistics> statistics, Clock clock) {
 		this.leadership = Objects.requireNonNull(leadership, "leadership");
 		this.statistics = Objects.requireNonNull(statistics, "statistics");
 		this.clock = Objects.requireNonNull(clock, "clock");
 	}
 
+	private static RaftStatistics statisticsOf(RaftServer server, String group) {
+		if (server.group(group) instanceof RaftServer groupServer) {
+			return groupServer.statistics();
+		}
+		throw new IllegalStateException("Raft member '" + server.nodeId() + "' answers for election group '" + group
+				+ "' with no RaftServer, so its statistics are unknown");
+	}
+
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		Tags tags = Tags.of("node", this.leadership.nodeId());
-		gauge(registry, "raft.term", "The current Raft term", tags, RaftLeadership::currentTerm);
-		gauge(registry, "raft.leader", "Whether this replica is the active Raft leader (1) or not (0)", tags,
-				(leadership) -> leadership.isLeader() ? 1 : 0);
-		for (Role role : Role.values()) {
-			gauge(registry, "raft.role", "Whether this replica plays this Raft role (1) or not (0)",
-					tags.and("role", role.name()), (leadership) -> (leadership.status().role() == role) ? 1 : 0);
+		for (String group : this.leadership.groups()) {
+			bindTo(registry, group, this.leadership.group(group), this.statistics.apply(group));
 		}
-		counter(registry, "raft.elections.started", "Elections this replica started", tags,
-				RaftStatistics::electionsStarted);
-		counter(registry, "raft.elections.won", "Elections this replica won", tags, RaftStatistics::electionsWon);
-		counter(registry, "raft.elections.lost", "Elections this replica started and did not win", tags,
-				RaftStatistics::electionsLost);
-		counter(registry, "raft.prevotes.started", "Pre-vote rounds this replica started", tags,
-				RaftStatistics::preVotesStarted);
-		counter(registry, "raft.leader.changes", "Times the leader known to this replica changed", tags,
-				RaftStatistics::leaderChanges);
-		counter(registry, "raft.pauses",
-				"Times this replica did not run for at least the minimum election timeout less the heartbeat interval",
-				tags, RaftStatistics::pauses);
-		Timer pauseDuration = Timer.builder("raft.pause.duration")
-			.description("How long this replica did not run, at least, in each pause")
-			.tags(tags)
-			.register(registry);
-		this.statistics.onPause((nanos) -> pauseDuration.record(nanos, TimeUnit.NANOSECONDS));
-		gauge(registry, "raft.membership.voters",
-				"Voters of the configuration in force (while joint, those being moved to); NaN while joining", tags,
-				(leadership) -> membershipValue(leadership, (membership) -> membership.voters().size()));
-		gauge(registry, "raft.membership.learners",
-				"Learners of the configuration in force, catching up before they vote; NaN while joining", tags,
-				(leadership) -> membershipValue(leadership, (membership) -> membership.learners().size()));
-		gauge(registry, "raft.membership.joint",
-				"Whether a change of voters is under way (1) or not (0); NaN while joining", tags,
-				(leadership) -> membershipValue(leadership, (membership) -> membership.joint() ? 1 : 0));
-		gauge(registry, "raft.timing.level",
-				"How many times the configured timing was doubled to get the one in force (0: as configured)", tags,
-				(leadership) -> timingValue(leadership, RaftTiming::level));
-		Gauge.builder("raft.timing.election.timeout.min", this.leadership,
-				(leadership) -> timingValue(leadership, (timing) -> timing.electionTimeoutMin().toNanos() / 1e9))
-			.description("The minimum election timeout in force, on which the leader lease rests")
-			.baseUnit("seconds")
-			.tags(tags)
-			.strongReference(true)
-			.register(registry);
-		incidents(registry, tags, "lease-lapse", RaftTiming.Incidents::leaseLapses);
-		incidents(registry, tags, "late-round", RaftTiming.Incidents::lateRounds);
-		incidents(registry, tags, "campaign-while-leading", RaftTiming.Incidents::campaignsWhileLeading);
-		incidents(registry, tags, "pause", RaftTiming.Incidents::pauses);
-		FunctionCounter
-			.builder("raft.timing.changes", this.leadership,
-					(leadership) -> timingValue(leadership, (timing) -> timing.incidents().timingChanges()))
-			.description("Timing entries this replica wrote into the log as leader")
-			.tags(tags)
-			.register(registry);
 		synchronized (this.peerMeters) {
 			this.peerMeters.putIfAbsent(registry, new HashMap<>());
 			refreshPeerMeters();
 		}
 	}
 
-	private void incidents(MeterRegistry registry, Tags tags, String kind, ToDoubleFunction<RaftTiming.Incidents> count) {
+	private void bindTo(MeterRegistry registry, String group, RaftLeadership leadership, RaftStatistics statistics) {
+		Tags tags = tags(group);
+		gauge(registry, leadership, "raft.term", "The current Raft term", tags, RaftLeadership::currentTerm);
+		gauge(registry, leadership, "raft.leader", "Whether this replica is the active Raft leader (1) or not (0)", tags,
+				(view) -> view.isLeader() ? 1 : 0);
+		for (Role role : Role.values()) {
+			gauge(registry, leadership, "raft.role", "Whether this replica plays this Raft role (1) or not (0)",
+					tags.and("role", role.name()), (view) -> (view.status().role() == role) ? 1 : 0);
+		}
+		counter(registry, statistics, "raft.elections.started", "Elections this replica started", tags,
+				RaftStatistics::electionsStarted);
+		counter(registry, statistics, "raft.elections.won", "Elections this replica won", tags,
+				RaftStatistics::electionsWon);
+		counter(registry, statistics, "raft.elections.lost", "Elections this replica started and did not win", tags,
+				RaftStatistics::electionsLost);
+		counter(registry, statistics, "raft.prevotes.started", "Pre-vote rounds this replica started", tags,
+				RaftStatistics::preVotesStarted);
+		counter(registry, statistics, "raft.leader.changes", "Times the leader known to this replica changed", tags,
+				RaftStatistics::leaderChanges);
+		counter(registry, statistics, "raft.pauses",
+				"Times this replica did not run for at least the minimum election timeout less the heartbeat interval",
+				tags, RaftStatistics::pauses);
+		Timer pauseDuration = Timer.builder("raft.pause.duration")
+			.description("How long this replica did not run, at least, in each pause")
+			.tags(tags)
+			.register(registry);
+		statistics.onPause((nanos) -> pauseDuration.record(nanos, TimeUnit.NANOSECONDS));
+		gauge(registry, leadership, "raft.membership.voters",
+				"Voters of the configuration in force (while joint, those being moved to); NaN while joining", tags,
+				(view) -> membershipValue(view, (membership) -> membership.voters().size()));
+		gauge(registry, leadership, "raft.membership.learners",
+				"Learners of the configuration in force, catching up before they vote; NaN while joining", tags,
+				(view) -> membershipValue(view, (membership) -> membership.learners().size()));
+		gauge(registry, leadership, "raft.membership.joint",
+				"Whether a change of voters is under way (1) or not (0); NaN while joining", tags,
+				(view) -> membershipValue(view, (membership) -> membership.joint() ? 1 : 0));
+		gauge(registry, leadership, "raft.timing.level",
+				"How many times the configured timing was doubled to get the one in force (0: as configured)", tags,
+				(view) -> timingValue(view, RaftTiming::level));
+		Gauge.builder("raft.timing.election.timeout.min", leadership,
+				(view) -> timingValue(view, (timing) -> timing.electionTimeoutMin().toNanos() / 1e9))
+			.description("The minimum election timeout in force, on which the leader lease rests")
+			.baseUnit("seconds")
+			.tags(tags)
+			.strongReference(true)
+			.register(registry);
+		incidents(registry, leadership, tags, "lease-lapse", RaftTiming.Incidents::leaseLapses);
+		incidents(registry, leadership, tags, "late-round", RaftTiming.Incidents::lateRounds);
+		incidents(registry, leadership, tags, "campaign-while-leading", RaftTiming.Incidents::campaignsWhileLeading);
+		incidents(registry, leadership, tags, "pause", RaftTiming.Incidents::pauses);
 		FunctionCounter
-			.builder("raft.incidents", this.leadership,
-					(leadership) -> timingValue(leadership, (timing) -> count.applyAsDouble(timing.incidents())))
+			.builder("raft.timing.changes", leadership,
+					(view) -> timingValue(view, (timing) -> timing.incidents().timingChanges()))
+			.description("Timing entries this replica wrote into the log as leader")
+			.tags(tags)
+			.register(registry);
+	}
+
+	private Tags tags(String group) {
+		return Tags.of("node", this.leadership.nodeId(), "group", group);
+	}
+
+	private void incidents(MeterRegistry registry, RaftLeadership leadership, Tags tags, String kind,
+			ToDoubleFunction<RaftTiming.Incidents> count) {
+		FunctionCounter
+			.builder("raft.incidents", leadership,
+					(view) -> timingValue(view, (timing) -> count.applyAsDouble(timing.incidents())))
 			.description("Trouble this replica counted that adaptive timing reacts to: leases that lapsed while it "
 					+ "led, rounds acknowledged late, voters campaigning while it led, pauses")
 			.tags(tags.and("kind", kind))
@@ -171,8 +211,9 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 	}
 
 	/**
-	 * Brings the per-peer meters up to date with the members, on every event of the replica.
-	 * @param event the event, whatever it is
+	 * Brings the per-peer meters of every group up to date with the members, on every event of
+	 * the replica.
+	 * @param event the event, whatever it is and whichever group it is about
 	 */
 	@Override
 	public void onApplicationEvent(RaftEvent event) {
@@ -182,15 +223,17 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 	}
 
 	private void refreshPeerMeters() {
-		RaftStatus status = this.leadership.status();
 		Set<PeerMeter> wanted = new HashSet<>();
-		status.peers().forEach((peer) -> wanted.add(new PeerMeter(PeerMeter.LAST_CONTACT_AGE, peer.id())));
-		status.peers().forEach((peer) -> wanted.add(new PeerMeter(PeerMeter.ROUND_TRIP, peer.id())));
-		RaftMembership membership = status.membership();
-		if (status.role() == Role.LEADER && membership != null) {
-			membership.learners().forEach((learner) -> wanted.add(new PeerMeter(PeerMeter.LEARNER_LAG, learner)));
+		for (String group : this.leadership.groups()) {
+			RaftStatus status = this.leadership.group(group).status();
+			status.peers().forEach((peer) -> wanted.add(new PeerMeter(PeerMeter.LAST_CONTACT_AGE, group, peer.id())));
+			status.peers().forEach((peer) -> wanted.add(new PeerMeter(PeerMeter.ROUND_TRIP, group, peer.id())));
+			RaftMembership membership = status.membership();
+			if (status.role() == Role.LEADER && membership != null) {
+				membership.learners()
+					.forEach((learner) -> wanted.add(new PeerMeter(PeerMeter.LEARNER_LAG, group, learner)));
+			}
 		}
-		Tags tags = Tags.of("node", this.leadership.nodeId());
 		this.peerMeters.forEach((registry, meters) -> {
 			meters.entrySet().removeIf((meter) -> {
 				boolean gone = !wanted.contains(meter.getKey());
@@ -200,30 +243,30 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 				return gone;
 			});
 			for (PeerMeter meter : wanted) {
-				meters.computeIfAbsent(meter, (key) -> register(registry, key, tags));
+				meters.computeIfAbsent(meter, (key) -> register(registry, key));
 			}
 		});
 	}
 
-	private Meter register(MeterRegistry registry, PeerMeter meter, Tags tags) {
+	private Meter register(MeterRegistry registry, PeerMeter meter) {
 		String peer = meter.peer();
+		RaftLeadership leadership = this.leadership.group(meter.group());
 		Gauge.Builder<RaftLeadership> builder = switch (meter.name()) {
 			case PeerMeter.LAST_CONTACT_AGE -> Gauge
-				.builder(PeerMeter.LAST_CONTACT_AGE, this.leadership, (leadership) -> lastContactAge(leadership, peer))
+				.builder(PeerMeter.LAST_CONTACT_AGE, leadership, (view) -> lastContactAge(view, peer))
 				.description("Seconds since an RPC to this peer last succeeded")
 				.baseUnit("seconds");
 			case PeerMeter.ROUND_TRIP -> Gauge
-				.builder(PeerMeter.ROUND_TRIP, this.leadership, (leadership) -> roundTrip(leadership, peer))
+				.builder(PeerMeter.ROUND_TRIP, leadership, (view) -> roundTrip(view, peer))
 				.description("While this replica leads: how long this peer took to answer the latest heartbeat round")
 				.baseUnit("seconds");
 			case PeerMeter.LEARNER_LAG -> Gauge
-				.builder(PeerMeter.LEARNER_LAG, this.leadership, (leadership) -> learnerLag(leadership, peer))
+				.builder(PeerMeter.LEARNER_LAG, leadership, (view) -> learnerLag(view, peer))
 				.description("Committed entries this learner still lacks, while this replica leads");
 			default -> throw new IllegalStateException("No per-peer meter named " + meter.name());
 		};
-		return builder.tags(tags.and(Tag.of("peer", peer))).strongReference(true).register(registry);
+		return builder.tags(tags(meter.group()).and(Tag.of("peer", peer))).strongReference(true).register(registry);
 	}
-
 	private static double membershipValue(RaftLeadership leadership, ToDoubleFunction<RaftMembership> value) {
 		RaftMembership membership = leadership.status().membership();
 		return (membership != null) ? value.applyAsDouble(membership) : Double.NaN;
@@ -272,17 +315,17 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 		return Math.max(0, millis) / 1000.0;
 	}
 
-	private void gauge(MeterRegistry registry, String name, String description, Tags tags,
-			ToDoubleFunction<RaftLeadership> value) {
-		Gauge.builder(name, this.leadership, value)
+	private static void gauge(MeterRegistry registry, RaftLeadership leadership, String name, String description,
+			Tags tags, ToDoubleFunction<RaftLeadership> value) {
+		Gauge.builder(name, leadership, value)
 			.description(description)
 			.tags(tags)
 			.strongReference(true)
 			.register(registry);
 	}
 
-	/** A meter registered per peer: its name and the peer. */
-	private record PeerMeter(String name, String peer) {
+	/** A meter registered per peer: its name, the election group and the peer. */
+	private record PeerMeter(String name, String group, String peer) {
 
 		static final String LAST_CONTACT_AGE = "raft.peer.last.contact.age";
 
@@ -292,9 +335,9 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 
 	}
 
-	private void counter(MeterRegistry registry, String name, String description, Tags tags,
-			ToDoubleFunction<RaftStatistics> count) {
-		FunctionCounter.builder(name, this.statistics, count).description(description).tags(tags).register(registry);
+	private static void counter(MeterRegistry registry, RaftStatistics statistics, String name, String description,
+			Tags tags, ToDoubleFunction<RaftStatistics> count) {
+		FunctionCounter.builder(name, statistics, count).description(description).tags(tags).register(registry);
 	}
 
 }

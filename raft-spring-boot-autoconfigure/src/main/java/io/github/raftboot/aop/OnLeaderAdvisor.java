@@ -79,6 +79,15 @@ public final class OnLeaderAdvisor extends AbstractPointcutAdvisor {
 	}
 
 	/**
+	 * The election group of a class annotated with {@code @OnLeader}:
+	 * {@link RaftLeadership#DEFAULT_GROUP} unless the annotation names another.
+	 */
+	static String groupOf(Class<?> type) {
+		OnLeader onLeader = AnnotatedElementUtils.findMergedAnnotation(type, OnLeader.class);
+		return (onLeader != null) ? OnLeaderInterceptor.groupOf(onLeader) : RaftLeadership.DEFAULT_GROUP;
+	}
+
+	/**
 	 * Whether instances of {@code type} are {@link SmartLifecycle} beans that
 	 * {@link OnLeaderLifecycleController} starts and stops with leadership.
 	 */

@@ -24,11 +24,12 @@ import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Lets a call through to a method guarded by {@link OnLeader @OnLeader} only while this replica
- * is the active leader. Otherwise the call is skipped ({@code null}, or
+ * is the active leader of the election group the annotation names (the default group unless it
+ * names one). Otherwise the call is skipped ({@code null}, or
  * {@code Optional.empty()} for a method returning {@link Optional}) or, with
  * {@code skip = false}, refused with a {@link NotLeaderException}.
  *
- * <p>An annotation on the method wins over one on the class.
+ * <p>An annotation on the method wins over one on the class, group name included.
  */
 final class OnLeaderInterceptor implements MethodInterceptor {
 
@@ -49,30 +50,32 @@ final class OnLeaderInterceptor implements MethodInterceptor {
 		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : method.getDeclaringClass();
 		Guard guard = this.guards.computeIfAbsent(new MethodClassKey(method, targetClass),
 				(key) -> Guard.of(method, targetClass));
-		return switch (guard) {
+		return switch (guard.kind()) {
 			case NONE -> invocation.proceed();
 			case AUTO_STARTUP -> false;
-			case LIFECYCLE_START -> isLeader() ? invocation.proceed() : skipStart(targetClass);
-			case SKIP, REFUSE -> isLeader() ? invocation.proceed() : notLeader(guard, method, targetClass);
+			case LIFECYCLE_START -> isLeader(guard.group()) ? invocation.proceed() : skipStart(guard, targetClass);
+			case SKIP, REFUSE -> isLeader(guard.group()) ? invocation.proceed() : notLeader(guard, method, targetClass);
 		};
 	}
 
-	private boolean isLeader() {
-		return this.leadership.get().isLeader();
+	private boolean isLeader(String group) {
+		return this.leadership.get().group(group).isLeader();
 	}
 
-	private @Nullable Object skipStart(Class<?> targetClass) {
+	private @Nullable Object skipStart(Guard guard, Class<?> targetClass) {
 		if (logger.isDebugEnabled()) {
-			logger.debug("Not starting " + targetClass.getName() + ": this replica is not the leader");
+			logger.debug("Not starting " + targetClass.getName() + ": this replica is not the leader"
+					+ ofGroup(guard.group()));
 		}
 		return null;
 	}
 
 	private @Nullable Object notLeader(Guard guard, Method method, Class<?> targetClass) {
 		Class<?> returnType = method.getReturnType();
-		if (guard == Guard.SKIP) {
+		if (guard.kind() == Kind.SKIP) {
 			if (logger.isTraceEnabled()) {
-				logger.trace("Skipped " + describe(method, targetClass) + ": this replica is not the leader");
+				logger.trace("Skipped " + describe(method, targetClass) + ": this replica is not the leader"
+						+ ofGroup(guard.group()));
 			}
 			if (returnType == Optional.class) {
 				return Optional.empty();
@@ -82,11 +85,17 @@ final class OnLeaderInterceptor implements MethodInterceptor {
 			}
 			// Rejected at startup; only reached for beans that escaped the validation.
 		}
-		RaftLeadership leadership = this.leadership.get();
+		RaftLeadership leadership = this.leadership.get().group(guard.group());
 		String nodeId = leadership.nodeId();
 		String leaderId = leadership.leaderId().orElse(null);
-		throw new NotLeaderException(nodeId, leaderId, "Replica '" + nodeId + "' is not the leader, so it refused "
-				+ describe(method, targetClass) + "; " + describeLeader(leaderId));
+		throw new NotLeaderException(nodeId, leaderId, "Replica '" + nodeId + "' is not the leader"
+				+ ofGroup(guard.group()) + ", so it refused " + describe(method, targetClass) + "; "
+				+ describeLeader(leaderId));
+	}
+
+	/** {@code " of election group 'billing'"}, or nothing for the default group. */
+	private static String ofGroup(String group) {
+		return RaftLeadership.DEFAULT_GROUP.equals(group) ? "" : " of election group '" + group + "'";
 	}
 
 	private static String describeLeader(@Nullable String leaderId) {
@@ -116,9 +125,45 @@ final class OnLeaderInterceptor implements MethodInterceptor {
 	}
 
 	/**
+	 * The election group an {@code @OnLeader} names: {@link RaftLeadership#DEFAULT_GROUP} for an
+	 * empty name.
+	 */
+	static String groupOf(OnLeader onLeader) {
+		return onLeader.value().isEmpty() ? RaftLeadership.DEFAULT_GROUP : onLeader.value();
+	}
+
+	/**
+	 * What to do with a call, and the election group whose leadership it needs.
+	 */
+	private record Guard(Kind kind, String group) {
+
+		private static final Guard NONE = new Guard(Kind.NONE, RaftLeadership.DEFAULT_GROUP);
+
+		private static final Guard AUTO_STARTUP = new Guard(Kind.AUTO_STARTUP, RaftLeadership.DEFAULT_GROUP);
+
+		static Guard of(Method method, Class<?> targetClass) {
+			Class<?> userClass = ClassUtils.getUserClass(targetClass);
+			if (OnLeaderAdvisor.isLeaderLifecycle(userClass)) {
+				if (OnLeaderAdvisor.isAutoStartupMethod(method)) {
+					return AUTO_STARTUP;
+				}
+				if (OnLeaderAdvisor.isStartMethod(method)) {
+					return new Guard(Kind.LIFECYCLE_START, OnLeaderAdvisor.groupOf(userClass));
+				}
+			}
+			OnLeader onLeader = findOnLeader(method, userClass);
+			if (onLeader == null) {
+				return NONE;
+			}
+			return new Guard(onLeader.skip() ? Kind.SKIP : Kind.REFUSE, groupOf(onLeader));
+		}
+
+	}
+
+	/**
 	 * What to do with a call when this replica is not the leader.
 	 */
-	private enum Guard {
+	private enum Kind {
 
 		/** Not guarded: always proceed. */
 		NONE,
@@ -133,24 +178,7 @@ final class OnLeaderInterceptor implements MethodInterceptor {
 		SKIP,
 
 		/** Throw {@link NotLeaderException}. */
-		REFUSE;
-
-		static Guard of(Method method, Class<?> targetClass) {
-			Class<?> userClass = ClassUtils.getUserClass(targetClass);
-			if (OnLeaderAdvisor.isLeaderLifecycle(userClass)) {
-				if (OnLeaderAdvisor.isAutoStartupMethod(method)) {
-					return AUTO_STARTUP;
-				}
-				if (OnLeaderAdvisor.isStartMethod(method)) {
-					return LIFECYCLE_START;
-				}
-			}
-			OnLeader onLeader = findOnLeader(method, userClass);
-			if (onLeader == null) {
-				return NONE;
-			}
-			return onLeader.skip() ? SKIP : REFUSE;
-		}
+		REFUSE
 
 	}
 

@@ -2,7 +2,9 @@ package io.github.raftboot.aop;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.raftboot.event.LeadershipAcquiredEvent;
@@ -11,6 +13,7 @@ import io.github.raftboot.leader.OnLeader;
 import io.github.raftboot.leader.RaftLeadership;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
@@ -22,15 +25,17 @@ import org.springframework.context.event.SmartApplicationListener;
 
 /**
  * Starts the {@link SmartLifecycle} beans whose class is annotated with
- * {@link OnLeader @OnLeader} while this replica is the leader, and stops them when it is not.
+ * {@link OnLeader @OnLeader} while this replica is the leader, and stops them when it is not:
+ * the leader of the election group the annotation names ({@code @OnLeader("billing")}), the
+ * default group unless it names one. Only the events of that group start and stop them.
  *
  * <p>{@link OnLeaderAdvisor} makes such beans report {@code isAutoStartup() == false}, so the
  * context does not start them. This controller starts them (in phase order) when it starts
- * itself, after every other lifecycle bean, if this replica already leads, and on every
- * {@link LeadershipAcquiredEvent}; it stops them (in reverse phase order) on every
- * {@link LeadershipRevokedEvent} and when the context stops or closes. Leadership events are
- * handled on the thread that publishes them, never on the election thread. A bean that fails to
- * start or stop is logged and does not affect the others.
+ * itself, after every other lifecycle bean, if this replica already leads their group, and on
+ * every {@link LeadershipAcquiredEvent} of their group; it stops them (in reverse phase order) on
+ * every {@link LeadershipRevokedEvent} of their group and, all of them, when the context stops or
+ * closes. Leadership events are handled on the thread that publishes them, never on the election
+ * thread. A bean that fails to start or stop is logged and does not affect the others.
  */
 public final class OnLeaderLifecycleController implements SmartApplicationListener, SmartLifecycle {
 
@@ -61,11 +66,12 @@ public final class OnLeaderLifecycleController implements SmartApplicationListen
 	public void onApplicationEvent(ApplicationEvent event) {
 		this.lock.lock();
 		try {
-			if (event instanceof LeadershipAcquiredEvent && this.running && isLeader()) {
-				startMembers();
+			if (event instanceof LeadershipAcquiredEvent acquired && this.running
+					&& groups(this.members).contains(acquired.getGroup()) && isLeader(acquired.getGroup())) {
+				startMembers(acquired.getGroup());
 			}
-			else if (event instanceof LeadershipRevokedEvent) {
-				stopMembers();
+			else if (event instanceof LeadershipRevokedEvent revoked) {
+				stopMembers(revoked.getGroup());
 			}
 		}
 		finally {
@@ -79,8 +85,10 @@ public final class OnLeaderLifecycleController implements SmartApplicationListen
 		try {
 			this.members = findMembers();
 			this.running = true;
-			if (isLeader()) {
-				startMembers();
+			for (String group : groups(this.members)) {
+				if (isLeader(group)) {
+					startMembers(group);
+				}
 			}
 		}
 		finally {
@@ -93,7 +101,7 @@ public final class OnLeaderLifecycleController implements SmartApplicationListen
 		this.lock.lock();
 		try {
 			this.running = false;
-			stopMembers();
+			stopMembers(null);
 		}
 		finally {
 			this.lock.unlock();
@@ -122,9 +130,19 @@ public final class OnLeaderLifecycleController implements SmartApplicationListen
 		return this.members.stream().map(Member::name).toList();
 	}
 
-	private boolean isLeader() {
+	/**
+	 * The election groups of the members, each once.
+	 * @return the group names
+	 */
+	private static Set<String> groups(List<Member> members) {
+		Set<String> groups = new LinkedHashSet<>();
+		members.forEach((member) -> groups.add(member.group()));
+		return groups;
+	}
+
+	private boolean isLeader(String group) {
 		RaftLeadership leadership = this.leadership.getIfAvailable();
-		return leadership != null && leadership.isLeader();
+		return leadership != null && leadership.group(group).isLeader();
 	}
 
 	private List<Member> findMembers() {
@@ -136,18 +154,24 @@ public final class OnLeaderLifecycleController implements SmartApplicationListen
 					logger.warn("Bean '" + name + "' is annotated with @OnLeader but was not proxied, so the context "
 							+ "may also start it on a replica that is not the leader");
 				}
-				members.add(new Member(name, bean));
+				String group = OnLeaderAdvisor.groupOf(AopProxyUtils.ultimateTargetClass(bean));
+				members.add(new Member(name, bean, group));
 			}
 		}
 		members.sort(Comparator.comparingInt((member) -> member.bean().getPhase()));
 		return List.copyOf(members);
 	}
 
-	private void startMembers() {
+	private void startMembers(String group) {
 		for (Member member : this.members) {
+			if (!member.group().equals(group)) {
+				continue;
+			}
 			try {
 				if (!member.bean().isRunning()) {
-					logger.debug("Starting '" + member.name() + "': this replica is the leader");
+					logger.debug("Starting '" + member.name() + "': this replica is the leader"
+							+ (RaftLeadership.DEFAULT_GROUP.equals(group) ? "" : " of election group '" + group
+									+ "'"));
 					member.bean().start();
 				}
 			}
@@ -157,10 +181,14 @@ public final class OnLeaderLifecycleController implements SmartApplicationListen
 		}
 	}
 
-	private void stopMembers() {
+	/** Stops the members of that group, or of every group for {@code null}. */
+	private void stopMembers(@Nullable String group) {
 		List<Member> members = this.members;
 		for (int i = members.size() - 1; i >= 0; i--) {
 			Member member = members.get(i);
+			if (group != null && !member.group().equals(group)) {
+				continue;
+			}
 			try {
 				if (member.bean().isRunning()) {
 					logger.debug("Stopping '" + member.name() + "'");
@@ -173,7 +201,7 @@ public final class OnLeaderLifecycleController implements SmartApplicationListen
 		}
 	}
 
-	private record Member(String name, SmartLifecycle bean) {
+	private record Member(String name, SmartLifecycle bean, String group) {
 	}
 
 }

@@ -3,11 +3,15 @@ package io.github.raftboot.aop;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.raftboot.leader.OnLeader;
+import io.github.raftboot.leader.RaftLeadership;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.support.MergedBeanDefinitionPostProcessor;
@@ -28,12 +32,35 @@ import org.springframework.util.ReflectionUtils;
  * <li>a method annotated with {@code @OnLeader} that is {@code private}, {@code static} or
  * {@code final}, or a {@code final} public method of a class annotated with {@code @OnLeader}:
  * Spring's proxy cannot intercept it, so it would run on every replica, as if it were not
- * annotated (a {@code private} {@code @Scheduled} method is the usual case).</li>
+ * annotated (a {@code private} {@code @Scheduled} method is the usual case);</li>
+ * <li>an {@code @OnLeader} that names an election group {@code raft.groups} does not list: no
+ * replica would ever lead it, so the method would never run (a typo is the usual case).</li>
  * </ul>
  */
 public final class OnLeaderMethodValidator implements MergedBeanDefinitionPostProcessor {
 
 	private final Set<Class<?>> validated = ConcurrentHashMap.newKeySet();
+
+	/** The election groups an {@code @OnLeader} may name, the default group first. */
+	private final List<String> groups;
+
+	/**
+	 * Creates a validator for a replica of the default election group only.
+	 */
+	public OnLeaderMethodValidator() {
+		this(List.of());
+	}
+
+	/**
+	 * Creates a validator.
+	 * @param groups the election groups besides the default one ({@code raft.groups})
+	 */
+	public OnLeaderMethodValidator(Collection<String> groups) {
+		List<String> known = new ArrayList<>();
+		known.add(RaftLeadership.DEFAULT_GROUP);
+		known.addAll(groups);
+		this.groups = List.copyOf(known);
+	}
 
 	@Override
 	public void postProcessMergedBeanDefinition(RootBeanDefinition beanDefinition, Class<?> beanType, String beanName) {
@@ -51,6 +78,12 @@ public final class OnLeaderMethodValidator implements MergedBeanDefinitionPostPr
 		}
 		List<String> unguardable = new ArrayList<>();
 		List<String> unskippable = new ArrayList<>();
+		Map<String, List<String>> unknownGroups = new TreeMap<>();
+		OnLeader onClass = AnnotatedElementUtils.findMergedAnnotation(userClass, OnLeader.class);
+		if (onClass != null && !isKnown(onClass)) {
+			unknownGroups.computeIfAbsent(onClass.value(), (name) -> new ArrayList<>())
+				.add(ClassUtils.getUserClass(userClass).getName());
+		}
 		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(userClass,
 				(candidate) -> !candidate.isBridge() && !candidate.isSynthetic())) {
 			String modifier = unguardable(method, userClass);
@@ -60,8 +93,13 @@ public final class OnLeaderMethodValidator implements MergedBeanDefinitionPostPr
 			else if (cannotBeSkipped(method, userClass)) {
 				unskippable.add(OnLeaderInterceptor.describe(method, userClass) + " (returns " + method.getReturnType() + ")");
 			}
+			OnLeader onMethod = AnnotatedElementUtils.findMergedAnnotation(method, OnLeader.class);
+			if (onMethod != null && !isKnown(onMethod)) {
+				unknownGroups.computeIfAbsent(onMethod.value(), (name) -> new ArrayList<>())
+					.add(OnLeaderInterceptor.describe(method, userClass));
+			}
 		}
-		if (unguardable.isEmpty() && unskippable.isEmpty()) {
+		if (unguardable.isEmpty() && unskippable.isEmpty() && unknownGroups.isEmpty()) {
 			return;
 		}
 		List<String> problems = new ArrayList<>();
@@ -82,7 +120,22 @@ public final class OnLeaderMethodValidator implements MergedBeanDefinitionPostPr
 					+ "(Integer, Boolean, ...), which a skipped call returns as null, or Optional, which it returns "
 					+ "empty.");
 		}
+		if (!unknownGroups.isEmpty()) {
+			List<String> uses = new ArrayList<>();
+			unknownGroups.forEach((group, where) -> uses.add("'" + group + "' (on " + String.join(", ", where) + ")"));
+			boolean one = unknownGroups.size() == 1;
+			problems.add("@OnLeader names " + (one ? "an election group" : "election groups")
+					+ " that raft.groups does not list, on bean '" + beanName + "': " + String.join(", ", uses)
+					+ ". The election groups are " + this.groups + ".");
+			fixes.add("Add " + String.join(", ", unknownGroups.keySet().stream().map((group) -> "'" + group + "'").toList())
+					+ " to raft.groups (on every replica) or correct the name in @OnLeader; @OnLeader without a "
+					+ "name means the default group.");
+		}
 		throw new OnLeaderConfigurationException(beanName, String.join(" ", problems), String.join(" ", fixes));
+	}
+
+	private boolean isKnown(OnLeader onLeader) {
+		return onLeader.value().isEmpty() || this.groups.contains(onLeader.value());
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.github.raftboot.autoconfigure;
 
+import java.util.List;
+
 import io.github.raftboot.aop.OnLeaderAdvisor;
 import io.github.raftboot.aop.OnLeaderLifecycleController;
 import io.github.raftboot.aop.OnLeaderMethodValidator;
@@ -15,6 +17,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
@@ -25,7 +29,8 @@ import org.springframework.core.type.AnnotationMetadata;
 /**
  * Auto-configuration of {@link io.github.raftboot.leader.OnLeader @OnLeader}: the advisor that
  * guards annotated methods, the check that fails startup (with a failure analysis) for annotated
- * methods that cannot be guarded or skipped, and the controller that starts and stops annotated
+ * methods that cannot be guarded or skipped or that name an election group {@code raft.groups}
+ * does not list, and the controller that starts and stops annotated
  * {@link org.springframework.context.SmartLifecycle} beans with leadership.
  *
  * <p>Registers an auto-proxy creator if there is none yet, so {@code @OnLeader} works without
@@ -49,8 +54,10 @@ public final class OnLeaderAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static OnLeaderMethodValidator onLeaderMethodValidator() {
-		return new OnLeaderMethodValidator();
+	static OnLeaderMethodValidator onLeaderMethodValidator(Environment environment) {
+		return new OnLeaderMethodValidator(Binder.get(environment)
+			.bind("raft.groups", Bindable.listOf(String.class))
+			.orElse(List.of()));
 	}
 
 	@Bean

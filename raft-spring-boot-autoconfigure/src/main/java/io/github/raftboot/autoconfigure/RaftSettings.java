@@ -6,12 +6,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import io.github.raftboot.core.AppendEntries;
 import io.github.raftboot.core.EntryType;
@@ -21,6 +24,7 @@ import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftNode;
 import io.github.raftboot.core.Timing;
+import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.transport.RaftJson;
 import io.github.raftboot.transport.RpcAuthentication;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +42,9 @@ import org.springframework.util.unit.DataSize;
  * @param authentication how the RPCs are authenticated
  */
 record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, RpcAuthentication authentication) {
+
+	/** What a name of {@code raft.groups} may look like. */
+	private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9-]{1,40}");
 
 	static RaftSettings from(RaftProperties properties) {
 		Map<String, URI> peers = properties.getPeers();
@@ -65,6 +72,8 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 		checkTimings(properties);
 		Set<String> members = new LinkedHashSet<>(peers.keySet());
 		members.add(nodeId);
+		checkGroups(properties.getGroups());
+		checkPreferredLeaders(properties.getPreferredLeaders(), properties.getGroups(), members);
 		Map<String, String> addresses = new LinkedHashMap<>();
 		peers.forEach((id, url) -> addresses.put(id, canonical(url)));
 		RaftConfig config;
@@ -181,6 +190,65 @@ record RaftSettings(RaftConfig config, Map<String, URI> peerUrls, Path dataDir, 
 			addresses.put(member, (url != null) ? url.toString() : longestUrl);
 		}
 		return new Membership(Membership.clusterIdOf(addresses), members, members, Set.of(), addresses);
+	}
+
+	/**
+	 * Fails unless every name of {@code raft.groups} is lower-case letters, digits and '-', 1 to
+	 * 40 characters, not {@code "default"} and listed once: the names travel in every RPC and
+	 * stand in meter tags and URLs.
+	 */
+	static void checkGroups(List<String> groups) {
+		Set<String> seen = new HashSet<>();
+		for (int i = 0; i < groups.size(); i++) {
+			String group = groups.get(i);
+			if (group == null || !GROUP_NAME.matcher(group).matches()) {
+				throw new RaftConfigurationException("raft.groups[" + i + "] is '" + group
+						+ "', which is not a valid election group name: it must be 1 to 40 lower-case letters, "
+						+ "digits or '-'.",
+						"Rename the group in raft.groups (on every replica, and in @OnLeader and "
+								+ "raft.preferred-leaders), such as 'billing' or 'report-jobs'.");
+			}
+			if (RaftLeadership.DEFAULT_GROUP.equals(group)) {
+				throw new RaftConfigurationException("raft.groups[" + i + "] is '" + RaftLeadership.DEFAULT_GROUP
+						+ "', the name of the election group every replica has already.",
+						"Remove '" + RaftLeadership.DEFAULT_GROUP + "' from raft.groups: @OnLeader without a group "
+								+ "name and RaftLeadership.isLeader() are about the default group; list only the "
+								+ "other groups.");
+			}
+			if (!seen.add(group)) {
+				throw new RaftConfigurationException(
+						"raft.groups lists '" + group + "' more than once: " + groups + ".",
+						"List every election group once in raft.groups.");
+			}
+		}
+	}
+
+	/**
+	 * Fails unless every key of {@code raft.preferred-leaders} is {@code "default"} or a name of
+	 * {@code raft.groups}, and every value a member, of {@code raft.peers} or this one.
+	 */
+	static void checkPreferredLeaders(Map<String, String> preferredLeaders, List<String> groups,
+			Set<String> members) {
+		List<String> known = new ArrayList<>();
+		known.add(RaftLeadership.DEFAULT_GROUP);
+		known.addAll(groups);
+		for (Map.Entry<String, String> preferred : preferredLeaders.entrySet()) {
+			String group = preferred.getKey();
+			String member = preferred.getValue();
+			if (!known.contains(group)) {
+				throw new RaftConfigurationException("raft.preferred-leaders names a preferred leader for the election "
+						+ "group '" + group + "', which raft.groups does not list (the groups are " + known + ").",
+						"Add '" + group + "' to raft.groups (on every replica) or correct the name in "
+								+ "raft.preferred-leaders." + group + "; use raft.preferred-leaders."
+								+ RaftLeadership.DEFAULT_GROUP + " for the default group.");
+			}
+			if (member == null || !members.contains(member)) {
+				throw new RaftConfigurationException("raft.preferred-leaders." + group + " is '" + member
+						+ "', which is no member of this cluster (the members are " + new TreeSet<>(members) + ").",
+						"Set raft.preferred-leaders." + group + " to the id of a member listed in raft.peers, or "
+								+ "remove it to let any member lead the group.");
+			}
+		}
 	}
 
 	private static void checkIds(Map<String, URI> peers, String nodeId) {

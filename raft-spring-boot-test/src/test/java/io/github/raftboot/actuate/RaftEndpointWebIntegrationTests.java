@@ -103,6 +103,26 @@ class RaftEndpointWebIntegrationTests {
 	}
 
 	@Test
+	void readDescribesTheDefaultGroupUnderGroupsTooWithExplicitNulls() throws Exception {
+		this.mvc.perform(get("/actuator/raft"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.groups.length()").value(1))
+			.andExpect(jsonPath("$.groups.default.role").value("LEADER"))
+			.andExpect(jsonPath("$.groups.default.term").value(7))
+			.andExpect(jsonPath("$.groups.default.leaderId").value("n1"))
+			.andExpect(jsonPath("$.groups.default.leader").value(true))
+			.andExpect(jsonPath("$.groups.default.leaderSince").value("2026-03-01T10:15:30Z"))
+			.andExpect(jsonPath("$.groups.default.fencingToken").value(7))
+			.andExpect(jsonPath("$.groups.default.lastLeaderContact").value("2026-03-01T10:15:30Z"))
+			.andExpect(jsonPath("$.groups.default.timing").value(nullValue()));
+		this.leadership.follow("n2");
+		this.mvc.perform(get("/actuator/raft"))
+			.andExpect(jsonPath("$.groups.default.leader").value(false))
+			.andExpect(jsonPath("$.groups.default.fencingToken").value(nullValue()))
+			.andExpect(jsonPath("$.groups.default.leaderSince").value(nullValue()));
+	}
+
+	@Test
 	void readShowsTheStandingTheConfigurationAndEachPeersPlaceInIt() throws Exception {
 		this.leadership.setStatus(Statuses.leaderOfFourWithALearner(LEADER_SINCE));
 		this.mvc.perform(get("/actuator/raft"))
