@@ -114,11 +114,7 @@ public class RaftMetrics implements MeterBinder, ApplicationListener<RaftEvent> 
 	}
 
 	private static RaftStatistics statisticsOf(RaftServer server, String group) {
-		if (server.group(group) instanceof RaftServer groupServer) {
-			return groupServer.statistics();
-		}
-		throw new IllegalStateException("Raft member '" + server.nodeId() + "' answers for election group '" + group
-				+ "' with no RaftServer, so its statistics are unknown");
+		return server.group(group).statistics();
 	}
 
 	@Override
