@@ -317,6 +317,40 @@ public final class RaftNode {
 	}
 
 	/**
+	 * Sends the next heartbeat round now rather than at its due time, if this node leads and the
+	 * round is due within {@code windowNanos}: exactly what {@link #tick(long)} does once the round
+	 * comes due (check-quorum included), and the round after it is due a heartbeat interval later.
+	 * A driver that runs several nodes (one per election group) on one transport uses it to send
+	 * the rounds of every group it leads together, pulled forward to the moment one of them is
+	 * sent. Sending a round early never lengthens the gap between two rounds, so it cannot make a
+	 * lease lapse; the lease counts from the early round's send time, like any other.
+	 *
+	 * <p>A window wider than half the heartbeat interval in force counts as half of it, so that
+	 * a round is never pulled forward to less than half an interval after the previous one: nodes
+	 * that pull one another's rounds forward cannot keep each other sending. A round already
+	 * overdue is sent as {@link #tick(long)} would send it, which notices a pause as usual.
+	 * @param windowNanos how far ahead of its due time a round may be sent, not negative
+	 * @param nowNanos the current time on the node's monotonic clock
+	 * @return whether a round was sent (a leader whose check-quorum fails steps down instead)
+	 * @throws IllegalArgumentException if {@code windowNanos} is negative
+	 */
+	public boolean tickEarly(long windowNanos, long nowNanos) {
+		if (windowNanos < 0) {
+			throw new IllegalArgumentException("windowNanos must not be negative: " + windowNanos);
+		}
+		if (this.role != Role.LEADER || this.nextHeartbeatAt - nowNanos > Math.min(windowNanos, this.heartbeatNanos / 2)) {
+			return false;
+		}
+		if (this.nextHeartbeatAt - nowNanos > 0) {
+			// Due soon but not yet: the node was not late, so there is no pause to notice.
+			this.nextHeartbeatAt = nowNanos;
+		}
+		long round = this.currentRound;
+		tick(nowNanos);
+		return this.role == Role.LEADER && this.currentRound != round;
+	}
+
+	/**
 	 * The earliest time at which {@link #tick(long)} has something to do, assuming no message
 	 * arrives before then. A driver may tick more often; ticking later delays heartbeats.
 	 */

@@ -145,6 +145,16 @@ final class NodeHarness {
 		return this.node.ready();
 	}
 
+	/**
+	 * Offers the node to send its next heartbeat round early, as a driver of several election
+	 * groups does ({@link RaftNode#tickEarly(long, long)}).
+	 */
+	EarlyTick tickEarly(long window, long time) {
+		advanceTo(time);
+		boolean sent = this.node.tickEarly(window, time);
+		return new EarlyTick(sent, this.node.ready());
+	}
+
 	/** When the node next has work (its next heartbeat, if it leads), but not before now. */
 	long nextHeartbeat() {
 		return Math.max(this.now, this.node.nextTickNanos());
@@ -214,6 +224,10 @@ final class NodeHarness {
 			throw new IllegalArgumentException("Time must not go backwards: " + time + " < " + this.now);
 		}
 		this.now = time;
+	}
+
+	/** What {@link #tickEarly(long, long)} answered, and the {@link Ready} of that input. */
+	record EarlyTick(boolean sent, Ready ready) {
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
+import io.github.raftboot.core.NodeHarness.EarlyTick;
 import io.github.raftboot.core.RaftNode.TransferAttempt;
 import io.github.raftboot.core.RoleChange.Reason;
 import org.junit.jupiter.api.DisplayName;
@@ -1117,6 +1118,134 @@ class RaftNodeTests {
 			NodeHarness follower = NodeHarness.start("a", THREE);
 			assertThat(follower.node().transferLeadershipToBestPeer(START))
 				.isEqualTo(new TransferAttempt(null, TransferResult.NOT_LEADER));
+		}
+
+	}
+
+	@Nested
+	@DisplayName("Election groups: heartbeat rounds sent early to travel together")
+	class EarlyHeartbeats {
+
+		/** A leader of term 2 (no-op at index 2) acknowledged by b and c, so active; round 1 sent at {@code now()}. */
+		private NodeHarness activeLeader() {
+			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(1, null, log(1)));
+			a.electLeader();
+			a.ack("b", 2, 1, a.now());
+			a.ack("c", 2, 1, a.now());
+			assertThat(a.node().isActiveLeader(a.now())).isTrue();
+			return a;
+		}
+
+		@Test
+		void leaderSendsItsNextRoundAtOnceWhenItIsDueWithinTheWindow() {
+			NodeHarness a = activeLeader();
+			long elected = a.now();
+			long early = elected + HEARTBEAT - 20 * MS;
+			EarlyTick tick = a.tickEarly(20 * MS, early);
+			assertThat(tick.sent()).isTrue();
+			assertThat(sent(tick.ready(), AppendEntries.class)).extracting(AppendEntries::to)
+				.containsExactlyInAnyOrder("b", "c");
+			assertThat(round(tick.ready())).isEqualTo(2);
+			assertThat(a.node().role()).isEqualTo(Role.LEADER);
+		}
+
+		@Test
+		void theRoundAfterAnEarlyOneIsDueAHeartbeatIntervalAfterIt() {
+			NodeHarness a = activeLeader();
+			long early = a.now() + HEARTBEAT - 20 * MS;
+			a.tickEarly(20 * MS, early);
+			assertThat(a.node().nextTickNanos()).isEqualTo(early + HEARTBEAT);
+			assertThat(a.tick(early + HEARTBEAT - 1).messages()).isEmpty();
+			assertThat(round(a.tick(early + HEARTBEAT))).isEqualTo(3);
+		}
+
+		@Test
+		void nothingIsSentWhenTheRoundIsDueLaterThanTheWindow() {
+			NodeHarness a = activeLeader();
+			long due = a.node().nextTickNanos();
+			EarlyTick tick = a.tickEarly(20 * MS, due - 20 * MS - 1);
+			assertThat(tick.sent()).isFalse();
+			assertThat(tick.ready().isEmpty()).isTrue();
+			assertThat(a.node().nextTickNanos()).isEqualTo(due);
+		}
+
+		@Test
+		void nodeThatDoesNotLeadSendsNothingAndKeepsItsElectionTimer() {
+			NodeHarness a = NodeHarness.start("a", THREE);
+			long deadline = a.node().nextTickNanos();
+			EarlyTick tick = a.tickEarly(HEARTBEAT, deadline - MS);
+			assertThat(tick.sent()).isFalse();
+			assertThat(tick.ready().isEmpty()).isTrue();
+			assertThat(a.node().role()).isEqualTo(Role.FOLLOWER);
+			assertThat(a.node().nextTickNanos()).isEqualTo(deadline);
+		}
+
+		@Test
+		void leaseCountsFromTheSendTimeOfTheEarlyRound() {
+			NodeHarness a = activeLeader();
+			long elected = a.now();
+			long early = elected + HEARTBEAT - 20 * MS;
+			a.tickEarly(20 * MS, early);
+			assertThat(a.node().lease().endNanos()).isEqualTo(elected + LEASE);
+			a.ack("b", 2, 2, early + 5 * MS);
+			assertThat(a.node().lease().endNanos()).isEqualTo(early + LEASE);
+			assertThat(a.node().isActiveLeader(early + LEASE - 1)).isTrue();
+			assertThat(a.node().isActiveLeader(early + LEASE)).isFalse();
+		}
+
+		@Test
+		void roundsSentEarlyAgainAndAgainKeepTheLeaseAndCountNoPause() {
+			NodeHarness a = activeLeader();
+			for (int i = 0; i < 20; i++) {
+				long early = a.node().nextTickNanos() - 10 * MS;
+				EarlyTick tick = a.tickEarly(10 * MS, early);
+				assertThat(tick.sent()).isTrue();
+				a.ack("c", 2, round(tick.ready()), early + 2 * MS);
+				assertThat(a.node().isActiveLeader(a.now())).isTrue();
+			}
+			assertThat(a.node().status().incidents()).isEqualTo(Incidents.none());
+		}
+
+		@Test
+		void windowCountsAsHalfTheHeartbeatIntervalAtMostSoThatRoundsCannotFollowEachOtherAtOnce() {
+			NodeHarness a = activeLeader();
+			long elected = a.now();
+			assertThat(a.tickEarly(HEARTBEAT, elected).sent()).as("just sent").isFalse();
+			assertThat(a.tickEarly(HEARTBEAT, elected + HEARTBEAT / 2 - 1).sent()).isFalse();
+			assertThat(a.tickEarly(HEARTBEAT, elected + HEARTBEAT / 2).sent()).isTrue();
+		}
+
+		@Test
+		void overdueRoundIsSentAsATickWouldSendItAndThePauseIsNoticed() {
+			NodeHarness a = activeLeader();
+			long due = a.node().nextTickNanos();
+			EarlyTick tick = a.tickEarly(0, due + 2 * HEARTBEAT);
+			assertThat(tick.sent()).isTrue();
+			assertThat(round(tick.ready())).isEqualTo(2);
+			assertThat(a.node().status().incidents().pauses()).isEqualTo(1);
+		}
+
+		@Test
+		void leaderThatHeardFromNoMajorityWithinMinStepsDownInsteadOfSendingTheEarlyRound() {
+			NodeHarness a = NodeHarness.start("a", THREE);
+			a.electLeader();
+			long elected = a.now();
+			a.ack("b", 1, 1, elected + 10 * MS);
+			a.tick(elected + HEARTBEAT);
+			a.tick(elected + 2 * HEARTBEAT);
+			a.tick(elected + 3 * HEARTBEAT);
+			assertThat(a.node().role()).as("140 ms after b answered").isEqualTo(Role.LEADER);
+			EarlyTick tick = a.tickEarly(HEARTBEAT / 2, elected + 3 * HEARTBEAT + HEARTBEAT / 2);
+			assertThat(tick.sent()).isFalse();
+			assertThat(a.node().role()).isEqualTo(Role.FOLLOWER);
+			assertThat(tick.ready().roleChanges()).extracting(RoleChange::reason).containsExactly(Reason.QUORUM_LOST);
+		}
+
+		@Test
+		void negativeWindowIsRefused() {
+			NodeHarness a = activeLeader();
+			assertThatIllegalArgumentException().isThrownBy(() -> a.node().tickEarly(-1, a.now()))
+				.withMessageContaining("windowNanos");
 		}
 
 	}
