@@ -28,12 +28,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * add one by one, with default timings (150–300 ms election timeout, 50 ms heartbeat) and a
  * balancing delay of 600 ms.
  *
- * <p>{@code -Draft.sim.groups.schedules=N} changes how many schedules run (default 2 000);
+ * <p>{@code -Draft.sim.groups.schedules=N} changes how many schedules run (default 1 000);
  * {@code -Draft.sim.groups.seed=S} replays one schedule, the one a failure names.
  */
 class GroupSimulationTests {
 
-	private static final int DEFAULT_SCHEDULES = 2_000;
+	private static final int DEFAULT_SCHEDULES = 1_000;
 
 	private static final ChaosSchedule.Timing TIMING = ChaosSchedule.Timing.DEFAULT;
 
