@@ -450,11 +450,6 @@ public final class SimCluster {
 		return this.nodes.get(id).paused;
 	}
 
-	/** {@code id}'s monotonic clock now. */
-	long localNanos(String id) {
-		return this.nodes.get(id).local(this.now);
-	}
-
 	// Running
 
 	/** The virtual time of the next event, or {@link Long#MAX_VALUE} if there is none. */
