@@ -58,7 +58,9 @@ public final class LeaderBalance {
 	/**
 	 * Creates a balancer.
 	 * @param delayNanos how long a member must be in touch, and this replica over its share,
-	 * before a move, and how long this replica waits after one; not negative
+	 * before a move, and how long this replica waits after one; not negative. Make it well above
+	 * the maximum election timeout: a transfer takes up to the minimum election timeout to end,
+	 * and the views must show its outcome before the next move is decided
 	 * @throws IllegalArgumentException if {@code delayNanos} is negative
 	 */
 	public LeaderBalance(long delayNanos) {

@@ -302,6 +302,26 @@ final class ChaosSchedule {
 			return builder.electionTimeout(this.min, this.max).heartbeatInterval(this.heartbeat);
 		}
 
+		Duration min() {
+			return this.min;
+		}
+
+		Duration max() {
+			return this.max;
+		}
+
+		Duration heartbeat() {
+			return this.heartbeat;
+		}
+
+		int faultSpacingMillis() {
+			return this.faultSpacingMillis;
+		}
+
+		Duration livenessBound() {
+			return this.livenessBound;
+		}
+
 	}
 
 }

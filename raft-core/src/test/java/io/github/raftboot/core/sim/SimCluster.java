@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -73,6 +74,8 @@ public final class SimCluster {
 
 	private long messagesSent;
 
+	private long earlyRounds;
+
 	// Network behaviour
 	private long minDelay = micros(200);
 
@@ -88,7 +91,14 @@ public final class SimCluster {
 
 	private long longDelayMax = millis(400);
 
+	/** How to replay this run, if not as a {@link ChaosSchedule} of this seed. */
+	private @Nullable String replay;
+
 	private final List<Consumer<RoleChangeRecord>> roleChangeListeners = new ArrayList<>();
+
+	private final List<Consumer<Message>> handledListeners = new ArrayList<>();
+
+	private final List<BiConsumer<String, Ready>> readyListeners = new ArrayList<>();
 
 	private SimCluster(long seed, int size, double maxClockRateDeviation, UnaryOperator<RaftConfig.Builder> configurer) {
 		this.seed = seed;
@@ -235,6 +245,16 @@ public final class SimCluster {
 
 	public void onRoleChange(Consumer<RoleChangeRecord> listener) {
 		this.roleChangeListeners.add(listener);
+	}
+
+	/** Called with every message a member handles, when it handles it (after a pause, for one that was paused). */
+	void onMessageHandled(Consumer<Message> listener) {
+		this.handledListeners.add(listener);
+	}
+
+	/** Called with the {@link Ready} of every input of a member once it is handled (not if it crashed meanwhile). */
+	void onReady(BiConsumer<String, Ready> listener) {
+		this.readyListeners.add(listener);
 	}
 
 	// Faults
@@ -408,7 +428,47 @@ public final class SimCluster {
 		return (attempt[0] != null && attempt[0].result() == TransferResult.STARTED) ? attempt[0].target() : null;
 	}
 
+	/**
+	 * Offers {@code id} to send its next heartbeat round early, as a driver of several election
+	 * groups does ({@link RaftNode#tickEarly(long, long)}).
+	 */
+	void tickEarly(String id, long windowNanos) {
+		input(this.nodes.get(id), (raft, local) -> {
+			if (raft.tickEarly(windowNanos, local)) {
+				this.earlyRounds++;
+			}
+		});
+	}
+
+	/** How many heartbeat rounds {@link #tickEarly} made the members send early. */
+	long earlyRounds() {
+		return this.earlyRounds;
+	}
+
+	/** Whether {@code id} is paused now. */
+	boolean isPaused(String id) {
+		return this.nodes.get(id).paused;
+	}
+
 	// Running
+
+	/** The virtual time of the next event, or {@link Long#MAX_VALUE} if there is none. */
+	long nextEventNanos() {
+		return this.queue.isEmpty() ? Long.MAX_VALUE : this.queue.peek().time;
+	}
+
+	/**
+	 * Moves the virtual clock to {@code nanos} without running anything: several clusters that
+	 * share one virtual time ({@link SimGroups}) keep their clocks together with it.
+	 * @throws IllegalStateException if an event is due before then, or the time would go back
+	 */
+	void advanceClock(long nanos) {
+		if (nanos < this.now || nextEventNanos() < nanos) {
+			throw new IllegalStateException("Cannot move the clock from " + this.now + " to " + nanos
+					+ " with the next event at " + nextEventNanos());
+		}
+		this.now = nanos;
+	}
 
 	/** Runs the simulation for {@code duration} of virtual time. */
 	public void runFor(Duration duration) {
@@ -525,14 +585,20 @@ public final class SimCluster {
 		return this.random;
 	}
 
+	/** Names how a failure of this run is replayed, for a run that is not a {@link ChaosSchedule}. */
+	void replay(String how) {
+		this.replay = how;
+	}
+
 	/** Fails with the seed and the last events. */
 	AssertionError failure(String message) {
 		StringBuilder text = new StringBuilder();
 		text.append(message)
 			.append("\n  seed ")
 			.append(this.seed)
-			.append(" (replay: ./mvnw -pl raft-core test -Dtest=SimulationTests -Draft.sim.seed=")
-			.append(this.seed)
+			.append(" (replay: ")
+			.append((this.replay != null) ? this.replay
+					: "./mvnw -pl raft-core test -Dtest=SimulationTests -Draft.sim.seed=" + this.seed)
 			.append(")\n  at virtual time ")
 			.append(Duration.ofNanos(this.now))
 			.append("; last events:\n");
@@ -611,6 +677,9 @@ public final class SimCluster {
 			send(message);
 		}
 		scheduleTick(node);
+		for (BiConsumer<String, Ready> listener : this.readyListeners) {
+			listener.accept(node.id, ready);
+		}
 	}
 
 	private void scheduleTick(SimNode node) {
@@ -640,7 +709,12 @@ public final class SimCluster {
 		schedule(this.now + delay, () -> {
 			SimNode target = this.nodes.get(message.to());
 			if (target.raft != null && !isCut(message.from(), message.to())) {
-				input(target, (raft, local) -> raft.step(message, local));
+				input(target, (raft, local) -> {
+					raft.step(message, local);
+					for (Consumer<Message> listener : this.handledListeners) {
+						listener.accept(message);
+					}
+				});
 			}
 		});
 	}
