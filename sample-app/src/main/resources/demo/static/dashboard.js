@@ -379,7 +379,7 @@ function renderHeadline(state) {
 	byId('transfer-leadership').disabled = !leader;
 }
 
-const ICONS = { LEADER: '♛', PROCESS: '●', LINK: '✂', TRANSFER: '⇄' };
+const ICONS = { LEADER: '♛', PROCESS: '●', LINK: '✂', TRANSFER: '⇄', GROUP: '◆' };
 
 function renderTimeline(state) {
 	const key = state.timeline.map((entry) => entry.id).join(',');
@@ -410,6 +410,34 @@ function renderJob(state) {
 	byId('job').replaceChildren(...(items.length ? items : [el('li', { class: 'muted' }, 'No runs yet.')]));
 }
 
+// One row per election group, one column per replica: the cell of the group's leader holds
+// the crown and the group's term. Shown only when the demo runs with demo.groups.
+function renderGroups(state) {
+	const groups = state.groups || [];
+	const panel = byId('groups');
+	panel.hidden = groups.length === 0;
+	document.querySelector('main').classList.toggle('with-groups', groups.length > 0);
+	if (!groups.length) {
+		return;
+	}
+	const ids = state.replicas.map((replica) => replica.id);
+	const headKey = ids.join(',');
+	const head = byId('groups-head');
+	if (head.dataset.key !== headKey) {
+		head.dataset.key = headKey;
+		head.replaceChildren(el('th', {}, 'Group'), ...ids.map((id) => el('th', {}, id)),
+			el('th', { title: 'Runs of the group\'s job, on any replica, by the job logs' }, 'Job runs'));
+	}
+	const down = new Set(state.replicas.filter((replica) => roleOf(replica).key === 'down').map((replica) => replica.id));
+	byId('groups-rows').replaceChildren(...groups.map((group) => el('tr',
+		{ 'data-testid': `group-${group.name}`, 'data-group': group.name, 'data-leader': group.leader ?? '' },
+		el('th', {}, group.name),
+		...ids.map((id) => id === group.leader
+			? el('td', { class: 'leads', 'data-testid': `group-${group.name}-${id}` }, `♛ term ${group.term}`)
+			: el('td', { class: down.has(id) ? 'down' : '', 'data-testid': `group-${group.name}-${id}` }, down.has(id) ? 'down' : '')),
+		el('td', { class: 'runs' }, String(group.jobRuns)))));
+}
+
 function render(state) {
 	current = state;
 	if (!state.replicas) {
@@ -418,6 +446,7 @@ function render(state) {
 	renderHeadline(state);
 	state.replicas.forEach((replica) => renderCard(state, replica));
 	renderNetwork(state);
+	renderGroups(state);
 	renderTimeline(state);
 	renderJob(state);
 	setText(byId('dir'), state.dir);

@@ -33,6 +33,7 @@ import java.util.function.Consumer;
 
 import io.github.raftboot.demo.Replica.ProcessState;
 import io.github.raftboot.demo.Timeline.Kind;
+import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.sample.SampleApplication;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -49,7 +50,8 @@ import org.springframework.context.SmartLifecycle;
  * each replica's demo-only {@code /demo/faults} endpoint), and asks the leader to hand over.
  *
  * <p>Every {@code demo.poll-interval} it reads each replica's {@code /actuator/raft} and job log
- * and publishes the whole state as one JSON document. A leadership change is measured from the
+ * (with {@code demo.groups}, also its {@code /leader}, which reports every election group) and
+ * publishes the whole state as one JSON document. A leadership change is measured from the
  * disruption that caused it (the kill or stop of the leader, the cut that left it without a
  * majority, a transfer request) to the new leader's {@code leaderSince}: both are read from the
  * wall clock of this one machine.
@@ -69,6 +71,12 @@ public class DemoCluster implements SmartLifecycle {
 	private final Path dir;
 
 	private final List<Replica> replicas;
+
+	/** The default group and those of {@code demo.groups}, or none when the demo has no groups. */
+	private final List<String> groups;
+
+	/** The latest leader seen of each group of {@code demo.groups}. */
+	private final Map<String, Leadership> groupLeaderships = new LinkedHashMap<>();
 
 	private final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
@@ -105,6 +113,7 @@ public class DemoCluster implements SmartLifecycle {
 			replicas.add(new Replica("n" + (i + 1), ports.get(i), this.dir));
 		}
 		this.replicas = List.copyOf(replicas);
+		this.groups = groups(properties.getGroups());
 		this.jobFeed = new JobFeed(json);
 	}
 
@@ -118,6 +127,22 @@ public class DemoCluster implements SmartLifecycle {
 			chosen.add((port != null && port > 0 && !chosen.contains(port) && isFree(port)) ? port : freePort(chosen));
 		}
 		return List.copyOf(chosen);
+	}
+
+	private static List<String> groups(List<String> names) {
+		// --demo.groups= (empty) turns the groups off.
+		List<String> configured = names.stream().filter((name) -> !name.isBlank()).toList();
+		if (configured.isEmpty()) {
+			return List.of();
+		}
+		if (configured.contains(RaftLeadership.DEFAULT_GROUP)) {
+			throw new IllegalArgumentException("demo.groups must not name '" + RaftLeadership.DEFAULT_GROUP
+					+ "': every replica has that group anyway, but lists " + configured);
+		}
+		List<String> groups = new ArrayList<>();
+		groups.add(RaftLeadership.DEFAULT_GROUP);
+		groups.addAll(configured);
+		return List.copyOf(groups);
 	}
 
 	private static boolean isFree(int port) {
@@ -405,11 +430,17 @@ public class DemoCluster implements SmartLifecycle {
 				alive = this.replicas.stream().filter(Replica::isAlive).toList();
 			}
 			Map<Replica, CompletableFuture<Optional<JsonNode>>> answers = new LinkedHashMap<>();
+			Map<Replica, CompletableFuture<Optional<JsonNode>>> groupAnswers = new LinkedHashMap<>();
 			for (Replica replica : alive) {
 				answers.put(replica, fetchAsync(replica));
+				if (!this.groups.isEmpty()) {
+					groupAnswers.put(replica, fetchAsync(replica, "/leader"));
+				}
 			}
+			List<CompletableFuture<Optional<JsonNode>>> all = new ArrayList<>(answers.values());
+			all.addAll(groupAnswers.values());
 			try {
-				CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new))
+				CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
 					.get(REQUEST_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
 			}
 			catch (ExecutionException | TimeoutException ex) {
@@ -426,6 +457,9 @@ public class DemoCluster implements SmartLifecycle {
 					Optional<JsonNode> raft = answer.getValue().getNow(Optional.empty());
 					if (raft.isPresent()) {
 						replica.answered(raft.get());
+						CompletableFuture<Optional<JsonNode>> leader = groupAnswers.get(replica);
+						replica.groups((leader != null)
+								? leader.getNow(Optional.empty()).map((body) -> body.get("groups")).orElse(null) : null);
 					}
 					else {
 						replica.noAnswer();
@@ -433,6 +467,7 @@ public class DemoCluster implements SmartLifecycle {
 				}
 				syncLinks();
 				detectLeadership(now);
+				detectGroupLeadership(now);
 				this.jobFeed.poll(this.replicas);
 				published = this.json.writeValueAsString(snapshot(now));
 				this.state = published;
@@ -450,7 +485,11 @@ public class DemoCluster implements SmartLifecycle {
 	}
 
 	private CompletableFuture<Optional<JsonNode>> fetchAsync(Replica replica) {
-		HttpRequest request = HttpRequest.newBuilder(replica.url().resolve("/actuator/raft"))
+		return fetchAsync(replica, "/actuator/raft");
+	}
+
+	private CompletableFuture<Optional<JsonNode>> fetchAsync(Replica replica, String path) {
+		HttpRequest request = HttpRequest.newBuilder(replica.url().resolve(path))
 			.timeout(REQUEST_TIMEOUT)
 			.GET()
 			.build();
@@ -521,6 +560,45 @@ public class DemoCluster implements SmartLifecycle {
 		this.timeline.add(since, Kind.LEADER, best.id(), text.toString(), detail, failover);
 		this.leadership = new Leadership(best.id(), term, since);
 		logger.info(text + ((detail != null) ? ", " + detail : ""));
+	}
+
+	/**
+	 * Adds a line to the timeline when a group of {@code demo.groups} gets a leader in a new term
+	 * (the default group has its own lines, with failover times).
+	 */
+	private void detectGroupLeadership(Instant now) {
+		for (String group : this.groups) {
+			if (RaftLeadership.DEFAULT_GROUP.equals(group)) {
+				continue;
+			}
+			Replica leader = currentLeader(group);
+			if (leader == null) {
+				continue;
+			}
+			long term = leader.term(group);
+			Leadership previous = this.groupLeaderships.get(group);
+			if (previous != null && term <= previous.term()) {
+				continue;
+			}
+			String text = leader.id() + " leads group " + group + ", term " + term;
+			this.timeline.add(now, Kind.GROUP, leader.id(), text,
+					(previous != null) ? "it was " + previous.node() + ", term " + previous.term() : null, null);
+			this.groupLeaderships.put(group, new Leadership(leader.id(), term, now));
+		}
+	}
+
+	/** The running replica that says it is the active leader of a group, with the highest term. */
+	private @Nullable Replica currentLeader(String group) {
+		if (RaftLeadership.DEFAULT_GROUP.equals(group)) {
+			return currentLeader();
+		}
+		Replica best = null;
+		for (Replica replica : this.replicas) {
+			if (replica.isAlive() && replica.isLeader(group) && (best == null || replica.term(group) > best.term(group))) {
+				best = replica;
+			}
+		}
+		return best;
 	}
 
 	/** The running replica that says it is the active leader, with the highest term. */
@@ -662,6 +740,9 @@ public class DemoCluster implements SmartLifecycle {
 		}
 		command.add("--raft.data-dir=" + this.dir.resolve("data-" + replica.id()));
 		command.add("--sample.job-log=" + replica.jobLog());
+		if (!this.groups.isEmpty()) {
+			command.add("--raft.groups=" + String.join(",", this.groups.subList(1, this.groups.size())));
+		}
 		command.add("--sample.demo.fault-injection=true");
 		command.add("--sample.demo.parent-pid=" + ProcessHandle.current().pid());
 		command.add("--spring.main.banner-mode=off");
@@ -707,10 +788,21 @@ public class DemoCluster implements SmartLifecycle {
 				links.add(new LinkView(link.a(), link.b(), this.cut.contains(link)));
 			}
 		}
+		List<GroupView> groups = new ArrayList<>();
+		for (String group : this.groups) {
+			Replica groupLeader = currentLeader(group);
+			Long term = null;
+			if (groupLeader != null) {
+				term = RaftLeadership.DEFAULT_GROUP.equals(group) ? groupLeader.term() : groupLeader.term(group);
+			}
+			groups.add(new GroupView(group, (groupLeader != null) ? groupLeader.id() : null, term,
+					this.jobFeed.groupRuns(group)));
+		}
 		JsonNode leaderRaft = (leader != null) ? leader.raft() : null;
 		return new DemoState(now, (leader != null) ? leader.id() : null, (leader != null) ? leader.term() : null,
 				(leaderRaft != null) ? instant(leaderRaft.path("leaderSince"), now) : null, this.disruption,
-				this.lastFailover, replicas, links, this.timeline.entries(), this.jobFeed.segments(), this.dir.toString());
+				this.lastFailover, replicas, links, groups, this.timeline.entries(), this.jobFeed.segments(),
+				this.dir.toString());
 	}
 
 	/**
@@ -724,13 +816,27 @@ public class DemoCluster implements SmartLifecycle {
 	 * @param lastFailover the latest measured failover, if any
 	 * @param replicas every replica
 	 * @param links every link between two replicas
+	 * @param groups the election groups, the default one first, or none when the demo has no
+	 * {@code demo.groups}
 	 * @param timeline what happened, newest first
-	 * @param job runs of the leader-only job, newest first
+	 * @param job runs of the leader-only job of the default group, newest first
 	 * @param dir where the replicas' files are
 	 */
 	public record DemoState(Instant now, @Nullable String leader, @Nullable Long term, @Nullable Instant leaderSince,
 			@Nullable Disruption pending, @Nullable Failover lastFailover, List<ReplicaView> replicas,
-			List<LinkView> links, List<Timeline.Entry> timeline, List<JobFeed.Segment> job, String dir) {
+			List<LinkView> links, List<GroupView> groups, List<Timeline.Entry> timeline, List<JobFeed.Segment> job,
+			String dir) {
+	}
+
+	/**
+	 * One election group in the state.
+	 *
+	 * @param name its name
+	 * @param leader the running replica that is its active leader, if any
+	 * @param term the leader's term of the group (its fencing token)
+	 * @param jobRuns how many times the group's job ran, on any replica, by the job logs
+	 */
+	public record GroupView(String name, @Nullable String leader, @Nullable Long term, long jobRuns) {
 	}
 
 	/**

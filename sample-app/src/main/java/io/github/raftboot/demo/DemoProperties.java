@@ -33,6 +33,13 @@ public class DemoProperties {
 	private Duration pollInterval = Duration.ofMillis(100);
 
 	/**
+	 * Election groups of every replica besides the default one (their raft.groups), such as
+	 * billing,outbox,warmer: each runs a job of its own on its own leader, and the dashboard
+	 * shows which replica leads each group. None by default.
+	 */
+	private List<String> groups = new ArrayList<>();
+
+	/**
 	 * JVM options of every replica.
 	 */
 	private List<String> replicaJvmOptions = new ArrayList<>(
@@ -65,6 +72,14 @@ public class DemoProperties {
 
 	public void setPollInterval(Duration pollInterval) {
 		this.pollInterval = pollInterval;
+	}
+
+	public List<String> getGroups() {
+		return this.groups;
+	}
+
+	public void setGroups(List<String> groups) {
+		this.groups = groups;
 	}
 
 	public List<String> getReplicaJvmOptions() {

@@ -14,15 +14,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.raftboot.leader.RaftLeadership;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Follows the job logs of all replicas (one JSON line per run of the leader-only job) and sums
- * them up as segments: consecutive runs by one replica in one term. Not thread-safe: used under
- * the {@link DemoCluster}'s lock.
+ * Follows the job logs of all replicas (one JSON line per run of a leader-only job) and sums
+ * the runs of the default group's job up as segments: consecutive runs by one replica in one
+ * term. Runs of the jobs of other election groups are only counted, per group. Not thread-safe:
+ * used under the {@link DemoCluster}'s lock.
  */
 final class JobFeed {
 
@@ -38,6 +40,8 @@ final class JobFeed {
 
 	private final Map<String, Deque<String>> tails = new HashMap<>();
 
+	private final Map<String, Long> groupRuns = new HashMap<>();
+
 	private final Deque<Segment> segments = new ArrayDeque<>();
 
 	JobFeed(JsonMapper json) {
@@ -51,6 +55,9 @@ final class JobFeed {
 			for (String line : newLines(replica)) {
 				Run run = parse(line);
 				if (run != null) {
+					this.groupRuns.merge(run.group(), 1L, Long::sum);
+				}
+				if (run != null && RaftLeadership.DEFAULT_GROUP.equals(run.group())) {
 					fresh.add(run);
 					this.runs.merge(replica.id(), 1L, Long::sum);
 					Deque<String> tail = this.tails.computeIfAbsent(replica.id(), (id) -> new ArrayDeque<>());
@@ -81,6 +88,11 @@ final class JobFeed {
 
 	long runs(String node) {
 		return this.runs.getOrDefault(node, 0L);
+	}
+
+	/** How many times the job of a group ran, on any replica. */
+	long groupRuns(String group) {
+		return this.groupRuns.getOrDefault(group, 0L);
 	}
 
 	List<String> tail(String node) {
@@ -130,7 +142,9 @@ final class JobFeed {
 	private @Nullable Run parse(String line) {
 		try {
 			JsonNode node = this.json.readTree(line);
-			return new Run(node.path("node").asString(), node.path("term").asLong(),
+			// Lines written before the logs named their group are the default group's.
+			return new Run(node.path("group").asString(RaftLeadership.DEFAULT_GROUP), node.path("node").asString(),
+					node.path("term").asLong(),
 					Instant.parse(node.path("start").asString()), node.path("confirmed").asBoolean(true));
 		}
 		catch (JacksonException | DateTimeParseException ex) {
@@ -138,7 +152,7 @@ final class JobFeed {
 		}
 	}
 
-	private record Run(String node, long term, Instant start, boolean confirmed) {
+	private record Run(String group, String node, long term, Instant start, boolean confirmed) {
 	}
 
 	/**

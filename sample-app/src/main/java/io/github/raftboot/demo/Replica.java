@@ -27,6 +27,8 @@ final class Replica {
 
 	private @Nullable JsonNode raft;
 
+	private @Nullable JsonNode groups;
+
 	private boolean linksSynced;
 
 	Replica(String id, int port, Path dir) {
@@ -78,6 +80,31 @@ final class Replica {
 		return this.raft;
 	}
 
+	/**
+	 * The election groups of the last answer of {@code GET /leader} while the process is up and
+	 * the demo has groups, else {@code null}: group name to {@code isLeader}, {@code leaderId},
+	 * {@code term} and {@code jobRuns}.
+	 */
+	@Nullable JsonNode groups() {
+		return this.groups;
+	}
+
+	void groups(@Nullable JsonNode groups) {
+		this.groups = groups;
+	}
+
+	/** Whether this replica is the active leader of a group, by its last answer. */
+	boolean isLeader(String group) {
+		JsonNode groups = this.groups;
+		return groups != null && groups.path(group).path("isLeader").asBoolean(false);
+	}
+
+	/** This replica's term of a group, by its last answer. */
+	long term(String group) {
+		JsonNode groups = this.groups;
+		return (groups != null) ? groups.path(group).path("term").asLong(0) : 0;
+	}
+
 	boolean isLeader() {
 		JsonNode raft = this.raft;
 		return raft != null && raft.path("leader").asBoolean(false);
@@ -97,6 +124,7 @@ final class Replica {
 
 	void noAnswer() {
 		this.raft = null;
+		this.groups = null;
 		if (this.state == ProcessState.UP) {
 			this.state = ProcessState.UNRESPONSIVE;
 		}
@@ -117,6 +145,7 @@ final class Replica {
 		this.process = process;
 		this.state = ProcessState.STARTING;
 		this.raft = null;
+		this.groups = null;
 		this.linksSynced = false;
 		return process;
 	}

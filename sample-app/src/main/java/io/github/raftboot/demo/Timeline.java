@@ -46,7 +46,9 @@ final class Timeline {
 		/** A link was cut or healed. */
 		LINK,
 		/** Leadership transfer was asked for. */
-		TRANSFER
+		TRANSFER,
+		/** A replica became leader of an election group of {@code demo.groups}. */
+		GROUP
 
 	}
 

@@ -1,14 +1,7 @@
 package io.github.raftboot.sample;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,7 +18,8 @@ import org.springframework.stereotype.Component;
  * not the active leader right now.
  *
  * <p>Each run reads the fencing token (the term) and, when {@code sample.job-log} is set,
- * appends {@code {"node":…,"term":…,"start":…,"end":…,"confirmed":…}} to that file.
+ * appends {@code {"group":"default","node":…,"term":…,"start":…,"end":…,"confirmed":…}} to that
+ * file ({@link JobLog}).
  * {@code confirmed} says the lease still held, in the same term, when the run ended: then no
  * other replica can have been active leader at any instant of the run.
  */
@@ -33,9 +27,6 @@ import org.springframework.stereotype.Component;
 public class LeaderOnlyJob {
 
 	private static final Log logger = LogFactory.getLog(LeaderOnlyJob.class);
-
-	private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-		.withZone(ZoneOffset.UTC);
 
 	private final RaftLeadership leadership;
 
@@ -64,8 +55,8 @@ public class LeaderOnlyJob {
 		boolean confirmed = after.isPresent() && after.getAsLong() == token.getAsLong();
 		Path log = this.properties.getJobLog();
 		if (log != null) {
-			append(log, "{\"node\":\"" + this.leadership.nodeId() + "\",\"term\":" + token.getAsLong() + ",\"start\":\""
-					+ MICROS.format(start) + "\",\"end\":\"" + MICROS.format(end) + "\",\"confirmed\":" + confirmed + "}\n");
+			JobLog.append(log, RaftLeadership.DEFAULT_GROUP, this.leadership.nodeId(), token.getAsLong(), start, end,
+					confirmed);
 		}
 		if (!confirmed) {
 			logger.warn("Leader-only job run of term " + token.getAsLong() + " ended after the lease did");
@@ -75,16 +66,6 @@ public class LeaderOnlyJob {
 	/** How many times the job ran on this replica. */
 	public long runs() {
 		return this.runs.get();
-	}
-
-	private static void append(Path file, String line) {
-		try {
-			Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-					StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not append to the job log " + file, ex);
-		}
 	}
 
 }

@@ -29,7 +29,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The dashboard in a real headless Chromium, against the demo as a user starts it: a launcher
- * process and three replica processes. Screenshots go to {@code target/screenshots/}.
+ * process and three replica processes, with the election groups {@code demo.sh} gives them for
+ * the test of a kill. Screenshots go to {@code target/screenshots/}.
  */
 class DashboardBrowserIT {
 
@@ -37,17 +38,25 @@ class DashboardBrowserIT {
 
 	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
+	private static final List<String> GROUPS = List.of("default", "billing", "outbox", "warmer");
+
 	private @Nullable DemoProcess demo;
 
 	private @Nullable ChromeDriver browser;
 
+	private Path dir = Path.of("target", "dashboard-it");
+
 	@BeforeEach
-	void start(TestInfo test) throws IOException {
+	void prepare(TestInfo test) {
 		HeadlessChromium.require();
-		Path dir = Path.of("target", "dashboard-it", test.getTestMethod().orElseThrow().getName() + "-"
+		this.dir = Path.of("target", "dashboard-it", test.getTestMethod().orElseThrow().getName() + "-"
 				+ System.currentTimeMillis());
-		this.demo = DemoProcess.start(dir.resolve("demo"));
-		this.browser = HeadlessChromium.start(dir.resolve("chromium-profile"), 1440, 900);
+	}
+
+	/** Starts the demo with these launcher arguments and opens the dashboard. */
+	private void open(String... arguments) throws IOException {
+		this.demo = DemoProcess.start(this.dir.resolve("demo"), arguments);
+		this.browser = HeadlessChromium.start(this.dir.resolve("chromium-profile"), 1440, 900);
 		this.browser.get(this.demo.url());
 	}
 
@@ -63,9 +72,21 @@ class DashboardBrowserIT {
 
 	@Test
 	void killTheLeaderShowsTheNewLeaderAndTheFailoverTime() throws Exception {
+		// With election groups, as demo.sh starts the demo
+		open("--demo.groups=billing,outbox,warmer");
 		String leader = awaitOneLeaderAndTwoFollowers();
 		assertThat(text(By.id("leader-name"))).isEqualTo(leader);
 		assertThat(text(By.id("failover-time"))).isEqualTo("\u2014");
+		await("a leader of every group in the groups table").atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreExceptions()
+			.untilAsserted(() -> {
+				Map<String, String> leaders = groupLeaders();
+				assertThat(leaders.keySet()).containsExactlyElementsOf(GROUPS);
+				assertThat(leaders.values()).doesNotContain("");
+				assertThat(leaders.get("default")).isEqualTo(text(By.id("leader-name")));
+			});
+		screenshot("groups");
 
 		click(By.id("kill-leader"));
 
@@ -98,12 +119,33 @@ class DashboardBrowserIT {
 			assertThat(text(By.id("timeline"))).contains(leader + " killed (SIGKILL)")
 				.contains(next.get() + " became leader");
 		});
+		// Every group the killed replica led has a new leader in the table
+		await("no group led by " + leader).atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreExceptions()
+			.untilAsserted(() -> {
+				Map<String, String> leaders = groupLeaders();
+				assertThat(leaders.values()).doesNotContain("", leader);
+				assertThat(leaders.get("default")).isEqualTo(next.get());
+				assertThat(text(By.cssSelector("[data-testid='group-default-" + next.get() + "']"))).contains("term");
+			});
 		screenshot("kill-the-leader");
+	}
+
+	/** Each row of the groups table: the group and the replica it shows as leader, or "". */
+	private Map<String, String> groupLeaders() {
+		Map<String, String> leaders = new LinkedHashMap<>();
+		for (WebElement row : this.browser.findElements(By.cssSelector("#groups-rows tr"))) {
+			leaders.put(row.getDomAttribute("data-group"), row.getDomAttribute("data-leader"));
+		}
+		return leaders;
 	}
 
 	@Test
 	void tourOfTheDashboardWithScreenshots() throws Exception {
+		open();
 		String first = awaitOneLeaderAndTwoFollowers();
+		assertThat(this.browser.findElement(By.id("groups")).isDisplayed()).as("groups table without demo.groups").isFalse();
 		await("the leader-only job on " + first).atMost(Duration.ofSeconds(10))
 			.ignoreExceptions()
 			.untilAsserted(() -> assertThat(text(card(first), By.cssSelector("[data-testid='job-tail']")))

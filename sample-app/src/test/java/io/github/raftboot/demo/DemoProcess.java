@@ -44,8 +44,12 @@ final class DemoProcess implements AutoCloseable {
 		this.dir = dir;
 	}
 
-	/** Starts the demo and waits until its replicas have elected a leader. */
-	static DemoProcess start(Path dir) throws IOException {
+	/**
+	 * Starts the demo and waits until its replicas have elected a leader.
+	 * @param dir where the demo keeps its files
+	 * @param arguments more arguments for the launcher, such as {@code --demo.groups=billing}
+	 */
+	static DemoProcess start(Path dir, String... arguments) throws IOException {
 		Files.createDirectories(dir);
 		Set<Integer> ports = new HashSet<>();
 		int port = freePort(ports);
@@ -53,9 +57,11 @@ final class DemoProcess implements AutoCloseable {
 		for (int i = 0; i < 3; i++) {
 			replicaPorts.add(String.valueOf(freePort(ports)));
 		}
-		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-				"-XX:TieredStopAtLevel=1", "-jar", System.getProperty("sample.jar"), "--demo", "--server.port=" + port,
-				"--demo.replica-ports=" + String.join(",", replicaPorts), "--demo.dir=" + dir.toAbsolutePath());
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", System.getProperty("sample.jar"), "--demo",
+				"--server.port=" + port, "--demo.replica-ports=" + String.join(",", replicaPorts),
+				"--demo.dir=" + dir.toAbsolutePath()));
+		command.addAll(List.of(arguments));
 		Process launcher = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("launcher.log").toFile()))
 			.start();

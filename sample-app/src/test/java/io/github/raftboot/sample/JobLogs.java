@@ -9,14 +9,17 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
+import io.github.raftboot.leader.RaftLeadership;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The leader-only job's logs ({@code --sample.job-log}, one JSON line per run) of the replicas of
- * an end-to-end test, merged, and the check that they show one leader at a time.
+ * The leader-only jobs' logs ({@code --sample.job-log}, one JSON line per run) of the replicas of
+ * an end-to-end test, merged, and the check that they show one leader at a time. The jobs of all
+ * election groups write to the same files; each group is read and checked on its own, since
+ * every group has terms of its own.
  */
 final class JobLogs {
 
@@ -26,13 +29,24 @@ final class JobLogs {
 	}
 
 	/**
-	 * Reads {@code job-<id>.log} of each replica in {@code dir}; a replica that never ran the job
-	 * has none.
+	 * Reads the runs of the default group's job from {@code job-<id>.log} of each replica in
+	 * {@code dir}; a replica that never ran a job has none.
 	 * @param dir the directory of the replicas' files
 	 * @param ids the replicas
 	 * @return every run, ordered by its start
 	 */
 	static List<Run> read(Path dir, Collection<String> ids) throws IOException {
+		return read(dir, ids, RaftLeadership.DEFAULT_GROUP);
+	}
+
+	/**
+	 * Reads the runs of one group's job from {@code job-<id>.log} of each replica in {@code dir}.
+	 * @param dir the directory of the replicas' files
+	 * @param ids the replicas
+	 * @param group the election group
+	 * @return every run of that group's job, ordered by its start
+	 */
+	static List<Run> read(Path dir, Collection<String> ids, String group) throws IOException {
 		List<Run> runs = new ArrayList<>();
 		for (String id : ids) {
 			Path log = dir.resolve("job-" + id + ".log");
@@ -41,6 +55,10 @@ final class JobLogs {
 			}
 			for (String line : Files.readAllLines(log)) {
 				JsonNode node = json.readTree(line);
+				assertThat(node.has("group")).as("a job log line names its group: %s", line).isTrue();
+				if (!node.get("group").asString().equals(group)) {
+					continue;
+				}
 				runs.add(new Run(node.get("node").asString(), node.get("term").asLong(),
 						Instant.parse(node.get("start").asString()), Instant.parse(node.get("end").asString())));
 			}
