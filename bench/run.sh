@@ -7,6 +7,8 @@
 #                                windows, 10 + 30 follower restarts, a rolling restart, 10 SIGKILLs and 4 SIGTERMs at 3 and 5
 #   bench/run.sh --profile=quiet the run of the history (plus its rolling restarts); --profile=busy the busy one alone
 #   bench/run.sh --only=membership   only the additions and removals (about 1.5 minutes)
+#   bench/run.sh --only=groups   only the election groups (quiet): idle cost with 1, 10 and 50 groups on 5 replicas,
+#                                3 SIGKILLs of a replica leading several of 10 groups (also part of the quiet profile)
 #   bench/run.sh --long          plus 10 idle minutes on 5 replicas, in each profile
 #   bench/run.sh --help          all options
 # Results: bench/target/results/ (report.md, *.csv, failover-cdf*.png, replicas/<profile>/*/n*.log).

@@ -91,6 +91,27 @@ final class BenchOptions {
 	/** Cluster size to which a member is added and from which it is removed. */
 	int membershipSize = 3;
 
+	/**
+	 * Numbers of election groups, the default one included, of the clusters whose idle cost with
+	 * groups is measured (quiet profile): {@code raft.groups} names {@code g1} to {@code g<n-1>}.
+	 */
+	List<Integer> groupCounts = List.of(1, 10, 50);
+
+	/** Cluster size of the election groups part. */
+	int groupsSize = 5;
+
+	/** Number of groups (the default one included) of the cluster whose group failovers are measured. */
+	int groupsFailoverGroups = 10;
+
+	/** Replicas leading several groups killed with SIGKILL in the election groups part; 0: none. */
+	int groupKills = 3;
+
+	/**
+	 * {@code raft.balance.delay} of the replicas of the election groups part: shorter than the
+	 * starter's 5 s so that the leaders spread within seconds before anything is measured.
+	 */
+	Duration groupsBalanceDelay = Duration.ofSeconds(1);
+
 	/** The parts of the benchmark to run ({@code --only}); all of them by default. */
 	Set<Part> parts = EnumSet.allOf(Part.class);
 
@@ -190,6 +211,11 @@ final class BenchOptions {
 				case "--member-changes" -> options.membershipChanges = nonNegative(name, value);
 				case "--member-size" -> options.membershipSize = sizes(value).get(0);
 				case "--only" -> options.parts = parts(value);
+				case "--groups" -> options.groupCounts = groupCounts(value);
+				case "--groups-size" -> options.groupsSize = sizes(value).get(0);
+				case "--groups-failover" -> options.groupsFailoverGroups = groupCounts(value).get(0);
+				case "--groups-kills" -> options.groupKills = nonNegative(name, value);
+				case "--groups-balance-delay" -> options.groupsBalanceDelay = duration(value);
 				case "--jvm-opts" -> options.jvmOptions = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
 				case "--no-cds" -> options.cds = false;
 				case "--no-debug-log" -> options.debugLog = false;
@@ -219,6 +245,14 @@ final class BenchOptions {
 		if (!options.parts.contains(Part.FAILOVER)) {
 			options.busyKills = 0;
 			options.busyTerms = 0;
+		}
+		if (!options.parts.contains(Part.GROUPS) || !options.profiles.contains(Profile.QUIET)) {
+			options.groupCounts = List.of();
+			options.groupKills = 0;
+		}
+		if (options.measuresGroups() && !options.debugLog) {
+			throw new IllegalArgumentException("The election groups part reads the groups' leaderships from the role "
+					+ "changes the replicas log at DEBUG: leave out --no-debug-log, or the part (--only without groups)");
 		}
 		return options;
 	}
@@ -270,6 +304,11 @@ final class BenchOptions {
 		return sizes;
 	}
 
+	/** Whether the election groups part runs: an idle window or a failover with groups. */
+	boolean measuresGroups() {
+		return !this.groupCounts.isEmpty() || this.groupKills > 0;
+	}
+
 	/**
 	 * Rolling restarts per cluster size in a profile.
 	 * @param profile the profile
@@ -315,6 +354,12 @@ final class BenchOptions {
 		this.followerRestarts = Map.of(3, 1);
 		// The quiet profile's rolling restart differs from the busy one's only in its nice values.
 		this.rollingRestarts = Map.of(Profile.BUSY, 1);
+		// Two more clusters: only with --only=groups, so that the smoke test keeps its length.
+		this.parts = EnumSet.complementOf(EnumSet.of(Part.GROUPS));
+		this.groupCounts = List.of(1, 4);
+		this.groupsSize = 3;
+		this.groupsFailoverGroups = 4;
+		this.groupKills = 1;
 	}
 
 	/** What the options are. */
@@ -342,7 +387,13 @@ final class BenchOptions {
 				  --settle=1s           how long a restarted replica follows before the next kill
 				  --long                also watch 5 replicas idle for 10 minutes, in each profile (--long-window=, --long-size=)
 				  --member-changes=10   times a 4th replica is added to 3 and removed again (--member-size=3)
-				  --only=membership     run only these parts: failover, idle, membership, restarts, rolling (comma-separated)
+				  --groups=1,10,50      election groups (the default one included) of the clusters whose idle cost with groups
+				                        is measured, quiet profile (raft.groups=g1,...,g<n-1>; the leaders spread first)
+				  --groups-size=5       replicas of those clusters
+				  --groups-failover=10  groups of the cluster in which replicas leading several groups are killed
+				  --groups-kills=3      replicas leading several groups killed with SIGKILL (0: none)
+				  --groups-balance-delay=1s  raft.balance.delay of those replicas (the starter's default is 5s)
+				  --only=membership     run only these parts: failover, idle, membership, restarts, rolling, groups (comma-separated)
 				  --jvm-opts="-Xmx256m" JVM options of the replicas
 				  --no-cds              run the plain jar (no Spring Boot extracted layout with a CDS archive)
 				  --no-debug-log        do not log io.github.raftboot at DEBUG in the replicas
@@ -352,6 +403,7 @@ final class BenchOptions {
 				  --seed=42             seed of the random delay before each kill
 				  --smoke               tiny run, 3 replicas: quiet 1 SIGKILL, 1 SIGTERM, 2 s idle window, 1 member change;
 				                        busy 2 s idle window, 1 follower restart, a rolling restart
+				                        (with --only=groups: 1 and 4 groups on 3 replicas, 2 s windows, 1 SIGKILL)
 				""";
 	}
 
@@ -374,6 +426,11 @@ final class BenchOptions {
 		}
 		if (quiet) {
 			parts.add("member-changes=" + this.membershipChanges + "@" + this.membershipSize);
+		}
+		if (measuresGroups()) {
+			parts.add("groups=" + this.groupCounts + "@" + this.groupsSize);
+			parts.add("groups-kills=" + this.groupKills + "@" + this.groupsFailoverGroups);
+			parts.add("groups-balance-delay=" + format(this.groupsBalanceDelay));
 		}
 		if (!this.parts.equals(EnumSet.allOf(Part.class))) {
 			parts.add("only=" + this.parts.stream().map(Part::optionValue).toList());
@@ -419,6 +476,25 @@ final class BenchOptions {
 			sizes.add(size);
 		}
 		return List.copyOf(sizes);
+	}
+
+	/** Reads numbers of election groups, the default one included: {@code 1,10,50}. */
+	private static List<Integer> groupCounts(String value) {
+		List<Integer> counts = new ArrayList<>();
+		for (String part : value.split(",")) {
+			try {
+				int count = Integer.parseInt(part.trim());
+				if (count < 1 || count > 200) {
+					throw new NumberFormatException();
+				}
+				counts.add(count);
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException("Numbers of election groups, the default one included, are between 1 "
+						+ "and 200, such as 1,10,50, not '" + value + "'");
+			}
+		}
+		return List.copyOf(counts);
 	}
 
 	private static List<Profile> profiles(String value) {
@@ -529,7 +605,10 @@ final class BenchOptions {
 		RESTARTS,
 
 		/** Rolling restarts of all replicas, both profiles. */
-		ROLLING;
+		ROLLING,
+
+		/** Idle cost and failover with several election groups ({@code raft.groups}), quiet profile. */
+		GROUPS;
 
 		String optionValue() {
 			return name().toLowerCase(Locale.ROOT);
@@ -541,7 +620,7 @@ final class BenchOptions {
 					return part;
 				}
 			}
-			throw new IllegalArgumentException("--only takes failover, idle, membership, restarts or rolling "
+			throw new IllegalArgumentException("--only takes failover, idle, membership, restarts, rolling or groups "
 					+ "(comma-separated), not '" + value + "'");
 		}
 

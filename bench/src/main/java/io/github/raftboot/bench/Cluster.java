@@ -52,6 +52,9 @@ final class Cluster implements AutoCloseable {
 
 	private final int nice;
 
+	/** Arguments every replica gets besides those of its id, port, data and peers. */
+	private final List<String> extraArguments;
+
 	private final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofMillis(500))
@@ -66,6 +69,22 @@ final class Cluster implements AutoCloseable {
 	 * @param nice the replicas' nice value
 	 */
 	Cluster(int size, Launcher launcher, BenchOptions options, Path dir, int nice) throws IOException {
+		this(size, launcher, options, dir, nice, List.of());
+	}
+
+	/**
+	 * Creates a cluster whose replicas get some more arguments, such as {@code --raft.groups=g1,g2};
+	 * nothing runs until {@link #startAll(Duration)}.
+	 * @param size how many replicas
+	 * @param launcher how replicas are started
+	 * @param options the settings
+	 * @param dir where the replicas keep their data and logs
+	 * @param nice the replicas' nice value
+	 * @param extraArguments the arguments every replica gets, each {@code --name=value}
+	 */
+	Cluster(int size, Launcher launcher, BenchOptions options, Path dir, int nice, List<String> extraArguments)
+			throws IOException {
+		this.extraArguments = List.copyOf(extraArguments);
 		this.launcher = launcher;
 		this.options = options;
 		this.dir = dir;
@@ -172,6 +191,7 @@ final class Cluster implements AutoCloseable {
 		if (this.options.debugLog) {
 			arguments.add("--logging.level.io.github.raftboot=DEBUG");
 		}
+		arguments.addAll(this.extraArguments);
 		List<String> command = new ArrayList<>();
 		if (nice != 0) {
 			command.addAll(List.of("nice", "-n", Integer.toString(nice)));

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,12 +23,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 
 import io.github.raftboot.bench.BenchOptions.Settings;
 import io.github.raftboot.bench.Results.Change;
 import io.github.raftboot.bench.Results.ClusterRun;
 import io.github.raftboot.bench.Results.FollowerRestart;
+import io.github.raftboot.bench.Results.GroupFailover;
+import io.github.raftboot.bench.Results.GroupsIdle;
 import io.github.raftboot.bench.Results.IdleWindow;
 import io.github.raftboot.bench.Results.Kind;
 import io.github.raftboot.bench.Results.Member;
@@ -110,6 +114,10 @@ public final class RaftBench {
 	private final List<ClusterRun> clusters = new ArrayList<>();
 
 	private final List<Results.Load> loads = new ArrayList<>();
+
+	private final List<GroupsIdle> groupsIdle = new ArrayList<>();
+
+	private final List<GroupFailover> groupFailovers = new ArrayList<>();
 
 	/** The profile being measured. */
 	private Settings settings;
@@ -196,7 +204,8 @@ public final class RaftBench {
 		Results measured = new Results(this.options, machine, launcher.jvmOptions(), startedAt, duration,
 				List.copyOf(this.transitions), List.copyOf(this.windows), List.copyOf(this.settles),
 				List.copyOf(this.membershipChanges), List.copyOf(this.followerRestarts), List.copyOf(this.rollingRestarts),
-				List.copyOf(this.clusters), List.copyOf(this.loads), this.discarded, this.failure, "", List.of(), List.of());
+				List.copyOf(this.clusters), List.copyOf(this.loads), this.discarded, this.failure, List.copyOf(this.groupsIdle),
+				List.copyOf(this.groupFailovers), "", List.of(), List.of());
 		return Report.write(measured, out);
 	}
 
@@ -206,7 +215,8 @@ public final class RaftBench {
 	 */
 	private void runProfile(Launcher launcher, Profile profile, Path dir) throws IOException, InterruptedException {
 		TreeSet<Integer> sizes = this.options.sizes(profile);
-		if (sizes.isEmpty()) {
+		boolean groups = profile == Profile.QUIET && this.options.measuresGroups();
+		if (sizes.isEmpty() && !groups) {
 			return;
 		}
 		this.settings = this.options.settings(profile);
@@ -221,6 +231,9 @@ public final class RaftBench {
 			}
 			for (int size : sizes) {
 				runCluster(launcher, size, dir.resolve(size + "-replicas"));
+			}
+			if (groups) {
+				runGroups(launcher, dir);
 			}
 		}
 		finally {
@@ -806,6 +819,187 @@ public final class RaftBench {
 				followingSince = System.nanoTime();
 			}
 		}
+	}
+
+	// Election groups
+
+	/**
+	 * The election groups part: per number of groups, a cluster whose replicas run that many
+	 * groups (the default one and {@code g1} to {@code g<n-1>}); once its leaders are spread, its
+	 * idle cost; in the cluster of {@link BenchOptions#groupsFailoverGroups}, kills of replicas that
+	 * lead several groups.
+	 */
+	private void runGroups(Launcher launcher, Path dir) throws IOException, InterruptedException {
+		List<Integer> counts = new ArrayList<>(this.options.groupCounts);
+		if (this.options.groupKills > 0 && !counts.contains(this.options.groupsFailoverGroups)) {
+			counts.add(this.options.groupsFailoverGroups);
+		}
+		for (int groups : new LinkedHashSet<>(counts)) {
+			boolean idle = this.options.groupCounts.contains(groups);
+			boolean kills = this.options.groupKills > 0 && groups == this.options.groupsFailoverGroups;
+			runGroupsCluster(launcher, groups, idle, kills,
+					dir.resolve(this.options.groupsSize + "-replicas-" + groups + "-groups"));
+		}
+	}
+
+	private void runGroupsCluster(Launcher launcher, int groups, boolean idle, boolean kills, Path dir)
+			throws IOException, InterruptedException {
+		long start = System.nanoTime();
+		int size = this.options.groupsSize;
+		Set<String> names = groupNames(groups);
+		List<String> arguments = new ArrayList<>();
+		arguments.add("--raft.balance.delay=" + this.options.groupsBalanceDelay.toMillis() + "ms");
+		if (groups > 1) {
+			arguments.add("--raft.groups=" + String.join(",", names.stream().filter((name) -> !name.equals(
+					GroupLeaderships.DEFAULT_GROUP)).toList()));
+		}
+		String label = String.format(Locale.ROOT, "[%d replicas, %d group%s]", size, groups, (groups == 1) ? "" : "s");
+		try (Cluster cluster = new Cluster(size, launcher, this.options, dir, this.settings.nice(), arguments)) {
+			this.log.printf(Locale.ROOT, "%s starting …%n", label);
+			cluster.startAll(Duration.ofSeconds(60 + 20L * size));
+			sleep(this.options.warmUp);
+			awaitElectionWarmUps(cluster, Duration.ofSeconds(90));
+			cluster.awaitStable(Duration.ofSeconds(30));
+			if (idle) {
+				long waiting = System.nanoTime();
+				Spread spread = awaitSpread(cluster, names, label, Duration.ofSeconds(60 + groups));
+				double spreadSeconds = seconds(waiting);
+				this.log.printf(Locale.ROOT, "%s leaders spread after %.1f s: %s%n", label, spreadSeconds, spread.led());
+				Instant from = Instant.now();
+				IdleWindow window = measureIdle(cluster, "groups", this.options.idleWindow);
+				Instant to = Instant.now();
+				GroupLeaderships.Read read = GroupLeaderships.read(cluster.logs());
+				List<String> ids = cluster.replicas().stream().map(Replica::id).toList();
+				Map<String, Integer> ledAfter = GroupLeaderships
+					.ledPerReplica(GroupLeaderships.leadersAt(read.leaderships(), to), ids);
+				int begun = (int) read.leaderships().stream()
+					.filter((leadership) -> !leadership.acquiredAt().isBefore(from) && leadership.acquiredAt().isBefore(to))
+					.count();
+				GroupsIdle measured = new GroupsIdle(groups, spreadSeconds, spread.spread(),
+						GroupLeaderships.ledPerReplica(GroupLeaderships.leadersAt(read.leaderships(), from), ids), ledAfter,
+						begun, read.unattributed(), window);
+				this.groupsIdle.add(measured);
+				this.log.printf(Locale.ROOT, "%s idle: CPU per replica mean %.2f %%, max %.2f %%; %.0f B/s sent + received per "
+						+ "replica, mean; %d leaderships began meanwhile; groups led after: %s%n", label,
+						window.members().stream().mapToDouble(Member::cpuPercent).average().orElse(Double.NaN),
+						window.members().stream().mapToDouble(Member::cpuPercent).max().orElse(Double.NaN),
+						window.members().stream().mapToDouble((m) -> m.bytesSent() + m.bytesReceived()).average()
+							.orElse(Double.NaN) / window.seconds(), begun, ledAfter);
+			}
+			if (kills) {
+				measureGroupFailovers(cluster, groups, names, label);
+			}
+		}
+		this.log.printf(Locale.ROOT, "%s done in %.0f s%n", label, seconds(start));
+	}
+
+	/** The default group and {@code g1} to {@code g<groups - 1>}. */
+	static Set<String> groupNames(int groups) {
+		Set<String> names = new LinkedHashSet<>();
+		names.add(GroupLeaderships.DEFAULT_GROUP);
+		for (int i = 1; i < groups; i++) {
+			names.add("g" + i);
+		}
+		return names;
+	}
+
+	/**
+	 * Waits until, by the replicas' logs, every group has an active leader, no replica leads
+	 * more than its share, {@code ceil(groups / replicas)}, and no leadership of any group began
+	 * for 3 s (or three balance delays, if longer).
+	 * @return the leaders then, or at the time limit if they did not spread
+	 */
+	private Spread awaitSpread(Cluster cluster, Set<String> groups, String label, Duration timeout)
+			throws InterruptedException {
+		List<String> ids = cluster.replicas().stream().map(Replica::id).toList();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		Duration quietFor = Duration.ofSeconds(3).compareTo(this.options.groupsBalanceDelay.multipliedBy(3)) > 0
+				? Duration.ofSeconds(3) : this.options.groupsBalanceDelay.multipliedBy(3);
+		while (true) {
+			for (Replica replica : cluster.replicas()) {
+				if (!replica.isAlive()) {
+					throw new IllegalStateException("Replica " + replica.id() + " died; see " + replica.log());
+				}
+			}
+			Instant now = Instant.now();
+			List<GroupLeaderships.Leadership> leaderships = GroupLeaderships.read(cluster.logs()).leaderships();
+			Map<String, String> leaders = GroupLeaderships.leadersAt(leaderships, now);
+			Map<String, Integer> led = GroupLeaderships.ledPerReplica(leaders, ids);
+			// Settled too: no leadership began for a while (a machine too busy for the replicas makes them churn).
+			Instant lastBegun = leaderships.stream().map(GroupLeaderships.Leadership::acquiredAt).max(Instant::compareTo)
+				.orElse(Instant.MIN);
+			if (GroupLeaderships.spread(leaders, groups, ids) && Duration.between(lastBegun, now).compareTo(quietFor) >= 0) {
+				return new Spread(true, led);
+			}
+			if (System.nanoTime() - deadline > 0) {
+				List<String> without = groups.stream().filter((group) -> !leaders.containsKey(group)).toList();
+				this.log.printf(Locale.ROOT, "%s the leaders did not spread and settle within %s: groups led %s, without a "
+						+ "leader %s, the last leadership began at %s; measuring anyway%n", label, BenchOptions.format(timeout),
+						led, without, lastBegun);
+				return new Spread(false, led);
+			}
+			sleep(Duration.ofSeconds(1));
+		}
+	}
+
+	/**
+	 * Kills, {@link BenchOptions#groupKills} times, a replica that leads the most groups (at
+	 * least two once the leaders are spread over fewer replicas than groups), and measures for
+	 * each group it led the time until another replica's {@code LeadershipAcquiredEvent} line.
+	 * The killed replica is restarted and the leaders spread again before the next kill.
+	 */
+	private void measureGroupFailovers(Cluster cluster, int groups, Set<String> names, String label)
+			throws IOException, InterruptedException {
+		List<String> ids = cluster.replicas().stream().map(Replica::id).toList();
+		int total = this.options.groupKills;
+		for (int trial = 0; trial < total; trial++) {
+			Spread spread = awaitSpread(cluster, names, label, Duration.ofSeconds(60 + groups));
+			cluster.awaitStable(Duration.ofSeconds(60));
+			int most = spread.led().values().stream().mapToInt(Integer::intValue).max().orElse(0);
+			List<String> candidates = ids.stream().filter((id) -> spread.led().get(id) == most).toList();
+			Replica victim = cluster.replica(candidates.get(this.random.nextInt(candidates.size())));
+			BackgroundLoad background = awaitQuietMachine();
+			sleep(Duration.ofMillis(this.random.nextInt(100)));
+			Instant killedAt = Instant.now();
+			victim.kill();
+			long deadline = System.nanoTime() + DETECTION_LIMIT.toNanos();
+			List<GroupLeaderships.Failover> failovers;
+			do {
+				sleep(Duration.ofMillis(100));
+				failovers = GroupLeaderships.failovers(GroupLeaderships.read(cluster.logs()).leaderships(), victim.id(),
+						killedAt);
+			}
+			while (failovers.stream().anyMatch((failover) -> failover.next() == null) && System.nanoTime() - deadline < 0);
+			double backgroundPercent = background.percent();
+			victim.awaitExit(Duration.ofSeconds(30));
+			List<String> taken = new ArrayList<>();
+			for (GroupLeaderships.Failover failover : failovers) {
+				GroupLeaderships.Leadership next = failover.next();
+				this.groupFailovers.add(new GroupFailover(groups, ids.size(), trial, victim.id(), failovers.size(),
+						failover.group(), failover.oldTerm(), killedAt, (next != null) ? next.replica() : null,
+						(next != null) ? next.term() : -1, failover.millis(), backgroundPercent));
+				taken.add((next != null) ? String.format(Locale.ROOT, "%s to %s after %.0f ms", failover.group(),
+						next.replica(), failover.millis()) : failover.group() + " without a new leader");
+			}
+			this.log.printf(Locale.ROOT, "%s SIGKILL %d/%d of %s, which led %d group%s: %s (other processes %.0f %% of a "
+					+ "CPU)%n", label, trial + 1, total, victim.id(), failovers.size(), (failovers.size() == 1) ? "" : "s",
+					String.join(", ", taken), backgroundPercent);
+			if (trial + 1 < total) {
+				cluster.start(victim, this.settings.restartNice());
+				String leader = awaitFollowing(cluster, victim, Duration.ofSeconds(120));
+				settle(cluster, victim, leader);
+				reniceRestarted(victim);
+			}
+		}
+	}
+
+	/**
+	 * The leaders of a cluster's groups.
+	 *
+	 * @param spread whether they were spread
+	 * @param led groups each replica led
+	 */
+	private record Spread(boolean spread, Map<String, Integer> led) {
 	}
 
 	// Follower restarts and rolling restarts

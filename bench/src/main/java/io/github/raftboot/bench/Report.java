@@ -9,10 +9,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
@@ -21,6 +23,8 @@ import java.util.function.ToLongFunction;
 import io.github.raftboot.bench.Results.Change;
 import io.github.raftboot.bench.Results.ClusterRun;
 import io.github.raftboot.bench.Results.FollowerRestart;
+import io.github.raftboot.bench.Results.GroupFailover;
+import io.github.raftboot.bench.Results.GroupsIdle;
 import io.github.raftboot.bench.Results.IdleWindow;
 import io.github.raftboot.bench.Results.Kind;
 import io.github.raftboot.bench.Results.Member;
@@ -66,6 +70,9 @@ final class Report {
 	/** Busy profile, 5 replicas: flaps per 10 leaderships. */
 	static final double FLAPS_PER_TEN_TARGET = 1;
 
+	/** Issue 15: the idle cost of the most groups measured against one group, per replica, at most this factor. */
+	static final int GROUPS_COST_FACTOR = 2;
+
 	/**
 	 * "Today" of issue 13's target for the quiet profile: the default run of 2026-11-30 06:51 UTC
 	 * (bench/README.md), before adaptive timing.
@@ -110,6 +117,10 @@ final class Report {
 		files.add(writeFile(out.resolve("timing.csv"), report.timingCsv()));
 		files.add(writeFile(out.resolve("incidents.csv"), report.incidentsCsv()));
 		files.add(writeFile(out.resolve("targets.csv"), report.targetsCsv()));
+		if (!results.groupsIdle().isEmpty() || !results.groupFailovers().isEmpty()) {
+			files.add(writeFile(out.resolve("groups-idle.csv"), report.groupsIdleCsv()));
+			files.add(writeFile(out.resolve("groups-failover.csv"), report.groupFailoversCsv()));
+		}
 		for (Profile profile : Profile.values()) {
 			List<Transition> transitions = results.transitions().stream().filter((t) -> t.profile() == profile).toList();
 			if (results.options().plot && !transitions.isEmpty()) {
@@ -160,6 +171,7 @@ final class Report {
 		for (Profile profile : profiles()) {
 			stabilityTable(md, profile);
 		}
+		groupsSection(md);
 		followerRestartsTable(md);
 		rollingTable(md);
 		flapsTable(md);
@@ -503,6 +515,163 @@ final class Report {
 						+ "own) and gets the replicas' nice value after it has followed for the settle time."
 						: "a restarted replica starts at the same nice value as the others, while the background load runs.")
 				+ "\n\n");
+	}
+
+	// Election groups
+
+	private void groupsSection(StringBuilder md) {
+		List<GroupsIdle> idle = this.results.groupsIdle();
+		List<GroupFailover> failovers = this.results.groupFailovers();
+		if (idle.isEmpty() && failovers.isEmpty()) {
+			return;
+		}
+		BenchOptions options = this.results.options();
+		md.append("#### Election groups (issue 15), quiet profile\n\n");
+		md.append("Each cluster runs its replicas with `raft.groups=g1,…,g<n-1>`: *n* groups, the default one included "
+				+ "(1 group: no `raft.groups`), and `raft.balance.delay=")
+			.append(BenchOptions.format(options.groupsBalanceDelay))
+			.append("` so that the leaders spread within seconds (the starter's default is 5 s; no move happens once they "
+					+ "are spread). Who leads which group comes from the replicas' logs (below).\n\n");
+		if (!idle.isEmpty()) {
+			md.append("| Groups | Replicas | Leaders spread and settled | Groups led per replica, at the start [end] of the window "
+					+ "| CPU, % of one core per replica: mean [max] | Of it JIT compiler | Without the JIT "
+					+ "| TCP payload, B/s sent + received per replica: mean [max] | Leaderships begun in the window |\n");
+			md.append("|---:|---:|---|---|---:|---:|---:|---:|---:|\n");
+			for (GroupsIdle measured : idle) {
+				List<Member> members = measured.window().members();
+				double seconds = measured.window().seconds();
+				md.append("| ").append(measured.groups()).append(" | ").append(measured.replicas()).append(" | ")
+					.append(measured.spread() ? "after " : "**NOT** within ").append(format(measured.spreadSeconds()))
+					.append(" | ").append(led(measured.ledBefore()))
+					.append(measured.ledAfter().equals(measured.ledBefore()) ? "" : " [" + led(measured.ledAfter()) + "]")
+					.append(" | ").append(meanMax(members, Member::cpuPercent, 2)).append(" | ")
+					.append(meanMax(members, Member::jitPercent, 2)).append(" | ")
+					.append(meanMax(members, (m) -> m.cpuPercent() - m.jitPercent(), 2)).append(" | ")
+					.append(meanMax(members, (m) -> (m.bytesSent() + m.bytesReceived()) / seconds, 0)).append(" | ")
+					.append(measured.leadershipsBegun()).append(" |\n");
+			}
+			md.append("\n");
+			groupsIdleTarget(md, idle);
+			md.append("Each idle window is measured as those of *Idle cost per replica* (`")
+				.append(BenchOptions.format(options.idleWindow)).append("`, CPU from `/proc`, bytes from the kernel's per-socket TCP counters between replicas), opened once "
+						+ "every group had an active leader, no replica led more than ceil(groups / replicas) of them and "
+						+ "no leadership had begun for 3 s (3 balance delays if longer), "
+						+ "after the warm-up (no leadership transfers: the groups' leaders already differ). With groups every "
+						+ "replica leads some, so the figures are per replica over all of them, not leader and followers. "
+						+ "Every replica of every window is in `groups-idle.csv`.\n\n");
+		}
+		if (!failovers.isEmpty()) {
+			groupFailoverTable(md, failovers);
+		}
+		int unattributed = idle.stream().mapToInt(GroupsIdle::unattributed).sum();
+		md.append("Leaderships per group: the lines the sample app logs for `LeadershipAcquiredEvent` and "
+				+ "`LeadershipRevokedEvent` (`This replica (n2) now leads, fencing token 45`), which do not name the group, "
+				+ "matched to the group whose role change to leader in that term the replica logged at DEBUG just before "
+				+ "(`Raft member 'n2' in group 'g3': RoleChange[…]`); of two groups that became leader in the same term on "
+				+ "the same replica, the first to change role gets the first line, so their times may be swapped by the few "
+				+ "milliseconds between them. ")
+			.append(unattributed + " such line" + ((unattributed == 1) ? " was" : "s were") + " left without a group.\n\n"
+				);
+	}
+
+	private void groupsIdleTarget(StringBuilder md, List<GroupsIdle> idle) {
+		GroupsIdle one = idle.stream().filter((measured) -> measured.groups() == 1).findFirst().orElse(null);
+		GroupsIdle most = idle.stream().max(Comparator.comparingInt(GroupsIdle::groups)).orElse(null);
+		if (one == null || most == null || most.groups() == 1) {
+			md.append("Target (issue 15): ").append(GROUPS_COST_FACTOR).append(" × the cost of 1 group at most: not measured, "
+					+ "it needs a window with 1 group and one with more (`--groups=1,50`).\n\n");
+			return;
+		}
+		String what = most.groups() + " groups against 1, " + most.replicas() + " replicas";
+		ToDoubleFunction<Member> cpu = Member::cpuPercent;
+		double cpuOne = mean(one.window().members(), cpu);
+		double cpuMost = mean(most.window().members(), cpu);
+		double cpuMaxOne = max(one.window().members(), cpu);
+		double cpuMaxMost = max(most.window().members(), cpu);
+		double bytesOne = mean(one.window().members(), bytesPerSecond(one.window()));
+		double bytesMost = mean(most.window().members(), bytesPerSecond(most.window()));
+		double bytesMaxOne = max(one.window().members(), bytesPerSecond(one.window()));
+		double bytesMaxMost = max(most.window().members(), bytesPerSecond(most.window()));
+		boolean cpuMet = cpuMost <= GROUPS_COST_FACTOR * cpuOne;
+		boolean bytesMet = bytesMost <= GROUPS_COST_FACTOR * bytesOne;
+		String target = "≤ " + GROUPS_COST_FACTOR + " × 1 group";
+		addTarget("Idle CPU per replica, mean, " + what, target, String.format(Locale.ROOT, "%s %% against %s %%: %s× "
+				+ "(max %s %% against %s %%: %s×)", number(cpuMost, 2), number(cpuOne, 2), number(cpuMost / cpuOne, 2),
+				number(cpuMaxMost, 2), number(cpuMaxOne, 2), number(cpuMaxMost / cpuMaxOne, 2)), cpuMet);
+		addTarget("Idle TCP bytes per replica, mean, " + what, target, String.format(Locale.ROOT, "%s B/s against %s B/s: "
+				+ "%s× (max %s against %s: %s×)", number(bytesMost, 0), number(bytesOne, 0), number(bytesMost / bytesOne, 2),
+				number(bytesMaxMost, 0), number(bytesMaxOne, 0), number(bytesMaxMost / bytesMaxOne, 2)), bytesMet);
+		md.append("| Target (issue 15): ").append(most.groups()).append(" groups cost at most ").append(GROUPS_COST_FACTOR)
+			.append(" × 1 group, per replica | 1 group | ").append(most.groups())
+			.append(" groups | Ratio, mean [max] | Result |\n|---|---:|---:|---:|---|\n");
+		md.append("| CPU, % of one core, mean [max] | ").append(number(cpuOne, 2)).append(" [").append(number(cpuMaxOne, 2))
+			.append("] | ").append(number(cpuMost, 2)).append(" [").append(number(cpuMaxMost, 2)).append("] | ")
+			.append(number(cpuMost / cpuOne, 2)).append(" [").append(number(cpuMaxMost / cpuMaxOne, 2)).append("] | ")
+			.append(metOrMissed(cpuMet)).append(" |\n");
+		md.append("| CPU without the JIT, mean [max] | ").append(meanMax(one.window().members(), NO_JIT, 2)).append(" | ")
+			.append(meanMax(most.window().members(), NO_JIT, 2)).append(" | ")
+			.append(number(mean(most.window().members(), NO_JIT) / mean(one.window().members(), NO_JIT), 2)).append(" [")
+			.append(number(max(most.window().members(), NO_JIT) / max(one.window().members(), NO_JIT), 2))
+			.append("] | (for reference) |\n");
+		md.append("| TCP payload, B/s sent + received, mean [max] | ").append(number(bytesOne, 0)).append(" [")
+			.append(number(bytesMaxOne, 0)).append("] | ").append(number(bytesMost, 0)).append(" [")
+			.append(number(bytesMaxMost, 0)).append("] | ").append(number(bytesMost / bytesOne, 2)).append(" [")
+			.append(number(bytesMaxMost / bytesMaxOne, 2)).append("] | ").append(metOrMissed(bytesMet))
+			.append(" |\n\n");
+		md.append("The target is judged on the means over the replicas, CPU with the JIT compiler's share (what the "
+				+ "replicas paid in the window); the JIT's share moves by a point between 20 s windows, so the ratio "
+				+ "without it is shown as well. ");
+	}
+
+	private void groupFailoverTable(StringBuilder md, List<GroupFailover> failovers) {
+		md.append("| Failover of every group of a killed replica (ms from SIGKILL to another replica's "
+				+ "`LeadershipAcquiredEvent` line) | Groups | Replicas | Kills | Groups it led, per kill | Groups failed over "
+				+ "| Median | p90 | Max | Until all its groups led again, median / max over the kills | Without a new leader "
+				+ "|\n|---|---:|---:|---:|---|---:|---:|---:|---:|---|---:|\n");
+		TreeSet<Integer> counts = new TreeSet<>();
+		failovers.forEach((failover) -> counts.add(failover.groups()));
+		for (int groups : counts) {
+			List<GroupFailover> sample = failovers.stream().filter((failover) -> failover.groups() == groups).toList();
+			Map<Integer, List<GroupFailover>> byKill = new TreeMap<>();
+			sample.forEach((failover) -> byKill.computeIfAbsent(failover.trial(), (trial) -> new ArrayList<>()).add(failover));
+			Stats each = Stats.of(sample.stream().map(GroupFailover::millis).filter((millis) -> !Double.isNaN(millis)).toList());
+			Stats all = Stats.of(byKill.values().stream()
+				.filter((kill) -> kill.stream().noneMatch((failover) -> Double.isNaN(failover.millis())))
+				.map((kill) -> kill.stream().mapToDouble(GroupFailover::millis).max().orElse(Double.NaN))
+				.toList());
+			long without = sample.stream().filter((failover) -> failover.newLeader() == null).count();
+			md.append("| SIGKILL of a replica that leads the most groups | ").append(groups).append(" | ")
+				.append(sample.get(0).replicas()).append(" | ").append(byKill.size()).append(" | ")
+				.append(String.join(", ", byKill.values().stream().map((kill) -> kill.get(0).victim() + ": " + kill.size())
+					.toList()))
+				.append(" | ").append(each.n()).append(" | ").append(ms(each.median())).append(" | ")
+				.append(ms(each.p90())).append(" | ").append(ms(each.max())).append(" | ").append(ms(all.median()))
+				.append(" / ").append(ms(all.max())).append(" | ").append(without).append(" |\n");
+		}
+		md.append("\nThe replica killed leads the most groups once the leaders are spread (at least 2 when there are more "
+				+ "groups than replicas), at a random phase of the heartbeat; then it is restarted (at nice 19 until it has "
+				+ "followed for the settle time) and the leaders spread again before the next kill. The figure is the "
+				+ "timestamp of the new leader's log line, a few milliseconds after its `leaderSince` (which the failovers "
+				+ "of the default group above use), against the instant just before the signal. Every group is in "
+				+ "`groups-failover.csv`.\n\n");
+	}
+
+	private static String led(Map<String, Integer> led) {
+		return String.join(" ", led.entrySet().stream().map((entry) -> entry.getKey() + ":" + entry.getValue()).toList());
+	}
+
+	private static ToDoubleFunction<Member> bytesPerSecond(IdleWindow window) {
+		return (member) -> (member.bytesSent() + member.bytesReceived()) / window.seconds();
+	}
+
+	private static final ToDoubleFunction<Member> NO_JIT = (member) -> member.cpuPercent() - member.jitPercent();
+
+	private static double mean(List<Member> members, ToDoubleFunction<Member> value) {
+		return members.stream().mapToDouble(value).average().orElse(Double.NaN);
+	}
+
+	private static double max(List<Member> members, ToDoubleFunction<Member> value) {
+		return members.stream().mapToDouble(value).max().orElse(Double.NaN);
 	}
 
 	// Follower restarts, rolling restarts, flaps
@@ -1054,6 +1223,42 @@ final class Report {
 				}
 				csv.append('\n');
 			}
+		}
+		return csv.toString();
+	}
+
+	private String groupsIdleCsv() {
+		StringBuilder csv = new StringBuilder("groups,replicas,seconds,spread,spread_seconds,node,groups_led,groups_led_after,"
+				+ "default_group_leader,cpu_percent,jit_percent,rss_mib,bytes_sent,bytes_received,bytes_per_s,"
+				+ "leaderships_begun,other_processes_percent\n");
+		for (GroupsIdle measured : this.results.groupsIdle()) {
+			IdleWindow window = measured.window();
+			for (Member member : window.members()) {
+				csv.append(measured.groups()).append(',').append(measured.replicas()).append(',')
+					.append(csvNumber(window.seconds())).append(',').append(measured.spread()).append(',')
+					.append(csvNumber(measured.spreadSeconds())).append(',').append(member.id()).append(',')
+					.append(measured.ledBefore().getOrDefault(member.id(), 0)).append(',')
+					.append(measured.ledAfter().getOrDefault(member.id(), 0)).append(',').append(member.leader()).append(',')
+					.append(csvNumber(member.cpuPercent())).append(',').append(csvNumber(member.jitPercent())).append(',')
+					.append(csvNumber(member.rssMib())).append(',').append(member.bytesSent()).append(',')
+					.append(member.bytesReceived()).append(',')
+					.append(csvNumber((member.bytesSent() + member.bytesReceived()) / window.seconds())).append(',')
+					.append(measured.leadershipsBegun()).append(',').append(csvNumber(window.backgroundPercent()))
+					.append('\n');
+			}
+		}
+		return csv.toString();
+	}
+
+	private String groupFailoversCsv() {
+		StringBuilder csv = new StringBuilder("groups,replicas,kill,victim,victim_led,group,old_term,killed_at,new_leader,"
+				+ "new_term,ms,other_processes_percent\n");
+		for (GroupFailover f : this.results.groupFailovers()) {
+			csv.append(f.groups()).append(',').append(f.replicas()).append(',').append(f.trial()).append(',')
+				.append(f.victim()).append(',').append(f.victimLed()).append(',').append(f.group()).append(',')
+				.append(f.oldTerm()).append(',').append(f.killedAt()).append(',')
+				.append((f.newLeader() != null) ? f.newLeader() : "").append(',').append(f.newTerm()).append(',')
+				.append(csvNumber(f.millis())).append(',').append(csvNumber(f.backgroundPercent())).append('\n');
 		}
 		return csv.toString();
 	}

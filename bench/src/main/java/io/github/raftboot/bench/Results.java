@@ -3,7 +3,10 @@ package io.github.raftboot.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param discarded measurements discarded because leadership had moved on its own just before
  * the signal
  * @param failure why the run stopped early, or {@code null} if it ran to the end
+ * @param groupsIdle every idle window of a cluster with election groups
+ * @param groupFailovers every group whose leader was killed, in the election groups part
  * @param report the Markdown report
  * @param targets the targets and whether they were met
  * @param files the files written
@@ -34,13 +39,15 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 		List<Transition> transitions, List<IdleWindow> windows, List<Settling> settles,
 		List<MembershipChange> membershipChanges, List<FollowerRestart> followerRestarts,
 		List<RollingRestart> rollingRestarts, List<ClusterRun> clusters, List<Load> loads, int discarded,
-		@Nullable String failure, String report, List<Report.Target> targets, List<Path> files) {
+		@Nullable String failure, List<GroupsIdle> groupsIdle, List<GroupFailover> groupFailovers, String report,
+		List<Report.Target> targets, List<Path> files) {
 
 	/** These results with the report written. */
 	Results withReport(String report, List<Report.Target> targets, List<Path> files) {
 		return new Results(this.options, this.machine, this.jvmOptions, this.startedAt, this.duration, this.transitions,
 				this.windows, this.settles, this.membershipChanges, this.followerRestarts, this.rollingRestarts,
-				this.clusters, this.loads, this.discarded, this.failure, report, List.copyOf(targets), List.copyOf(files));
+				this.clusters, this.loads, this.discarded, this.failure, this.groupsIdle, this.groupFailovers, report,
+				List.copyOf(targets), List.copyOf(files));
 	}
 
 	/** The two ways a leader goes away. */
@@ -380,6 +387,59 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * @param seconds how long it ran
 	 */
 	record Load(Profile profile, int threads, String shape, double cpuPercent, double seconds) {
+	}
+
+	/**
+	 * An idle window of a cluster with election groups, once their leaders were spread.
+	 *
+	 * @param groups the number of groups, the default one included
+	 * @param spreadSeconds from the end of the warm-up until the leaders were spread (or the wait
+	 * gave up)
+	 * @param spread whether every group had a leader and no replica led more than
+	 * {@code ceil(groups / replicas)} when the window opened
+	 * @param ledBefore groups each replica led when the window opened, from the replicas' logs
+	 * @param ledAfter groups each replica led when it closed
+	 * @param leadershipsBegun active leaderships of any group that began during the window (0
+	 * when nothing moved)
+	 * @param unattributed leadership lines of the replicas' logs no group was found for
+	 * @param window the cost of each replica, as for a cluster without groups; its {@code leader}
+	 * is the default group's
+	 */
+	record GroupsIdle(int groups, double spreadSeconds, boolean spread, Map<String, Integer> ledBefore,
+			Map<String, Integer> ledAfter, int leadershipsBegun, int unattributed, IdleWindow window) {
+
+		GroupsIdle {
+			ledBefore = Collections.unmodifiableMap(new LinkedHashMap<>(ledBefore));
+			ledAfter = Collections.unmodifiableMap(new LinkedHashMap<>(ledAfter));
+		}
+
+		int replicas() {
+			return this.window.replicas();
+		}
+
+	}
+
+	/**
+	 * One group whose leader was killed with SIGKILL, in a cluster with election groups, and who
+	 * took it over: from the kill to the first line of another replica's
+	 * {@code LeadershipAcquiredEvent} for the group.
+	 *
+	 * @param groups the number of groups of the cluster, the default one included
+	 * @param replicas the cluster size
+	 * @param trial the position of the kill in the sequence of this cluster
+	 * @param victim the replica killed
+	 * @param victimLed how many groups it led when it was killed
+	 * @param group the group
+	 * @param oldTerm the group's term the victim led
+	 * @param killedAt when it was killed
+	 * @param newLeader the replica that took over, or {@code null} if none within the limit
+	 * @param newTerm its term, -1 if none
+	 * @param millis ms from the kill to the new leadership, NaN if none
+	 * @param backgroundPercent CPU used by other processes until every group had a new leader,
+	 * in % of one CPU
+	 */
+	record GroupFailover(int groups, int replicas, int trial, String victim, int victimLed, String group, long oldTerm,
+			Instant killedAt, @Nullable String newLeader, long newTerm, double millis, double backgroundPercent) {
 	}
 
 }

@@ -46,7 +46,7 @@ class BenchOptionsTests {
 	@Test
 	void anUnknownPartIsRejectedNamingTheKnownOnes() {
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--only=members"))
-			.withMessage("--only takes failover, idle, membership, restarts or rolling (comma-separated), not 'members'");
+			.withMessage("--only takes failover, idle, membership, restarts, rolling or groups (comma-separated), not 'members'");
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--only="));
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--member-changes=-1"))
 			.withMessage("--member-changes must not be negative");
@@ -141,6 +141,59 @@ class BenchOptionsTests {
 			.withMessage("--follower-restarts takes a count, or size:count pairs such as 3:10,5:30, not '5:x'");
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--follower-restarts=5:-1"))
 			.withMessage("--follower-restarts must not be negative");
+	}
+
+	@Test
+	void theDefaultRunMeasuresOneTenAndFiftyGroupsOnFiveReplicasAndKillsThreeReplicasOfTenGroups() {
+		BenchOptions options = BenchOptions.parse();
+		assertThat(options.groupCounts).containsExactly(1, 10, 50);
+		assertThat(options.groupsSize).isEqualTo(5);
+		assertThat(options.groupKills).isEqualTo(3);
+		assertThat(options.groupsFailoverGroups).isEqualTo(10);
+		assertThat(options.measuresGroups()).isTrue();
+		assertThat(options.describe()).contains("groups=[1, 10, 50]@5", "groups-kills=3@10", "groups-balance-delay=1s");
+		assertThat(RaftBench.groupNames(3)).containsExactly("default", "g1", "g2");
+		assertThat(RaftBench.groupNames(1)).containsExactly("default");
+	}
+
+	@Test
+	void onlyGroupsRunsTheGroupsPartAloneWithItsOwnCounts() {
+		BenchOptions options = BenchOptions.parse("--only=groups", "--groups=1,50", "--groups-size=3", "--groups-kills=0",
+				"--groups-balance-delay=500ms");
+		assertThat(options.measuresGroups()).isTrue();
+		assertThat(options.groupCounts).containsExactly(1, 50);
+		assertThat(options.groupsSize).isEqualTo(3);
+		assertThat(options.groupsBalanceDelay).hasMillis(500);
+		assertThat(options.sizes(Profile.QUIET)).isEmpty();
+		assertThat(options.sizes(Profile.BUSY)).isEmpty();
+		assertThat(options.describe()).contains("only=[groups]", "groups-kills=0@10");
+	}
+
+	@Test
+	void otherPartsOrTheBusyProfileAloneLeaveTheGroupsOut() {
+		assertThat(BenchOptions.parse("--only=failover,idle").measuresGroups()).isFalse();
+		assertThat(BenchOptions.parse("--profile=busy").measuresGroups()).isFalse();
+		assertThat(BenchOptions.parse("--only=membership").describe()).doesNotContain("groups=");
+	}
+
+	@Test
+	void theSmokeRunMeasuresGroupsOnlyWhenAskedFor() {
+		assertThat(BenchOptions.parse("--smoke").measuresGroups()).isFalse();
+		BenchOptions groups = BenchOptions.parse("--smoke", "--only=groups");
+		assertThat(groups.groupCounts).containsExactly(1, 4);
+		assertThat(groups.groupsSize).isEqualTo(3);
+		assertThat(groups.groupKills).isEqualTo(1);
+	}
+
+	@Test
+	void badGroupCountsAndGroupsWithoutTheDebugLogAreRejected() {
+		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--groups=0,10"))
+			.withMessage("Numbers of election groups, the default one included, are between 1 and 200, such as 1,10,50, "
+					+ "not '0,10'");
+		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--groups=ten"));
+		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--no-debug-log"))
+			.withMessageContaining("leave out --no-debug-log");
+		assertThat(BenchOptions.parse("--no-debug-log", "--only=failover").debugLog).isFalse();
 	}
 
 }

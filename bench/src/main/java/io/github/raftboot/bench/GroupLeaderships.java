@@ -1,0 +1,436 @@
+package io.github.raftboot.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The active leaderships of every election group ({@code raft.groups}) of a cluster's replicas,
+ * read from their logs.
+ *
+ * <p>A leadership runs from the line the sample app's {@code LeadershipLogger} writes for a
+ * {@code LeadershipAcquiredEvent} ({@code This replica (n2) now leads, fencing token 45}) to the
+ * one it writes for the {@code LeadershipRevokedEvent} ({@code This replica (n2) no longer leads
+ * term 45: TRANSFER}), as in {@link Leaderships}. Those lines do not name the group (the sample
+ * logs the events of every group alike); if a line names one ({@code group 'billing'} or
+ * {@code group=billing} anywhere in its message) that group is taken. Otherwise the group comes
+ * from the role changes the replica's Raft thread logs at DEBUG just before
+ * ({@code Raft member 'n2' in group 'g3': RoleChange[from=CANDIDATE, to=LEADER, term=45, ...]},
+ * without {@code in group} for the default group):
+ * <ul>
+ * <li>an acquisition in term {@code t} belongs to the group that the replica leads in term
+ * {@code t} (by its role) and that is not active yet; of several, the one that became leader
+ * first, since the events of all groups leave one event thread in order;</li>
+ * <li>a revocation in term {@code t} ends the active leadership in term {@code t}; of several,
+ * one whose role already left {@code LEADER}, else it waits for the first of them to leave it
+ * (a hand-over revokes before the role changes), or for the acquisition that shows which one
+ * came back (a lease lapse keeps the role).</li>
+ * </ul>
+ * This needs the replicas to log {@code io.github.raftboot} at DEBUG ({@link BenchOptions#debugLog}).
+ * A leadership whose replica was killed ends at the kill the benchmark noted in the log.
+ */
+final class GroupLeaderships {
+
+	/** The name of the group every replica has, {@code RaftLeadership.DEFAULT_GROUP}. */
+	static final String DEFAULT_GROUP = "default";
+
+	private static final Pattern START = Pattern.compile("^=== raft-bench: start #\\d+ of (\\S+) at (\\S+)\\s*$");
+
+	private static final Pattern SIGNAL = Pattern.compile("^=== raft-bench: (SIGTERM|SIGKILL) to (\\S+) at (\\S+)\\s*$");
+
+	private static final Pattern ROLE = Pattern.compile("^\\S+\\s.*: Raft member '([^']+)'(?: in group '([^']+)')?: "
+			+ "RoleChange\\[from=(\\w+), to=(\\w+), term=(\\d+), reason=(\\w+)\\]\\s*$");
+
+	private static final Pattern ACQUIRED = Pattern
+		.compile("^\\S+\\s.*: This replica \\((.+?)\\) now leads(.*), fencing token (\\d+)(.*)$");
+
+	private static final Pattern REVOKED = Pattern
+		.compile("^\\S+\\s.*: This replica \\((.+?)\\) no longer leads(.*?) term (\\d+)(.*): (\\w+)\\s*$");
+
+	private static final Pattern NAMED_GROUP = Pattern.compile("group(?: '([^']+)'|=([\\w.-]+))");
+
+	private GroupLeaderships() {
+	}
+
+	/**
+	 * Reads the leaderships of every replica from their logs.
+	 * @param logs each replica's id and log file
+	 * @return what they show
+	 */
+	static Read read(Map<String, Path> logs) {
+		List<Read> each = ReplicaLogs.parseAll(logs, (id, lines) -> List.of(parse(id, lines)));
+		List<Leadership> all = new ArrayList<>();
+		int unattributed = 0;
+		for (Read read : each) {
+			all.addAll(read.leaderships());
+			unattributed += read.unattributed();
+		}
+		all.sort(Comparator.comparing(Leadership::acquiredAt));
+		return new Read(all, unattributed);
+	}
+
+	/**
+	 * Reads the leaderships of one replica from its log.
+	 * @param replica the replica's id; lines about others are ignored
+	 * @param lines the log, possibly of several starts of the replica
+	 * @return its leaderships in the order they began, the last ones without an end if the
+	 * replica still led when the log ended
+	 */
+	static Read parse(String replica, List<String> lines) {
+		ReplicaParser parser = new ReplicaParser(replica);
+		lines.forEach(parser::accept);
+		return parser.finish();
+	}
+
+	/**
+	 * The replica that was the active leader of each group at an instant.
+	 * @param leaderships the leaderships of all replicas
+	 * @param at the instant
+	 * @return group to replica, for the groups someone led; of two (a stale one whose end was not
+	 * logged yet) the one that began last
+	 */
+	static Map<String, String> leadersAt(List<Leadership> leaderships, Instant at) {
+		Map<String, Leadership> latest = new TreeMap<>();
+		for (Leadership leadership : leaderships) {
+			if (!leadership.acquiredAt().isAfter(at) && leadership.endOr(Instant.MAX).isAfter(at)) {
+				latest.merge(leadership.group(), leadership,
+						(a, b) -> b.acquiredAt().isAfter(a.acquiredAt()) ? b : a);
+			}
+		}
+		Map<String, String> leaders = new TreeMap<>();
+		latest.forEach((group, leadership) -> leaders.put(group, leadership.replica()));
+		return leaders;
+	}
+
+	/**
+	 * How many of the groups each replica leads.
+	 * @param leaders group to replica, as {@link #leadersAt(List, Instant)} answers
+	 * @param replicas every replica, also those that lead nothing
+	 * @return replica to count, in the order given
+	 */
+	static Map<String, Integer> ledPerReplica(Map<String, String> leaders, List<String> replicas) {
+		Map<String, Integer> counts = new LinkedHashMap<>();
+		replicas.forEach((id) -> counts.put(id, 0));
+		leaders.values().forEach((id) -> counts.merge(id, 1, Integer::sum));
+		return counts;
+	}
+
+	/**
+	 * Whether the leaders are spread as the starter spreads them: every group has one, and no
+	 * replica leads more than {@code ceil(groups / replicas)}.
+	 * @param leaders group to replica
+	 * @param groups every group
+	 * @param replicas every replica
+	 * @return whether they are
+	 */
+	static boolean spread(Map<String, String> leaders, Set<String> groups, List<String> replicas) {
+		if (!leaders.keySet().containsAll(groups)) {
+			return false;
+		}
+		int share = (groups.size() + replicas.size() - 1) / replicas.size();
+		return ledPerReplica(leaders, replicas).values().stream().allMatch((count) -> count <= share);
+	}
+
+	/**
+	 * The failover of each group a killed replica led: the first active leadership of another
+	 * replica that began after the kill.
+	 * @param leaderships the leaderships of all replicas, read after the kill
+	 * @param victim the replica killed
+	 * @param killedAt when
+	 * @return one failover per group the victim led at the kill, by group name; without a new
+	 * leader if none began yet
+	 */
+	static List<Failover> failovers(List<Leadership> leaderships, String victim, Instant killedAt) {
+		List<Failover> failovers = new ArrayList<>();
+		for (Leadership led : leaderships) {
+			// Its leadership ends at the kill, as the benchmark noted it.
+			boolean atKill = led.replica().equals(victim) && led.acquiredAt().isBefore(killedAt)
+					&& !led.endOr(Instant.MAX).isBefore(killedAt);
+			if (!atKill) {
+				continue;
+			}
+			Leadership next = leaderships.stream()
+				.filter((other) -> other.group().equals(led.group()) && !other.replica().equals(victim)
+						&& other.acquiredAt().isAfter(killedAt))
+				.min(Comparator.comparing(Leadership::acquiredAt))
+				.orElse(null);
+			failovers.add(new Failover(led.group(), victim, led.term(), killedAt, next));
+		}
+		failovers.sort(Comparator.comparing(Failover::group));
+		return failovers;
+	}
+
+	/**
+	 * What the logs showed.
+	 *
+	 * @param leaderships the leaderships, ordered by the instant they began
+	 * @param unattributed leadership lines that no group could be found for (no DEBUG role
+	 * changes, or a log cut off)
+	 */
+	record Read(List<Leadership> leaderships, int unattributed) {
+
+		Read {
+			leaderships = List.copyOf(leaderships);
+		}
+
+	}
+
+	/**
+	 * One active leadership of one group by one replica.
+	 *
+	 * @param group the election group
+	 * @param replica the replica
+	 * @param term the group's term it led
+	 * @param acquiredAt when it became the group's active leader (the timestamp of the line)
+	 * @param revokedAt when it stopped being it, or {@code null} if it still was when its log was read
+	 * @param reason the revocation's reason, or {@code SIGKILL}, {@code SIGTERM}, {@code PROCESS_ENDED}
+	 * for an end that was not logged
+	 */
+	record Leadership(String group, String replica, long term, Instant acquiredAt, @Nullable Instant revokedAt,
+			@Nullable String reason) {
+
+		Instant endOr(Instant ifNone) {
+			return (this.revokedAt != null) ? this.revokedAt : ifNone;
+		}
+
+	}
+
+	/**
+	 * A group whose leader was killed, and who took over.
+	 *
+	 * @param group the group
+	 * @param oldLeader the replica killed
+	 * @param oldTerm the term it led
+	 * @param killedAt when it was killed
+	 * @param next the first active leadership of another replica after the kill, or {@code null}
+	 */
+	record Failover(String group, String oldLeader, long oldTerm, Instant killedAt, @Nullable Leadership next) {
+
+		/** Milliseconds from the kill to the next leadership's start, NaN if none. */
+		double millis() {
+			return (this.next != null) ? Duration.between(this.killedAt, this.next.acquiredAt()).toNanos() / 1e6 : Double.NaN;
+		}
+
+	}
+
+	/** Reads one replica's log line by line, keeping what it needs to tell the groups apart. */
+	static final class ReplicaParser {
+
+		private final String replica;
+
+		private final List<Leadership> done = new ArrayList<>();
+
+		/** The active leaderships, by group: group, term, since. */
+		private final Map<String, Leadership> active = new LinkedHashMap<>();
+
+		/** The groups whose role is LEADER, with the term and the instant of the role change. */
+		private final Map<String, Role> leading = new LinkedHashMap<>();
+
+		/** Revocations that could not tell their group yet. */
+		private final List<Revocation> pending = new ArrayList<>();
+
+		private @Nullable Instant lastSeen;
+
+		private @Nullable String signal;
+
+		private @Nullable Instant signalledAt;
+
+		private int unattributed;
+
+		ReplicaParser(String replica) {
+			this.replica = replica;
+		}
+
+		void accept(String line) {
+			Matcher start = START.matcher(line);
+			if (start.matches()) {
+				if (start.group(1).equals(this.replica)) {
+					endAll((this.signalledAt != null) ? this.signalledAt : this.lastSeen,
+							(this.signal != null) ? this.signal : "PROCESS_ENDED");
+					this.signal = null;
+					this.signalledAt = null;
+					this.lastSeen = Instant.parse(start.group(2));
+				}
+				return;
+			}
+			Matcher signalled = SIGNAL.matcher(line);
+			if (signalled.matches()) {
+				if (signalled.group(2).equals(this.replica)) {
+					Instant at = Instant.parse(signalled.group(3));
+					if ("SIGKILL".equals(signalled.group(1))) {
+						endAll(at, "SIGKILL");
+					}
+					if (this.signalledAt == null || "SIGKILL".equals(signalled.group(1))) {
+						this.signal = signalled.group(1);
+						this.signalledAt = at;
+					}
+				}
+				return;
+			}
+			if (!line.contains(": Raft member '") && !line.contains(": This replica (")) {
+				Instant at = Leaderships.timestamp(line);
+				this.lastSeen = (at != null) ? at : this.lastSeen;
+				return;
+			}
+			Instant at = Leaderships.timestamp(line);
+			if (at == null) {
+				return;
+			}
+			this.lastSeen = at;
+			Matcher role = ROLE.matcher(line);
+			if (role.matches()) {
+				if (role.group(1).equals(this.replica)) {
+					roleChanged((role.group(2) != null) ? role.group(2) : DEFAULT_GROUP, role.group(3), role.group(4),
+							Long.parseLong(role.group(5)), at);
+				}
+				return;
+			}
+			Matcher acquired = ACQUIRED.matcher(line);
+			if (acquired.matches()) {
+				if (acquired.group(1).equals(this.replica)) {
+					acquired(named(acquired.group(2) + acquired.group(4)), Long.parseLong(acquired.group(3)), at);
+				}
+				return;
+			}
+			Matcher revoked = REVOKED.matcher(line);
+			if (revoked.matches() && revoked.group(1).equals(this.replica)) {
+				revoked(named(revoked.group(2) + revoked.group(4)), Long.parseLong(revoked.group(3)), revoked.group(5), at);
+			}
+		}
+
+		private void roleChanged(String group, String from, String to, long term, Instant at) {
+			if ("LEADER".equals(to)) {
+				this.leading.put(group, new Role(term, at));
+				return;
+			}
+			if ("LEADER".equals(from)) {
+				this.leading.remove(group);
+				Leadership open = this.active.get(group);
+				if (open != null) {
+					Revocation waiting = this.pending.stream().filter((revocation) -> revocation.term() == open.term())
+						.findFirst().orElse(null);
+					if (waiting != null) {
+						this.pending.remove(waiting);
+						end(group, waiting.at(), waiting.reason());
+					}
+				}
+			}
+		}
+
+		private void acquired(@Nullable String named, long term, Instant at) {
+			String group = named;
+			if (group == null) {
+				group = this.leading.entrySet().stream()
+					.filter((entry) -> entry.getValue().term() == term && !this.active.containsKey(entry.getKey()))
+					.min(Comparator.comparing((Map.Entry<String, Role> entry) -> entry.getValue().since()))
+					.map(Map.Entry::getKey).orElse(null);
+			}
+			if (group == null) {
+				// A lease that came back: one of the groups whose revocation waits.
+				Revocation waiting = this.pending.stream().filter((revocation) -> revocation.term() == term).findFirst()
+					.orElse(null);
+				if (waiting != null) {
+					this.pending.remove(waiting);
+					group = activeInTerm(term).get(0).group();
+					end(group, waiting.at(), waiting.reason());
+				}
+			}
+			if (group == null) {
+				this.unattributed++;
+				return;
+			}
+			if (this.active.containsKey(group)) {
+				end(group, at, "ACQUIRED_AGAIN");
+			}
+			this.active.put(group, new Leadership(group, this.replica, term, at, null, null));
+		}
+
+		private void revoked(@Nullable String named, long term, String reason, Instant at) {
+			if (named != null) {
+				if (this.active.containsKey(named)) {
+					end(named, at, reason);
+				}
+				return;
+			}
+			List<Leadership> candidates = activeInTerm(term);
+			long waiting = this.pending.stream().filter((revocation) -> revocation.term() == term).count();
+			if (candidates.size() - waiting <= 0) {
+				this.unattributed++;
+				return;
+			}
+			if (candidates.size() - waiting == 1 && waiting == 0) {
+				end(candidates.get(0).group(), at, reason);
+				return;
+			}
+			Leadership stepped = candidates.stream().filter((leadership) -> !this.leading.containsKey(leadership.group()))
+				.findFirst().orElse(null);
+			if (stepped != null) {
+				end(stepped.group(), at, reason);
+			}
+			else {
+				this.pending.add(new Revocation(term, at, reason));
+			}
+		}
+
+		private List<Leadership> activeInTerm(long term) {
+			return this.active.values().stream().filter((leadership) -> leadership.term() == term)
+				.sorted(Comparator.comparing(Leadership::acquiredAt)).toList();
+		}
+
+		private void end(String group, @Nullable Instant at, String reason) {
+			Leadership open = this.active.remove(group);
+			if (open != null) {
+				Instant end = (at != null && !at.isBefore(open.acquiredAt())) ? at : open.acquiredAt();
+				this.done.add(new Leadership(group, this.replica, open.term(), open.acquiredAt(), end, reason));
+			}
+		}
+
+		private void endAll(@Nullable Instant at, String reason) {
+			for (String group : List.copyOf(this.active.keySet())) {
+				end(group, at, reason);
+			}
+			this.leading.clear();
+			this.pending.clear();
+		}
+
+		Read finish() {
+			List<Leadership> all = new ArrayList<>(this.done);
+			for (Leadership open : this.active.values()) {
+				all.add((this.signalledAt != null)
+						? new Leadership(open.group(), this.replica, open.term(), open.acquiredAt(),
+								this.signalledAt, Objects.requireNonNull(this.signal))
+						: open);
+			}
+			all.sort(Comparator.comparing(Leadership::acquiredAt));
+			return new Read(all, this.unattributed);
+		}
+
+		private static @Nullable String named(String text) {
+			Matcher matcher = NAMED_GROUP.matcher(text);
+			if (!matcher.find()) {
+				return null;
+			}
+			return (matcher.group(1) != null) ? matcher.group(1) : matcher.group(2);
+		}
+
+	}
+
+	private record Role(long term, Instant since) {
+	}
+
+	private record Revocation(long term, Instant at, String reason) {
+	}
+
+}
