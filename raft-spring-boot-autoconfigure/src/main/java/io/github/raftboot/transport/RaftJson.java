@@ -107,7 +107,9 @@ public final class RaftJson {
 	/**
 	 * Writes and reads one message of every type, so that the first real RPC of each type does
 	 * not pay for building its serializer and deserializer: that takes milliseconds per type,
-	 * and the first RequestVote a member ever sends or receives is part of a failover.
+	 * and the first RequestVote a member ever sends or receives is part of a failover. Then one
+	 * batch of every RPC and its replies, for the same reason: with election groups, the votes of
+	 * a failover travel in batches.
 	 * @return this instance
 	 */
 	public RaftJson warmUp() {
@@ -129,7 +131,45 @@ public final class RaftJson {
 			}
 		}
 		writeError("Warm-up", "Warm-up");
+		warmUpBatches(samples);
 		return this;
+	}
+
+	/**
+	 * Writes and reads a batch of every RPC and its replies: the first batch a member sends or
+	 * receives, such as the votes of every group at a failover, builds the tree and list readers
+	 * the messages alone do not use.
+	 */
+	private void warmUpBatches(List<Message> samples) {
+		Map<Class<?>, Message> byType = new LinkedHashMap<>();
+		samples.forEach((sample) -> byType.put(sample.getClass(), sample));
+		Map<String, Class<? extends Message>> requestTypes = new LinkedHashMap<>();
+		List<BatchRequest> requests = new ArrayList<>();
+		List<BatchReply> replies = new ArrayList<>();
+		List<@Nullable Class<? extends Message>> replyTypes = new ArrayList<>();
+		for (RaftRpc rpc : RaftRpc.values()) {
+			requestTypes.put(rpc.rpcName(), rpc.requestType());
+			requests.add(new BatchRequest("warm-up", rpc.rpcName(), Objects.requireNonNull(byType.get(rpc.requestType()))));
+			Class<? extends Message> replyType = rpc.replyType();
+			replyTypes.add(replyType);
+			replies.add((replyType != null) ? new BatchReply(200, byType.get(replyType), null)
+					: new BatchReply(204, null, null));
+		}
+		replyTypes.add(null);
+		replies.add(new BatchReply(503, null, writeError("Warm-up", "Warm-up", "warm-up")));
+		List<BatchRequest> readRequests = readBatch(writeBatch(requests), requestTypes);
+		List<BatchReply> readReplies = readBatchReplies(writeBatchReplies(replies), replyTypes);
+		for (int i = 0; i < replies.size(); i++) {
+			BatchReply reply = replies.get(i);
+			BatchReply copy = readReplies.get(i);
+			if (copy.status() != reply.status() || !Objects.equals(copy.message(), reply.message())) {
+				throw new IllegalStateException("The wire format does not round-trip the batch reply " + reply);
+			}
+		}
+		if (!readRequests.equals(requests) || !"warm-up".equals(readErrorCode(Objects.requireNonNull(
+				readReplies.get(readReplies.size() - 1).error())))) {
+			throw new IllegalStateException("The wire format does not round-trip a batch: " + readRequests);
+		}
 	}
 
 	/**
@@ -286,6 +326,7 @@ public final class RaftJson {
 	 * {@code {"items":[{"status":200,"message":{...}},{"status":204},{"status":409,"error":"...","message":"...","code":"..."}]}}.
 	 * @param items the replies
 	 * @return its JSON, UTF-8 encoded
+	 * @throws IllegalArgumentException if the error of a reply is not a JSON object
 	 */
 	public byte[] writeBatchReplies(List<BatchReply> items) {
 		ObjectNode root = this.mapper.createObjectNode();
@@ -297,12 +338,25 @@ public final class RaftJson {
 				node.set("message", this.mapper.valueToTree(item.message()));
 			}
 			else if (item.error() != null) {
-				JsonNode error = this.mapper.readTree(item.error());
-				node.setAll((ObjectNode) error);
+				node.setAll(errorObject(item.error()));
 				node.put("status", item.status());
 			}
 		}
 		return this.mapper.writeValueAsBytes(root);
+	}
+
+	private ObjectNode errorObject(byte[] error) {
+		JsonNode node;
+		try {
+			node = this.mapper.readTree(error);
+		}
+		catch (JacksonException ex) {
+			node = null;
+		}
+		if (node instanceof ObjectNode object) {
+			return object;
+		}
+		throw new IllegalArgumentException("The error of a batch reply must be a JSON object, as writeError writes it");
 	}
 
 	/**

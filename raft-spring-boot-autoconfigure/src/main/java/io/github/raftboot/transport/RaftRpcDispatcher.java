@@ -291,7 +291,10 @@ final class RaftRpcDispatcher {
 	 * configured timeout while its peers wait longer would turn every slow answer into an error.
 	 */
 	private Duration waitForMember() {
-		double factor = this.handler.timeoutFactor();
+		return waitForMember(this.handler.timeoutFactor());
+	}
+
+	private Duration waitForMember(double factor) {
 		if (!(factor > 1)) {
 			return this.timeout;
 		}
@@ -358,24 +361,31 @@ final class RaftRpcDispatcher {
 	/** Reads a batch and hands each of its requests to the member's group it names. */
 	private BatchDelivery deliverBatch(byte[] body, @Nullable String clusterId, @Nullable String instance) {
 		if (body.length > this.maxBodyBytes) {
-			return new BatchDelivery(tooLarge(), List.of());
+			return new BatchDelivery(tooLarge(), List.of(), this.timeout);
 		}
 		List<RaftJson.BatchRequest> requests;
 		try {
 			requests = this.json.readBatch(body, this.rpcTypes);
 		}
 		catch (RaftJson.InvalidMessageException ex) {
-			return new BatchDelivery(error(HttpStatus.BAD_REQUEST, ex.getMessage()), List.of());
+			return new BatchDelivery(error(HttpStatus.BAD_REQUEST, ex.getMessage()), List.of(), this.timeout);
 		}
 		List<Delivery> deliveries = new ArrayList<>(requests.size());
+		double factor = 1;
 		for (RaftJson.BatchRequest request : requests) {
 			RaftRpcHandler group = this.handler.groupHandler(request.group());
+			if (group != null) {
+				double groupFactor = group.timeoutFactor();
+				if (groupFactor > factor) {
+					factor = groupFactor;
+				}
+			}
 			deliveries.add((group != null) ? deliver(group, request.message(), clusterId, instance)
 					: Delivery.refused(error(HttpStatus.NOT_FOUND, "Raft member '" + this.handler.nodeId()
 							+ "' has no election group '" + echo(request.group()) + "': every replica must list the same "
 							+ "raft.groups")));
 		}
-		return new BatchDelivery(null, deliveries);
+		return new BatchDelivery(null, deliveries, waitForMember(factor));
 	}
 
 	private Response answerBatch(byte[] body, @Nullable String clusterId, @Nullable String instance) {
@@ -383,7 +393,7 @@ final class RaftRpcDispatcher {
 		if (batch.refusal() != null) {
 			return batch.refusal();
 		}
-		Duration wait = waitForMember();
+		Duration wait = batch.patience();
 		long deadline = System.nanoTime() + wait.toNanos();
 		List<RaftJson.BatchReply> replies = new ArrayList<>(batch.deliveries().size());
 		for (Delivery delivery : batch.deliveries()) {
@@ -412,7 +422,7 @@ final class RaftRpcDispatcher {
 		if (batch.refusal() != null) {
 			return CompletableFuture.completedFuture(batch.refusal());
 		}
-		Duration wait = waitForMember();
+		Duration wait = batch.patience();
 		List<CompletableFuture<RaftJson.BatchReply>> replies = new ArrayList<>(batch.deliveries().size());
 		for (Delivery delivery : batch.deliveries()) {
 			replies.add((delivery.refusal != null) ? CompletableFuture.completedFuture(batchReply(delivery.refusal))
@@ -447,8 +457,12 @@ final class RaftRpcDispatcher {
 		}
 	}
 
-	/** A batch refused as a whole, or the delivery of each of its requests. */
-	private record BatchDelivery(@Nullable Response refusal, List<Delivery> deliveries) {
+	/**
+	 * A batch refused as a whole, or the delivery of each of its requests and how long to wait
+	 * for them: as long as the sender does, which waits as long as the most widened timing of the
+	 * batch's groups needs.
+	 */
+	private record BatchDelivery(@Nullable Response refusal, List<Delivery> deliveries, Duration patience) {
 	}
 
 	/** The answer to the member's reply; a {@code null} reply is the member's failure. */

@@ -18,6 +18,7 @@ import io.github.raftboot.core.Message;
 import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
 import io.github.raftboot.core.TimeoutNow;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -33,6 +34,10 @@ final class HostileBodies {
 
 	static final List<Class<? extends Message>> TYPES = List.of(RequestVote.class, RequestVoteResponse.class,
 			AppendEntries.class, AppendEntriesResponse.class, TimeoutNow.class);
+
+	/** The types of request that a batch carries (and that {@link #validMessage} makes). */
+	static final List<Class<? extends Message>> REQUEST_TYPES = List.of(RequestVote.class, AppendEntries.class,
+			TimeoutNow.class);
 
 	/** Numbers on and around the edges that matter: zero, the 2^53 bound, the long range. */
 	private static final String[] EDGE_NUMBERS = { "0", "-0", "1", "-1", "9007199254740991", "9007199254740992",
@@ -62,6 +67,49 @@ final class HostileBodies {
 			case 1 -> utf8(randomJson(random, 4).toString());
 			case 2, 3 -> mutatedStructure(random, valid);
 			default -> mutatedBytes(random, WIRE.write(valid));
+		};
+	}
+
+	/** A random body for a batch: any of the strategies above, applied to a valid batch. */
+	static byte[] anyBatch(SplittableRandom random) {
+		byte[] valid = WIRE.writeBatch(validBatch(random));
+		return switch (random.nextInt(6)) {
+			case 0 -> randomBytes(random);
+			case 1 -> utf8("{\"items\":" + randomJson(random, 4) + "}");
+			case 2, 3 -> mutatedStructure(random, valid);
+			default -> mutatedBytes(random, valid);
+		};
+	}
+
+	/** A valid batch of one to four requests of any type and election group, from n1 to n2. */
+	static List<RaftJson.BatchRequest> validBatch(SplittableRandom random) {
+		String[] groups = { "default", "billing", "outbox" };
+		List<RaftJson.BatchRequest> batch = new ArrayList<>();
+		for (int i = 0, n = random.nextInt(1, 5); i < n; i++) {
+			Message request = validMessage(random, REQUEST_TYPES.get(random.nextInt(REQUEST_TYPES.size())), "n1", "n2");
+			batch.add(new RaftJson.BatchRequest(groups[random.nextInt(groups.length)], RaftRpc.of(request).rpcName(),
+					request));
+		}
+		return batch;
+	}
+
+	/** A random body for the replies to a batch: any of the strategies above, applied to valid replies. */
+	static byte[] anyBatchReplies(SplittableRandom random, List<@Nullable Class<? extends Message>> replyTypes) {
+		List<RaftJson.BatchReply> replies = new ArrayList<>();
+		for (Class<? extends Message> type : replyTypes) {
+			replies.add(switch (random.nextInt(3)) {
+				case 0 -> (type != null) ? new RaftJson.BatchReply(200, validMessage(random, type, "n2", "n1"), null)
+						: new RaftJson.BatchReply(200, null, null);
+				case 1 -> new RaftJson.BatchReply(204, null, null);
+				default -> new RaftJson.BatchReply(409, null, WIRE.writeError("Conflict", "Another cluster", "code"));
+			});
+		}
+		byte[] valid = WIRE.writeBatchReplies(replies);
+		return switch (random.nextInt(6)) {
+			case 0 -> randomBytes(random);
+			case 1 -> utf8("{\"items\":" + randomJson(random, 4) + "}");
+			case 2, 3 -> mutatedStructure(random, valid);
+			default -> mutatedBytes(random, valid);
 		};
 	}
 
@@ -171,7 +219,12 @@ final class HostileBodies {
 	 * the addresses of one.
 	 */
 	static byte[] mutatedStructure(SplittableRandom random, Message valid) {
-		ObjectNode tree = (ObjectNode) MAPPER.readTree(WIRE.write(valid));
+		return mutatedStructure(random, WIRE.write(valid));
+	}
+
+	/** A valid JSON object with one to three changes to its tree, as above. */
+	private static byte[] mutatedStructure(SplittableRandom random, byte[] valid) {
+		ObjectNode tree = (ObjectNode) MAPPER.readTree(valid);
 		for (int i = 0, n = random.nextInt(1, 4); i < n; i++) {
 			List<ObjectNode> objects = new ArrayList<>();
 			collectObjects(tree, objects);

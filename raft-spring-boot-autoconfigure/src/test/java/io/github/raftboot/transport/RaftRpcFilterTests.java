@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -156,6 +157,21 @@ class RaftRpcFilterTests {
 			.isEqualTo(new AppendEntriesResponse("n1", "n2", 2, true, 0, 0, 7));
 		assertThat(this.server.leaderId()).contains("n2");
 		assertThat(this.server.currentTerm()).isEqualTo(2);
+	}
+
+	@Test
+	void answersABatchWithOneReplyPerRequestAndNotFoundForAGroupThisMemberDoesNotHave() throws Exception {
+		String preVote = VOTE.replace("\"preVote\":false", "\"preVote\":true");
+		String batch = "{\"items\":[{\"group\":\"default\",\"rpc\":\"pre-vote\",\"message\":" + preVote + "},"
+				+ "{\"group\":\"billing\",\"rpc\":\"pre-vote\",\"message\":" + preVote + "}]}";
+		MvcResult result = call("batch", batch).andExpect(status().isOk())
+			.andExpect(content().contentType(MediaType.APPLICATION_JSON))
+			.andReturn();
+		List<RaftJson.BatchReply> replies = this.json.readBatchReplies(result.getResponse().getContentAsByteArray(),
+				Arrays.asList(RequestVoteResponse.class, RequestVoteResponse.class));
+		assertThat(replies).extracting(RaftJson.BatchReply::status).containsExactly(200, 404);
+		assertThat(replies.get(0).message()).isEqualTo(new RequestVoteResponse("n1", "n2", 5, true, true));
+		assertThat(this.json.readErrorMessage(replies.get(1).error())).contains("has no election group 'billing'");
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -127,6 +128,44 @@ class RaftRpcWebFilterTests {
 				.isEqualTo(HttpStatus.I_AM_A_TEAPOT);
 		}
 		assertThat(this.handler.received).hasSize(1);
+	}
+
+	@Test
+	void answersABatchOnceEveryGroupReplied() {
+		ScriptedHandler billing = new ScriptedHandler();
+		this.handler.groups = Map.of("billing", billing);
+		CompletableFuture<Optional<Message>> billingReply = new CompletableFuture<>();
+		billing.reply = (request) -> billingReply;
+		this.handler.reply = (request) -> CompletableFuture
+			.completedFuture(Optional.of(new RequestVoteResponse("n1", "n2", 5, true, false)));
+		AppendEntries heartbeat = new AppendEntries("n2", "n1", 3, 0, 0, List.of(), 0, 1);
+		byte[] batch = this.json.writeBatch(List.of(
+				new RaftJson.BatchRequest("default", "request-vote", new RequestVote("n2", "n1", 5, 0, 0, false, false)),
+				new RaftJson.BatchRequest("billing", "append-entries", heartbeat)));
+		CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)
+			.execute(() -> billingReply.complete(Optional.of(new AppendEntriesResponse("n1", "n2", 3, true, 0, 0, 1))));
+		WebTestClient client = WebTestClient.bindToWebHandler((exchange) -> Mono.error(new AssertionError("passed on")))
+			.webFilter(this.filter)
+			.build();
+		byte[] body = client.post()
+			.uri("/raft/batch")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer token")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(batch)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		List<RaftJson.BatchReply> replies = this.json.readBatchReplies(body,
+				List.of(RequestVoteResponse.class, AppendEntriesResponse.class));
+		assertThat(replies).extracting(RaftJson.BatchReply::message)
+			.containsExactly(new RequestVoteResponse("n1", "n2", 5, true, false),
+					new AppendEntriesResponse("n1", "n2", 3, true, 0, 0, 1));
+		assertThat(billing.received).containsExactly(heartbeat);
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package io.github.raftboot.transport;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -8,11 +9,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import io.github.raftboot.core.Message;
+import io.github.raftboot.leader.RaftLeadership;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Member {@code n1} of {@code n1, n2, n3} for dispatcher and adapter tests, answering as scripted
- * (by default with no reply) and recording what it received.
+ * (by default with no reply) and recording what it received; the handlers of its other election
+ * groups, if any, are scripted ones too.
  */
 final class ScriptedHandler implements RaftRpcHandler {
 
@@ -29,6 +32,9 @@ final class ScriptedHandler implements RaftRpcHandler {
 	final List<Message> received = new CopyOnWriteArrayList<>();
 
 	volatile double timeoutFactor = 1;
+
+	/** The handlers of this member's election groups besides the default one, by name. */
+	volatile Map<String, RaftRpcHandler> groups = Map.of();
 
 	@Override
 	public double timeoutFactor() {
@@ -56,6 +62,11 @@ final class ScriptedHandler implements RaftRpcHandler {
 	@Override
 	public @Nullable String clusterId() {
 		return this.clusterId;
+	}
+
+	@Override
+	public @Nullable RaftRpcHandler groupHandler(String group) {
+		return RaftLeadership.DEFAULT_GROUP.equals(group) ? this : this.groups.get(group);
 	}
 
 	@Override

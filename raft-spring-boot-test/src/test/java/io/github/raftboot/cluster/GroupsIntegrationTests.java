@@ -249,7 +249,8 @@ class GroupsIntegrationTests {
 		return result.get();
 	}
 
-	private static Optional<String> agreedLeader(TestCluster replicas, String group) {
+	/** The active leader of a group that every running replica follows, if there is one. */
+	static Optional<String> agreedLeader(TestCluster replicas, String group) {
 		return agreedLeader(replicas.runningIds(), replicas, group);
 	}
 

@@ -2,16 +2,17 @@ package io.github.raftboot.cluster;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.github.raftboot.event.LeadershipAcquiredEvent;
 import io.github.raftboot.event.RaftEvent;
+import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.transport.RaftRpcFilter;
 import io.github.raftboot.transport.RaftRpcWebFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,9 +52,9 @@ class ReactiveClusterIntegrationTests {
 
 	};
 
-	@BeforeEach
-	void startCluster() {
-		this.cluster = new TestCluster(3, this.dataRoot).reactive().startAll();
+	private TestCluster start(String... properties) {
+		this.cluster = new TestCluster(3, this.dataRoot, properties).reactive().startAll();
+		return this.cluster;
 	}
 
 	@AfterEach
@@ -66,6 +67,7 @@ class ReactiveClusterIntegrationTests {
 
 	@Test
 	void replicasOnWebFluxElectOneLeaderThatEveryReplicaKnows() {
+		start();
 		for (String id : this.cluster.ids()) {
 			ConfigurableApplicationContext context = this.cluster.context(id);
 			assertThat(context).isInstanceOf(ReactiveWebServerApplicationContext.class);
@@ -82,6 +84,7 @@ class ReactiveClusterIntegrationTests {
 
 	@Test
 	void theRpcsAreMeasuredAsRaftRpcsNotAsServerRequests() {
+		start();
 		String leader = this.cluster.awaitLeader();
 		MeterRegistry registry = this.cluster.context(leader).getBean(MeterRegistry.class);
 		await().atMost(Duration.ofSeconds(2))
@@ -93,7 +96,23 @@ class ReactiveClusterIntegrationTests {
 	}
 
 	@Test
+	void everyElectionGroupElectsALeaderEveryReplicaFollowsOverBatchesAnsweredOnTheEventLoop() {
+		// With raft.groups every request travels in a batch, answered asynchronously by the web filter
+		TestCluster replicas = start("raft.groups=billing,outbox");
+		List<String> groups = List.of(RaftLeadership.DEFAULT_GROUP, "billing", "outbox");
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+			for (String group : groups) {
+				assertThat(GroupsIntegrationTests.agreedLeader(replicas, group)).as("leader of " + group).isPresent();
+			}
+		});
+		assertThat(replicas.events()).filteredOn(LeadershipAcquiredEvent.class::isInstance)
+			.extracting(RaftEvent::getGroup)
+			.containsAll(groups);
+	}
+
+	@Test
 	void closingTheLeaderHandsLeadershipOverWithoutWaitingForAnElectionTimeout() throws InterruptedException {
+		start();
 		String old = this.cluster.awaitLeader();
 		Thread closing = new Thread(() -> this.cluster.stop(old));
 		closing.start();

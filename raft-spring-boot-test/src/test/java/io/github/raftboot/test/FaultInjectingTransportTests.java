@@ -10,10 +10,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
+import io.github.raftboot.core.AppendEntries;
+import io.github.raftboot.core.AppendEntriesResponse;
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.TimeoutNow;
 import io.github.raftboot.transport.PeerState;
 import io.github.raftboot.transport.RaftTransport;
+import io.github.raftboot.transport.RaftTransport.GroupRequest;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +109,68 @@ class FaultInjectingTransportTests {
 		assertThat(this.delegate.closed).isTrue();
 	}
 
+	@Test
+	void passesTheRequestsOfABatchAndTheirRepliesThroughWhileNoLinkIsCut() throws Exception {
+		List<GroupRequest> batch = List.of(new GroupRequest("default", request("n2")),
+				new GroupRequest("billing", heartbeat("n2")));
+		List<CompletableFuture<Optional<Message>>> results = this.transport.sendTogether(batch, 4);
+		assertThat(this.delegate.batches).containsExactly(batch);
+		assertThat(this.delegate.timeoutFactors).containsExactly(4.0);
+		AppendEntriesResponse acknowledged = new AppendEntriesResponse("n2", "n1", 3, true, 0, 0, 1);
+		this.delegate.replies.get(0).complete(Optional.empty());
+		this.delegate.replies.get(1).complete(Optional.of(acknowledged));
+		assertThat(results).hasSize(2);
+		assertThat(results.get(0).get()).isEmpty();
+		assertThat(results.get(1).get()).contains(acknowledged);
+	}
+
+	@Test
+	void failsEveryRequestOfABatchOverACutLinkWithoutSendingIt() {
+		this.links.cut("n1", "n2");
+		List<CompletableFuture<Optional<Message>>> results = this.transport.sendTogether(
+				List.of(new GroupRequest("default", request("n2")), new GroupRequest("billing", heartbeat("n2"))), 1);
+		assertThat(results).hasSize(2);
+		for (CompletableFuture<Optional<Message>> result : results) {
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(result::get)
+				.withCauseInstanceOf(IOException.class)
+				.withMessageContaining("the link n1 -> n2 is cut");
+		}
+		assertThat(this.delegate.batches).isEmpty();
+	}
+
+	@Test
+	void dropsEveryReplyOfABatchThatArrivesAfterTheLinkWasCut() {
+		List<CompletableFuture<Optional<Message>>> results = this.transport.sendTogether(
+				List.of(new GroupRequest("default", request("n2")), new GroupRequest("billing", heartbeat("n2"))), 1);
+		this.delegate.replies.get(0).complete(Optional.empty());
+		assertThat(results.get(0)).isCompletedWithValue(Optional.empty());
+		this.links.cut("n2", "n1");
+		this.delegate.replies.get(1).complete(Optional.empty());
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(results.get(1)::get)
+			.withMessageContaining("the link n2 -> n1 is cut");
+	}
+
+	@Test
+	void aBatchKeepsTheFailureOfEachOfItsRequests() {
+		List<CompletableFuture<Optional<Message>>> results = this.transport.sendTogether(
+				List.of(new GroupRequest("default", request("n3")), new GroupRequest("billing", heartbeat("n3"))), 1);
+		this.delegate.replies.get(0).completeExceptionally(new IOException("refused by n3"));
+		this.delegate.replies.get(1).complete(Optional.empty());
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(results.get(0)::get)
+			.withMessageContaining("refused by n3");
+		assertThat(results.get(1)).isCompletedWithValue(Optional.empty());
+	}
+
+	@Test
+	void sendsNothingForAnEmptyBatch() {
+		assertThat(this.transport.sendTogether(List.of(), 1)).isEmpty();
+		assertThat(this.delegate.batches).isEmpty();
+	}
+
+	private static Message heartbeat(String to) {
+		return new AppendEntries("n1", to, 3, 0, 0, List.of(), 0, 1);
+	}
+
 	private static Message request(String to) {
 		return new TimeoutNow("n1", to, 3);
 	}
@@ -128,6 +193,24 @@ class FaultInjectingTransportTests {
 			CompletableFuture<Optional<Message>> reply = new CompletableFuture<>();
 			this.replies.add(reply);
 			return reply;
+		}
+
+		final List<List<GroupRequest>> batches = new ArrayList<>();
+
+		final List<Double> timeoutFactors = new ArrayList<>();
+
+		@Override
+		public List<CompletableFuture<Optional<Message>>> sendTogether(List<GroupRequest> requests,
+				double timeoutFactor) {
+			this.batches.add(requests);
+			this.timeoutFactors.add(timeoutFactor);
+			List<CompletableFuture<Optional<Message>>> results = new ArrayList<>();
+			for (int i = 0; i < requests.size(); i++) {
+				CompletableFuture<Optional<Message>> reply = new CompletableFuture<>();
+				this.replies.add(reply);
+				results.add(reply);
+			}
+			return results;
 		}
 
 		@Override
