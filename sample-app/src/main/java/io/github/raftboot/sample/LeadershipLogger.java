@@ -38,9 +38,9 @@ public class LeadershipLogger {
 				+ event.getLeaderId().orElse("unknown"));
 	}
 
-	/** {@code " group billing"}, or nothing for the default group. */
+	/** {@code " group 'billing'"}, or nothing for the default group. */
 	private static String ofGroup(RaftEvent event) {
-		return event.isDefaultGroup() ? "" : " group " + event.getGroup();
+		return event.isDefaultGroup() ? "" : " group '" + event.getGroup() + "'";
 	}
 
 }
