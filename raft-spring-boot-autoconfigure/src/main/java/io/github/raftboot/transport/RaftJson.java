@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonSetter;
@@ -76,6 +77,12 @@ public final class RaftJson {
 
 	/** How much of a field name an error message repeats: the keys of a configuration's addresses are ids of the body. */
 	private static final int MAX_ECHOED_NAME_LENGTH = 64;
+
+	/** The compact form of a heartbeat in a batch; see {@link #writeBatch(List)}. */
+	private static final String HEARTBEAT = "hb";
+
+	/** The compact form of a heartbeat's answer in a batch; see {@link #writeBatchReplies(List)}. */
+	private static final String ACK = "ack";
 
 	private final JsonMapper mapper;
 
@@ -281,20 +288,45 @@ public final class RaftJson {
 	// Batches: the requests of several election groups to one member, and their replies
 
 	/**
-	 * Writes the requests of a batch: {@code {"items":[{"group":"...","rpc":"...","message":{...}}]}}.
+	 * Writes the requests of a batch:
+	 * {@code {"from":"n1","to":"n2","items":[{"group":"...","rpc":"...","message":{...}}, {"group":"...","hb":[...]}]}}.
+	 * A heartbeat (an AppendEntries without entries or base configuration, between the batch's
+	 * {@code from} and {@code to}) is written as {@code "hb":[term, prevLogIndex, prevLogTerm,
+	 * leaderCommit, round, stickinessMillis]}: with groups, heartbeats are nearly all a batch
+	 * carries, and their field names were most of its bytes.
 	 * @param items the requests
 	 * @return its JSON, UTF-8 encoded
 	 */
 	public byte[] writeBatch(List<BatchRequest> items) {
 		ObjectNode root = this.mapper.createObjectNode();
+		Message first = items.isEmpty() ? null : items.get(0).message();
+		if (first != null) {
+			root.put("from", first.from());
+			root.put("to", first.to());
+		}
 		ArrayNode array = root.putArray("items");
 		for (BatchRequest item : items) {
 			ObjectNode node = array.addObject();
 			node.put("group", item.group());
+			if (item.message() instanceof AppendEntries heartbeat && isHeartbeat(heartbeat, first)) {
+				node.putArray(HEARTBEAT)
+					.add(heartbeat.term())
+					.add(heartbeat.prevLogIndex())
+					.add(heartbeat.prevLogTerm())
+					.add(heartbeat.leaderCommit())
+					.add(heartbeat.round())
+					.add(heartbeat.stickinessMillis());
+				continue;
+			}
 			node.put("rpc", item.rpc());
 			node.set("message", this.mapper.valueToTree(item.message()));
 		}
 		return this.mapper.writeValueAsBytes(root);
+	}
+
+	private static boolean isHeartbeat(AppendEntries message, @Nullable Message first) {
+		return message.entries().isEmpty() && message.base() == null && first != null
+				&& message.from().equals(first.from()) && message.to().equals(first.to());
 	}
 
 	/**
@@ -305,11 +337,21 @@ public final class RaftJson {
 	 * @throws InvalidMessageException if the body is not a valid batch, or any of its requests is invalid
 	 */
 	public List<BatchRequest> readBatch(byte[] body, Map<String, Class<? extends Message>> requestTypes) {
-		JsonNode items = items(body);
+		JsonNode root = batchRoot(body);
+		JsonNode items = root.get("items");
 		List<BatchRequest> requests = new ArrayList<>(items.size());
 		for (int i = 0; i < items.size(); i++) {
 			JsonNode item = items.get(i);
 			String group = text(item, "group", i);
+			JsonNode heartbeat = (item != null) ? item.get(HEARTBEAT) : null;
+			if (heartbeat != null) {
+				long[] values = longs(heartbeat, 6, HEARTBEAT, i);
+				String from = party(root, "from", i);
+				String to = party(root, "to", i);
+				requests.add(new BatchRequest(group, RaftRpc.APPEND_ENTRIES.rpcName(), compact(i, () -> new AppendEntries(
+						from, to, values[0], values[1], values[2], List.of(), values[3], values[4], null, values[5]))));
+				continue;
+			}
 			String rpc = text(item, "rpc", i);
 			Class<? extends Message> type = requestTypes.get(rpc);
 			if (type == null) {
@@ -330,11 +372,25 @@ public final class RaftJson {
 	 */
 	public byte[] writeBatchReplies(List<BatchReply> items) {
 		ObjectNode root = this.mapper.createObjectNode();
+		Message first = items.stream().map(BatchReply::message).filter(Objects::nonNull).findFirst().orElse(null);
+		if (first != null) {
+			root.put("from", first.from());
+			root.put("to", first.to());
+		}
 		ArrayNode array = root.putArray("items");
 		for (BatchReply item : items) {
 			ObjectNode node = array.addObject();
 			node.put("status", item.status());
-			if (item.message() != null) {
+			if (item.message() instanceof AppendEntriesResponse ack && first != null && ack.from().equals(first.from())
+					&& ack.to().equals(first.to())) {
+				node.putArray(ACK)
+					.add(ack.term())
+					.add(ack.success() ? 1 : 0)
+					.add(ack.index())
+					.add(ack.lastLogIndex())
+					.add(ack.round());
+			}
+			else if (item.message() != null) {
 				node.set("message", this.mapper.valueToTree(item.message()));
 			}
 			else if (item.error() != null) {
@@ -368,7 +424,8 @@ public final class RaftJson {
 	 * @throws InvalidMessageException if the body is not a valid batch of as many replies
 	 */
 	public List<BatchReply> readBatchReplies(byte[] body, List<@Nullable Class<? extends Message>> replyTypes) {
-		JsonNode items = items(body);
+		JsonNode root = batchRoot(body);
+		JsonNode items = root.get("items");
 		if (items.size() != replyTypes.size()) {
 			throw new InvalidMessageException("The batch has " + items.size() + " replies for " + replyTypes.size()
 					+ " requests");
@@ -382,7 +439,18 @@ public final class RaftJson {
 			}
 			int code = status.intValue();
 			Class<? extends Message> type = replyTypes.get(i);
-			if (code == 200 && type != null) {
+			JsonNode ack = item.get(ACK);
+			if (code == 200 && type == AppendEntriesResponse.class && ack != null) {
+				long[] values = longs(ack, 5, ACK, i);
+				if (values[1] != 0 && values[1] != 1) {
+					throw new InvalidMessageException("Item " + i + " of the batch: 'ack' must say success with 0 or 1");
+				}
+				String from = party(root, "from", i);
+				String to = party(root, "to", i);
+				replies.add(new BatchReply(code, compact(i, () -> new AppendEntriesResponse(from, to, values[0],
+						values[1] == 1, values[2], values[3], values[4])), null));
+			}
+			else if (code == 200 && type != null) {
 				replies.add(new BatchReply(code, message(item, type, i), null));
 			}
 			else if (code == 200 || code == 204) {
@@ -395,7 +463,8 @@ public final class RaftJson {
 		return replies;
 	}
 
-	private JsonNode items(byte[] body) {
+	/** The root of a batch: an object with an array {@code items}. */
+	private JsonNode batchRoot(byte[] body) {
 		int start = firstSignificantByte(body);
 		if (start == body.length) {
 			throw new InvalidMessageException("Request body is empty");
@@ -414,7 +483,45 @@ public final class RaftJson {
 		if (items == null || !items.isArray()) {
 			throw new InvalidMessageException("A batch is a JSON object with an array 'items'");
 		}
-		return items;
+		return root;
+	}
+
+	/** The batch's {@code from} or {@code to}, which its compact items need. */
+	private static String party(JsonNode root, String field, int index) {
+		JsonNode value = root.get(field);
+		if (value == null || !value.isString() || value.asString().isEmpty()) {
+			throw new InvalidMessageException("Item " + index + " of the batch is compact, but the batch has no string '"
+					+ field + "'");
+		}
+		return value.asString();
+	}
+
+	/** The integers of a compact item: exactly {@code count} of them, each a JSON integer. */
+	private static long[] longs(JsonNode array, int count, String field, int index) {
+		if (!array.isArray() || array.size() != count) {
+			throw new InvalidMessageException("Item " + index + " of the batch: '" + field + "' must be an array of "
+					+ count + " integers");
+		}
+		long[] values = new long[count];
+		for (int i = 0; i < count; i++) {
+			JsonNode value = array.get(i);
+			if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+				throw new InvalidMessageException("Item " + index + " of the batch: '" + field + "' must be an array of "
+						+ count + " integers");
+			}
+			values[i] = value.longValue();
+		}
+		return values;
+	}
+
+	/** A message of a compact item, whose constructor checks its values. */
+	private static <T extends Message> T compact(int index, Supplier<T> message) {
+		try {
+			return message.get();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidMessageException("Item " + index + " of the batch: invalid message" + reason(ex));
+		}
 	}
 
 	private static String text(JsonNode item, String field, int index) {

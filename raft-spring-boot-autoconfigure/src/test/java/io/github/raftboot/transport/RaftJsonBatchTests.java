@@ -21,6 +21,7 @@ import io.github.raftboot.core.RequestVote;
 import io.github.raftboot.core.RequestVoteResponse;
 import io.github.raftboot.core.TimeoutNow;
 import io.github.raftboot.core.Timing;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,12 +55,46 @@ class RaftJsonBatchTests {
 	private final RaftJson json = new RaftJson();
 
 	@Test
-	void writesABatchAsItemsOfGroupRpcAndMessage() {
+	void writesABatchAsItemsOfGroupRpcAndMessageAndHeartbeatsAsTheirNumbersOnly() {
 		AppendEntries heartbeat = new AppendEntries("n1", "n2", 3, 0, 0, List.of(), 0, 1);
 		assertThat(this.json.read(bytes(HEARTBEAT_JSON), AppendEntries.class)).isEqualTo(heartbeat);
-		byte[] body = this.json.writeBatch(List.of(new RaftJson.BatchRequest("billing", "append-entries", heartbeat)));
+		TimeoutNow timeoutNow = new TimeoutNow("n1", "n2", 3);
+		byte[] body = this.json.writeBatch(List.of(new RaftJson.BatchRequest("billing", "append-entries", heartbeat),
+				new RaftJson.BatchRequest("outbox", "timeout-now", timeoutNow)));
+		assertThat(string(body)).isEqualTo("{\"from\":\"n1\",\"to\":\"n2\",\"items\":[{\"group\":\"billing\",\"hb\":[3,0,0,0,1,"
+				+ heartbeat.stickinessMillis() + "]},{\"group\":\"outbox\",\"rpc\":\"timeout-now\",\"message\":"
+				+ string(this.json.write(timeoutNow)) + "}]}");
+		assertThat(this.json.readBatch(body, REQUEST_TYPES)).containsExactly(
+				new RaftJson.BatchRequest("billing", "append-entries", heartbeat),
+				new RaftJson.BatchRequest("outbox", "timeout-now", timeoutNow));
+	}
+
+	@Test
+	void writesTheAnswerToAHeartbeatAsItsNumbersOnly() {
+		AppendEntriesResponse ack = new AppendEntriesResponse("n2", "n1", 3, true, 7, 7, 12);
+		byte[] body = this.json.writeBatchReplies(List.of(new RaftJson.BatchReply(200, ack, null)));
 		assertThat(string(body))
-			.isEqualTo("{\"items\":[{\"group\":\"billing\",\"rpc\":\"append-entries\",\"message\":" + HEARTBEAT_JSON + "}]}");
+			.isEqualTo("{\"from\":\"n2\",\"to\":\"n1\",\"items\":[{\"status\":200,\"ack\":[3,1,7,7,12]}]}");
+		assertThat(this.json.readBatchReplies(body, List.of(AppendEntriesResponse.class)))
+			.containsExactly(new RaftJson.BatchReply(200, ack, null));
+	}
+
+	@Test
+	void refusesCompactItemsWithoutTheBatchsMembersOrWithOtherThanTheirIntegers() {
+		assertThatInvalid(() -> this.json.readBatch(bytes("{\"items\":[{\"group\":\"g\",\"hb\":[3,0,0,0,1,150]}]}"),
+				REQUEST_TYPES), "Item 0 of the batch is compact, but the batch has no string 'from'");
+		assertThatInvalid(() -> this.json.readBatch(
+				bytes("{\"from\":\"n1\",\"to\":\"n2\",\"items\":[{\"group\":\"g\",\"hb\":[3,0,0,0,1]}]}"), REQUEST_TYPES),
+				"Item 0 of the batch: 'hb' must be an array of 6 integers");
+		assertThatInvalid(() -> this.json.readBatch(
+				bytes("{\"from\":\"n1\",\"to\":\"n2\",\"items\":[{\"group\":\"g\",\"hb\":[3,0,0,0,1,\"x\"]}]}"),
+				REQUEST_TYPES), "Item 0 of the batch: 'hb' must be an array of 6 integers");
+		assertThatInvalid(() -> this.json.readBatch(
+				bytes("{\"from\":\"n1\",\"to\":\"n2\",\"items\":[{\"group\":\"g\",\"hb\":[-1,0,0,0,1,150]}]}"),
+				REQUEST_TYPES), "Item 0 of the batch: invalid message");
+		assertThatInvalid(() -> this.json.readBatchReplies(
+				bytes("{\"from\":\"n2\",\"to\":\"n1\",\"items\":[{\"status\":200,\"ack\":[3,2,7,7,12]}]}"),
+				List.of(AppendEntriesResponse.class)), "Item 0 of the batch: 'ack' must say success with 0 or 1");
 	}
 
 	@Test
@@ -257,6 +292,10 @@ class RaftJsonBatchTests {
 
 	private static String string(byte[] body) {
 		return new String(body, StandardCharsets.UTF_8);
+	}
+
+	private static void assertThatInvalid(ThrowingCallable read, String message) {
+		assertThatExceptionOfType(RaftJson.InvalidMessageException.class).isThrownBy(read).withMessageStartingWith(message);
 	}
 
 }

@@ -140,7 +140,8 @@ class RaftRpcDispatcherBatchTests {
 	void answersABatchOverTheLimitAsAWholeWithoutParsingIt() {
 		RaftRpcDispatcher small = new RaftRpcDispatcher(this.handler, this.json, Duration.ofSeconds(2),
 				RpcAuthentication.none(), DataSize.ofBytes(100), "/raft");
-		byte[] body = this.json.writeBatch(List.of(item("billing", HEARTBEAT)));
+		byte[] body = this.json.writeBatch(List.of(item("billing", HEARTBEAT), item("default", HEARTBEAT),
+				item("billing", HEARTBEAT)));
 		assertThat(body.length).isGreaterThan(100);
 		RaftRpcDispatcher.Response answer = small.answer(RaftRpcDispatcher.BATCH, body);
 		assertThat(answer.status()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
