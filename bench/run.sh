@@ -14,6 +14,8 @@
 # Results: bench/target/results/ (report.md, *.csv, failover-cdf*.png, replicas/<profile>/*/n*.log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q -pl bench -am package -DskipTests
+# forceCreation: the sample-app jar is repacked even when only a module it depends on changed (else the
+# replicas would run the previous build of the starter)
+./mvnw -B -q -pl bench -am package -DskipTests -Dmaven.jar.forceCreation=true
 exec java -Djava.awt.headless=true -jar bench/target/raft-bench-0.1.0-SNAPSHOT.jar \
 	--jar=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar "$@"
