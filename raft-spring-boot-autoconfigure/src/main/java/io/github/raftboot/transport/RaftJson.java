@@ -78,11 +78,12 @@ public final class RaftJson {
 	/** How much of a field name an error message repeats: the keys of a configuration's addresses are ids of the body. */
 	private static final int MAX_ECHOED_NAME_LENGTH = 64;
 
-	/** The compact form of a heartbeat in a batch; see {@link #writeBatch(List)}. */
-	private static final String HEARTBEAT = "hb";
+	/** What a compact heartbeat item holds: see {@link #writeBatch(List)}. */
+	private static final String HEARTBEAT = "a heartbeat: [group, term, prevLogIndex, prevLogTerm, leaderCommit, round, "
+			+ "stickinessMillis]";
 
-	/** The compact form of a heartbeat's answer in a batch; see {@link #writeBatchReplies(List)}. */
-	private static final String ACK = "ack";
+	/** What a compact answer item holds: see {@link #writeBatchReplies(List)}. */
+	private static final String ACK = "an answer to a heartbeat: [term, success (0 or 1), index, lastLogIndex, round]";
 
 	private final JsonMapper mapper;
 
@@ -289,9 +290,9 @@ public final class RaftJson {
 
 	/**
 	 * Writes the requests of a batch:
-	 * {@code {"from":"n1","to":"n2","items":[{"group":"...","rpc":"...","message":{...}}, {"group":"...","hb":[...]}]}}.
+	 * {@code {"from":"n1","to":"n2","items":[{"group":"...","rpc":"...","message":{...}}, ["billing",3,7,3,7,12,150]]}}.
 	 * A heartbeat (an AppendEntries without entries or base configuration, between the batch's
-	 * {@code from} and {@code to}) is written as {@code "hb":[term, prevLogIndex, prevLogTerm,
+	 * {@code from} and {@code to}) is an array, {@code [group, term, prevLogIndex, prevLogTerm,
 	 * leaderCommit, round, stickinessMillis]}: with groups, heartbeats are nearly all a batch
 	 * carries, and their field names were most of its bytes.
 	 * @param items the requests
@@ -306,10 +307,9 @@ public final class RaftJson {
 		}
 		ArrayNode array = root.putArray("items");
 		for (BatchRequest item : items) {
-			ObjectNode node = array.addObject();
-			node.put("group", item.group());
 			if (item.message() instanceof AppendEntries heartbeat && isHeartbeat(heartbeat, first)) {
-				node.putArray(HEARTBEAT)
+				array.addArray()
+					.add(item.group())
 					.add(heartbeat.term())
 					.add(heartbeat.prevLogIndex())
 					.add(heartbeat.prevLogTerm())
@@ -318,6 +318,8 @@ public final class RaftJson {
 					.add(heartbeat.stickinessMillis());
 				continue;
 			}
+			ObjectNode node = array.addObject();
+			node.put("group", item.group());
 			node.put("rpc", item.rpc());
 			node.set("message", this.mapper.valueToTree(item.message()));
 		}
@@ -342,16 +344,20 @@ public final class RaftJson {
 		List<BatchRequest> requests = new ArrayList<>(items.size());
 		for (int i = 0; i < items.size(); i++) {
 			JsonNode item = items.get(i);
-			String group = text(item, "group", i);
-			JsonNode heartbeat = (item != null) ? item.get(HEARTBEAT) : null;
-			if (heartbeat != null) {
-				long[] values = longs(heartbeat, 6, HEARTBEAT, i);
+			if (item != null && item.isArray()) {
+				JsonNode name = item.get(0);
+				if (name == null || !name.isString() || name.asString().isEmpty()) {
+					throw new InvalidMessageException("Item " + i + " of the batch must be " + HEARTBEAT);
+				}
+				String group = name.asString();
+				long[] values = longs(item, 1, 6, HEARTBEAT, i);
 				String from = party(root, "from", i);
 				String to = party(root, "to", i);
 				requests.add(new BatchRequest(group, RaftRpc.APPEND_ENTRIES.rpcName(), compact(i, () -> new AppendEntries(
 						from, to, values[0], values[1], values[2], List.of(), values[3], values[4], null, values[5]))));
 				continue;
 			}
+			String group = text(item, "group", i);
 			String rpc = text(item, "rpc", i);
 			Class<? extends Message> type = requestTypes.get(rpc);
 			if (type == null) {
@@ -379,18 +385,19 @@ public final class RaftJson {
 		}
 		ArrayNode array = root.putArray("items");
 		for (BatchReply item : items) {
-			ObjectNode node = array.addObject();
-			node.put("status", item.status());
-			if (item.message() instanceof AppendEntriesResponse ack && first != null && ack.from().equals(first.from())
-					&& ack.to().equals(first.to())) {
-				node.putArray(ACK)
+			if (item.status() == 200 && item.message() instanceof AppendEntriesResponse ack && first != null
+					&& ack.from().equals(first.from()) && ack.to().equals(first.to())) {
+				array.addArray()
 					.add(ack.term())
 					.add(ack.success() ? 1 : 0)
 					.add(ack.index())
 					.add(ack.lastLogIndex())
 					.add(ack.round());
+				continue;
 			}
-			else if (item.message() != null) {
+			ObjectNode node = array.addObject();
+			node.put("status", item.status());
+			if (item.message() != null) {
 				node.set("message", this.mapper.valueToTree(item.message()));
 			}
 			else if (item.error() != null) {
@@ -433,24 +440,28 @@ public final class RaftJson {
 		List<BatchReply> replies = new ArrayList<>(items.size());
 		for (int i = 0; i < items.size(); i++) {
 			JsonNode item = items.get(i);
-			JsonNode status = item.get("status");
+			Class<? extends Message> type = replyTypes.get(i);
+			if (item != null && item.isArray()) {
+				if (type != AppendEntriesResponse.class) {
+					throw new InvalidMessageException("Item " + i + " of the batch is " + ACK + ", but its request was no "
+							+ "AppendEntries");
+				}
+				long[] values = longs(item, 0, 5, ACK, i);
+				if (values[1] != 0 && values[1] != 1) {
+					throw new InvalidMessageException("Item " + i + " of the batch must be " + ACK);
+				}
+				String from = party(root, "from", i);
+				String to = party(root, "to", i);
+				replies.add(new BatchReply(200, compact(i, () -> new AppendEntriesResponse(from, to, values[0],
+						values[1] == 1, values[2], values[3], values[4])), null));
+				continue;
+			}
+			JsonNode status = (item != null) ? item.get("status") : null;
 			if (status == null || !status.isInt()) {
 				throw new InvalidMessageException("Item " + i + " of the batch has no integer 'status'");
 			}
 			int code = status.intValue();
-			Class<? extends Message> type = replyTypes.get(i);
-			JsonNode ack = item.get(ACK);
-			if (code == 200 && type == AppendEntriesResponse.class && ack != null) {
-				long[] values = longs(ack, 5, ACK, i);
-				if (values[1] != 0 && values[1] != 1) {
-					throw new InvalidMessageException("Item " + i + " of the batch: 'ack' must say success with 0 or 1");
-				}
-				String from = party(root, "from", i);
-				String to = party(root, "to", i);
-				replies.add(new BatchReply(code, compact(i, () -> new AppendEntriesResponse(from, to, values[0],
-						values[1] == 1, values[2], values[3], values[4])), null));
-			}
-			else if (code == 200 && type != null) {
+			if (code == 200 && type != null) {
 				replies.add(new BatchReply(code, message(item, type, i), null));
 			}
 			else if (code == 200 || code == 204) {
@@ -496,18 +507,16 @@ public final class RaftJson {
 		return value.asString();
 	}
 
-	/** The integers of a compact item: exactly {@code count} of them, each a JSON integer. */
-	private static long[] longs(JsonNode array, int count, String field, int index) {
-		if (!array.isArray() || array.size() != count) {
-			throw new InvalidMessageException("Item " + index + " of the batch: '" + field + "' must be an array of "
-					+ count + " integers");
+	/** The integers of a compact item, from {@code offset} on: exactly {@code count} of them, each a JSON integer. */
+	private static long[] longs(JsonNode array, int offset, int count, String form, int index) {
+		if (array.size() != offset + count) {
+			throw new InvalidMessageException("Item " + index + " of the batch must be " + form);
 		}
 		long[] values = new long[count];
 		for (int i = 0; i < count; i++) {
-			JsonNode value = array.get(i);
+			JsonNode value = array.get(offset + i);
 			if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-				throw new InvalidMessageException("Item " + index + " of the batch: '" + field + "' must be an array of "
-						+ count + " integers");
+				throw new InvalidMessageException("Item " + index + " of the batch must be " + form);
 			}
 			values[i] = value.longValue();
 		}

@@ -61,8 +61,8 @@ class RaftJsonBatchTests {
 		TimeoutNow timeoutNow = new TimeoutNow("n1", "n2", 3);
 		byte[] body = this.json.writeBatch(List.of(new RaftJson.BatchRequest("billing", "append-entries", heartbeat),
 				new RaftJson.BatchRequest("outbox", "timeout-now", timeoutNow)));
-		assertThat(string(body)).isEqualTo("{\"from\":\"n1\",\"to\":\"n2\",\"items\":[{\"group\":\"billing\",\"hb\":[3,0,0,0,1,"
-				+ heartbeat.stickinessMillis() + "]},{\"group\":\"outbox\",\"rpc\":\"timeout-now\",\"message\":"
+		assertThat(string(body)).isEqualTo("{\"from\":\"n1\",\"to\":\"n2\",\"items\":[[\"billing\",3,0,0,0,1,"
+				+ heartbeat.stickinessMillis() + "],{\"group\":\"outbox\",\"rpc\":\"timeout-now\",\"message\":"
 				+ string(this.json.write(timeoutNow)) + "}]}");
 		assertThat(this.json.readBatch(body, REQUEST_TYPES)).containsExactly(
 				new RaftJson.BatchRequest("billing", "append-entries", heartbeat),
@@ -74,27 +74,29 @@ class RaftJsonBatchTests {
 		AppendEntriesResponse ack = new AppendEntriesResponse("n2", "n1", 3, true, 7, 7, 12);
 		byte[] body = this.json.writeBatchReplies(List.of(new RaftJson.BatchReply(200, ack, null)));
 		assertThat(string(body))
-			.isEqualTo("{\"from\":\"n2\",\"to\":\"n1\",\"items\":[{\"status\":200,\"ack\":[3,1,7,7,12]}]}");
+			.isEqualTo("{\"from\":\"n2\",\"to\":\"n1\",\"items\":[[3,1,7,7,12]]}");
 		assertThat(this.json.readBatchReplies(body, List.of(AppendEntriesResponse.class)))
 			.containsExactly(new RaftJson.BatchReply(200, ack, null));
 	}
 
 	@Test
 	void refusesCompactItemsWithoutTheBatchsMembersOrWithOtherThanTheirIntegers() {
-		assertThatInvalid(() -> this.json.readBatch(bytes("{\"items\":[{\"group\":\"g\",\"hb\":[3,0,0,0,1,150]}]}"),
-				REQUEST_TYPES), "Item 0 of the batch is compact, but the batch has no string 'from'");
+		String heartbeat = "a heartbeat: [group, term, prevLogIndex, prevLogTerm, leaderCommit, round, stickinessMillis]";
+		assertThatInvalid(() -> this.json.readBatch(bytes("{\"items\":[[\"g\",3,0,0,0,1,150]]}"), REQUEST_TYPES),
+				"Item 0 of the batch is compact, but the batch has no string 'from'");
+		for (String item : List.of("[\"g\",3,0,0,0,1]", "[\"g\",3,0,0,0,1,\"x\"]", "[3,3,0,0,0,1,150]", "[]",
+				"[\"g\",3,0,0,0,1,1.5]")) {
+			assertThatInvalid(() -> this.json.readBatch(bytes("{\"from\":\"n1\",\"to\":\"n2\",\"items\":[" + item + "]}"),
+					REQUEST_TYPES), "Item 0 of the batch must be " + heartbeat);
+		}
 		assertThatInvalid(() -> this.json.readBatch(
-				bytes("{\"from\":\"n1\",\"to\":\"n2\",\"items\":[{\"group\":\"g\",\"hb\":[3,0,0,0,1]}]}"), REQUEST_TYPES),
-				"Item 0 of the batch: 'hb' must be an array of 6 integers");
-		assertThatInvalid(() -> this.json.readBatch(
-				bytes("{\"from\":\"n1\",\"to\":\"n2\",\"items\":[{\"group\":\"g\",\"hb\":[3,0,0,0,1,\"x\"]}]}"),
-				REQUEST_TYPES), "Item 0 of the batch: 'hb' must be an array of 6 integers");
-		assertThatInvalid(() -> this.json.readBatch(
-				bytes("{\"from\":\"n1\",\"to\":\"n2\",\"items\":[{\"group\":\"g\",\"hb\":[-1,0,0,0,1,150]}]}"),
-				REQUEST_TYPES), "Item 0 of the batch: invalid message");
-		assertThatInvalid(() -> this.json.readBatchReplies(
-				bytes("{\"from\":\"n2\",\"to\":\"n1\",\"items\":[{\"status\":200,\"ack\":[3,2,7,7,12]}]}"),
-				List.of(AppendEntriesResponse.class)), "Item 0 of the batch: 'ack' must say success with 0 or 1");
+				bytes("{\"from\":\"n1\",\"to\":\"n2\",\"items\":[[\"g\",-1,0,0,0,1,150]]}"), REQUEST_TYPES),
+				"Item 0 of the batch: invalid message");
+		assertThatInvalid(() -> this.json.readBatchReplies(bytes("{\"from\":\"n2\",\"to\":\"n1\",\"items\":[[3,2,7,7,12]]}"),
+				List.of(AppendEntriesResponse.class)),
+				"Item 0 of the batch must be an answer to a heartbeat: [term, success (0 or 1), index, lastLogIndex, round]");
+		assertThatInvalid(() -> this.json.readBatchReplies(bytes("{\"from\":\"n2\",\"to\":\"n1\",\"items\":[[3,1,7,7,12]]}"),
+				List.of(RequestVoteResponse.class)), "Item 0 of the batch is an answer to a heartbeat");
 	}
 
 	@Test
