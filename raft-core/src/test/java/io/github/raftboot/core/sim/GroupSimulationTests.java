@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.LongStream;
 
 import io.github.raftboot.core.Role;
 import io.github.raftboot.core.RoleChange;
@@ -43,30 +41,10 @@ class GroupSimulationTests {
 
 	@Test
 	void randomizedSchedulesKeepEveryGroupSafeAndSpreadTheLeadersAfterTheHeal() {
-		String replay = System.getProperty("raft.sim.groups.seed");
-		if (replay != null) {
-			GroupChaosSchedule.Result result = GroupChaosSchedule.run(Long.parseLong(replay));
-			System.out.println("Replayed seed " + replay + ": " + result);
-			return;
+		Schedules.Run<GroupChaosSchedule.Result> run = Schedules.run("raft.sim.groups.seed", "raft.sim.groups.schedules", DEFAULT_SCHEDULES, GroupChaosSchedule::run);
+		if (run != null) {
+			report(run.results(), run.wallNanos());
 		}
-		int schedules = Integer.getInteger("raft.sim.groups.schedules", DEFAULT_SCHEDULES);
-		long started = System.nanoTime();
-		ConcurrentLinkedQueue<GroupChaosSchedule.Result> results = new ConcurrentLinkedQueue<>();
-		ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-		LongStream.range(0, schedules).parallel().forEach((seed) -> {
-			try {
-				results.add(GroupChaosSchedule.run(seed));
-			}
-			catch (Throwable failure) {
-				failures.add(failure);
-			}
-		});
-		if (!failures.isEmpty()) {
-			throw new AssertionError(failures.size() + " of " + schedules + " schedules failed; the first:\n"
-					+ failures.peek().getMessage(), failures.peek());
-		}
-		assertThat(results).hasSize(schedules);
-		report(new ArrayList<>(results), System.nanoTime() - started);
 	}
 
 	@Test

@@ -4,12 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs thousands of randomized {@link ChaosSchedule}s, each checked for safety after every event
@@ -24,30 +20,10 @@ class SimulationTests {
 
 	@Test
 	void randomizedSchedulesKeepEverySafetyPropertyAndElectALeaderAfterTheHeal() {
-		String replay = System.getProperty("raft.sim.seed");
-		if (replay != null) {
-			ChaosSchedule.Result result = ChaosSchedule.run(Long.parseLong(replay));
-			System.out.println("Replayed seed " + replay + ": " + result);
-			return;
+		Schedules.Run<ChaosSchedule.Result> run = Schedules.run("raft.sim.seed", "raft.sim.schedules", DEFAULT_SCHEDULES, ChaosSchedule::run);
+		if (run != null) {
+			report(run.results(), run.wallNanos());
 		}
-		int schedules = Integer.getInteger("raft.sim.schedules", DEFAULT_SCHEDULES);
-		long started = System.nanoTime();
-		ConcurrentLinkedQueue<ChaosSchedule.Result> results = new ConcurrentLinkedQueue<>();
-		ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-		LongStream.range(0, schedules).parallel().forEach((seed) -> {
-			try {
-				results.add(ChaosSchedule.run(seed));
-			}
-			catch (Throwable failure) {
-				failures.add(failure);
-			}
-		});
-		if (!failures.isEmpty()) {
-			throw new AssertionError(failures.size() + " of " + schedules + " schedules failed; the first:\n"
-					+ failures.peek().getMessage(), failures.peek());
-		}
-		assertThat(results).hasSize(schedules);
-		report(new ArrayList<>(results), System.nanoTime() - started);
 	}
 
 	private static void report(List<ChaosSchedule.Result> results, long wallNanos) {
