@@ -124,8 +124,10 @@ final class GroupThreads {
 					this.flushScheduled = true;
 				}
 				catch (RejectedExecutionException ex) {
+					// Stopped: nothing queued will leave.
+					IllegalStateException stopped = new IllegalStateException("Raft member stopped", ex);
+					this.pending.values().forEach((queued) -> queued.forEach((item) -> item.reply().completeExceptionally(stopped)));
 					this.pending.clear();
-					reply.completeExceptionally(new IllegalStateException("Raft member stopped", ex));
 				}
 			}
 			return reply;
