@@ -25,6 +25,7 @@ import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.leader.RaftTiming;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -182,16 +183,37 @@ public class RaftEndpoint {
 	}
 
 	/**
-	 * Hands leadership over.
+	 * Hands the default group's leadership over.
 	 * @param target the member to hand over to, or {@code null} for the most up-to-date
 	 * reachable member
 	 * @return the outcome
 	 */
-	@WriteOperation
 	public TransferDescriptor transfer(@Nullable String target) {
+		return transfer(target, null);
+	}
+
+	/**
+	 * Hands leadership over, of the default group or of another.
+	 * @param target the member to hand over to, or {@code null} for the most up-to-date
+	 * reachable member
+	 * @param group the election group, or {@code null} for the default group
+	 * @return the outcome
+	 * @throws InvalidEndpointRequestException (answered {@code 400}) if there is no such group
+	 */
+	@WriteOperation
+	public TransferDescriptor transfer(@Nullable String target, @Nullable String group) {
 		String member = StringUtils.hasText(target) ? target.trim() : null;
-		TransferResult result = (member != null) ? this.leadership.transferLeadership(member)
-				: this.leadership.transferLeadership();
+		RaftLeadership leadership = this.leadership;
+		if (StringUtils.hasText(group)) {
+			try {
+				leadership = this.leadership.group(group.trim());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "No such election group");
+			}
+		}
+		TransferResult result = (member != null) ? leadership.transferLeadership(member)
+				: leadership.transferLeadership();
 		return new TransferDescriptor(result, this.leadership.nodeId(), member);
 	}
 

@@ -9,25 +9,30 @@ import java.util.Set;
 import io.github.raftboot.actuate.RaftEndpoint.GroupDescriptor;
 import io.github.raftboot.actuate.RaftEndpoint.RaftDescriptor;
 import io.github.raftboot.core.Role;
+import io.github.raftboot.core.TransferResult;
 import io.github.raftboot.event.LeaderChangedEvent;
 import io.github.raftboot.leader.PeerStatus;
 import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.runtime.RaftStatistics;
 import io.github.raftboot.runtime.StatisticsAccess;
+import io.github.raftboot.test.TestRaftLeadership;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
  * Tests of what {@link RaftEndpoint}, {@link RaftHealthIndicator} and {@link RaftMetrics} tell
- * of the election groups of {@code raft.groups}, on a {@link GroupedLeadership}.
+ * of the election groups of {@code raft.groups}, on a {@link TestRaftLeadership}.
  */
 class RaftGroupsActuatorTests {
 
@@ -35,15 +40,15 @@ class RaftGroupsActuatorTests {
 
 	private final MutableClock clock = new MutableClock(NOW);
 
-	private final GroupedLeadership leadership = new GroupedLeadership("n1", "billing", "reports");
+	private final TestRaftLeadership leadership = new TestRaftLeadership("n1").withGroups("billing", "reports");
 
 	// Endpoint
 
 	@Test
 	void theEndpointDescribesEveryGroupByNameTheDefaultOneFirst() {
-		this.leadership.of("default").setStatus(Statuses.running("n1", Role.FOLLOWER, 4, "n2", NOW));
-		this.leadership.of("billing").setStatus(leader(9, NOW.minusSeconds(30)));
-		this.leadership.of("reports").setStatus(Statuses.running("n1", Role.CANDIDATE, 2, null, null));
+		this.leadership.group("default").setStatus(Statuses.running("n1", Role.FOLLOWER, 4, "n2", NOW));
+		this.leadership.group("billing").setStatus(leader(9, NOW.minusSeconds(30)));
+		this.leadership.group("reports").setStatus(Statuses.running("n1", Role.CANDIDATE, 2, null, null));
 		RaftDescriptor descriptor = new RaftEndpoint(this.leadership, this.clock).raft();
 		assertThat(descriptor.term()).as("the top level is the default group's").isEqualTo(4);
 		assertThat(descriptor.leaderId()).isEqualTo("n2");
@@ -69,12 +74,24 @@ class RaftGroupsActuatorTests {
 		assertThat(group.timing().electionTimeoutMin()).isEqualTo(300);
 	}
 
+	@Test
+	void theTransferOfTheEndpointHandsOverTheGroupItNamesOrTheDefaultOne() {
+		RaftEndpoint endpoint = new RaftEndpoint(this.leadership, this.clock);
+		assertThat(endpoint.transfer("n2", "billing").result()).isEqualTo(TransferResult.STARTED);
+		assertThat(endpoint.transfer(null, null).result()).isEqualTo(TransferResult.STARTED);
+		assertThat(this.leadership.group("billing").transfers()).containsExactly("n2");
+		assertThat(this.leadership.transfers()).containsExactly(TestRaftLeadership.BEST_PEER);
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.transfer(null, "payroll"))
+			.withMessageContaining("No election group 'payroll'");
+	}
+
 	// Health
 
 	@Test
 	void healthDetailsHoldEveryGroupsRoleTermAndLeaderWhenThereAreGroups() {
-		this.leadership.of("default").setStatus(leader(7, NOW));
-		this.leadership.of("billing").setStatus(Statuses.running("n1", Role.FOLLOWER, 3, "n3", NOW));
+		this.leadership.group("default").setStatus(leader(7, NOW));
+		this.leadership.group("billing").setStatus(Statuses.running("n1", Role.FOLLOWER, 3, "n3", NOW));
 		Health health = indicator().health();
 		assertThat(health.getDetails()).containsEntry("term", 7L).containsEntry("leader", true);
 		@SuppressWarnings("unchecked")
@@ -98,13 +115,13 @@ class RaftGroupsActuatorTests {
 
 	@Test
 	void theHealthStatusIsTheDefaultGroupsWhateverTheOtherGroups() {
-		this.leadership.of("default").setStatus(Statuses.running("n1", Role.FOLLOWER, 7, "n2", NOW));
+		this.leadership.group("default").setStatus(Statuses.running("n1", Role.FOLLOWER, 7, "n2", NOW));
 		RaftHealthIndicator indicator = indicator();
 		this.clock.advance(Duration.ofHours(1));
-		this.leadership.of("default").setStatus(Statuses.running("n1", Role.FOLLOWER, 7, "n2", NOW.plusSeconds(3600)));
+		this.leadership.group("default").setStatus(Statuses.running("n1", Role.FOLLOWER, 7, "n2", NOW.plusSeconds(3600)));
 		assertThat(indicator.health().getStatus()).as("other groups leaderless for an hour").isEqualTo(Status.UP);
-		this.leadership.of("default").setStatus(Statuses.running("n1", Role.FOLLOWER, 8, null, NOW.plusSeconds(3600)));
-		this.leadership.of("billing").grant();
+		this.leadership.group("default").setStatus(Statuses.running("n1", Role.FOLLOWER, 8, null, NOW.plusSeconds(3600)));
+		this.leadership.group("billing").grant();
 		this.clock.advance(Duration.ofHours(1));
 		assertThat(indicator.health().getStatus()).as("the default group leaderless for an hour")
 			.isEqualTo(Status.OUT_OF_SERVICE);
@@ -114,11 +131,11 @@ class RaftGroupsActuatorTests {
 
 	@Test
 	void everyGroupHasEveryMeterTaggedWithItsName() {
-		this.leadership.of("default").setStatus(Statuses.running("n1", Role.FOLLOWER, 3, "n2", NOW,
+		this.leadership.group("default").setStatus(Statuses.running("n1", Role.FOLLOWER, 3, "n2", NOW,
 				new PeerStatus("n2", null, null, null, null)));
-		this.leadership.of("billing").setStatus(Statuses.running("n1", Role.FOLLOWER, 1, "n2", NOW,
+		this.leadership.group("billing").setStatus(Statuses.running("n1", Role.FOLLOWER, 1, "n2", NOW,
 				new PeerStatus("n2", null, null, null, null)));
-		this.leadership.of("reports").setStatus(Statuses.running("n1", Role.FOLLOWER, 1, "n2", NOW,
+		this.leadership.group("reports").setStatus(Statuses.running("n1", Role.FOLLOWER, 1, "n2", NOW,
 				new PeerStatus("n2", null, null, null, null)));
 		MeterRegistry registry = new SimpleMeterRegistry();
 		new RaftMetrics(this.leadership, (group) -> new RaftStatistics(), this.clock).bindTo(registry);
@@ -139,8 +156,8 @@ class RaftGroupsActuatorTests {
 				new RaftStatistics(), "reports", new RaftStatistics());
 		MeterRegistry registry = new SimpleMeterRegistry();
 		new RaftMetrics(this.leadership, statistics::get, this.clock).bindTo(registry);
-		this.leadership.of("billing").grant(5);
-		this.leadership.of("default").follow("n2");
+		this.leadership.group("billing").grant(5);
+		this.leadership.group("default").follow("n2");
 		assertThat(registry.get("raft.term").tag("group", "billing").gauge().value()).isEqualTo(5);
 		assertThat(registry.get("raft.leader").tag("group", "billing").gauge().value()).isOne();
 		assertThat(registry.get("raft.role").tag("group", "billing").tag("role", "LEADER").gauge().value()).isOne();
@@ -156,16 +173,16 @@ class RaftGroupsActuatorTests {
 
 	@Test
 	void thePeerMetersOfEveryGroupFollowTheMembersOnAnEventOfAnyGroup() {
-		GroupedLeadership leadership = new GroupedLeadership("n1", "billing");
-		leadership.of("default").setStatus(Statuses.leaderOfFourWithALearner(NOW));
-		leadership.of("billing").setStatus(Statuses.leaderOfFourWithALearner(NOW));
+		TestRaftLeadership leadership = new TestRaftLeadership("n1").withGroups("billing");
+		leadership.group("default").setStatus(Statuses.leaderOfFourWithALearner(NOW));
+		leadership.group("billing").setStatus(Statuses.leaderOfFourWithALearner(NOW));
 		MeterRegistry registry = new SimpleMeterRegistry();
 		RaftMetrics metrics = new RaftMetrics(leadership, (group) -> new RaftStatistics(), this.clock);
 		metrics.bindTo(registry);
 		assertThat(registry.find("raft.learner.lag").gauges())
 			.extracting((gauge) -> gauge.getId().getTag("group") + "/" + gauge.getId().getTag("peer"))
 			.containsExactlyInAnyOrder("default/n4", "billing/n4");
-		leadership.of("billing").follow("n2");
+		leadership.group("billing").follow("n2");
 		metrics.onApplicationEvent(new LeaderChangedEvent(this, "n1", 8, "n2", "billing"));
 		assertThat(registry.find("raft.learner.lag").gauges())
 			.extracting((gauge) -> gauge.getId().getTag("group") + "/" + gauge.getId().getTag("peer"))

@@ -2,7 +2,6 @@ package io.github.raftboot.aop;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.raftboot.actuate.GroupedLeadership;
 import io.github.raftboot.autoconfigure.OnLeaderAutoConfiguration;
 import io.github.raftboot.event.LeadershipRevokedEvent;
 import io.github.raftboot.leader.NotLeaderException;
@@ -39,17 +38,17 @@ class OnLeaderGroupsTests {
 	void aMethodOfAGroupRunsWhileThisReplicaLeadsThatGroupWhateverItsOtherLeaderships() {
 		this.contextRunner.withBean(GroupService.class).run((context) -> {
 			GroupService service = context.getBean(GroupService.class);
-			GroupedLeadership leadership = context.getBean(GroupedLeadership.class);
-			leadership.of("default").grant();
-			leadership.of("reports").grant();
+			TestRaftLeadership leadership = context.getBean(TestRaftLeadership.class);
+			leadership.group("default").grant();
+			leadership.group("reports").grant();
 			assertThat(service.billing()).isNull();
 			assertThat(AopTestUtils.<GroupService>getTargetObject(service).billingRuns).hasValue(0);
-			leadership.of("billing").grant();
+			leadership.group("billing").grant();
 			assertThat(service.billing()).isEqualTo("billed");
-			leadership.of("default").follow("node-2");
-			leadership.of("reports").follow("node-2");
+			leadership.group("default").follow("node-2");
+			leadership.group("reports").follow("node-2");
 			assertThat(service.billing()).isEqualTo("billed");
-			leadership.of("billing").follow("node-3");
+			leadership.group("billing").follow("node-3");
 			assertThat(service.billing()).isNull();
 			assertThat(AopTestUtils.<GroupService>getTargetObject(service).billingRuns).hasValue(2);
 		});
@@ -59,11 +58,11 @@ class OnLeaderGroupsTests {
 	void aMethodWithoutAGroupFollowsTheDefaultGroupOnly() {
 		this.contextRunner.withBean(GroupService.class).run((context) -> {
 			GroupService service = context.getBean(GroupService.class);
-			GroupedLeadership leadership = context.getBean(GroupedLeadership.class);
-			leadership.of("billing").grant();
+			TestRaftLeadership leadership = context.getBean(TestRaftLeadership.class);
+			leadership.group("billing").grant();
 			assertThat(service.unnamed()).isNull();
 			assertThat(service.named()).isNull();
-			leadership.of("default").grant();
+			leadership.group("default").grant();
 			assertThat(service.unnamed()).isEqualTo("default");
 			assertThat(service.named()).isEqualTo("default");
 		});
@@ -73,9 +72,9 @@ class OnLeaderGroupsTests {
 	void aRefusedCallNamesTheGroupAndItsLeader() {
 		this.contextRunner.withBean(GroupService.class).run((context) -> {
 			GroupService service = context.getBean(GroupService.class);
-			GroupedLeadership leadership = context.getBean(GroupedLeadership.class);
-			leadership.of("default").grant();
-			leadership.of("billing").follow("node-2");
+			TestRaftLeadership leadership = context.getBean(TestRaftLeadership.class);
+			leadership.group("default").grant();
+			leadership.group("billing").follow("node-2");
 			assertThatExceptionOfType(NotLeaderException.class).isThrownBy(service::refusingBilling)
 				.satisfies((ex) -> {
 					assertThat(ex.getNodeId()).isEqualTo("node-1");
@@ -90,7 +89,7 @@ class OnLeaderGroupsTests {
 	void aRefusedCallOfTheDefaultGroupReadsAsBefore() {
 		this.contextRunner.withBean(GroupService.class).run((context) -> {
 			GroupService service = context.getBean(GroupService.class);
-			context.getBean(GroupedLeadership.class).of("billing").grant();
+			context.getBean(TestRaftLeadership.class).group("billing").grant();
 			assertThatExceptionOfType(NotLeaderException.class).isThrownBy(service::refusingDefault)
 				.withMessage("Replica 'node-1' is not the leader, so it refused " + GroupService.class.getName()
 						+ ".refusingDefault(); no leader is known right now");
@@ -101,13 +100,13 @@ class OnLeaderGroupsTests {
 	void theGroupOfAClassAnnotationGuardsItsMethodsAndAMethodAnnotationWins() {
 		this.contextRunner.withBean(ReportsService.class).run((context) -> {
 			ReportsService service = context.getBean(ReportsService.class);
-			GroupedLeadership leadership = context.getBean(GroupedLeadership.class);
-			leadership.of("default").grant();
-			leadership.of("billing").grant();
+			TestRaftLeadership leadership = context.getBean(TestRaftLeadership.class);
+			leadership.group("default").grant();
+			leadership.group("billing").grant();
 			assertThat(service.report()).isNull();
 			assertThat(service.bill()).isEqualTo("bill");
-			leadership.of("reports").grant();
-			leadership.of("billing").follow("node-2");
+			leadership.group("reports").grant();
+			leadership.group("billing").follow("node-2");
 			assertThat(service.report()).isEqualTo("report");
 			assertThat(service.bill()).isNull();
 		});
@@ -117,18 +116,18 @@ class OnLeaderGroupsTests {
 	void aLifecycleBeanOfAGroupStartsAndStopsWithTheLeadershipOfThatGroupOnly() {
 		this.contextRunner.withBean("billingWorker", BillingWorker.class).run((context) -> {
 			BillingWorker worker = context.getBean(BillingWorker.class);
-			GroupedLeadership leadership = context.getBean(GroupedLeadership.class);
+			TestRaftLeadership leadership = context.getBean(TestRaftLeadership.class);
 			assertThat(context.getBean(OnLeaderLifecycleController.class).getBeanNames())
 				.containsExactly("billingWorker");
-			leadership.of("default").grant();
-			leadership.of("reports").grant();
+			leadership.group("default").grant();
+			leadership.group("reports").grant();
 			assertThat(worker.isRunning()).isFalse();
-			leadership.of("billing").grant();
+			leadership.group("billing").grant();
 			assertThat(worker.isRunning()).isTrue();
-			leadership.of("default").revoke(LeadershipRevokedEvent.Reason.TRANSFER);
-			leadership.of("reports").follow("node-2");
+			leadership.group("default").revoke(LeadershipRevokedEvent.Reason.TRANSFER);
+			leadership.group("reports").follow("node-2");
 			assertThat(worker.isRunning()).isTrue();
-			leadership.of("billing").follow("node-2");
+			leadership.group("billing").follow("node-2");
 			assertThat(worker.isRunning()).isFalse();
 			assertThat(target(worker).starts).hasValue(1);
 			assertThat(target(worker).stops).hasValue(1);
@@ -210,11 +209,11 @@ class OnLeaderGroupsTests {
 	static class GroupsConfiguration {
 
 		@Bean
-		GroupedLeadership groupedLeadership(ApplicationEventPublisher publisher, Environment environment) {
-			GroupedLeadership leadership = new GroupedLeadership("node-1", publisher, "billing", "reports");
+		TestRaftLeadership groupedLeadership(ApplicationEventPublisher publisher, Environment environment) {
+			TestRaftLeadership leadership = new TestRaftLeadership("node-1", publisher).withGroups("billing", "reports");
 			String lead = environment.getProperty("test.lead");
 			if (lead != null) {
-				leadership.of(lead).grant();
+				leadership.group(lead).grant();
 			}
 			return leadership;
 		}
