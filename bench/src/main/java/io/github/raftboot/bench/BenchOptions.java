@@ -250,10 +250,6 @@ final class BenchOptions {
 			options.groupCounts = List.of();
 			options.groupKills = 0;
 		}
-		if (options.measuresGroups() && !options.debugLog) {
-			throw new IllegalArgumentException("The election groups part reads the groups' leaderships from the role "
-					+ "changes the replicas log at DEBUG: leave out --no-debug-log, or the part (--only without groups)");
-		}
 		return options;
 	}
 

@@ -21,25 +21,12 @@ import org.jspecify.annotations.Nullable;
  * read from their logs.
  *
  * <p>A leadership runs from the line the sample app's {@code LeadershipLogger} writes for a
- * {@code LeadershipAcquiredEvent} ({@code This replica (n2) now leads, fencing token 45}) to the
- * one it writes for the {@code LeadershipRevokedEvent} ({@code This replica (n2) no longer leads
- * term 45: TRANSFER}), as in {@link Leaderships}. Those lines do not name the group (the sample
- * logs the events of every group alike); if a line names one ({@code group 'billing'} or
- * {@code group=billing} anywhere in its message) that group is taken. Otherwise the group comes
- * from the role changes the replica's Raft thread logs at DEBUG just before
- * ({@code Raft member 'n2' in group 'g3': RoleChange[from=CANDIDATE, to=LEADER, term=45, ...]},
- * without {@code in group} for the default group):
- * <ul>
- * <li>an acquisition in term {@code t} belongs to the group that the replica leads in term
- * {@code t} (by its role) and that is not active yet; of several, the one that became leader
- * first, since the events of all groups leave one event thread in order;</li>
- * <li>a revocation in term {@code t} ends the active leadership in term {@code t}; of several,
- * one whose role already left {@code LEADER}, else it waits for the first of them to leave it
- * (a hand-over revokes before the role changes), or for the acquisition that shows which one
- * came back (a lease lapse keeps the role).</li>
- * </ul>
- * This needs the replicas to log {@code io.github.raftboot} at DEBUG ({@link BenchOptions#debugLog}).
- * A leadership whose replica was killed ends at the kill the benchmark noted in the log.
+ * {@code LeadershipAcquiredEvent} ({@code This replica (n2) now leads group 'billing', fencing token 45})
+ * to the one it writes for the {@code LeadershipRevokedEvent} of the same group
+ * ({@code This replica (n2) no longer leads group 'billing' term 45: TRANSFER}), as in
+ * {@link Leaderships}. A line names its group; the default group's lines name none
+ * ({@code This replica (n2) now leads, fencing token 45}). A leadership whose replica was killed
+ * ends at the kill the benchmark noted in the log ({@code === raft-bench: SIGKILL to n2 at <instant>}).
  */
 final class GroupLeaderships {
 
@@ -50,16 +37,11 @@ final class GroupLeaderships {
 
 	private static final Pattern SIGNAL = Pattern.compile("^=== raft-bench: (SIGTERM|SIGKILL) to (\\S+) at (\\S+)\\s*$");
 
-	private static final Pattern ROLE = Pattern.compile("^\\S+\\s.*: Raft member '([^']+)'(?: in group '([^']+)')?: "
-			+ "RoleChange\\[from=(\\w+), to=(\\w+), term=(\\d+), reason=(\\w+)\\]\\s*$");
-
 	private static final Pattern ACQUIRED = Pattern
-		.compile("^\\S+\\s.*: This replica \\((.+?)\\) now leads(.*), fencing token (\\d+)(.*)$");
+		.compile("^\\S+\\s.*: This replica \\((.+?)\\) now leads(?: group '([^']+)')?, fencing token (\\d+)\\s*$");
 
 	private static final Pattern REVOKED = Pattern
-		.compile("^\\S+\\s.*: This replica \\((.+?)\\) no longer leads(.*?) term (\\d+)(.*): (\\w+)\\s*$");
-
-	private static final Pattern NAMED_GROUP = Pattern.compile("group(?: '([^']+)'|=([\\w.-]+))");
+		.compile("^\\S+\\s.*: This replica \\((.+?)\\) no longer leads(?: group '([^']+)')? term (\\d+): (\\S+)\\s*$");
 
 	private GroupLeaderships() {
 	}
@@ -67,28 +49,22 @@ final class GroupLeaderships {
 	/**
 	 * Reads the leaderships of every replica from their logs.
 	 * @param logs each replica's id and log file
-	 * @return what they show
+	 * @return the leaderships of all groups, ordered by the instant they began
 	 */
-	static Read read(Map<String, Path> logs) {
-		List<Read> each = ReplicaLogs.parseAll(logs, (id, lines) -> List.of(parse(id, lines)));
-		List<Leadership> all = new ArrayList<>();
-		int unattributed = 0;
-		for (Read read : each) {
-			all.addAll(read.leaderships());
-			unattributed += read.unattributed();
-		}
+	static List<Leadership> read(Map<String, Path> logs) {
+		List<Leadership> all = ReplicaLogs.parseAll(logs, GroupLeaderships::parse);
 		all.sort(Comparator.comparing(Leadership::acquiredAt));
-		return new Read(all, unattributed);
+		return all;
 	}
 
 	/**
 	 * Reads the leaderships of one replica from its log.
 	 * @param replica the replica's id; lines about others are ignored
 	 * @param lines the log, possibly of several starts of the replica
-	 * @return its leaderships in the order they began, the last ones without an end if the
-	 * replica still led when the log ended
+	 * @return its leaderships of all groups in the order they began, the last ones without an
+	 * end if the replica still led when the log ended
 	 */
-	static Read parse(String replica, List<String> lines) {
+	static List<Leadership> parse(String replica, List<String> lines) {
 		ReplicaParser parser = new ReplicaParser(replica);
 		lines.forEach(parser::accept);
 		return parser.finish();
@@ -173,21 +149,6 @@ final class GroupLeaderships {
 	}
 
 	/**
-	 * What the logs showed.
-	 *
-	 * @param leaderships the leaderships, ordered by the instant they began
-	 * @param unattributed leadership lines that no group could be found for (no DEBUG role
-	 * changes, or a log cut off)
-	 */
-	record Read(List<Leadership> leaderships, int unattributed) {
-
-		Read {
-			leaderships = List.copyOf(leaderships);
-		}
-
-	}
-
-	/**
 	 * One active leadership of one group by one replica.
 	 *
 	 * @param group the election group
@@ -195,8 +156,8 @@ final class GroupLeaderships {
 	 * @param term the group's term it led
 	 * @param acquiredAt when it became the group's active leader (the timestamp of the line)
 	 * @param revokedAt when it stopped being it, or {@code null} if it still was when its log was read
-	 * @param reason the revocation's reason, or {@code SIGKILL}, {@code SIGTERM}, {@code PROCESS_ENDED}
-	 * for an end that was not logged
+	 * @param reason the revocation's reason, or {@code SIGKILL}, {@code SIGTERM}, {@code PROCESS_ENDED},
+	 * {@code ACQUIRED_AGAIN} for an end that was not logged
 	 */
 	record Leadership(String group, String replica, long term, Instant acquiredAt, @Nullable Instant revokedAt,
 			@Nullable String reason) {
@@ -225,29 +186,21 @@ final class GroupLeaderships {
 
 	}
 
-	/** Reads one replica's log line by line, keeping what it needs to tell the groups apart. */
-	static final class ReplicaParser {
+	/** Reads one replica's log line by line. */
+	private static final class ReplicaParser {
 
 		private final String replica;
 
 		private final List<Leadership> done = new ArrayList<>();
 
-		/** The active leaderships, by group: group, term, since. */
+		/** The active leaderships, by group. */
 		private final Map<String, Leadership> active = new LinkedHashMap<>();
-
-		/** The groups whose role is LEADER, with the term and the instant of the role change. */
-		private final Map<String, Role> leading = new LinkedHashMap<>();
-
-		/** Revocations that could not tell their group yet. */
-		private final List<Revocation> pending = new ArrayList<>();
 
 		private @Nullable Instant lastSeen;
 
 		private @Nullable String signal;
 
 		private @Nullable Instant signalledAt;
-
-		private int unattributed;
 
 		ReplicaParser(String replica) {
 			this.replica = replica;
@@ -257,6 +210,7 @@ final class GroupLeaderships {
 			Matcher start = START.matcher(line);
 			if (start.matches()) {
 				if (start.group(1).equals(this.replica)) {
+					// The previous process ended: at its signal, else at its last line.
 					endAll((this.signalledAt != null) ? this.signalledAt : this.lastSeen,
 							(this.signal != null) ? this.signal : "PROCESS_ENDED");
 					this.signal = null;
@@ -279,114 +233,27 @@ final class GroupLeaderships {
 				}
 				return;
 			}
-			if (!line.contains(": Raft member '") && !line.contains(": This replica (")) {
-				Instant at = Leaderships.timestamp(line);
-				this.lastSeen = (at != null) ? at : this.lastSeen;
-				return;
-			}
 			Instant at = Leaderships.timestamp(line);
 			if (at == null) {
 				return;
 			}
 			this.lastSeen = at;
-			Matcher role = ROLE.matcher(line);
-			if (role.matches()) {
-				if (role.group(1).equals(this.replica)) {
-					roleChanged((role.group(2) != null) ? role.group(2) : DEFAULT_GROUP, role.group(3), role.group(4),
-							Long.parseLong(role.group(5)), at);
-				}
-				return;
-			}
 			Matcher acquired = ACQUIRED.matcher(line);
 			if (acquired.matches()) {
 				if (acquired.group(1).equals(this.replica)) {
-					acquired(named(acquired.group(2) + acquired.group(4)), Long.parseLong(acquired.group(3)), at);
+					String group = groupOf(acquired.group(2));
+					if (this.active.containsKey(group)) {
+						end(group, at, "ACQUIRED_AGAIN");
+					}
+					this.active.put(group, new Leadership(group, this.replica, Long.parseLong(acquired.group(3)), at, null,
+							null));
 				}
 				return;
 			}
 			Matcher revoked = REVOKED.matcher(line);
 			if (revoked.matches() && revoked.group(1).equals(this.replica)) {
-				revoked(named(revoked.group(2) + revoked.group(4)), Long.parseLong(revoked.group(3)), revoked.group(5), at);
+				end(groupOf(revoked.group(2)), at, revoked.group(4));
 			}
-		}
-
-		private void roleChanged(String group, String from, String to, long term, Instant at) {
-			if ("LEADER".equals(to)) {
-				this.leading.put(group, new Role(term, at));
-				return;
-			}
-			if ("LEADER".equals(from)) {
-				this.leading.remove(group);
-				Leadership open = this.active.get(group);
-				if (open != null) {
-					Revocation waiting = this.pending.stream().filter((revocation) -> revocation.term() == open.term())
-						.findFirst().orElse(null);
-					if (waiting != null) {
-						this.pending.remove(waiting);
-						end(group, waiting.at(), waiting.reason());
-					}
-				}
-			}
-		}
-
-		private void acquired(@Nullable String named, long term, Instant at) {
-			String group = named;
-			if (group == null) {
-				group = this.leading.entrySet().stream()
-					.filter((entry) -> entry.getValue().term() == term && !this.active.containsKey(entry.getKey()))
-					.min(Comparator.comparing((Map.Entry<String, Role> entry) -> entry.getValue().since()))
-					.map(Map.Entry::getKey).orElse(null);
-			}
-			if (group == null) {
-				// A lease that came back: one of the groups whose revocation waits.
-				Revocation waiting = this.pending.stream().filter((revocation) -> revocation.term() == term).findFirst()
-					.orElse(null);
-				if (waiting != null) {
-					this.pending.remove(waiting);
-					group = activeInTerm(term).get(0).group();
-					end(group, waiting.at(), waiting.reason());
-				}
-			}
-			if (group == null) {
-				this.unattributed++;
-				return;
-			}
-			if (this.active.containsKey(group)) {
-				end(group, at, "ACQUIRED_AGAIN");
-			}
-			this.active.put(group, new Leadership(group, this.replica, term, at, null, null));
-		}
-
-		private void revoked(@Nullable String named, long term, String reason, Instant at) {
-			if (named != null) {
-				if (this.active.containsKey(named)) {
-					end(named, at, reason);
-				}
-				return;
-			}
-			List<Leadership> candidates = activeInTerm(term);
-			long waiting = this.pending.stream().filter((revocation) -> revocation.term() == term).count();
-			if (candidates.size() - waiting <= 0) {
-				this.unattributed++;
-				return;
-			}
-			if (candidates.size() - waiting == 1 && waiting == 0) {
-				end(candidates.get(0).group(), at, reason);
-				return;
-			}
-			Leadership stepped = candidates.stream().filter((leadership) -> !this.leading.containsKey(leadership.group()))
-				.findFirst().orElse(null);
-			if (stepped != null) {
-				end(stepped.group(), at, reason);
-			}
-			else {
-				this.pending.add(new Revocation(term, at, reason));
-			}
-		}
-
-		private List<Leadership> activeInTerm(long term) {
-			return this.active.values().stream().filter((leadership) -> leadership.term() == term)
-				.sorted(Comparator.comparing(Leadership::acquiredAt)).toList();
 		}
 
 		private void end(String group, @Nullable Instant at, String reason) {
@@ -401,11 +268,9 @@ final class GroupLeaderships {
 			for (String group : List.copyOf(this.active.keySet())) {
 				end(group, at, reason);
 			}
-			this.leading.clear();
-			this.pending.clear();
 		}
 
-		Read finish() {
+		List<Leadership> finish() {
 			List<Leadership> all = new ArrayList<>(this.done);
 			for (Leadership open : this.active.values()) {
 				all.add((this.signalledAt != null)
@@ -414,23 +279,14 @@ final class GroupLeaderships {
 						: open);
 			}
 			all.sort(Comparator.comparing(Leadership::acquiredAt));
-			return new Read(all, this.unattributed);
+			return all;
 		}
 
-		private static @Nullable String named(String text) {
-			Matcher matcher = NAMED_GROUP.matcher(text);
-			if (!matcher.find()) {
-				return null;
-			}
-			return (matcher.group(1) != null) ? matcher.group(1) : matcher.group(2);
+		/** The group a line names, the default group if none. */
+		private static String groupOf(@Nullable String named) {
+			return (named != null) ? named : DEFAULT_GROUP;
 		}
 
-	}
-
-	private record Role(long term, Instant since) {
-	}
-
-	private record Revocation(long term, Instant at, String reason) {
 	}
 
 }

@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * lines: the replica's own wall clock, to the millisecond, taken on its event thread shortly
  * after the change (a few milliseconds after {@code leaderSince}). A leadership whose
  * replica was killed ends at the kill, which the benchmark notes in the same log
- * ({@code === raft-bench: SIGKILL to n2 at <instant>}).
+ * ({@code === raft-bench: SIGKILL to n2 at <instant>}). These are the default group's: the lines
+ * of the other election groups name their group ({@code now leads group 'billing', fencing token 45})
+ * and are left to {@link GroupLeaderships}.
  */
 final class Leaderships {
 

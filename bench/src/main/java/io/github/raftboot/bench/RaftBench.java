@@ -868,16 +868,16 @@ public final class RaftBench {
 				Instant from = Instant.now();
 				IdleWindow window = measureIdle(cluster, "groups", this.options.idleWindow);
 				Instant to = Instant.now();
-				GroupLeaderships.Read read = GroupLeaderships.read(cluster.logs());
+				List<GroupLeaderships.Leadership> leaderships = GroupLeaderships.read(cluster.logs());
 				List<String> ids = cluster.replicas().stream().map(Replica::id).toList();
 				Map<String, Integer> ledAfter = GroupLeaderships
-					.ledPerReplica(GroupLeaderships.leadersAt(read.leaderships(), to), ids);
-				int begun = (int) read.leaderships().stream()
+					.ledPerReplica(GroupLeaderships.leadersAt(leaderships, to), ids);
+				int begun = (int) leaderships.stream()
 					.filter((leadership) -> !leadership.acquiredAt().isBefore(from) && leadership.acquiredAt().isBefore(to))
 					.count();
 				GroupsIdle measured = new GroupsIdle(groups, spreadSeconds, spread.spread(),
-						GroupLeaderships.ledPerReplica(GroupLeaderships.leadersAt(read.leaderships(), from), ids), ledAfter,
-						begun, read.unattributed(), window);
+						GroupLeaderships.ledPerReplica(GroupLeaderships.leadersAt(leaderships, from), ids), ledAfter,
+						begun, window);
 				this.groupsIdle.add(measured);
 				this.log.printf(Locale.ROOT, "%s idle: CPU per replica mean %.2f %%, max %.2f %%; %.0f B/s sent + received per "
 						+ "replica, mean; %d leaderships began meanwhile; groups led after: %s%n", label,
@@ -922,7 +922,7 @@ public final class RaftBench {
 				}
 			}
 			Instant now = Instant.now();
-			List<GroupLeaderships.Leadership> leaderships = GroupLeaderships.read(cluster.logs()).leaderships();
+			List<GroupLeaderships.Leadership> leaderships = GroupLeaderships.read(cluster.logs());
 			Map<String, String> leaders = GroupLeaderships.leadersAt(leaderships, now);
 			Map<String, Integer> led = GroupLeaderships.ledPerReplica(leaders, ids);
 			// Settled too: no leadership began for a while (a machine too busy for the replicas makes them churn).
@@ -966,7 +966,7 @@ public final class RaftBench {
 			List<GroupLeaderships.Failover> failovers;
 			do {
 				sleep(Duration.ofMillis(100));
-				failovers = GroupLeaderships.failovers(GroupLeaderships.read(cluster.logs()).leaderships(), victim.id(),
+				failovers = GroupLeaderships.failovers(GroupLeaderships.read(cluster.logs()), victim.id(),
 						killedAt);
 			}
 			while (failovers.stream().anyMatch((failover) -> failover.next() == null) && System.nanoTime() - deadline < 0);

@@ -563,15 +563,9 @@ final class Report {
 		if (!failovers.isEmpty()) {
 			groupFailoverTable(md, failovers);
 		}
-		int unattributed = idle.stream().mapToInt(GroupsIdle::unattributed).sum();
-		md.append("Leaderships per group: the lines the sample app logs for `LeadershipAcquiredEvent` and "
-				+ "`LeadershipRevokedEvent` (`This replica (n2) now leads, fencing token 45`), which do not name the group, "
-				+ "matched to the group whose role change to leader in that term the replica logged at DEBUG just before "
-				+ "(`Raft member 'n2' in group 'g3': RoleChange[…]`); of two groups that became leader in the same term on "
-				+ "the same replica, the first to change role gets the first line, so their times may be swapped by the few "
-				+ "milliseconds between them. ")
-			.append(unattributed + " such line" + ((unattributed == 1) ? " was" : "s were") + " left without a group.\n\n"
-				);
+		md.append("Leaderships per group: from the lines the sample app logs for `LeadershipAcquiredEvent` and "
+				+ "`LeadershipRevokedEvent`, which name their group (`This replica (n2) now leads group 'g3', fencing token 45`); "
+				+ "the default group's lines name none (`This replica (n2) now leads, fencing token 45`).\n\n");
 	}
 
 	private void groupsIdleTarget(StringBuilder md, List<GroupsIdle> idle) {

@@ -401,12 +401,11 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * @param ledAfter groups each replica led when it closed
 	 * @param leadershipsBegun active leaderships of any group that began during the window (0
 	 * when nothing moved)
-	 * @param unattributed leadership lines of the replicas' logs no group was found for
 	 * @param window the cost of each replica, as for a cluster without groups; its {@code leader}
 	 * is the default group's
 	 */
 	record GroupsIdle(int groups, double spreadSeconds, boolean spread, Map<String, Integer> ledBefore,
-			Map<String, Integer> ledAfter, int leadershipsBegun, int unattributed, IdleWindow window) {
+			Map<String, Integer> ledAfter, int leadershipsBegun, IdleWindow window) {
 
 		GroupsIdle {
 			ledBefore = Collections.unmodifiableMap(new LinkedHashMap<>(ledBefore));

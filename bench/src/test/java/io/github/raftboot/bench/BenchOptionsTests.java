@@ -186,14 +186,18 @@ class BenchOptionsTests {
 	}
 
 	@Test
-	void badGroupCountsAndGroupsWithoutTheDebugLogAreRejected() {
+	void badGroupCountsAreRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--groups=0,10"))
 			.withMessage("Numbers of election groups, the default one included, are between 1 and 200, such as 1,10,50, "
 					+ "not '0,10'");
 		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--groups=ten"));
-		assertThatIllegalArgumentException().isThrownBy(() -> BenchOptions.parse("--no-debug-log"))
-			.withMessageContaining("leave out --no-debug-log");
-		assertThat(BenchOptions.parse("--no-debug-log", "--only=failover").debugLog).isFalse();
+	}
+
+	@Test
+	void theGroupsPartRunsWithoutTheDebugLogSinceTheEventLinesNameTheirGroup() {
+		BenchOptions options = BenchOptions.parse("--no-debug-log");
+		assertThat(options.debugLog).isFalse();
+		assertThat(options.measuresGroups()).isTrue();
 	}
 
 }

@@ -52,6 +52,17 @@ class LeadershipsTests {
 		}
 
 		@Test
+		void linesOfOtherElectionGroupsAreIgnored() {
+			List<Leadership> leaderships = Leaderships.parse("n1", List.of(
+					line("01.000", "This replica (n1) now leads group 'g1', fencing token 7"),
+					line("01.010", "This replica (n1) now leads, fencing token 4"),
+					line("02.000", "This replica (n1) no longer leads group 'g1' term 7: TRANSFER"),
+					line("03.000", "This replica (n1) now leads group 'g2', fencing token 2"),
+					line("04.000", "This replica (n1) no longer leads group 'g2' term 2: LEASE_LOST")));
+			assertThat(leaderships).containsExactly(new Leadership("n1", 4, at("01.010"), null, null, false));
+		}
+
+		@Test
 		void aLeaseThatLapsesAndComesBackGivesTwoLeaderships() {
 			List<Leadership> leaderships = Leaderships.parse("n1", List.of(
 					line("01.000", "This replica (n1) now leads, fencing token 4"),
