@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -431,6 +432,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			coordinating.stop();
 		}
 		List<RaftServer> handing = new ArrayList<>();
+		Map<String, Integer> load = leadersInTouch(servers);
 		for (RaftServer server : servers) {
 			CoreLoop running = server.loop;
 			if (running == null) {
@@ -440,7 +442,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			if (server.board.snapshot().status().role() != Role.LEADER) {
 				continue;
 			}
-			TransferResult result = running.call(RaftServer::transferToBestPeer, TransferResult.NOT_LEADER);
+			TransferResult result = handOver(running, load, handing.isEmpty());
 			if (result == TransferResult.STARTED) {
 				handing.add(server);
 			}
@@ -468,6 +470,65 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			logger.info("Raft member '" + this.config.nodeId() + "' handed the leadership of its groups over before "
 					+ "stopping: " + handedOver + (notSeen.isEmpty() ? "" : "; no new leader seen in time for " + notSeen));
 		}
+	}
+
+	/**
+	 * Hands one of the groups over while stopping: the first to the best member, as a lone group
+	 * would (the most up-to-date, preferring one that already restarted), each next one to the
+	 * member in touch that leads the fewest groups, counting those just handed to it, so that the
+	 * groups of a stopping replica spread at once rather than one balancing move at a time.
+	 * @param running the group's loop
+	 * @param load the groups each other member in touch leads; updated
+	 */
+	private static TransferResult handOver(CoreLoop running, Map<String, Integer> load, boolean first) {
+		if (first || load.isEmpty()) {
+			RaftNode.TransferAttempt attempt = running.call((node, now) -> node.transferLeadershipToBestPeer(now),
+					new RaftNode.TransferAttempt(null, TransferResult.NOT_LEADER));
+			if (attempt.result() == TransferResult.STARTED && attempt.target() != null) {
+				load.computeIfPresent(attempt.target(), (member, count) -> count + 1);
+			}
+			return attempt.result();
+		}
+		String target = load.entrySet()
+			.stream()
+			.min(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+			.orElseThrow()
+			.getKey();
+		TransferResult result = running.call((node, now) -> node.transferLeadership(target, now),
+				TransferResult.NOT_LEADER);
+		if (result == TransferResult.STARTED) {
+			load.merge(target, 1, Integer::sum);
+			return result;
+		}
+		return running.call(RaftServer::transferToBestPeer, TransferResult.NOT_LEADER);
+	}
+
+	/**
+	 * The voters other than this member that it heard from within twice the maximum election
+	 * timeout, with how many of the groups each leads.
+	 */
+	private Map<String, Integer> leadersInTouch(List<RaftServer> servers) {
+		Membership members = this.board.snapshot().status().membership();
+		Map<String, Integer> load = new TreeMap<>();
+		if (members == null) {
+			return load;
+		}
+		Instant now = this.clock.instant();
+		Duration window = this.config.electionTimeoutMax().multipliedBy(2);
+		for (String voter : members.voters()) {
+			Instant contact = this.transport.peerState(voter).lastContact();
+			if (!voter.equals(this.config.nodeId()) && contact != null
+					&& Duration.between(contact, now).compareTo(window) <= 0) {
+				load.put(voter, 0);
+			}
+		}
+		for (RaftServer server : servers) {
+			String leader = server.board.snapshot().status().leaderId();
+			if (leader != null && load.containsKey(leader)) {
+				load.merge(leader, 1, Integer::sum);
+			}
+		}
+		return load;
 	}
 
 	/** The member, and the group unless it is the default one, as the log lines name them. */
