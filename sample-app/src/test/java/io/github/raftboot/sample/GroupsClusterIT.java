@@ -1,22 +1,12 @@
 package io.github.raftboot.sample;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -27,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,26 +44,18 @@ class GroupsClusterIT {
 	/** How long a replica must lead more than its share before it hands a group on. */
 	private static final Duration BALANCE_DELAY = Duration.ofSeconds(2);
 
-	private static final JsonMapper json = JsonMapper.builder().build();
-
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-
-	/** Kept after the run (under target/) so that the replicas' output can be read. */
-	private Path dir;
-
-	private final Map<String, Integer> ports = new LinkedHashMap<>();
-
-	private final Map<String, Process> processes = new LinkedHashMap<>();
+	private LocalReplicas replicas;
 
 	@BeforeEach
-	void createDirectory() throws IOException {
-		this.dir = Files.createDirectories(Path.of("target", "groups-cluster-it", String.valueOf(System.currentTimeMillis())))
-			.toAbsolutePath();
+	void createReplicas() throws IOException {
+		this.replicas = new LocalReplicas("groups-cluster-it", Duration.ofSeconds(2), List.of("-XX:+UseSerialGC"),
+				"--raft.groups=" + String.join(",", GROUPS.subList(1, GROUPS.size())),
+				"--raft.balance.delay=" + BALANCE_DELAY.toMillis() + "ms");
 	}
 
 	@AfterEach
 	void killAll() {
-		this.processes.values().forEach(Process::destroyForcibly);
+		this.replicas.close();
 	}
 
 	@ParameterizedTest(name = "{0} replicas")
@@ -86,9 +67,9 @@ class GroupsClusterIT {
 		for (int i = 1; i <= size; i++) {
 			ids.add("n" + i);
 		}
-		freePorts(ids);
+		this.replicas.assignPorts(ids);
 		for (String id : ids) {
-			start(id, ids);
+			this.replicas.start(id, ids);
 		}
 		int share = (GROUPS.size() + size - 1) / size;
 		Map<String, String> leaders = awaitSpread(ids, share, Duration.ofSeconds(90));
@@ -111,7 +92,7 @@ class GroupsClusterIT {
 			lostTerms.put(group, before.get(group).get("term").asLong());
 		}
 		Instant killedAt = Instant.now();
-		this.processes.get(killed).destroyForcibly().waitFor();
+		this.replicas.process(killed).destroyForcibly().waitFor();
 		List<String> survivors = ids.stream().filter((id) -> !id.equals(killed)).toList();
 		Map<String, String> successors = new LinkedHashMap<>();
 		await("a new leader of " + lost + " among " + survivors).atMost(Duration.ofSeconds(15))
@@ -143,7 +124,7 @@ class GroupsClusterIT {
 		System.out.println(size + " replicas: leaders spread over the survivors " + spread);
 
 		for (String group : GROUPS) {
-			List<JobLogs.Run> runs = JobLogs.read(this.dir, ids, group);
+			List<JobLogs.Run> runs = JobLogs.read(this.replicas.dir(), ids, group);
 			assertThat(runs).as("runs of the job of %s", group).isNotEmpty();
 			JobLogs.assertOneLeaderAtATime(runs);
 			System.out.println("Job log audit of " + group + ": " + runs.size() + " runs by "
@@ -203,7 +184,8 @@ class GroupsClusterIT {
 					String group = GROUPS.get(GROUPS.size() - 1);
 					String from = leaders.get(group);
 					runsBefore.put(group, jobRuns(target, group));
-					JsonNode answer = request(from, "POST", "/leader/groups/" + group + "/transfer?target=" + target);
+					JsonNode answer = this.replicas.request(from, "POST",
+							"/leader/groups/" + group + "/transfer?target=" + target);
 					answers.add(group + " " + from + " -> " + target + ": " + answer.get("result").asString());
 					return false;
 				});
@@ -278,72 +260,15 @@ class GroupsClusterIT {
 		return leaders.entrySet().stream().filter((entry) -> entry.getValue().equals(id)).map(Map.Entry::getKey).toList();
 	}
 
-	// Processes and HTTP
-
-	private void start(String id, List<String> peers) throws IOException {
-		List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-				"-XX:+UseSerialGC", "-jar", System.getProperty("sample.jar"), "--server.port=" + this.ports.get(id),
-				"--server.address=127.0.0.1", "--raft.node-id=" + id, "--raft.data-dir=" + this.dir.resolve("data-" + id),
-				"--raft.groups=" + String.join(",", GROUPS.subList(1, GROUPS.size())),
-				"--raft.balance.delay=" + BALANCE_DELAY.toMillis() + "ms",
-				"--sample.job-log=" + this.dir.resolve("job-" + id + ".log"), "--sample.job-interval=20ms",
-				"--logging.level.io.github.raftboot=DEBUG"));
-		for (String peer : peers) {
-			command.add("--raft.peers." + peer + "=http://127.0.0.1:" + this.ports.get(peer));
-		}
-		Path out = this.dir.resolve(id + ".out");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-			.start();
-		this.processes.put(id, process);
-	}
+	// HTTP
 
 	/** What {@code GET /leader} of a replica says of every group. */
 	private JsonNode groups(String id) throws IOException, InterruptedException {
-		return request(id, "GET", "/leader").get("groups");
+		return this.replicas.request(id, "GET", "/leader").get("groups");
 	}
 
 	private long jobRuns(String id, String group) throws IOException, InterruptedException {
 		return groups(id).get(group).get("jobRuns").asLong();
-	}
-
-	private JsonNode request(String id, String method, String path) throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.ports.get(id) + path))
-			.timeout(Duration.ofSeconds(2))
-			.method(method, HttpRequest.BodyPublishers.noBody())
-			.build();
-		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() != 200) {
-			throw new IOException(method + " " + path + " of " + id + " answered " + response.statusCode() + ": "
-					+ response.body());
-		}
-		return json.readTree(response.body());
-	}
-
-	private static String javaExecutable() {
-		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-	}
-
-	/** Picks a free port for each replica, below the kernel's ephemeral range (32768 and up). */
-	private void freePorts(List<String> ids) {
-		Random random = new Random();
-		for (int attempt = 0; attempt < 1000 && this.ports.size() < ids.size(); attempt++) {
-			int port = 20000 + random.nextInt(12000);
-			if (!this.ports.containsValue(port) && isFree(port)) {
-				this.ports.put(ids.get(this.ports.size()), port);
-			}
-		}
-		assertThat(this.ports).as("free ports between 20000 and 32000").hasSameSizeAs(ids);
-	}
-
-	private static boolean isFree(int port) {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 }

@@ -1,24 +1,12 @@
 package io.github.raftboot.sample;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -68,45 +55,36 @@ class ScalingClusterIT {
 	/** How long a link stays cut while a member is added. */
 	private static final Duration LINK_FAULT = Duration.ofSeconds(1);
 
-	private static final JsonMapper json = JsonMapper.builder().build();
-
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-
-	/** Kept after the run (under target/) so that the replicas' output can be read. */
-	private Path dir;
-
-	private final Map<String, Integer> ports = new LinkedHashMap<>();
-
-	private final Map<String, Process> processes = new LinkedHashMap<>();
+	private LocalReplicas replicas;
 
 	/** When each change was asked for and when every replica showed it settled, printed at the end. */
 	private final List<String> timings = new ArrayList<>();
 
 	@BeforeEach
-	void createDirectory() throws IOException {
-		this.dir = Files.createDirectories(Path.of("target", "scaling-cluster-it", String.valueOf(System.currentTimeMillis())))
-			.toAbsolutePath();
+	void createReplicas() throws IOException {
+		this.replicas = new LocalReplicas("scaling-cluster-it", Duration.ofSeconds(2), List.of(),
+				"--sample.demo.fault-injection=true");
 	}
 
 	@AfterEach
 	void killAll() {
-		this.processes.values().forEach(Process::destroyForcibly);
+		this.replicas.close();
 		this.timings.forEach(System.out::println);
 	}
 
 	@Test
 	void scaledFromThreeToFiveAndBackWhileOneReplicaAtATimeRunsTheJob() throws Exception {
-		freePorts(ALL_FIVE);
+		this.replicas.assignPorts(ALL_FIVE);
 		for (String id : FIRST_THREE) {
-			start(id, FIRST_THREE);
+			this.replicas.start(id, FIRST_THREE);
 		}
 		awaitSettled(FIRST_THREE, Duration.ofSeconds(90));
 		await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> jobRuns(awaitLeader()) > 5);
 
 		// The StatefulSet scales up, its ConfigMap listing five replicas: the new ones wait to be
 		// added. n1..n3 refuse to form a cluster with them, and they do not form one of two.
-		start("n4", ALL_FIVE, "--raft.membership.auto-join=false");
-		start("n5", ALL_FIVE, "--raft.membership.auto-join=false");
+		this.replicas.start("n4", ALL_FIVE, "--raft.membership.auto-join=false");
+		this.replicas.start("n5", ALL_FIVE, "--raft.membership.auto-join=false");
 		await("n4 and n5 up").atMost(Duration.ofSeconds(90))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> raftOrEmpty("n4").isPresent() && raftOrEmpty("n5").isPresent());
@@ -146,7 +124,7 @@ class ScalingClusterIT {
 
 		// The pods go away.
 		for (String id : List.of("n4", "n5")) {
-			Process process = this.processes.get(id);
+			Process process = this.replicas.process(id);
 			process.destroy();
 			assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s exited after SIGTERM", id).isTrue();
 		}
@@ -172,16 +150,16 @@ class ScalingClusterIT {
 	 */
 	@Test
 	void replicasOfAScaledUpStatefulSetJoinByThemselvesAndLeaveWhenRemoved() throws Exception {
-		freePorts(ALL_FIVE);
+		this.replicas.assignPorts(ALL_FIVE);
 		for (String id : FIRST_THREE) {
-			start(id, FIRST_THREE);
+			this.replicas.start(id, FIRST_THREE);
 		}
 		awaitSettled(FIRST_THREE, Duration.ofSeconds(90));
 		await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> jobRuns(awaitLeader()) > 5);
 
 		Instant startedAt = Instant.now();
-		start("n4", ALL_FIVE);
-		start("n5", ALL_FIVE);
+		this.replicas.start("n4", ALL_FIVE);
+		this.replicas.start("n5", ALL_FIVE);
 		Instant joinedAt = awaitSettled(ALL_FIVE, Duration.ofSeconds(90));
 		this.timings.add(String.format("n4 and n5 started at %s, both voting on every replica %d ms later (JVM start "
 				+ "included)", startedAt, Duration.between(startedAt, joinedAt).toMillis()));
@@ -196,7 +174,7 @@ class ScalingClusterIT {
 		// Removed, they have Raft state: they do not ask to join again.
 		assertThat(standing("n5")).isEqualTo("REMOVED");
 		for (String id : List.of("n4", "n5")) {
-			Process process = this.processes.get(id);
+			Process process = this.replicas.process(id);
 			process.destroy();
 			assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s exited after SIGTERM", id).isTrue();
 		}
@@ -221,7 +199,7 @@ class ScalingClusterIT {
 		cut(leader, other);
 		Change change;
 		try {
-			change = change(member, leader, () -> "{\"url\":\"" + url(member) + "\"}");
+			change = change(member, leader, () -> "{\"url\":\"" + this.replicas.url(member) + "\"}");
 			// A fixed wait on purpose: the fault must last a while, whatever the change does meanwhile.
 			Thread.sleep(Math.max(0, LINK_FAULT.toMillis() - Duration.between(cutAt, Instant.now()).toMillis()));
 		}
@@ -252,15 +230,20 @@ class ScalingClusterIT {
 						return false;
 					}
 					if (!leader.get().equals("n5")) {
-						answers.add("transfer " + request(leader.get(), "POST", "/actuator/raft", "{\"target\":\"n5\"}")
-							.get("result").asString() + " from " + leader.get());
+						answers.add("transfer "
+								+ this.replicas.request(leader.get(), "POST", "/actuator/raft", "{\"target\":\"n5\"}")
+									.get("result")
+									.asString()
+								+ " from " + leader.get());
 						return false;
 					}
 					if (jobRuns("n5") < 5) {
 						return false;
 					}
 					Instant at = Instant.now();
-					String result = request("n5", "DELETE", "/actuator/raft/members/n5", null).get("result").asString();
+					String result = this.replicas.request("n5", "DELETE", "/actuator/raft/members/n5")
+						.get("result")
+						.asString();
 					answers.add("remove n5 " + result);
 					if (!result.equals("STARTED")) {
 						return false;
@@ -302,8 +285,9 @@ class ScalingClusterIT {
 				Instant at = Instant.now();
 				JsonNode reply;
 				try {
-					reply = (body != null) ? request(ask.get(), "POST", "/actuator/raft/members/" + member, body.get())
-							: request(ask.get(), "DELETE", "/actuator/raft/members/" + member, null);
+					String path = "/actuator/raft/members/" + member;
+					reply = (body != null) ? this.replicas.request(ask.get(), "POST", path, body.get())
+							: this.replicas.request(ask.get(), "DELETE", path);
 				}
 				catch (IOException ex) {
 					refusals.add(ask.get() + ": " + ex.getMessage());
@@ -342,13 +326,13 @@ class ScalingClusterIT {
 
 	/** Cuts the link between two members, both directions. */
 	private void cut(String one, String other) throws IOException, InterruptedException {
-		assertThat(strings(request(one, "POST", "/demo/faults/cut/" + other, null).get("cut"))).contains(other);
-		assertThat(strings(request(other, "POST", "/demo/faults/cut/" + one, null).get("cut"))).contains(one);
+		assertThat(strings(this.replicas.request(one, "POST", "/demo/faults/cut/" + other).get("cut"))).contains(other);
+		assertThat(strings(this.replicas.request(other, "POST", "/demo/faults/cut/" + one).get("cut"))).contains(one);
 	}
 
 	private void heal(String one, String other) throws IOException, InterruptedException {
-		request(one, "POST", "/demo/faults/heal", null);
-		request(other, "POST", "/demo/faults/heal", null);
+		this.replicas.request(one, "POST", "/demo/faults/heal");
+		this.replicas.request(other, "POST", "/demo/faults/heal");
 	}
 
 	// Checks
@@ -407,7 +391,7 @@ class ScalingClusterIT {
 
 	/** Reads the job logs of all five replicas and checks that one replica at a time ran the job. */
 	private List<JobLogs.Run> auditJobLogs() throws IOException {
-		List<JobLogs.Run> runs = JobLogs.read(this.dir, ALL_FIVE);
+		List<JobLogs.Run> runs = JobLogs.read(this.replicas.dir(), ALL_FIVE);
 		assertThat(runs).as("job runs").isNotEmpty();
 		JobLogs.assertOneLeaderAtATime(runs);
 		System.out.println("Job log audit: " + runs.size() + " runs by " + runs.stream().map(JobLogs.Run::node).distinct().toList()
@@ -415,28 +399,7 @@ class ScalingClusterIT {
 		return runs;
 	}
 
-	// Processes and HTTP
-
-	private void start(String id, List<String> peers, String... arguments) throws IOException {
-		List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
-				System.getProperty("sample.jar"), "--server.port=" + this.ports.get(id), "--server.address=127.0.0.1",
-				"--raft.node-id=" + id, "--raft.data-dir=" + this.dir.resolve("data-" + id),
-				"--sample.job-log=" + this.dir.resolve("job-" + id + ".log"), "--sample.job-interval=20ms",
-				"--sample.demo.fault-injection=true", "--logging.level.io.github.raftboot=DEBUG"));
-		for (String peer : peers) {
-			command.add("--raft.peers." + peer + "=" + url(peer));
-		}
-		command.addAll(List.of(arguments));
-		Path out = this.dir.resolve(id + ".out");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-			.start();
-		this.processes.put(id, process);
-	}
-
-	private String url(String id) {
-		return "http://127.0.0.1:" + this.ports.get(id);
-	}
+	// HTTP
 
 	/** The one running replica that says it is the active leader, once there is one. */
 	private String awaitLeader() {
@@ -452,8 +415,8 @@ class ScalingClusterIT {
 	}
 
 	private Optional<String> leaderNow() {
-		for (String id : this.processes.keySet()) {
-			if (this.processes.get(id).isAlive()) {
+		for (String id : this.replicas.ids()) {
+			if (this.replicas.isAlive(id)) {
 				Optional<JsonNode> status = raftOrEmpty(id);
 				if (status.isPresent() && status.get().get("leader").asBoolean()) {
 					return Optional.of(id);
@@ -464,7 +427,7 @@ class ScalingClusterIT {
 	}
 
 	private long jobRuns(String id) throws IOException, InterruptedException {
-		return request(id, "GET", "/leader", null).get("jobRuns").asLong();
+		return this.replicas.request(id, "GET", "/leader").get("jobRuns").asLong();
 	}
 
 	private long jobRunsOf(List<String> ids) throws IOException, InterruptedException {
@@ -476,7 +439,7 @@ class ScalingClusterIT {
 	}
 
 	private JsonNode raft(String id) throws IOException, InterruptedException {
-		return request(id, "GET", "/actuator/raft", null);
+		return this.replicas.request(id, "GET", "/actuator/raft");
 	}
 
 	private Optional<JsonNode> raftOrEmpty(String id) {
@@ -492,57 +455,10 @@ class ScalingClusterIT {
 		}
 	}
 
-	private JsonNode request(String id, String method, String path, @Nullable String body)
-			throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(id) + path)).timeout(Duration.ofSeconds(2));
-		if (body != null) {
-			request.header("Content-Type", "application/json")
-				.method(method, HttpRequest.BodyPublishers.ofString(body));
-		}
-		else {
-			request.method(method, HttpRequest.BodyPublishers.noBody());
-		}
-		HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() != 200) {
-			throw new IOException(method + " " + path + " of " + id + " answered " + response.statusCode() + ": "
-					+ response.body());
-		}
-		return json.readTree(response.body());
-	}
-
 	private static List<String> strings(JsonNode array) {
 		List<String> values = new ArrayList<>();
 		array.forEach((value) -> values.add(value.asString()));
 		return values;
-	}
-
-	private static String javaExecutable() {
-		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-	}
-
-	/**
-	 * Picks a free port for each replica, below the kernel's ephemeral range (32768 and up), so that
-	 * no outgoing connection takes the port of n4 or n5 before they start.
-	 */
-	private void freePorts(List<String> ids) {
-		Random random = new Random();
-		for (int attempt = 0; attempt < 1000 && this.ports.size() < ids.size(); attempt++) {
-			int port = 20000 + random.nextInt(12000);
-			if (!this.ports.containsValue(port) && isFree(port)) {
-				this.ports.put(ids.get(this.ports.size()), port);
-			}
-		}
-		assertThat(this.ports).as("free ports between 20000 and 32000").hasSameSizeAs(ids);
-	}
-
-	private static boolean isFree(int port) {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 	/**
