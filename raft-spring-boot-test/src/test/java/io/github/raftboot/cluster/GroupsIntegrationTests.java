@@ -25,9 +25,7 @@ import io.github.raftboot.runtime.RaftServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,18 +56,8 @@ class GroupsIntegrationTests {
 
 	private @Nullable Thread watcher;
 
-	private String timeline = "";
-
 	@RegisterExtension
-	final TestWatcher printTimelineOnFailure = new TestWatcher() {
-
-		@Override
-		public void testFailed(ExtensionContext context, @Nullable Throwable cause) {
-			System.out.println("Timeline of " + context.getDisplayName() + ":" + System.lineSeparator()
-					+ GroupsIntegrationTests.this.timeline);
-		}
-
-	};
+	final TimelineOnFailure timeline = new TimelineOnFailure();
 
 	private TestCluster start(int replicas) {
 		TestCluster started = new TestCluster(replicas, this.dataRoot, "raft.groups=billing,outbox,warmer",
@@ -101,7 +89,7 @@ class GroupsIntegrationTests {
 			this.watcher.join();
 		}
 		if (this.cluster != null) {
-			this.timeline = this.cluster.timeline();
+			this.timeline.keep(this.cluster.timeline());
 			this.cluster.close();
 		}
 		assertThat(this.twoLeaders.get()).as("lease safety of every group, as sampled by the watcher").isNull();

@@ -12,13 +12,10 @@ import io.github.raftboot.core.Role;
 import io.github.raftboot.event.LeadershipAcquiredEvent;
 import io.github.raftboot.event.LeadershipRevokedEvent;
 import io.github.raftboot.event.RaftEvent;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,18 +43,8 @@ class RaftClusterIntegrationTests {
 
 	private Thread watcher;
 
-	private String timeline = "";
-
 	@RegisterExtension
-	final TestWatcher printTimelineOnFailure = new TestWatcher() {
-
-		@Override
-		public void testFailed(ExtensionContext context, @Nullable Throwable cause) {
-			System.out.println("Timeline of " + context.getDisplayName() + ":" + System.lineSeparator()
-					+ RaftClusterIntegrationTests.this.timeline);
-		}
-
-	};
+	final TimelineOnFailure timeline = new TimelineOnFailure();
 
 	@BeforeEach
 	void startCluster() {
@@ -88,7 +75,7 @@ class RaftClusterIntegrationTests {
 			this.watcher.join();
 		}
 		if (this.cluster != null) {
-			this.timeline = this.cluster.timeline();
+			this.timeline.keep(this.cluster.timeline());
 			this.cluster.close();
 		}
 		assertThat(this.twoLeaders.get()).as("lease safety as sampled by the watcher").isNull();

@@ -11,12 +11,9 @@ import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.transport.RaftRpcFilter;
 import io.github.raftboot.transport.RaftRpcWebFilter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.reactor.netty.NettyWebServer;
@@ -39,18 +36,8 @@ class ReactiveClusterIntegrationTests {
 
 	private TestCluster cluster;
 
-	private String timeline = "";
-
 	@RegisterExtension
-	final TestWatcher printTimelineOnFailure = new TestWatcher() {
-
-		@Override
-		public void testFailed(ExtensionContext context, @Nullable Throwable cause) {
-			System.out.println("Timeline of " + context.getDisplayName() + ":" + System.lineSeparator()
-					+ ReactiveClusterIntegrationTests.this.timeline);
-		}
-
-	};
+	final TimelineOnFailure timeline = new TimelineOnFailure();
 
 	private TestCluster start(String... properties) {
 		this.cluster = new TestCluster(3, this.dataRoot, properties).reactive().startAll();
@@ -60,7 +47,7 @@ class ReactiveClusterIntegrationTests {
 	@AfterEach
 	void stopCluster() {
 		if (this.cluster != null) {
-			this.timeline = this.cluster.timeline();
+			this.timeline.keep(this.cluster.timeline());
 			this.cluster.close();
 		}
 	}
