@@ -65,6 +65,12 @@ public final class RaftNode {
 	 */
 	public static final int MAX_CONFIGURATIONS_PER_MESSAGE = 4;
 
+	/** Lapses of a lease count as in a row while each comes within this many maximum election timeouts of the last. */
+	private static final long LAPSE_STREAK_TIMEOUTS = 10;
+
+	/** The longest run of lapses that still doubles the time a lease is held back: 2^(6-1) - 1 = 31 heartbeat intervals. */
+	private static final int MAX_LAPSE_BACK_OFF = 6;
+
 	/** How many of the latest rounds' send times a leader keeps, to measure its members' round trips. */
 	private static final int RECENT_ROUNDS = 64;
 
@@ -207,6 +213,14 @@ public final class RaftNode {
 	 * interval: see {@link #lease()}.
 	 */
 	private boolean leaseHeldBack;
+
+	/** How many times in a row the lease of this leadership lapsed, each within a few election timeouts of the last. */
+	private int lapseStreak;
+
+	private long lastLapseAt;
+
+	/** A lease held back is withheld at least until then: see {@link #observeLease(long)}. */
+	private long heldBackUntil;
 
 	/** Check-quorum waits until then: after a pause, the members' answers may still be queued. */
 	private long quorumCheckFrom;
@@ -718,8 +732,10 @@ public final class RaftNode {
 	 * Once a lease has lapsed, it stays withheld until a renewal lasts at least a heartbeat
 	 * interval, until the next round is sent: acknowledgements that arrive late renew it for a
 	 * few milliseconds each, and each would otherwise make the application's leadership flap
-	 * (stopped, started, stopped again within milliseconds). Withholding a lease only ever makes
-	 * this node act as leader less.
+	 * (stopped, started, stopped again within milliseconds). Lapses in a row (each within ten
+	 * maximum election timeouts of the last, in one leadership) back off: the k-th withholds the
+	 * lease for at least 2^(k-1) - 1 heartbeat intervals, up to 31. Withholding a lease only ever
+	 * makes this node act as leader less.
 	 */
 	public @Nullable Lease lease() {
 		if (this.role != Role.LEADER || this.commitIndex < this.noopIndex || this.transferee != null) {
@@ -1415,7 +1431,7 @@ public final class RaftNode {
 				this.leaseEnd = end;
 				this.hasLeaseEnd = true;
 			}
-			if (this.leaseHeldBack && this.leaseEnd - now >= this.heartbeatNanos) {
+			if (this.leaseHeldBack && this.leaseEnd - now >= this.heartbeatNanos && now - this.heldBackUntil >= 0) {
 				this.leaseHeldBack = false;
 			}
 			if (round > this.majorityRound && round < this.currentRound + 1 && !requireMembership().isSoleVoter(this.id)) {
@@ -1451,6 +1467,15 @@ public final class RaftNode {
 			this.leaseLapses++;
 			this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, now);
 			this.leaseHeldBack = true;
+			// Lapses in a row back off: the k-th within LAPSE_STREAK_TIMEOUTS maximum election
+			// timeouts of the one before withholds the lease for at least 2^(k-1) - 1 heartbeat
+			// intervals (the first as before, up to 31), so that a leader on a machine too busy for
+			// its timing stops and starts the application's leader-only work a few times, not every
+			// few milliseconds.
+			this.lapseStreak = (this.lapseStreak > 0 && now - this.lastLapseAt < LAPSE_STREAK_TIMEOUTS * this.maxNanos)
+					? Math.min(this.lapseStreak + 1, MAX_LAPSE_BACK_OFF) : 1;
+			this.lastLapseAt = now;
+			this.heldBackUntil = now + (this.heartbeatNanos << (this.lapseStreak - 1)) - this.heartbeatNanos;
 		}
 		this.leaseSeenActive = active;
 	}
@@ -1722,6 +1747,7 @@ public final class RaftNode {
 		this.leaseSeenActive = false;
 		this.hasLeaseEnd = false;
 		this.leaseHeldBack = false;
+		this.lapseStreak = 0;
 		this.transferee = null;
 		this.timeoutNowSent = false;
 		this.noopIndex = 0;

@@ -247,6 +247,44 @@ class TimingTests {
 		}
 
 		@Test
+		void lapsesInARowWithholdTheLeaseLongerEachTimeSoTheLeadershipDoesNotFlapEveryFewMilliseconds() {
+			NodeHarness a = leader();
+			long index = a.node().lastLogIndex();
+			// The first lapse: back with the first timely answer, as before
+			long round = lapse(a);
+			a.ack("b", index, round, a.now() + MS);
+			assertThat(a.node().isActiveLeader(a.now() + MS)).isTrue();
+			for (int inARow = 2; inARow <= 3; inARow++) {
+				long heartbeat = a.node().status().timing().heartbeatIntervalMillis() * MS;
+				round = lapse(a);
+				long lapsedAt = a.now();
+				long withheld = ((1L << (inARow - 1)) - 1) * heartbeat;
+				// However timely the answers, the lease stays withheld for 2^(k-1) - 1 heartbeats
+				a.ack("b", index, round, lapsedAt + MS);
+				assertThat(a.node().lease()).as("lapse %d in a row, 1 ms later", inARow).isNull();
+				while (a.nextHeartbeat() - (lapsedAt + withheld) < 0) {
+					long sent = NodeHarness.round(a.tick(a.nextHeartbeat()));
+					a.ack("b", index, sent, a.now() + MS);
+					assertThat(a.node().lease()).as("lapse %d in a row, %d ms later", inARow, (a.now() - lapsedAt) / MS)
+						.isNull();
+				}
+				long sent = NodeHarness.round(a.tick(a.nextHeartbeat()));
+				a.ack("b", index, sent, a.now() + MS);
+				assertThat(a.node().isActiveLeader(a.now() + MS)).as("lapse %d in a row, once withheld long enough", inARow)
+					.isTrue();
+			}
+			assertThat(a.node().status().incidents().leaseLapses()).isEqualTo(3);
+		}
+
+		/** Sends heartbeats that nobody acknowledges until the lease lapses; the latest round. */
+		private long lapse(NodeHarness a) {
+			while (a.node().isActiveLeader(a.nextHeartbeat())) {
+				a.tick(a.nextHeartbeat());
+			}
+			return NodeHarness.round(a.tick(a.nextHeartbeat()));
+		}
+
+		@Test
 		void votersThatCampaignWhileTheLeaderIsAliveAreCountedAndWidenTheTiming() {
 			NodeHarness a = leader();
 			long index = a.node().lastLogIndex();
