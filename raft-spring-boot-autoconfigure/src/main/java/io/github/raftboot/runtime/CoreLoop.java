@@ -198,9 +198,8 @@ final class CoreLoop {
 			this.events = shared.events();
 		}
 		else {
-			String id = config.nodeId();
-			this.core = newCoreThread("raft-" + id);
-			this.events = Executors.newSingleThreadExecutor(threadFactory("raft-events-" + id));
+			this.core = newCoreThread(config.nodeId());
+			this.events = newEventThread(config.nodeId());
 		}
 	}
 
@@ -534,8 +533,15 @@ final class CoreLoop {
 
 	/** The member, and the group unless it is the default one, as the log lines name them. */
 	private String member() {
-		return RaftLeadership.DEFAULT_GROUP.equals(this.group) ? this.config.nodeId()
-				: this.config.nodeId() + "' in group '" + this.group;
+		return memberLabel(this.config.nodeId(), this.group);
+	}
+
+	/**
+	 * A member of a group as the log lines name it, between the quotes of {@code Raft member '…'}:
+	 * {@code n1}, or {@code n1' in group 'billing} for another group than the default one.
+	 */
+	static String memberLabel(String nodeId, String group) {
+		return RaftLeadership.DEFAULT_GROUP.equals(group) ? nodeId : nodeId + "' in group '" + group;
 	}
 
 	/**
@@ -668,13 +674,18 @@ final class CoreLoop {
 	}
 
 	/** A core thread: one thread that runs tasks and timers, and forgets cancelled timers at once. */
-	static ScheduledThreadPoolExecutor newCoreThread(String name) {
-		ScheduledThreadPoolExecutor core = new ScheduledThreadPoolExecutor(1, threadFactory(name));
+	static ScheduledThreadPoolExecutor newCoreThread(String nodeId) {
+		ScheduledThreadPoolExecutor core = new ScheduledThreadPoolExecutor(1, threadFactory("raft-" + nodeId));
 		core.setRemoveOnCancelPolicy(true);
 		return core;
 	}
 
-	static ThreadFactory threadFactory(String name) {
+	/** The event thread of a member: one thread that hands the events to the listeners, in order. */
+	static ExecutorService newEventThread(String nodeId) {
+		return Executors.newSingleThreadExecutor(threadFactory("raft-events-" + nodeId));
+	}
+
+	private static ThreadFactory threadFactory(String name) {
 		return (runnable) -> {
 			Thread thread = new Thread(runnable, name);
 			thread.setDaemon(true);

@@ -1,7 +1,6 @@
 package io.github.raftboot.runtime;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,7 +22,6 @@ import io.github.raftboot.core.Role;
 import io.github.raftboot.core.Status;
 import io.github.raftboot.core.TransferResult;
 import io.github.raftboot.leader.RaftLeadership;
-import io.github.raftboot.transport.PeerState;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -65,8 +63,6 @@ final class GroupCoordinator {
 
 	private final long alignWindowNanos;
 
-	private final Duration inTouchWindow;
-
 	private volatile @Nullable ScheduledFuture<?> rounds;
 
 	private volatile boolean stopped;
@@ -78,8 +74,6 @@ final class GroupCoordinator {
 		this.nanoClock = nanoClock;
 		this.balance = (settings.balanceDelay() != null) ? new LeaderBalance(settings.balanceDelay().toNanos()) : null;
 		this.alignWindowNanos = root.config().heartbeatInterval().toNanos() / 2;
-		// Heard from within twice the longest election timeout: as a follower's leader would be
-		this.inTouchWindow = root.config().electionTimeoutMax().multipliedBy(2);
 	}
 
 	void start() {
@@ -239,16 +233,8 @@ final class GroupCoordinator {
 		Map<String, CoreLoop> loops = new HashMap<>();
 		collect(RaftLeadership.DEFAULT_GROUP, own, leaders, loops);
 		this.root.otherGroups().forEach((name, server) -> collect(name, server.loop(), leaders, loops));
-		Set<String> inTouch = new HashSet<>();
+		Set<String> inTouch = new HashSet<>(this.root.inTouch(members.voters()));
 		inTouch.add(self);
-		Instant now = Instant.now();
-		for (String voter : members.voters()) {
-			PeerState state = this.root.transport().peerState(voter);
-			Instant contact = state.lastContact();
-			if (contact != null && Duration.between(contact, now).compareTo(this.inTouchWindow) <= 0) {
-				inTouch.add(voter);
-			}
-		}
 		LeaderBalance.Move move = deciding.next(
 				new LeaderBalance.View(self, members.voters(), leaders, inTouch, this.settings.preferredLeaders()),
 				this.nanoClock.getAsLong());

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +47,8 @@ final class GroupThreads {
 	 * @param transport carries the requests
 	 */
 	GroupThreads(String nodeId, RaftTransport transport) {
-		this.core = CoreLoop.newCoreThread("raft-" + nodeId);
-		this.events = Executors.newSingleThreadExecutor(CoreLoop.threadFactory("raft-events-" + nodeId));
+		this.core = CoreLoop.newCoreThread(nodeId);
+		this.events = CoreLoop.newEventThread(nodeId);
 		this.outbox = new Outbox(this.core, transport);
 	}
 

@@ -5,13 +5,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -271,9 +274,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			PersistentState state = this.storage.load();
 			// Taken before the node runs, so that a running status always has it
 			this.runningSince = this.clock.instant();
-			CoreLoop started = new CoreLoop(this.config, this.storage, this.transport, this.nanoClock, this.clock,
-					this.board, this.derivation, this.statistics, this.eventSink, this.changes,
-					this::requestFailed);
+			CoreLoop started = newLoop(null);
 			this.loop = started;
 			started.start(state);
 			Objects.requireNonNull(this.pauseMonitor).start();
@@ -295,9 +296,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		GroupThreads threads = new GroupThreads(this.config.nodeId(), this.transport);
 		this.shared = threads;
 		this.runningSince = this.clock.instant();
-		CoreLoop started = new CoreLoop(this.config, this.storage, this.transport, this.nanoClock, this.clock, this.board,
-				this.derivation, this.statistics, this.eventSink, this.changes, this::requestFailed,
-				LogFactory.getLog(RaftServer.class), threads, DEFAULT_GROUP);
+		CoreLoop started = newLoop(threads);
 		this.loop = started;
 		started.start(state);
 		states.forEach((other, otherState) -> other.startOn(threads, otherState));
@@ -309,13 +308,29 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 				+ this.config.members() + " and election groups " + groups());
 	}
 
+	/**
+	 * The loop of a run of this group, on threads of its own or on those every group shares. It
+	 * logs under this class's category, as the driver always did.
+	 */
+	private CoreLoop newLoop(@Nullable GroupThreads threads) {
+		return new CoreLoop(this.config, this.storage, this.transport, this.nanoClock, this.clock, this.board,
+				this.derivation, this.statistics, this.eventSink, this.changes, this::requestFailed, logger, threads,
+				this.group);
+	}
+
+	/** Ends a run of this group's loop: stopped, forgotten, its events delivered. */
+	private void endLoop(CoreLoop running) {
+		running.stop();
+		this.loop = null;
+		running.drainEvents();
+		this.changes.stopped(this.config.nodeId());
+	}
+
 	/** Starts this group's loop on the threads of the default group's server. */
 	private void startOn(GroupThreads threads, PersistentState state) {
 		synchronized (this.lifecycleLock) {
 			this.runningSince = this.clock.instant();
-			CoreLoop started = new CoreLoop(this.config, this.storage, this.transport, this.nanoClock, this.clock,
-					this.board, this.derivation, this.statistics, this.eventSink, this.changes, this::requestFailed,
-					LogFactory.getLog(RaftServer.class), threads, this.group);
+			CoreLoop started = newLoop(threads);
 			this.loop = started;
 			started.start(state);
 		}
@@ -346,10 +361,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 				handOverBeforeStopping(running);
 			}
 			Objects.requireNonNull(this.pauseMonitor).stop();
-			running.stop();
-			this.loop = null;
-			running.drainEvents();
-			this.changes.stopped(this.config.nodeId());
+			endLoop(running);
 			// The transport is not closed here: it is a bean of its own (closed with the
 			// context), and a stopped server may be started again.
 			logger.info("Raft member '" + this.config.nodeId() + "' stopped");
@@ -367,10 +379,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		for (RaftServer other : this.others.values()) {
 			other.stopOnShared();
 		}
-		running.stop();
-		this.loop = null;
-		running.drainEvents();
-		this.changes.stopped(this.config.nodeId());
+		endLoop(running);
 		GroupThreads threads = this.shared;
 		if (threads != null) {
 			threads.shutdown();
@@ -383,10 +392,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		synchronized (this.lifecycleLock) {
 			CoreLoop running = this.loop;
 			if (running != null) {
-				running.stop();
-				this.loop = null;
-				running.drainEvents();
-				this.changes.stopped(this.config.nodeId());
+				endLoop(running);
 			}
 		}
 	}
@@ -447,7 +453,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 				handing.add(server);
 			}
 			else {
-				logger.info("Raft member '" + server.memberLabel() + "' leads but could not hand over before stopping: "
+				logger.info("Raft member '" + CoreLoop.memberLabel(this.config.nodeId(), server.group) + "' leads but could not hand over before stopping: "
 						+ result);
 			}
 		}
@@ -513,14 +519,8 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		if (members == null) {
 			return load;
 		}
-		Instant now = this.clock.instant();
-		Duration window = this.config.electionTimeoutMax().multipliedBy(2);
-		for (String voter : members.voters()) {
-			Instant contact = this.transport.peerState(voter).lastContact();
-			if (!voter.equals(this.config.nodeId()) && contact != null
-					&& Duration.between(contact, now).compareTo(window) <= 0) {
-				load.put(voter, 0);
-			}
+		for (String voter : inTouch(members.voters())) {
+			load.put(voter, 0);
 		}
 		for (RaftServer server : servers) {
 			String leader = server.board.snapshot().status().leaderId();
@@ -531,10 +531,25 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		return load;
 	}
 
-	/** The member, and the group unless it is the default one, as the log lines name them. */
-	private String memberLabel() {
-		return DEFAULT_GROUP.equals(this.group) ? this.config.nodeId()
-				: this.config.nodeId() + "' in group '" + this.group;
+	/**
+	 * Which of these members, other than this one, the transport heard from within twice the
+	 * maximum election timeout, as a follower would hear from its leader: those a group may be
+	 * handed to.
+	 * @param members the members to ask about
+	 * @return those in touch, in the order given
+	 */
+	Set<String> inTouch(Collection<String> members) {
+		Instant now = this.clock.instant();
+		Duration window = this.config.electionTimeoutMax().multipliedBy(2);
+		Set<String> inTouch = new LinkedHashSet<>();
+		for (String member : members) {
+			Instant contact = this.transport.peerState(member).lastContact();
+			if (!member.equals(this.config.nodeId()) && contact != null
+					&& Duration.between(contact, now).compareTo(window) <= 0) {
+				inTouch.add(member);
+			}
+		}
+		return inTouch;
 	}
 
 	private void handOverBeforeStopping(CoreLoop running) {
