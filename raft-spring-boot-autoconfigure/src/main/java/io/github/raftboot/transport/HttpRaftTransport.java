@@ -315,7 +315,7 @@ public final class HttpRaftTransport implements RaftTransport {
 	/** Sends a request that may take {@code timeoutFactor} times {@code raft.rpc-timeout} to be answered. */
 	@Override
 	public CompletableFuture<Optional<Message>> send(Message request, double timeoutFactor) {
-		long timeoutNanos = (long) (this.rpcTimeout.toNanos() * Math.max(1, Math.min(timeoutFactor, MAX_TIMEOUT_FACTOR)));
+		long timeoutNanos = timeoutNanos(timeoutFactor);
 		RaftRpc rpc;
 		try {
 			rpc = RaftRpc.of(request);
@@ -413,7 +413,7 @@ public final class HttpRaftTransport implements RaftTransport {
 			}
 			return results;
 		}
-		long timeoutNanos = (long) (this.rpcTimeout.toNanos() * Math.max(1, Math.min(timeoutFactor, MAX_TIMEOUT_FACTOR)));
+		long timeoutNanos = timeoutNanos(timeoutFactor);
 		long start = System.nanoTime();
 		peer.sent(start);
 		boolean guard = guarded;
@@ -457,18 +457,7 @@ public final class HttpRaftTransport implements RaftTransport {
 		}
 		if (replies == null) {
 			Throwable cause = Objects.requireNonNull(error);
-			if (guarded) {
-				peer.circuitBreaker().onError(elapsed, TimeUnit.NANOSECONDS, cause);
-			}
-			boolean timeout = cause instanceof HttpTimeoutException || cause instanceof TimeoutException;
-			for (RaftRpc rpc : rpcs) {
-				observe(rpc.rpcName(), peer.id(), timeout ? "timeout" : "error", Duration.ofNanos(elapsed));
-			}
-			peer.failures().failed(this.selfId, peer.id(), peer.url(), rpcs.get(0).rpcName(), describe(cause, timeout),
-					cause instanceof RpcRefusedException, this.clock.instant());
-			if (logger.isTraceEnabled()) {
-				logger.trace("Raft batch of " + rpcs.size() + " to '" + peer.id() + "' failed", cause);
-			}
+			exchangeFailed(rpcs, peer, guarded, elapsed, cause, "batch of " + rpcs.size());
 			results.forEach((result) -> result.completeExceptionally(cause));
 			return;
 		}
@@ -523,17 +512,35 @@ public final class HttpRaftTransport implements RaftTransport {
 				error = ex;
 			}
 		}
+		exchangeFailed(List.of(rpc), peer, guarded, elapsed, error, rpc.rpcName());
+		result.completeExceptionally(error);
+	}
+
+	/**
+	 * Counts an exchange that failed as a whole, of one request or a batch: in the circuit breaker
+	 * (if guarded), for the observer (once per request, under its RPC's name) and in the member's
+	 * failures, which warn (rate-limited) naming the first request's RPC.
+	 * @param what what failed, for the TRACE line: an RPC's name, or the batch
+	 */
+	private void exchangeFailed(List<RaftRpc> rpcs, Peer peer, boolean guarded, long elapsed, Throwable error,
+			String what) {
 		if (guarded) {
 			peer.circuitBreaker().onError(elapsed, TimeUnit.NANOSECONDS, error);
 		}
 		boolean timeout = error instanceof HttpTimeoutException || error instanceof TimeoutException;
-		observe(rpc.rpcName(), peer.id(), timeout ? "timeout" : "error", Duration.ofNanos(elapsed));
-		peer.failures().failed(this.selfId, peer.id(), peer.url(), rpc.rpcName(), describe(error, timeout),
+		for (RaftRpc rpc : rpcs) {
+			observe(rpc.rpcName(), peer.id(), timeout ? "timeout" : "error", Duration.ofNanos(elapsed));
+		}
+		peer.failures().failed(this.selfId, peer.id(), peer.url(), rpcs.get(0).rpcName(), describe(error, timeout),
 				error instanceof RpcRefusedException, this.clock.instant());
 		if (logger.isTraceEnabled()) {
-			logger.trace("Raft " + rpc.rpcName() + " to '" + peer.id() + "' failed", error);
+			logger.trace("Raft " + what + " to '" + peer.id() + "' failed", error);
 		}
-		result.completeExceptionally(error);
+	}
+
+	/** How long to wait for an answer: {@code raft.rpc-timeout} times the factor, within 1 and {@value #MAX_TIMEOUT_FACTOR}. */
+	private long timeoutNanos(double timeoutFactor) {
+		return (long) (this.rpcTimeout.toNanos() * Math.max(1, Math.min(timeoutFactor, MAX_TIMEOUT_FACTOR)));
 	}
 
 	private Optional<Message> reply(RaftRpc rpc, Peer peer, PeerConnection.Response response) throws IOException {
