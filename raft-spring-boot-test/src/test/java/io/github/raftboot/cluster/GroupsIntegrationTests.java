@@ -11,9 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 import io.github.raftboot.event.LeadershipAcquiredEvent;
 import io.github.raftboot.event.RaftEvent;
@@ -50,11 +48,7 @@ class GroupsIntegrationTests {
 
 	private @Nullable TestCluster cluster;
 
-	private final AtomicBoolean watching = new AtomicBoolean(true);
-
-	private final AtomicReference<@Nullable String> twoLeaders = new AtomicReference<>();
-
-	private @Nullable Thread watcher;
+	private @Nullable TwoLeadersWatcher watcher;
 
 	@RegisterExtension
 	final TimelineOnFailure timeline = new TimelineOnFailure();
@@ -63,36 +57,21 @@ class GroupsIntegrationTests {
 		TestCluster started = new TestCluster(replicas, this.dataRoot, "raft.groups=billing,outbox,warmer",
 				"raft.balance.delay=1s").startAll();
 		this.cluster = started;
-		this.watcher = new Thread(() -> {
-			while (this.watching.get()) {
-				long start = System.nanoTime();
-				Map<String, List<String>> leaders = activeLeaders(started);
-				if (System.nanoTime() - start < CONCLUSIVE_PASS_NANOS) {
-					leaders.forEach((group, ids) -> {
-						if (ids.size() > 1) {
-							this.twoLeaders.compareAndSet(null, "Two active leaders of group " + group + ": " + ids);
-						}
-					});
-				}
-				LockSupport.parkNanos(50_000);
-			}
-		}, "two-leaders-watcher");
-		this.watcher.setDaemon(true);
-		this.watcher.start();
+		this.watcher = new TwoLeadersWatcher(() -> activeLeaders(started), CONCLUSIVE_PASS_NANOS, 50_000);
 		return started;
 	}
 
 	@AfterEach
 	void stopCluster() throws InterruptedException {
-		this.watching.set(false);
 		if (this.watcher != null) {
-			this.watcher.join();
+			this.watcher.stop();
 		}
 		if (this.cluster != null) {
 			this.timeline.keep(this.cluster.timeline());
 			this.cluster.close();
 		}
-		assertThat(this.twoLeaders.get()).as("lease safety of every group, as sampled by the watcher").isNull();
+		assertThat(this.watcher).isNotNull();
+		assertThat(this.watcher.twoLeaders()).as("lease safety of every group, as sampled by the watcher").isNull();
 	}
 
 	@Test

@@ -3,10 +3,7 @@ package io.github.raftboot.cluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
+import java.util.Map;
 
 import io.github.raftboot.core.Role;
 import io.github.raftboot.event.LeadershipAcquiredEvent;
@@ -35,13 +32,7 @@ class RaftClusterIntegrationTests {
 
 	private TestCluster cluster;
 
-	private final AtomicBoolean watching = new AtomicBoolean(true);
-
-	private final AtomicReference<String> twoLeaders = new AtomicReference<>();
-
-	private final AtomicLong conclusivePasses = new AtomicLong();
-
-	private Thread watcher;
+	private TwoLeadersWatcher watcher;
 
 	@RegisterExtension
 	final TimelineOnFailure timeline = new TimelineOnFailure();
@@ -49,37 +40,22 @@ class RaftClusterIntegrationTests {
 	@BeforeEach
 	void startCluster() {
 		this.cluster = new TestCluster(3, this.dataRoot).startAll();
-		this.watcher = new Thread(() -> {
-			while (this.watching.get()) {
-				long start = System.nanoTime();
-				List<String> leaders = this.cluster.activeLeaders();
-				// The replicas are read one after the other: a pass that was descheduled for
-				// longer than the quickest hand-over (three rounds, three fsyncs) proves nothing.
-				if (System.nanoTime() - start < CONCLUSIVE_PASS_NANOS) {
-					this.conclusivePasses.incrementAndGet();
-					if (leaders.size() > 1) {
-						this.twoLeaders.compareAndSet(null, "Two active leaders at once: " + leaders);
-					}
-				}
-				LockSupport.parkNanos(20_000);
-			}
-		}, "two-leaders-watcher");
-		this.watcher.setDaemon(true);
-		this.watcher.start();
+		// A pass longer than the quickest hand-over (three rounds, three fsyncs) proves nothing.
+		this.watcher = new TwoLeadersWatcher(() -> Map.of("default", this.cluster.activeLeaders()),
+				CONCLUSIVE_PASS_NANOS, 20_000);
 	}
 
 	@AfterEach
 	void stopCluster() throws InterruptedException {
-		this.watching.set(false);
 		if (this.watcher != null) {
-			this.watcher.join();
+			this.watcher.stop();
 		}
 		if (this.cluster != null) {
 			this.timeline.keep(this.cluster.timeline());
 			this.cluster.close();
 		}
-		assertThat(this.twoLeaders.get()).as("lease safety as sampled by the watcher").isNull();
-		assertThat(this.conclusivePasses.get()).as("passes of the watcher short enough to count").isGreaterThan(100);
+		assertThat(this.watcher.twoLeaders()).as("lease safety as sampled by the watcher").isNull();
+		assertThat(this.watcher.conclusivePasses()).as("passes of the watcher short enough to count").isGreaterThan(100);
 	}
 
 	@Test
