@@ -1,11 +1,8 @@
 package io.github.raftboot.sample;
 
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.raftboot.leader.RaftLeadership;
@@ -59,23 +56,9 @@ public class GroupJobs implements SchedulingConfigurer {
 		if (!this.leadership.isLeader(group)) {
 			return;
 		}
-		Instant start = Instant.now();
-		OptionalLong token = this.leadership.fencingToken(group);
-		if (token.isEmpty()) {
-			// The lease ended between the guard and this line.
-			return;
-		}
-		this.runs.get(group).incrementAndGet();
-		// The work itself would go here, passing token.getAsLong() to anything it writes to.
-		OptionalLong after = this.leadership.fencingToken(group);
-		Instant end = Instant.now();
-		boolean confirmed = after.isPresent() && after.getAsLong() == token.getAsLong();
-		Path log = this.properties.getJobLog();
-		if (log != null) {
-			JobLog.append(log, group, this.leadership.nodeId(), token.getAsLong(), start, end, confirmed);
-		}
-		if (!confirmed) {
-			logger.warn("Job of group '" + group + "', term " + token.getAsLong() + ", ended after the lease did");
+		JobLog.Run run = JobLog.run(this.leadership.group(group), this.runs.get(group), this.properties.getJobLog());
+		if (run != null && !run.confirmed()) {
+			logger.warn("Job of group '" + group + "', term " + run.term() + ", ended after the lease did");
 		}
 	}
 

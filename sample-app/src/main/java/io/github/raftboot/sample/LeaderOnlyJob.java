@@ -1,8 +1,5 @@
 package io.github.raftboot.sample;
 
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.raftboot.leader.OnLeader;
@@ -42,24 +39,9 @@ public class LeaderOnlyJob {
 	@OnLeader
 	@Scheduled(fixedRateString = "${sample.job-interval:100ms}")
 	public void run() {
-		Instant start = Instant.now();
-		OptionalLong token = this.leadership.fencingToken();
-		if (token.isEmpty()) {
-			// The lease ended between the guard and this line.
-			return;
-		}
-		this.runs.incrementAndGet();
-		// The work itself would go here, passing token.getAsLong() to anything it writes to.
-		OptionalLong after = this.leadership.fencingToken();
-		Instant end = Instant.now();
-		boolean confirmed = after.isPresent() && after.getAsLong() == token.getAsLong();
-		Path log = this.properties.getJobLog();
-		if (log != null) {
-			JobLog.append(log, RaftLeadership.DEFAULT_GROUP, this.leadership.nodeId(), token.getAsLong(), start, end,
-					confirmed);
-		}
-		if (!confirmed) {
-			logger.warn("Leader-only job run of term " + token.getAsLong() + " ended after the lease did");
+		JobLog.Run run = JobLog.run(this.leadership, this.runs, this.properties.getJobLog());
+		if (run != null && !run.confirmed()) {
+			logger.warn("Leader-only job run of term " + run.term() + " ended after the lease did");
 		}
 	}
 
