@@ -222,6 +222,15 @@ public final class RaftNode {
 	/** A lease held back is withheld at least until then: see {@link #observeLease(long)}. */
 	private long heldBackUntil;
 
+	/** Whether the lease ended during a pause of this node: see {@link #catchUpUntil}. */
+	private boolean catchingUp;
+
+	/**
+	 * Until when the end of a lease that ended during a pause does not count as a lapse: the
+	 * answers queued behind the pause may still renew it. See {@link Lease#lapseReportedFromNanos()}.
+	 */
+	private long catchUpUntil;
+
 	/** Check-quorum waits until then: after a pause, the members' answers may still be queued. */
 	private long quorumCheckFrom;
 
@@ -736,6 +745,11 @@ public final class RaftNode {
 	 * maximum election timeouts of the last, in one leadership) back off: the k-th withholds the
 	 * lease for at least 2^(k-1) - 1 heartbeat intervals, up to 31. Withholding a lease only ever
 	 * makes this node act as leader less.
+	 *
+	 * <p>A lease that ended while this node was paused is neither withheld nor counted as a lapse
+	 * (the pause is the incident): its end counts as a lapse only half a heartbeat interval after
+	 * the node noticed the pause ({@link Lease#lapseReportedFromNanos()}), unless the answers queued
+	 * behind the pause renew it before that. It does not hold meanwhile.
 	 */
 	public @Nullable Lease lease() {
 		if (this.role != Role.LEADER || this.commitIndex < this.noopIndex || this.transferee != null) {
@@ -744,7 +758,12 @@ public final class RaftNode {
 		if (requireMembership().isSoleVoter(this.id)) {
 			return new Lease(this.term, this.leaseEnd, true);
 		}
-		return (this.hasLeaseEnd && !this.leaseHeldBack) ? new Lease(this.term, this.leaseEnd, false) : null;
+		if (!this.hasLeaseEnd || this.leaseHeldBack) {
+			return null;
+		}
+		long lapseReportedFrom = (this.catchingUp && this.catchUpUntil - this.leaseEnd > 0) ? this.catchUpUntil
+				: this.leaseEnd;
+		return new Lease(this.term, this.leaseEnd, false, lapseReportedFrom);
 	}
 
 	/** A snapshot of this node's state. */
@@ -1598,6 +1617,14 @@ public final class RaftNode {
 		if (this.role == Role.LEADER) {
 			this.quorumCheckFrom = now + this.minNanos;
 			this.policy.incident(TimingPolicy.Kind.PAUSE, now);
+			Lease current = lease();
+			if (this.leaseSeenActive && current != null && !current.isValidAt(now)) {
+				// The lease ended while this node was not run; the answers that would have renewed
+				// it may be queued behind the pause. Report the lapse only if they do not renew it
+				// within half a heartbeat interval: it does not hold meanwhile.
+				this.catchingUp = true;
+				this.catchUpUntil = now + this.heartbeatNanos / 2;
+			}
 			// A lease that ran out meanwhile lapsed because of the pause: one incident, not two.
 			this.leaseSeenActive = false;
 		}
@@ -1747,6 +1774,7 @@ public final class RaftNode {
 		this.leaseSeenActive = false;
 		this.hasLeaseEnd = false;
 		this.leaseHeldBack = false;
+		this.catchingUp = false;
 		this.lapseStreak = 0;
 		this.transferee = null;
 		this.timeoutNowSent = false;

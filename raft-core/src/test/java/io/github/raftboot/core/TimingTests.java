@@ -406,6 +406,48 @@ class TimingTests {
 			assertThat(a.node().status().timing().level()).isEqualTo(1);
 		}
 
+		@Test
+		void leaseThatEndedDuringAPauseCountsAsLapsedOnlyIfTheQueuedAnswersDoNotRenewItWithinHalfAHeartbeat() {
+			NodeHarness a = leader();
+			long index = a.node().lastLogIndex();
+			long heartbeat = a.node().status().timing().heartbeatIntervalMillis() * MS;
+			Ready first = a.tick(a.nextHeartbeat());
+			a.ack("b", index, NodeHarness.round(first), a.now() + MS);
+			long resumed = a.nextHeartbeat() + 400 * MS;
+			Ready afterPause = a.tick(resumed);
+			Lease lease = a.node().lease();
+			assertThat(lease).isNotNull();
+			// It does not hold: nothing may act on it. But its end is not a lapse yet.
+			assertThat(lease.isValidAt(resumed)).isFalse();
+			assertThat(lease.hasLapsedAt(resumed)).isFalse();
+			assertThat(lease.lapseReportedFromNanos()).isEqualTo(resumed + heartbeat / 2);
+			assertThat(lease.hasLapsedAt(resumed + heartbeat / 2 - 1)).isFalse();
+			assertThat(lease.hasLapsedAt(resumed + heartbeat / 2)).isTrue();
+			// The answer queued behind the pause renews it: nothing lapsed, only the pause counts.
+			a.ack("b", index, NodeHarness.round(afterPause), resumed + MS);
+			Lease renewed = a.node().lease();
+			assertThat(renewed).isNotNull();
+			assertThat(renewed.isValidAt(resumed + MS)).isTrue();
+			assertThat(renewed.lapseReportedFromNanos()).isEqualTo(renewed.endNanos());
+			assertThat(a.node().status().incidents().leaseLapses()).isZero();
+			assertThat(a.node().status().incidents().pauses()).isEqualTo(1);
+		}
+
+		@Test
+		void leaseThatEndsWhileTheLeaderRunsCountsAsLapsedTheInstantItEnds() {
+			NodeHarness a = leader();
+			Lease lease = a.node().lease();
+			assertThat(lease).isNotNull();
+			assertThat(lease.lapseReportedFromNanos()).isEqualTo(lease.endNanos());
+			assertThat(lease.hasLapsedAt(lease.endNanos() - 1)).isFalse();
+			assertThat(lease.hasLapsedAt(lease.endNanos())).isTrue();
+			// Heartbeats that nobody answers, without a pause: the lapse is reported at once.
+			while (a.node().status().incidents().leaseLapses() == 0) {
+				a.tick(a.nextHeartbeat());
+			}
+			assertThat(a.node().lease()).isNull();
+		}
+
 	}
 
 	/** A leader of term 2 over a, b, c whose no-op (index 2) is committed. */

@@ -570,6 +570,11 @@ final class CoreLoop {
 			// Wake up when the lease ends, to tell the listeners.
 			at = lease.endNanos();
 		}
+		else if (lease != null && !lease.isValidAt(now) && !lease.hasLapsedAt(now)
+				&& lease.lapseReportedFromNanos() - at < 0) {
+			// Catching up after a pause: wake up when the lapse counts, to tell the listeners.
+			at = lease.lapseReportedFromNanos();
+		}
 		if (this.nextTick != null && !this.nextTick.isDone() && this.nextTickAt == at) {
 			return;
 		}

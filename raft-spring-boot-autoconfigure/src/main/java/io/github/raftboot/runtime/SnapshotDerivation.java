@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import io.github.raftboot.core.Lease;
 import io.github.raftboot.core.Membership;
 import io.github.raftboot.core.Ready;
 import io.github.raftboot.core.Role;
@@ -26,7 +27,8 @@ import io.github.raftboot.leader.RaftStatus;
  * <ul>
  * <li>{@link LeadershipAcquiredEvent} when the member becomes the active leader (its lease holds
  * at the instant of the snapshot), {@link LeadershipRevokedEvent} when it stops being it, with
- * the term of that leadership and why it ended;</li>
+ * the term of that leadership and why it ended (a lease that ended during a pause of the node
+ * only once its catch-up is over unrenewed: {@link Lease#hasLapsedAt(long)});</li>
  * <li>{@link LeaderChangedEvent} when the known leader changes, or the same leader is known in a
  * new term;</li>
  * <li>{@link MembershipChangedEvent} when the configuration in force changes, or becomes
@@ -77,7 +79,20 @@ final class SnapshotDerivation {
 	Publication running(StatusSnapshot previous, Ready ready, long nowNanos, Instant wallNow) {
 		Status status = ready.status();
 		return next(previous, status, RaftStatus.State.RUNNING, status.isActiveLeaderAt(nowNanos),
-				revocationReason(ready, status), wallNow);
+				catchingUp(previous, status, nowNanos), revocationReason(ready, status), wallNow);
+	}
+
+	/**
+	 * Whether a leadership that was active goes on unreported for now although its lease does
+	 * not hold: the lease ended during a pause of the node, and the answers queued behind the
+	 * pause may still renew it (see {@link Lease#lapseReportedFromNanos()}). Nothing may act on it
+	 * meanwhile ({@link RaftLeadership#isLeader()} reads the lease itself); only the events wait.
+	 */
+	private static boolean catchingUp(StatusSnapshot previous, Status status, long nowNanos) {
+		StatusSnapshot.Leadership leadership = previous.leadership();
+		Lease lease = status.lease();
+		return leadership != null && lease != null && status.role() == Role.LEADER
+				&& leadership.term() == lease.term() && !lease.hasLapsedAt(nowNanos);
 	}
 
 	/**
@@ -90,14 +105,14 @@ final class SnapshotDerivation {
 	 */
 	Publication stopped(StatusSnapshot previous, RaftStatus.State state, LeadershipRevokedEvent.Reason reason,
 			Instant wallNow) {
-		return next(previous, withoutLeadership(previous.status()), state, false, reason, wallNow);
+		return next(previous, withoutLeadership(previous.status()), state, false, false, reason, wallNow);
 	}
 
 	private Publication next(StatusSnapshot previous, Status status, RaftStatus.State state, boolean active,
-			LeadershipRevokedEvent.Reason revocationReason, Instant wallNow) {
+			boolean catchingUp, LeadershipRevokedEvent.Reason revocationReason, Instant wallNow) {
 		List<RaftEvent> events = new ArrayList<>();
 		StatusSnapshot.Leadership leadership = previous.leadership();
-		if (leadership != null && !active) {
+		if (leadership != null && !active && !catchingUp) {
 			events.add(new LeadershipRevokedEvent(this.eventSource, this.nodeId, leadership.term(), revocationReason,
 					this.group));
 			leadership = null;

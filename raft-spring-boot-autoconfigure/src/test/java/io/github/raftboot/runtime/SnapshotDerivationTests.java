@@ -112,6 +112,37 @@ class SnapshotDerivationTests {
 	}
 
 	@Test
+	void aLeaseThatEndedDuringAPauseIsRevokedOnlyOnceItsCatchUpIsOverUnrenewed() {
+		long end = LEASE.endNanos();
+		Lease catchingUp = new Lease(3, end, false, end + 25_000_000L);
+		SnapshotDerivation.Publication waiting = this.derivation.running(activeLeader(), ready(leader(3, catchingUp)),
+				end + 1, T1);
+		assertThat(waiting.events()).as("the answers queued behind the pause may still renew it").isEmpty();
+		assertThat(waiting.snapshot().status().isActiveLeaderAt(end + 1)).as("nothing may act on it meanwhile")
+			.isFalse();
+		SnapshotDerivation.Publication renewed = this.derivation.running(waiting.snapshot(),
+				ready(leader(3, new Lease(3, end + 200_000_000L, false))), end + 2, T1);
+		assertThat(renewed.events()).isEmpty();
+		assertThat(renewed.snapshot().leadership()).isEqualTo(waiting.snapshot().leadership());
+		SnapshotDerivation.Publication lapsed = this.derivation.running(waiting.snapshot(), ready(leader(3, catchingUp)),
+				catchingUp.lapseReportedFromNanos(), T1);
+		assertThat(lapsed.events()).singleElement()
+			.isInstanceOfSatisfying(LeadershipRevokedEvent.class,
+					(event) -> assertThat(event.getReason()).isEqualTo(LeadershipRevokedEvent.Reason.LEASE_LOST));
+		assertThat(lapsed.snapshot().leadership()).isNull();
+	}
+
+	@Test
+	void aLeaseInItsCatchUpAcquiresNothing() {
+		long end = LEASE.endNanos();
+		Lease catchingUp = new Lease(3, end, false, end + 25_000_000L);
+		SnapshotDerivation.Publication publication = this.derivation.running(this.initial,
+				ready(leader(3, catchingUp)), end + 1, T0);
+		assertThat(names(publication.events())).containsExactly("LeaderChangedEvent");
+		assertThat(publication.snapshot().leadership()).isNull();
+	}
+
+	@Test
 	void aLeaseThatRanOutRevokesTheLeadershipOfItsTerm() {
 		SnapshotDerivation.Publication publication = this.derivation.running(activeLeader(), ready(leader(3, LEASE)),
 				LEASE.endNanos(), T1);
