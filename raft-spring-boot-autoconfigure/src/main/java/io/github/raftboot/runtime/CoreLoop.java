@@ -478,9 +478,15 @@ final class CoreLoop {
 					+ ": no majority acknowledged a heartbeat in time (lease lapse " + incidents.leaseLapses() + ")");
 		}
 		if (logger.isDebugEnabled() && incidents.pauses() > this.loggedIncidents.pauses()) {
+			Lease lease = status.lease();
+			long now = this.nanoClock.getAsLong();
+			String catchUp = (lease != null && !lease.isValidAt(now) && !lease.hasLapsedAt(now))
+					? "; its lease ended meanwhile: it reports the leadership lost unless the answers queued behind the pause renew it within "
+							+ Math.max(0, (lease.lapseReportedFromNanos() - now) / 1_000_000) + " ms"
+					: "";
 			logger.debug("Raft member '" + member() + "' was not run for a while (pause "
 					+ incidents.pauses() + ", the longest so far " + incidents.longestPauseNanos() / 1_000_000
-					+ " ms): it waits to hear from the others before it acts on its timers");
+					+ " ms): it waits to hear from the others before it acts on its timers" + catchUp);
 		}
 		this.loggedIncidents = incidents;
 		String advice = this.timingAdvice.advise(timing, incidents, this.nanoClock.getAsLong());
