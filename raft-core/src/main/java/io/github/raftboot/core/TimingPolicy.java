@@ -29,10 +29,11 @@ import org.jspecify.annotations.Nullable;
  * the new timing. Widened on such transients, every cluster would fail over at twice its
  * configured timing for the first quiet period after each start or failover, and one episode
  * would widen by two levels within milliseconds (seen in the busy bench). A storm is the
- * exception: {@value #STORM_LAPSES} lease lapses within the settling time of a leadership (not of a
- * timing) widen by one level at once, for a leader that keeps losing its lease there stops and starts the application's
- * leader-only work each time (seen in the busy bench: eleven lapses of one leader in the first
- * 3.5 s of a cluster whose five JVMs started together on two cores), and that is no transient.
+ * exception: {@value #STORM_LAPSES} lease lapses within the settling time of a leadership (not of
+ * a timing) widen by one level at once, for a leader that keeps losing its lease there stops and
+ * starts the application's leader-only work each time (seen in the busy bench: eleven lapses of
+ * one leader in the first 3.5 s of a cluster whose five JVMs started together on two cores), and
+ * that is no transient.
  */
 final class TimingPolicy {
 
