@@ -25,7 +25,9 @@ import org.springframework.context.SmartLifecycle;
  * not compete with the application's own startup for the CPU. Stopping the context cancels it
  * and waits for its thread, which ends within a round (a second at most). A member without peers
  * runs none, and neither does a member whose JVM was warmed up already by another member (several
- * contexts in one JVM, or a context restarted): compiled code belongs to the JVM.
+ * contexts in one JVM, or a context restarted): compiled code belongs to the JVM. A warm-up that
+ * ended because its member leads (before its first round, or after some) counts as done too: the
+ * member's leadership ran that code.
  */
 final class ElectionWarmUpLifecycle implements SmartLifecycle, ApplicationListener<ApplicationReadyEvent> {
 
@@ -74,7 +76,8 @@ final class ElectionWarmUpLifecycle implements SmartLifecycle, ApplicationListen
 	 * @param nodeId the member, for the log
 	 * @param hasPeers whether the member has others to campaign against; without, nothing runs
 	 * @param warmedUp whether what the warm-up warms was warmed up already, or is being warmed
-	 * up; set while it runs, and unset again when it was cancelled or failed
+	 * up; set while it runs, and unset again when it was cancelled or failed (not when it ended
+	 * because its member leads)
 	 * @param readyWait how long to wait for the application to be ready before starting anyway
 	 */
 	ElectionWarmUpLifecycle(ElectionWarmUp warmUp, String nodeId, boolean hasPeers, AtomicBoolean warmedUp,
@@ -155,15 +158,23 @@ final class ElectionWarmUpLifecycle implements SmartLifecycle, ApplicationListen
 					+ result.elapsed().toMillis() + " ms: the member stops");
 			return;
 		}
+		if (result.ending() == ElectionWarmUp.Ending.LEADING && result.rounds() == 0) {
+			logger.info("Raft member '" + this.nodeId + "' leads: no warm-up of the election code, which its "
+					+ "leadership runs");
+			return;
+		}
 		Duration cpu = result.processCpu();
+		long heldBack = result.heldBack().toMillis();
 		logger.info("Raft member '" + this.nodeId + "' warmed up the election and leader code of this JVM in a "
 				+ "throwaway cluster: " + result.handOvers() + " hand-overs and " + result.failovers() + " elections in "
-				+ result.elapsed().toMillis() + " ms (" + result.rested().toMillis() + " ms of it resting)"
+				+ result.elapsed().toMillis() + " ms (" + result.rested().toMillis() + " ms of it resting"
+				+ ((heldBack > 0) ? ", " + heldBack + " ms waiting for a JVM without pauses" : "") + ")"
 				+ ((cpu != null) ? ", " + cpu.toMillis() + " ms of CPU for the process meanwhile" : "")
 				+ switch (result.ending()) {
 					case TIME_LIMIT -> "; it reached its time limit with rounds left (a busy machine)";
 					case TOO_BUSY -> "; it gave up after " + result.missed() + " rounds that moved no leadership "
 							+ "(a busy machine)";
+					case LEADING -> "; it stopped early as the member leads, which runs that code";
 					default -> (result.missed() > 0) ? "; " + result.missed() + " rounds moved no leadership" : "";
 				});
 	}

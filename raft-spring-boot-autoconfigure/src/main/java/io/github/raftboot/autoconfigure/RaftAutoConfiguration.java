@@ -211,12 +211,14 @@ public final class RaftAutoConfiguration {
 	/**
 	 * Warms up the election and leader code of this JVM in the background once the application
 	 * is ready, unless this member is a cluster of one, which never campaigns against anyone, or
-	 * another member warmed up this JVM already.
+	 * another member warmed up this JVM already. It makes way for the member: it ends once the
+	 * member leads a group, and waits while the member's pause monitor notices pauses.
 	 */
 	@Bean
 	@ConditionalOnBooleanProperty(name = "raft.warm-up.enabled", matchIfMissing = true)
-	ElectionWarmUpLifecycle raftElectionWarmUp(RaftConfig config, RaftJson raftJson) {
-		return new ElectionWarmUpLifecycle(new ElectionWarmUp(raftJson), config.nodeId(), config.members().size() > 1);
+	ElectionWarmUpLifecycle raftElectionWarmUp(RaftConfig config, RaftJson raftJson, RaftServer raftServer) {
+		return new ElectionWarmUpLifecycle(new ElectionWarmUp(raftJson, raftServer), config.nodeId(),
+				config.members().size() > 1);
 	}
 
 	@Bean

@@ -339,8 +339,9 @@ public class RaftProperties {
 		/**
 		 * Whether a replica with peers runs the code of elections and of leadership in a
 		 * throwaway in-memory cluster once the application is ready (a few seconds of CPU,
-		 * spread over 10 to 20 seconds on a background thread, once per JVM), so that its first
-		 * election or hand-over does not run cold code.
+		 * at most a quarter of 20 to 40 seconds on a background thread, once per JVM; none once
+		 * the replica leads, none while the JVM pauses), so that its first election or hand-over
+		 * does not run cold code.
 		 */
 		private boolean enabled = true;
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 import io.github.raftboot.core.InMemoryStorage;
@@ -42,17 +43,29 @@ import org.jspecify.annotations.Nullable;
  * leader does, and now and then cuts the leader off so that the others elect a new one with
  * pre-votes, as after a crash. Its members have ids of their own ({@code warm-up-1} to
  * {@code warm-up-3}), their events go nowhere, and neither the real member, its storage, its
- * transport nor its statistics are touched: the warm-up has no reference to any of them. Their
- * timing is fixed (no adaptive timing), so that the rounds take as long on a busy machine as on
- * a quiet one and no timing change is logged. The HTTP client and server are not exercised: the
- * keep-warm probes of the transport keep the client's connections and most of its code in use.
+ * transport nor its statistics are touched: of the real member the warm-up only reads, if given,
+ * whether it leads and how many pauses its JVM had. Their timing is fixed (no adaptive timing), so
+ * that the rounds take as long on a busy machine as on a quiet one and no timing change is
+ * logged. The HTTP client and server are not exercised: the keep-warm probes of the transport
+ * keep the client's connections and most of its code in use.
  *
- * <p>{@link #run()} blocks until done, or until {@link #cancel()}. Its cost is bounded three
- * ways: by the number of rounds; by a time limit, after which it ends with the rounds left; and
- * by giving up after {@value #MAX_MISSED_IN_A_ROW} rounds in a row that moved no leadership (the
- * machine is too busy for it to help). After each round it rests as long as the round took, so
- * that it keeps its threads busy at most half of the time and leaves the machine to the real
- * member and the application; its threads inherit the priority of the thread that runs it.
+ * <p>{@link #run()} blocks until done, or until {@link #cancel()}. It competes for the CPU with
+ * the real member, whose lease lapses when its heartbeats are late, so it makes way for it:
+ * <ul>
+ * <li>After each round it rests three times as long as the round took, so that it keeps its
+ * threads busy at most a quarter of the time. On a quiet machine that only makes it take longer,
+ * which costs nothing. Its threads inherit the priority of the thread that runs it, which Linux
+ * ignores unless the JVM runs with {@code -XX:ThreadPriorityPolicy=1}.</li>
+ * <li>It ends as soon as the real member {@linkplain Ending#LEADING leads}, before its first round
+ * too: the member's own leadership runs that code, and a leader needs the CPU most.</li>
+ * <li>Before each round it waits until the JVM went 2 seconds without a pause (as counted by the
+ * member's pause monitor, see {@code PauseMonitor}): a JVM that does not get the CPU when it
+ * needs it has none to spare.</li>
+ * </ul>
+ * Its cost is bounded three ways: by the number of rounds; by a time limit, after which it ends
+ * with the rounds left (waiting for a quiet JVM included); and by giving up after 3 rounds in a
+ * row that moved no leadership (the machine is too busy for it to help). It waits and rests in
+ * steps of at most 100 ms, checking between them whether the member leads.
  */
 public final class ElectionWarmUp {
 
@@ -61,14 +74,30 @@ public final class ElectionWarmUp {
 
 	/**
 	 * Time limit of {@link #ElectionWarmUp(RaftJson)}: on a quiet machine its rounds take 3 to 6
-	 * seconds, resting as long again.
+	 * seconds, resting three times as long again.
 	 */
 	public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(60);
 
 	private static final int FAILOVER_EVERY = 10;
 
 	/** Rounds that may fail in a row before the warm-up gives up: the machine is too busy. */
-	private static final int MAX_MISSED_IN_A_ROW = 5;
+	static final int MAX_MISSED_IN_A_ROW = 3;
+
+	/**
+	 * How many times as long as a round the warm-up rests after it: its threads are busy at most
+	 * a quarter of the time, and leave the rest to the real member and the application.
+	 */
+	static final int REST_PER_ROUND = 3;
+
+	/** How long the JVM must have gone without a pause before a round starts. */
+	static final int QUIET_SECONDS = 2;
+
+	private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(QUIET_SECONDS);
+
+	/** The longest step of a rest or a wait for a quiet JVM: how soon it notices that the member leads. */
+	static final int STEP_MILLIS = 100;
+
+	private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(STEP_MILLIS);
 
 	private static final List<String> MEMBERS = List.of("warm-up-1", "warm-up-2", "warm-up-3");
 
@@ -80,6 +109,10 @@ public final class ElectionWarmUp {
 
 	/** How long one round may take, and a request thread waits for a member's answer. */
 	private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(1);
+
+	private static final BooleanSupplier NEVER_LEADS = () -> false;
+
+	private static final LongSupplier NO_PAUSES = () -> 0;
 
 	/**
 	 * Where the throwaway members log (their role changes and lease lapses at DEBUG): a category
@@ -106,12 +139,26 @@ public final class ElectionWarmUp {
 
 	private final Duration timeLimit;
 
+	private final BooleanSupplier memberLeads;
+
+	private final LongSupplier memberPauses;
+
+	/** The pauses counted when the warm-up was created. */
+	private final long pausesAtCreation;
+
+	private final Duration roundTimeout;
+
+	private final LongSupplier nanoClock;
+
+	private final PauseMonitor.Sleeper sleeper;
+
 	private volatile boolean cancelled;
 
 	private final Object restLock = new Object();
 
 	/**
-	 * Creates a warm-up of {@link #DEFAULT_ROUNDS} rounds within {@link #DEFAULT_TIME_LIMIT}.
+	 * Creates a warm-up of {@link #DEFAULT_ROUNDS} rounds within {@link #DEFAULT_TIME_LIMIT} that
+	 * heeds no real member.
 	 * @param json the wire format, normally the one the member's transport and endpoints use
 	 */
 	public ElectionWarmUp(RaftJson json) {
@@ -119,12 +166,51 @@ public final class ElectionWarmUp {
 	}
 
 	/**
-	 * Creates a warm-up.
+	 * Creates a warm-up of {@link #DEFAULT_ROUNDS} rounds within {@link #DEFAULT_TIME_LIMIT} that
+	 * makes way for a real member: it ends once that member leads any of its election groups,
+	 * and waits for a quiet JVM by the pauses that member's pause monitor counts.
+	 * @param json the wire format, normally the one the member's transport and endpoints use
+	 * @param member the member of this JVM, the default group's server
+	 */
+	public ElectionWarmUp(RaftJson json, RaftServer member) {
+		this(json, DEFAULT_ROUNDS, DEFAULT_TIME_LIMIT, leadsAnyGroup(member), member.statistics()::pauses);
+	}
+
+	/**
+	 * Creates a warm-up that heeds no real member.
 	 * @param json the wire format, normally the one the member's transport and endpoints use
 	 * @param rounds how many times leadership moves, at least 1
 	 * @param timeLimit how long it may take, positive: no round starts after it
 	 */
 	public ElectionWarmUp(RaftJson json, int rounds, Duration timeLimit) {
+		this(json, rounds, timeLimit, NEVER_LEADS, NO_PAUSES);
+	}
+
+	/**
+	 * Creates a warm-up that makes way for a real member.
+	 * @param json the wire format, normally the one the member's transport and endpoints use
+	 * @param rounds how many times leadership moves, at least 1
+	 * @param timeLimit how long it may take, positive: no round starts after it
+	 * @param memberLeads whether the real member leads: the warm-up then ends; asked before each
+	 * round and every 100 ms of a rest or a wait, so it must be quick
+	 * @param memberPauses how many pauses the JVM had so far (a count that only grows, such as
+	 * {@link RaftStatistics#pauses()}): no round starts within 2 seconds of one; asked as often
+	 */
+	public ElectionWarmUp(RaftJson json, int rounds, Duration timeLimit, BooleanSupplier memberLeads,
+			LongSupplier memberPauses) {
+		this(json, rounds, timeLimit, memberLeads, memberPauses, ROUND_TIMEOUT, System::nanoTime, null);
+	}
+
+	/**
+	 * Creates a warm-up whose pace is measured on the given clock.
+	 * @param roundTimeout how long a round waits for leadership to move before it counts as missed
+	 * @param nanoClock the clock of its time limit, of the length of its rounds, rests and waits
+	 * @param sleeper how it rests and waits, in steps of at most 100 ms; {@code null} to wait on a
+	 * lock that {@link #cancel()} wakes up
+	 */
+	ElectionWarmUp(RaftJson json, int rounds, Duration timeLimit, BooleanSupplier memberLeads,
+			LongSupplier memberPauses, Duration roundTimeout, LongSupplier nanoClock,
+			PauseMonitor.@Nullable Sleeper sleeper) {
 		this.json = Objects.requireNonNull(json, "json");
 		this.timeLimit = Objects.requireNonNull(timeLimit, "timeLimit");
 		if (rounds < 1) {
@@ -134,22 +220,48 @@ public final class ElectionWarmUp {
 			throw new IllegalArgumentException("timeLimit must be positive, was " + timeLimit);
 		}
 		this.rounds = rounds;
+		this.memberLeads = Objects.requireNonNull(memberLeads, "memberLeads");
+		this.memberPauses = Objects.requireNonNull(memberPauses, "memberPauses");
+		this.roundTimeout = Objects.requireNonNull(roundTimeout, "roundTimeout");
+		this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+		this.sleeper = (sleeper != null) ? sleeper : this::restOnLock;
+		this.pausesAtCreation = memberPauses.getAsLong();
+	}
+
+	/** Whether the member leads the default group or any other of its groups. */
+	private static BooleanSupplier leadsAnyGroup(RaftServer member) {
+		Objects.requireNonNull(member, "member");
+		return () -> member.groups().stream().anyMatch(member::isLeader);
 	}
 
 	/**
 	 * Runs the warm-up on the calling thread (its members have threads of their own, which end
-	 * before this method returns or soon after).
+	 * before this method returns or soon after). If the real member leads already, it runs no
+	 * round and starts no member.
 	 * @return what it did
 	 * @throws InterruptedException if the calling thread is interrupted: the warm-up stops
 	 */
 	public Result run() throws InterruptedException {
-		long startedAt = System.nanoTime();
+		long startedAt = this.nanoClock.getAsLong();
 		long cpuBefore = processCpuNanos();
+		Tally tally = new Tally();
+		// A pause since the warm-up was created (while the application started) counts as one now
+		tally.pauses = this.pausesAtCreation;
+		tally.notePauses(this.memberPauses.getAsLong(), startedAt);
+		Ending ending = stopNow();
+		if (ending == null) {
+			ending = runRounds(startedAt + this.timeLimit.toNanos(), tally);
+		}
+		long cpuAfter = processCpuNanos();
+		return new Result(tally.handOvers, tally.failovers, tally.missed, ending,
+				Duration.ofNanos(this.nanoClock.getAsLong() - startedAt), Duration.ofNanos(tally.inRoundsNanos),
+				Duration.ofNanos(tally.restedNanos), Duration.ofNanos(tally.heldBackNanos),
+				(cpuBefore >= 0 && cpuAfter >= 0) ? Duration.ofNanos(cpuAfter - cpuBefore) : null);
+	}
+
+	private Ending runRounds(long deadline, Tally tally) throws InterruptedException {
 		LoopbackTransport transport = new LoopbackTransport(this.json, ROUND_TIMEOUT, "raft-warm-up-rpc");
 		Map<String, Member> members = new LinkedHashMap<>();
-		Tally tally = new Tally();
-		long deadline = startedAt + this.timeLimit.toNanos();
-		Ending ending = Ending.ALL_ROUNDS;
 		try {
 			for (String id : MEMBERS) {
 				Member member = new Member(id, transport);
@@ -163,29 +275,25 @@ public final class ElectionWarmUp {
 			awaitAny(all, all, Member::isActiveLeader);
 			int missedInARow = 0;
 			for (int round = 1; round <= this.rounds; round++) {
-				if (this.cancelled) {
-					ending = Ending.CANCELLED;
-					break;
-				}
 				if (missedInARow >= MAX_MISSED_IN_A_ROW) {
-					ending = Ending.TOO_BUSY;
-					break;
+					return Ending.TOO_BUSY;
 				}
-				long roundStartedAt = System.nanoTime();
-				if (roundStartedAt - deadline >= 0) {
-					ending = Ending.TIME_LIMIT;
-					break;
+				Ending stop = holdBack(deadline, tally);
+				if (stop != null) {
+					return stop;
 				}
+				long roundStartedAt = this.nanoClock.getAsLong();
 				boolean done = (round % FAILOVER_EVERY == 0) ? failover(all, transport, tally)
 						: handOver(all, members, tally);
 				missedInARow = done ? 0 : missedInARow + 1;
 				if (!done) {
 					tally.missed++;
 				}
-				long roundNanos = System.nanoTime() - roundStartedAt;
+				long roundNanos = this.nanoClock.getAsLong() - roundStartedAt;
 				tally.inRoundsNanos += roundNanos;
-				tally.restedNanos += rest(roundNanos);
+				tally.restedNanos += rest(REST_PER_ROUND * roundNanos, tally);
 			}
+			return Ending.ALL_ROUNDS;
 		}
 		finally {
 			for (Member member : members.values()) {
@@ -193,26 +301,73 @@ public final class ElectionWarmUp {
 			}
 			transport.close();
 		}
-		long cpuAfter = processCpuNanos();
-		return new Result(tally.handOvers, tally.failovers, tally.missed,
-				ending, Duration.ofNanos(System.nanoTime() - startedAt), Duration.ofNanos(tally.inRoundsNanos),
-				Duration.ofNanos(tally.restedNanos),
-				(cpuBefore >= 0 && cpuAfter >= 0) ? Duration.ofNanos(cpuAfter - cpuBefore) : null);
 	}
 
-	/** Rests as long as the round took, unless cancelled meanwhile; returns how long it rested. */
-	private long rest(long roundNanos) throws InterruptedException {
-		long from = System.nanoTime();
-		long until = from + roundNanos;
-		synchronized (this.restLock) {
-			for (long left = roundNanos; left > 0 && !this.cancelled; left = until - System.nanoTime()) {
-				TimeUnit.NANOSECONDS.timedWait(this.restLock, left);
+	/** Why the warm-up must end at once, or {@code null} if it may go on. */
+	private @Nullable Ending stopNow() {
+		if (this.cancelled) {
+			return Ending.CANCELLED;
+		}
+		return this.memberLeads.getAsBoolean() ? Ending.LEADING : null;
+	}
+
+	/**
+	 * Before a round: waits until the JVM went {@link #QUIET_SECONDS} seconds without a pause.
+	 * Returns why the warm-up must end instead of running the round, or {@code null} to run it.
+	 */
+	private @Nullable Ending holdBack(long deadline, Tally tally) throws InterruptedException {
+		long from = this.nanoClock.getAsLong();
+		boolean waited = false;
+		try {
+			while (true) {
+				Ending stop = stopNow();
+				if (stop != null) {
+					return stop;
+				}
+				long now = this.nanoClock.getAsLong();
+				if (now - deadline >= 0) {
+					return Ending.TIME_LIMIT;
+				}
+				tally.notePauses(this.memberPauses.getAsLong(), now);
+				long quietIn = tally.pausedYet ? tally.lastPauseAt + QUIET_NANOS - now : 0;
+				if (quietIn <= 0) {
+					return null;
+				}
+				waited = true;
+				this.sleeper.sleep(Math.min(STEP_NANOS, Math.min(quietIn, deadline - now)));
 			}
 		}
-		return System.nanoTime() - from;
+		finally {
+			if (waited) {
+				tally.heldBackNanos += this.nanoClock.getAsLong() - from;
+			}
+		}
 	}
 
-	/** Stops a running warm-up after its current round, or at once while it rests. */
+	/**
+	 * Rests that long, in steps, unless cancelled or the member leads meanwhile; notes the pauses
+	 * of the JVM meanwhile. Returns how long it rested.
+	 */
+	private long rest(long nanos, Tally tally) throws InterruptedException {
+		long from = this.nanoClock.getAsLong();
+		long until = from + nanos;
+		for (long left = nanos; left > 0 && stopNow() == null; left = until - this.nanoClock.getAsLong()) {
+			this.sleeper.sleep(Math.min(left, STEP_NANOS));
+			tally.notePauses(this.memberPauses.getAsLong(), this.nanoClock.getAsLong());
+		}
+		return this.nanoClock.getAsLong() - from;
+	}
+
+	/** The default way to rest: on a lock that {@link #cancel()} wakes up. */
+	private void restOnLock(long nanos) throws InterruptedException {
+		synchronized (this.restLock) {
+			if (!this.cancelled) {
+				TimeUnit.NANOSECONDS.timedWait(this.restLock, nanos);
+			}
+		}
+	}
+
+	/** Stops a running warm-up after its current round, or at once while it rests or waits. */
 	public void cancel() {
 		this.cancelled = true;
 		synchronized (this.restLock) {
@@ -235,7 +390,7 @@ public final class ElectionWarmUp {
 		if (attempt.result() != TransferResult.STARTED || target == null) {
 			return false;
 		}
-		boolean done = target.board.await(target::isActiveLeader, ROUND_TIMEOUT);
+		boolean done = target.board.await(target::isActiveLeader, this.roundTimeout);
 		if (done) {
 			tally.handOvers++;
 		}
@@ -272,7 +427,7 @@ public final class ElectionWarmUp {
 			throws InterruptedException {
 		BooleanSupplier met = () -> this.cancelled || candidates.stream().anyMatch(condition);
 		// Each board wakes its waiter on its own publications and at least every 10 ms
-		return all.get(0).board.await(met, ROUND_TIMEOUT) && !this.cancelled;
+		return all.get(0).board.await(met, this.roundTimeout) && !this.cancelled;
 	}
 
 	private static long processCpuNanos() {
@@ -290,13 +445,19 @@ public final class ElectionWarmUp {
 	 * @param ending why it ended
 	 * @param elapsed how long it took
 	 * @param inRounds how much of that its rounds took
-	 * @param rested how much of that it rested after its rounds: as long as they took, unless
-	 * cancelled
+	 * @param rested how much of that it rested after its rounds: three times as long as they
+	 * took, unless it ended meanwhile
+	 * @param heldBack how much of that it waited before its rounds for the JVM to go without pauses
 	 * @param processCpu the CPU time the whole process used meanwhile (the JIT compiler
 	 * included), or {@code null} if the JVM does not tell
 	 */
 	public record Result(int handOvers, int failovers, int missed, Ending ending, Duration elapsed, Duration inRounds,
-			Duration rested, @Nullable Duration processCpu) {
+			Duration rested, Duration heldBack, @Nullable Duration processCpu) {
+
+		/** How many rounds it ran: none if the member led before the first. */
+		public int rounds() {
+			return this.handOvers + this.failovers + this.missed;
+		}
 
 	}
 
@@ -311,6 +472,12 @@ public final class ElectionWarmUp {
 
 		/** Rounds in a row moved no leadership: the machine is too busy for it. */
 		TOO_BUSY,
+
+		/**
+		 * The real member leads, before the first round or after some: its leadership runs the
+		 * code that the warm-up would, and the warm-up leaves it the CPU.
+		 */
+		LEADING,
 
 		/** It was {@linkplain ElectionWarmUp#cancel() cancelled}. */
 		CANCELLED
@@ -328,6 +495,24 @@ public final class ElectionWarmUp {
 		long inRoundsNanos;
 
 		long restedNanos;
+
+		long heldBackNanos;
+
+		/** The pauses of the JVM counted when last looked at. */
+		long pauses;
+
+		boolean pausedYet;
+
+		/** When a change of the pauses was last noticed. */
+		long lastPauseAt;
+
+		void notePauses(long counted, long now) {
+			if (counted != this.pauses) {
+				this.pauses = counted;
+				this.pausedYet = true;
+				this.lastPauseAt = now;
+			}
+		}
 
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.raftboot.runtime.ElectionWarmUp;
 import io.github.raftboot.runtime.RaftServer;
@@ -23,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ElectionWarmUpLifecycle}: the warm-up runs once per JVM, in the background, at
- * minimum priority, once the application is ready, says what it did, and ends with the context.
+ * minimum priority, once the application is ready, says what it did, and ends with the context
+ * or once the member leads, which counts as warmed up.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ElectionWarmUpLifecycleTests {
@@ -134,6 +136,35 @@ class ElectionWarmUpLifecycleTests {
 	}
 
 	@Test
+	void warmUpEndsOnceTheMemberLeadsSaysSoAndTheJvmCountsAsWarmedUp(CapturedOutput output) {
+		// Asked before each round and at each step of rest: it leads after a few rounds
+		AtomicInteger asked = new AtomicInteger();
+		ElectionWarmUpLifecycle lifecycle = lifecycle(
+				new ElectionWarmUp(this.json, 100_000, NEVER, () -> asked.incrementAndGet() > 20, () -> 0));
+		lifecycle.start();
+		lifecycle.onApplicationEvent(ready());
+		await().atMost(Duration.ofSeconds(30)).until(() -> output.toString().contains("warmed up"));
+		assertThat(line(output, "warmed up")).contains("INFO")
+			.contains("Raft member 'n1' warmed up the election and leader code of this JVM")
+			.contains("it stopped early as the member leads")
+			.doesNotContain("cancel");
+		await().atMost(Duration.ofSeconds(10)).until(() -> threadsNamed("raft-warm-up").isEmpty());
+		assertThat(this.warmedUp).as("done: another member need not warm up again").isTrue();
+	}
+
+	@Test
+	void memberThatLeadsBeforeTheWarmUpBeginsRunsNoneAndTheJvmCountsAsWarmedUp(CapturedOutput output) {
+		ElectionWarmUpLifecycle lifecycle = lifecycle(new ElectionWarmUp(this.json, 3, NEVER, () -> true, () -> 0));
+		lifecycle.start();
+		lifecycle.onApplicationEvent(ready());
+		await().atMost(Duration.ofSeconds(10)).until(() -> threadsNamed("raft-warm-up").isEmpty());
+		assertThat(line(output, "Raft member 'n1'")).contains("INFO")
+			.contains("Raft member 'n1' leads: no warm-up of the election code");
+		assertThat(output).doesNotContain("warmed up the election");
+		assertThat(this.warmedUp).isTrue();
+	}
+
+	@Test
 	void stoppingBeforeTheApplicationIsReadyEndsTheWaitingThread() {
 		ElectionWarmUpLifecycle lifecycle = lifecycle(3, true);
 		lifecycle.start();
@@ -154,8 +185,15 @@ class ElectionWarmUpLifecycleTests {
 	}
 
 	private ElectionWarmUpLifecycle lifecycle(int rounds, boolean hasPeers) {
-		ElectionWarmUpLifecycle lifecycle = new ElectionWarmUpLifecycle(new ElectionWarmUp(this.json, rounds, NEVER),
-				"n1", hasPeers, this.warmedUp, NEVER);
+		return lifecycle(new ElectionWarmUp(this.json, rounds, NEVER), hasPeers);
+	}
+
+	private ElectionWarmUpLifecycle lifecycle(ElectionWarmUp warmUp) {
+		return lifecycle(warmUp, true);
+	}
+
+	private ElectionWarmUpLifecycle lifecycle(ElectionWarmUp warmUp, boolean hasPeers) {
+		ElectionWarmUpLifecycle lifecycle = new ElectionWarmUpLifecycle(warmUp, "n1", hasPeers, this.warmedUp, NEVER);
 		this.lifecycles.add(lifecycle);
 		return lifecycle;
 	}

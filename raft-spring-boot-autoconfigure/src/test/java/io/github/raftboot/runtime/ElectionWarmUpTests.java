@@ -4,7 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 
 import io.github.raftboot.core.Message;
 import io.github.raftboot.core.PersistentState;
@@ -27,8 +32,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link ElectionWarmUp}: its throwaway members hand leadership over and elect new
- * leaders, quietly, at most half of the time, within bounds, apart from the real member of the
- * JVM, and leave no thread behind, however the warm-up ends.
+ * leaders, quietly, at most a quarter of the time, within bounds, apart from the real member of
+ * the JVM, making way for it when it leads or its JVM pauses, and leave no thread behind, however
+ * the warm-up ends.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ElectionWarmUpTests {
@@ -50,11 +56,127 @@ class ElectionWarmUpTests {
 	}
 
 	@Test
-	void afterEachRoundItRestsAsLongAsTheRoundTook() throws InterruptedException {
-		ElectionWarmUp.Result result = new ElectionWarmUp(this.json, 12, NO_LIMIT).run();
+	void afterEachRoundItRestsThreeTimesAsLongAsTheRoundTook() throws InterruptedException {
+		VirtualTime time = new VirtualTime();
+		ElectionWarmUp.Result result = warmUp(12, NO_LIMIT, () -> false, () -> 0, time).run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.ALL_ROUNDS);
 		assertThat(result.inRounds()).isPositive();
-		assertThat(result.rested()).isGreaterThanOrEqualTo(result.inRounds());
+		assertThat(result.rested()).isGreaterThanOrEqualTo(result.inRounds().multipliedBy(3));
+		assertThat(time.slept()).as("it rests in steps of at most 100 ms")
+			.isNotEmpty()
+			.allSatisfy((step) -> assertThat(step).isPositive().isLessThanOrEqualTo(Duration.ofMillis(100)));
+		assertThat(result.heldBack()).as("no pauses, no waiting").isZero();
 		assertThat(result.elapsed()).isGreaterThanOrEqualTo(result.inRounds().plus(result.rested()));
+		awaitNoThreadLeft();
+	}
+
+	@Test
+	void memberThatLeadsBeforeTheFirstRoundGetsNoWarmUpAtAll() throws InterruptedException {
+		VirtualTime time = new VirtualTime();
+		ElectionWarmUp.Result result = warmUp(12, NO_LIMIT, () -> true, () -> 0, time).run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.LEADING);
+		assertThat(result.rounds()).isZero();
+		assertThat(result.inRounds()).isZero();
+		assertThat(time.slept()).isEmpty();
+		assertThat(threadsOfTheWarmUp()).as("no throwaway member was started").isEmpty();
+	}
+
+	@Test
+	void warmUpEndsBetweenRoundsOnceTheMemberLeads() throws InterruptedException {
+		AtomicBoolean leads = new AtomicBoolean();
+		VirtualTime time = new VirtualTime().onSleep((step) -> {
+			if (step >= 3) {
+				leads.set(true);
+			}
+		});
+		ElectionWarmUp.Result result = warmUp(100_000, NO_LIMIT, leads::get, () -> 0, time).run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.LEADING);
+		assertThat(result.rounds()).as("the rounds before its third step of rest").isBetween(1, 3);
+		assertThat(time.slept()).as("it noticed at its next step").hasSize(3);
+		awaitNoThreadLeft();
+	}
+
+	@Test
+	void memberOfARealServerThatLeadsGetsNoWarmUp() throws InterruptedException {
+		RaftServer member = new RaftServer(RaftConfig.builder("n1", List.of("n1")).build(),
+				HookedStorage.inMemory((state) -> {
+				}), (request) -> new CompletableFuture<>(), (event) -> {
+				});
+		member.start();
+		try {
+			assertThat(member.awaitLeadership(Duration.ofSeconds(10))).isTrue();
+			ElectionWarmUp.Result result = new ElectionWarmUp(this.json, member).run();
+			assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.LEADING);
+			assertThat(result.rounds()).isZero();
+		}
+		finally {
+			member.stop();
+		}
+	}
+
+	@Test
+	void warmUpWaitsUntilTheJvmWentTwoSecondsWithoutAPauseBeforeEachRound() throws InterruptedException {
+		AtomicLong pauses = new AtomicLong();
+		// A pause noticed at each of the first five steps of waiting: at 0.1 s to 0.5 s
+		VirtualTime time = new VirtualTime().onSleep((step) -> {
+			if (step <= 5) {
+				pauses.incrementAndGet();
+			}
+		});
+		ElectionWarmUp warmUp = warmUp(1, NO_LIMIT, () -> false, pauses::get, time);
+		pauses.incrementAndGet(); // while the application started
+		ElectionWarmUp.Result result = warmUp.run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.ALL_ROUNDS);
+		assertThat(result.rounds()).as("it resumed").isOne();
+		// Virtual time: only the few steps of the loop take real time
+		assertThat(result.heldBack()).as("2 s from the last pause, at 0.5 s, not from each")
+			.isGreaterThanOrEqualTo(Duration.ofMillis(2500))
+			.isLessThan(Duration.ofSeconds(3));
+		awaitNoThreadLeft();
+	}
+
+	@Test
+	void pausesThatDoNotStopHoldTheWarmUpBackUntilItsTimeLimit() throws InterruptedException {
+		AtomicLong pauses = new AtomicLong();
+		VirtualTime time = new VirtualTime().onSleep((step) -> pauses.incrementAndGet());
+		ElectionWarmUp warmUp = warmUp(12, Duration.ofSeconds(10), () -> false, pauses::get, time);
+		pauses.incrementAndGet();
+		ElectionWarmUp.Result result = warmUp.run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.TIME_LIMIT);
+		assertThat(result.rounds()).isZero();
+		assertThat(result.elapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+		assertThat(result.heldBack()).as("all but the start of its members").isPositive();
+		assertThat(time.slept()).as("in short steps").hasSizeGreaterThan(50)
+			.allSatisfy((step) -> assertThat(step).isLessThanOrEqualTo(Duration.ofMillis(100)));
+		awaitNoThreadLeft();
+	}
+
+	@Test
+	void warmUpWaitingForAQuietJvmEndsWhenTheMemberLeads() throws InterruptedException {
+		AtomicLong pauses = new AtomicLong();
+		AtomicBoolean leads = new AtomicBoolean();
+		VirtualTime time = new VirtualTime().onSleep((step) -> {
+			pauses.incrementAndGet();
+			leads.set(step >= 5);
+		});
+		ElectionWarmUp warmUp = warmUp(12, NO_LIMIT, leads::get, pauses::get, time);
+		pauses.incrementAndGet();
+		ElectionWarmUp.Result result = warmUp.run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.LEADING);
+		assertThat(result.rounds()).isZero();
+		assertThat(time.slept()).hasSize(5);
+		awaitNoThreadLeft();
+	}
+
+	@Test
+	void warmUpGivesUpAfterThreeRoundsInARowThatMovedNoLeadership() throws InterruptedException {
+		// Rounds that may not wait at all for leadership to move: a machine too busy for any round
+		ElectionWarmUp warmUp = new ElectionWarmUp(this.json, 12, NO_LIMIT, () -> false, () -> 0, Duration.ofNanos(1),
+				System::nanoTime, null);
+		ElectionWarmUp.Result result = warmUp.run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.TOO_BUSY);
+		assertThat(result.missed()).isEqualTo(3);
+		assertThat(result.rounds()).isEqualTo(3);
 		awaitNoThreadLeft();
 	}
 
@@ -170,6 +292,12 @@ class ElectionWarmUpTests {
 			.withMessageContaining("timeLimit must be positive, was PT0S");
 	}
 
+	private ElectionWarmUp warmUp(int rounds, Duration timeLimit, BooleanSupplier memberLeads,
+			LongSupplier memberPauses, VirtualTime time) {
+		return new ElectionWarmUp(this.json, rounds, timeLimit, memberLeads, memberPauses, Duration.ofSeconds(1), time,
+				time);
+	}
+
 	private static void awaitNoThreadLeft() {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threadsOfTheWarmUp()).isEmpty());
 	}
@@ -183,6 +311,43 @@ class ElectionWarmUpTests {
 			.map(Thread::getName)
 			.filter((name) -> name.startsWith("raft-warm-up") || name.startsWith("raft-events-warm-up"))
 			.toList();
+	}
+
+	/**
+	 * The warm-up's clock and sleeper: the real monotonic clock, so that its rounds take the time
+	 * they take, plus the time it slept, which passes at once. Records every step of sleep.
+	 */
+	private static final class VirtualTime implements LongSupplier, PauseMonitor.Sleeper {
+
+		private final AtomicLong sleptNanos = new AtomicLong();
+
+		private final List<Duration> steps = new CopyOnWriteArrayList<>();
+
+		private IntConsumer onSleep = (step) -> {
+		};
+
+		/** Runs after each step of sleep, with its number from 1. */
+		VirtualTime onSleep(IntConsumer action) {
+			this.onSleep = action;
+			return this;
+		}
+
+		@Override
+		public long getAsLong() {
+			return System.nanoTime() + this.sleptNanos.get();
+		}
+
+		@Override
+		public void sleep(long nanos) {
+			this.sleptNanos.addAndGet(nanos);
+			this.steps.add(Duration.ofNanos(nanos));
+			this.onSleep.accept(this.steps.size());
+		}
+
+		List<Duration> slept() {
+			return this.steps;
+		}
+
 	}
 
 }
