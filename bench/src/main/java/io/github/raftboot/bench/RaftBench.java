@@ -309,7 +309,7 @@ public final class RaftBench {
 				this.clusters.add(new ClusterRun(profile, size, this.parts, Leaderships.read(cluster.logs()),
 						TimingEvents.read(cluster.logs())));
 			}
-			catch (UncheckedIOException ex) {
+			catch (UncheckedIOException | IllegalArgumentException ex) {
 				this.log.println("Could not read the replicas' logs: " + ex.getMessage());
 			}
 		}

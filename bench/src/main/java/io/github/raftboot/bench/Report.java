@@ -837,9 +837,27 @@ final class Report {
 				+ "however often it flapped, in every part of the run it went on in (so the parts add up to more than all); "
 				+ "a flap belongs to the part in which the leadership came back. Beside them, the lease lapses the leaders' "
 				+ "Raft threads logged (DEBUG `lost its lease`, in the part it was logged in): a flap normally comes with "
-				+ "one (both are read from the same lease, at slightly different moments); a lapse without a flap lasted "
-				+ "longer than the flap window or ended with another leader. Every flap is in `flaps.csv`, every "
-				+ "leadership in `leaderships.csv`.\n\n");
+				+ "one (both are read from the same lease, at slightly different moments), or with a lease that ended "
+				+ "during a pause of its leader and was reported lost (not counted as a lapse); a lapse without a flap lasted "
+				+ "longer than the flap window or ended with another leader. A lease that ended during a pause and that the "
+				+ "answers queued behind the pause renewed (*bridged*, see the timing table) is no flap: no "
+				+ "`LeadershipRevokedEvent` and no `LeadershipAcquiredEvent` were published; "
+				+ bridgedLeases(runs) + ". Every flap is in `flaps.csv`, every leadership in `leaderships.csv`.\n\n");
+	}
+
+	/** Such as {@code leases ended in a pause: 3 (bridged 2) in the busy profile at 5 replicas, ...}. */
+	private String bridgedLeases(List<ClusterRun> runs) {
+		if (!this.results.options().debugLog) {
+			return "leases ended in a pause not logged (`--no-debug-log`)";
+		}
+		List<String> perRun = new ArrayList<>();
+		for (ClusterRun run : runs) {
+			Instant from = run.parts().isEmpty() ? Instant.MIN : run.parts().get(0).from();
+			Instant to = run.parts().isEmpty() ? Instant.MAX : run.parts().get(run.parts().size() - 1).to();
+			perRun.add(PartTiming.of(run, from, to).leasesEndedText() + " in the " + run.profile().title() + " at "
+					+ run.replicas() + " replicas");
+		}
+		return "leases ended in a pause: " + String.join(", ", perRun);
 	}
 
 	private String lapsesLogged(ClusterRun run, Instant from, Instant to) {
@@ -868,9 +886,9 @@ final class Report {
 		}
 		boolean debug = this.results.options().debugLog;
 		md.append("#### Adaptive timing and incidents\n\n");
-		md.append("| Profile | Replicas | Part | Lease lapses | Pauses (longest, ms) | Timing changes | Timing in force at the end "
-				+ "| Why (its reason) |\n");
-		md.append("|---|---:|---|---:|---:|---|---|---|\n");
+		md.append("| Profile | Replicas | Part | Lease lapses | Pauses (longest, ms) | Leases ended in a pause (bridged) "
+				+ "| Timing changes | Timing in force at the end | Why (its reason) |\n");
+		md.append("|---|---:|---|---:|---:|---:|---|---|---|\n");
 		for (ClusterRun run : runs) {
 			for (Part part : run.parts()) {
 				PartTiming timing = PartTiming.of(run, part.from(), part.to());
@@ -878,13 +896,18 @@ final class Report {
 				md.append("| ").append(run.profile().optionValue()).append(" | ").append(run.replicas()).append(" | ")
 					.append(part.name()).append(" | ").append(debug ? Integer.toString(timing.lapses().size()) : "not logged")
 					.append(" | ").append(debug ? timing.pauses().size() + timing.longestPause() : "not logged").append(" | ")
-					.append(timing.changesText()).append(" | ").append((end != null) ? end.describe() : "no answer")
+					.append(debug ? timing.leasesEndedText() : "not logged").append(" | ").append(timing.changesText())
+					.append(" | ").append((end != null) ? end.describe() : "no answer")
 					.append(" | ").append((end != null) ? end.reason().replace("|", "/") : "—").append(" |\n");
 			}
 		}
 		md.append("\nFrom the replicas' logs: a lease lapse is a line `lost its lease` and a pause a line `was not run for a "
 				+ "while` of a member's Raft thread (DEBUG, the moment the member noticed; a pause line gives the longest "
-				+ "pause of that process so far), a timing change a line `runs with a … election timeout … from now on` (INFO) "
+				+ "pause of that process so far; a leader's adds `its lease ended meanwhile` if its lease ended during the "
+				+ "pause, which is not counted again as a lapse: the lease is *bridged* if the answers queued behind the "
+				+ "pause renewed it, that is its replica logged no revocation within the catch-up the line names + "
+				+ TimingEvents.REPORT_SLACK.toMillis() + " ms, so that no event was published), a timing change a line "
+				+ "`runs with a … election timeout … from now on` (INFO) "
 				+ "of the leader (the replica that acquired leadership last before it): the leader brings a timing into force "
 				+ "by writing it into its log, and logs the line at once; the other members log it again when they learn of "
 				+ "it, and a restarted one the timing its log holds. Each event belongs to the part in which it was logged, whatever "
@@ -917,16 +940,19 @@ final class Report {
 		List<Event> lapses = new ArrayList<>();
 		List<Event> pauses = new ArrayList<>();
 		List<Event> changes = new ArrayList<>();
+		List<Event> bridged = new ArrayList<>();
 		for (Part part : parts) {
 			PartTiming timing = PartTiming.of(run, part.from(), part.to());
 			lapses.addAll(timing.lapses());
 			pauses.addAll(timing.pauses());
 			changes.addAll(timing.changes());
+			bridged.addAll(timing.bridged());
 		}
-		PartTiming all = new PartTiming(lapses, pauses, changes);
+		PartTiming all = new PartTiming(lapses, pauses, changes, bridged);
 		RaftView.Timing end = parts.get(parts.size() - 1).timing();
 		String logged = this.results.options().debugLog
-				? lapses.size() + " lease lapses, " + pauses.size() + " pauses" + all.longestPause() + ", "
+				? lapses.size() + " lease lapses, " + pauses.size() + " pauses" + all.longestPause()
+						+ ", leases ended in a pause: " + all.leasesEndedText() + ", "
 				: "lease lapses and pauses not logged (`--no-debug-log`), ";
 		return logged + "timing changes: " + all.changesText() + "; at the end: "
 				+ ((end != null) ? end.describe() + " (" + end.reason().replace("|", "/") + ")" : "no answer");
@@ -938,16 +964,32 @@ final class Report {
 	 * @param lapses lease lapses
 	 * @param pauses pauses
 	 * @param changes timing changes
+	 * @param bridged the pauses during which a lease ended and whose queued answers renewed it
+	 * ({@link TimingEvents#bridged})
 	 */
-	record PartTiming(List<Event> lapses, List<Event> pauses, List<Event> changes) {
+	record PartTiming(List<Event> lapses, List<Event> pauses, List<Event> changes, List<Event> bridged) {
 
 		static PartTiming of(ClusterRun run, Instant from, Instant to) {
 			List<Event> events = run.timingEvents();
 			List<Event> changes = TimingEvents.changes(events, run.leaderships()).stream()
 				.filter((event) -> !event.at().isBefore(from) && event.at().isBefore(to))
 				.toList();
-			return new PartTiming(TimingEvents.within(events, TimingEvents.Kind.LEASE_LAPSE, from, to),
-					TimingEvents.within(events, TimingEvents.Kind.PAUSE, from, to), changes);
+			List<Event> pauses = TimingEvents.within(events, TimingEvents.Kind.PAUSE, from, to);
+			List<Event> bridged = pauses.stream()
+				.filter((pause) -> pause.leaseEnded() && TimingEvents.bridged(pause, run.leaderships()))
+				.toList();
+			return new PartTiming(TimingEvents.within(events, TimingEvents.Kind.LEASE_LAPSE, from, to), pauses, changes,
+					bridged);
+		}
+
+		/** The pauses during which a lease ended, bridged or reported. */
+		List<Event> leasesEnded() {
+			return this.pauses.stream().filter(Event::leaseEnded).toList();
+		}
+
+		/** Such as {@code 2 (bridged 1)}. */
+		String leasesEndedText() {
+			return leasesEnded().size() + " (bridged " + this.bridged.size() + ")";
 		}
 
 		/** Such as {@code " (longest 340 ms)"}, empty without pauses. */
@@ -1193,7 +1235,7 @@ final class Report {
 	private String timingCsv() {
 		StringBuilder csv = new StringBuilder("profile,replicas,part,from,to,lease_lapses,pauses,longest_pause_ms,"
 				+ "timing_changes,leader_at_end,level_at_end,election_timeout_min_ms,election_timeout_max_ms,heartbeat_ms,"
-				+ "reason\n");
+				+ "reason,leases_ended_in_pause,leases_bridged\n");
 		boolean debug = this.results.options().debugLog;
 		for (ClusterRun run : this.results.clusters()) {
 			for (Part part : run.parts()) {
@@ -1215,6 +1257,9 @@ final class Report {
 				else {
 					csv.append(",,,,");
 				}
+				// New columns go last: other tools read the ones before by position.
+				csv.append(',').append(debug ? Integer.toString(timing.leasesEnded().size()) : "").append(',')
+					.append(debug ? Integer.toString(timing.bridged().size()) : "");
 				csv.append('\n');
 			}
 		}

@@ -1,6 +1,7 @@
 package io.github.raftboot.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +22,10 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>{@code Raft member 'n1' lost its lease in term 5: no majority acknowledged a heartbeat in
  * time (lease lapse 3)};</li>
- * <li>{@code Raft member 'n1' was not run for a while (pause 2, the longest so far 340 ms): ...};</li>
+ * <li>{@code Raft member 'n1' was not run for a while (pause 2, the longest so far 340 ms): ...},
+ * by a leader whose lease ended during the pause followed by {@code ; its lease ended meanwhile: it
+ * reports the leadership lost unless the answers queued behind the pause renew it within 25 ms}
+ * (its catch-up: see {@link #bridged(Event, List)});</li>
  * <li>{@code Raft member 'n1' runs with a 300-600 ms election timeout and a 100 ms heartbeat from
  * now on (level 1, configured 150-300 ms and 50 ms): <reason>}, by every member when the timing
  * in force changes, and by a member that starts with a timing other than its configured one in
@@ -36,7 +40,20 @@ final class TimingEvents {
 		.compile("^(\\S+)\\s.*: Raft member '([^']+)' lost its lease in term (\\d+): .*$");
 
 	private static final Pattern PAUSE = Pattern
-		.compile("^(\\S+)\\s.*: Raft member '([^']+)' was not run for a while \\(pause \\d+, the longest so far (\\d+) ms\\).*$");
+		.compile("^(\\S+)\\s.*: Raft member '([^']+)' was not run for a while \\(pause \\d+, the longest so far (\\d+) ms\\)(.*)$");
+
+	private static final String LEASE_ENDED_MARKER = "; its lease ended meanwhile";
+
+	private static final Pattern LEASE_ENDED = Pattern.compile(".*" + LEASE_ENDED_MARKER + ": it reports the leadership "
+			+ "lost unless the answers queued behind the pause renew it within (\\d+) ms\\s*$");
+
+	/**
+	 * How much later than the catch-up its pause line names a revocation of the leadership may be
+	 * logged and still report the lease that ended during the pause: the event thread logs it a few
+	 * milliseconds after the change (2-12 ms in the smoke runs), and the Raft thread wakes for the
+	 * end of the catch-up no sooner than its scheduler lets it.
+	 */
+	static final Duration REPORT_SLACK = Duration.ofMillis(50);
 
 	private static final Pattern TIMING = Pattern.compile("^(\\S+)\\s.*: Raft member '([^']+)' runs with a (\\d+)-(\\d+) ms "
 			+ "election timeout and a (\\d+) ms heartbeat from now on \\(level (\\d+), configured [^)]*\\): (.*)$");
@@ -79,13 +96,15 @@ final class TimingEvents {
 		Matcher lapse = LEASE_LAPSE.matcher(line);
 		if (lapse.matches()) {
 			Instant at = Leaderships.timestamp(line);
-			return (at != null) ? new Event(Kind.LEASE_LAPSE, lapse.group(2), at, Long.parseLong(lapse.group(3)), -1, null)
-					: null;
+			return (at != null)
+					? new Event(Kind.LEASE_LAPSE, lapse.group(2), at, Long.parseLong(lapse.group(3)), -1, null, -1) : null;
 		}
 		Matcher pause = PAUSE.matcher(line);
 		if (pause.matches()) {
 			Instant at = Leaderships.timestamp(line);
-			return (at != null) ? new Event(Kind.PAUSE, pause.group(2), at, Long.parseLong(pause.group(3)), -1, null) : null;
+			long catchUp = catchUpMillis(line, pause.group(4));
+			return (at != null) ? new Event(Kind.PAUSE, pause.group(2), at, Long.parseLong(pause.group(3)), -1, null, catchUp)
+					: null;
 		}
 		Matcher timing = TIMING.matcher(line);
 		if (timing.matches()) {
@@ -93,10 +112,28 @@ final class TimingEvents {
 			return (at != null)
 					? new Event(Kind.TIMING, timing.group(2), at, Long.parseLong(timing.group(3)),
 							Integer.parseInt(timing.group(6)), new Timing(Long.parseLong(timing.group(3)),
-									Long.parseLong(timing.group(4)), Long.parseLong(timing.group(5)), timing.group(7).trim()))
+									Long.parseLong(timing.group(4)), Long.parseLong(timing.group(5)), timing.group(7).trim()),
+							-1)
 					: null;
 		}
 		return null;
+	}
+
+	/**
+	 * The catch-up a pause line names after its lease ended, -1 if it does not say the lease ended.
+	 * @throws IllegalArgumentException if it says so in words this class does not know, so that a
+	 * changed line of {@code CoreLoop} is not silently counted as a pause that ended no lease
+	 */
+	private static long catchUpMillis(String line, String afterPause) {
+		if (!afterPause.contains(LEASE_ENDED_MARKER)) {
+			return -1;
+		}
+		Matcher leaseEnded = LEASE_ENDED.matcher(afterPause);
+		if (!leaseEnded.matches()) {
+			throw new IllegalArgumentException("A pause line says the lease ended, but not within how many ms it "
+					+ "reports the leadership lost (has CoreLoop's line changed?): " + line);
+		}
+		return Long.parseLong(leaseEnded.group(1));
 	}
 
 	/**
@@ -132,6 +169,30 @@ final class TimingEvents {
 	}
 
 	/**
+	 * Whether the queued answers bridged the lease that ended during a pause: its replica logged
+	 * no revocation of its leadership ({@code no longer leads term …}) from the pause line until
+	 * the catch-up the line names plus {@link #REPORT_SLACK} after it. The leadership then went on
+	 * without a {@code LeadershipRevokedEvent} or {@code LeadershipAcquiredEvent}: no flap.
+	 * Otherwise the lease was reported lost, whatever the revocation's reason. An end of the
+	 * leadership that was not logged but inferred (a kill) is no report.
+	 * @param pause a pause line that says the lease ended meanwhile
+	 * @param leaderships the leaderships of the replicas, at least of the pause's replica
+	 * @return {@code true} if bridged, {@code false} if reported
+	 * @throws IllegalArgumentException if the event is no such pause line
+	 */
+	static boolean bridged(Event pause, List<Leaderships.Leadership> leaderships) {
+		if (!pause.leaseEnded()) {
+			throw new IllegalArgumentException("Not a pause during which a lease ended: " + pause);
+		}
+		Instant until = pause.at().plusMillis(pause.catchUpMillis()).plus(REPORT_SLACK);
+		return leaderships.stream().noneMatch((leadership) -> {
+			Instant revokedAt = leadership.revokedAt();
+			return leadership.replica().equals(pause.replica()) && !leadership.endInferred() && revokedAt != null
+					&& !revokedAt.isBefore(pause.at()) && !revokedAt.isAfter(until);
+		});
+	}
+
+	/**
 	 * The events of one kind within {@code [from, to)}.
 	 * @param events the events
 	 * @param kind the kind
@@ -151,7 +212,10 @@ final class TimingEvents {
 		/** A leader's lease lapsed: no majority acknowledged a heartbeat in time. */
 		LEASE_LAPSE,
 
-		/** A member noticed it had not been run for longer than expected. */
+		/**
+		 * A member noticed it had not been run for longer than expected; a leader may say that its
+		 * lease ended meanwhile ({@link Event#leaseEnded()}).
+		 */
 		PAUSE,
 
 		/** A member runs with a new timing. */
@@ -169,8 +233,18 @@ final class TimingEvents {
 	 * minimum election timeout (ms) of a timing
 	 * @param level the level of a timing, -1 for the others
 	 * @param timing the timing, for a timing line
+	 * @param catchUpMillis for a pause line that says the member's lease ended during the pause,
+	 * how long (ms) it waits for the queued answers before it reports the leadership lost; -1 for
+	 * the other lines
 	 */
-	record Event(Kind kind, String replica, Instant at, long value, int level, @Nullable Timing timing) {
+	record Event(Kind kind, String replica, Instant at, long value, int level, @Nullable Timing timing,
+			long catchUpMillis) {
+
+		/** Whether this is a pause line that says the member's lease ended during the pause. */
+		boolean leaseEnded() {
+			return this.kind == Kind.PAUSE && this.catchUpMillis >= 0;
+		}
+
 	}
 
 	/**

@@ -10,6 +10,7 @@ import io.github.raftboot.bench.TimingEvents.Kind;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -18,13 +19,21 @@ import static org.assertj.core.api.Assertions.tuple;
  */
 class TimingEventsTests {
 
-	private static String line(String seconds, String level, String message) {
+	static String line(String seconds, String level, String message) {
 		return "2026-11-30T10:00:" + seconds + "Z " + level + " 4242 --- [        raft-n1] io.github.raftboot.runtime.RaftServer    : "
 				+ message;
 	}
 
-	private static Instant at(String seconds) {
+	static Instant at(String seconds) {
 		return Instant.parse("2026-11-30T10:00:" + seconds + "Z");
+	}
+
+	/** A pause line, with the lease-ended suffix if {@code catchUp} is not negative. */
+	static String pause(String seconds, String member, int pause, long longest, long catchUp) {
+		return line(seconds, "DEBUG", "Raft member '" + member + "' was not run for a while (pause " + pause
+				+ ", the longest so far " + longest + " ms): it waits to hear from the others before it acts on its timers"
+				+ ((catchUp >= 0) ? "; its lease ended meanwhile: it reports the leadership lost unless the answers queued "
+						+ "behind the pause renew it within " + catchUp + " ms" : ""));
 	}
 
 	private static String timing(String seconds, String member, int level, String timeout, int heartbeat, String reason) {
@@ -42,10 +51,74 @@ class TimingEventsTests {
 				line("03.250", "DEBUG", "Raft member 'n1' was not run for a while (pause 2, the longest so far 340 ms): it "
 						+ "waits to hear from the others before it acts on its timers"),
 				timing("04.000", "n1", 1, "300-600", 100, "2 incidents in 30 s (lease lapses)")));
-		assertThat(events).containsExactly(new Event(Kind.LEASE_LAPSE, "n1", at("02.500"), 4, -1, null),
-				new Event(Kind.PAUSE, "n1", at("03.250"), 340, -1, null),
+		assertThat(events).containsExactly(new Event(Kind.LEASE_LAPSE, "n1", at("02.500"), 4, -1, null, -1),
+				new Event(Kind.PAUSE, "n1", at("03.250"), 340, -1, null, -1),
 				new Event(Kind.TIMING, "n1", at("04.000"), 300, 1,
-						new TimingEvents.Timing(300, 600, 100, "2 incidents in 30 s (lease lapses)")));
+						new TimingEvents.Timing(300, 600, 100, "2 incidents in 30 s (lease lapses)"), -1));
+		assertThat(events).noneMatch(Event::leaseEnded);
+	}
+
+	@Test
+	void aPauseLineSaysWhetherTheLeaseEndedDuringThePauseAndHowLongTheCatchUpLasts() {
+		List<Event> events = TimingEvents.parse("n1", List.of(pause("03.250", "n1", 2, 340, 25),
+				pause("05.000", "n1", 3, 340, -1)));
+		assertThat(events).containsExactly(new Event(Kind.PAUSE, "n1", at("03.250"), 340, -1, null, 25),
+				new Event(Kind.PAUSE, "n1", at("05.000"), 340, -1, null, -1));
+		assertThat(events).extracting(Event::leaseEnded).containsExactly(true, false);
+	}
+
+	@Test
+	void aPauseLineThatSaysTheLeaseEndedInOtherWordsIsAnError() {
+		String changed = line("03.250", "DEBUG", "Raft member 'n1' was not run for a while (pause 2, the longest so far "
+				+ "340 ms): it waits to hear from the others before it acts on its timers; its lease ended meanwhile: it "
+				+ "waits 25 ms");
+		assertThatIllegalArgumentException().isThrownBy(() -> TimingEvents.parse("n1", List.of(changed)))
+			.withMessageContaining("has CoreLoop's line changed?")
+			.withMessageContaining(changed);
+	}
+
+	@Test
+	void aLeaseThatEndedInAPauseIsReportedIfItsReplicaLoggedARevocationWithinTheCatchUpAndTheSlack() {
+		// Catch-up 25 ms + 50 ms slack: a revocation logged up to 75 ms after the pause line reports the lease lost.
+		List<String> log = List.of(line("00.000", " INFO", "This replica (n1) now leads, fencing token 4"),
+				pause("01.000", "n1", 1, 200, 25),
+				line("01.075", " INFO", "This replica (n1) no longer leads term 4: LEASE_LOST"),
+				line("01.080", " INFO", "This replica (n1) now leads, fencing token 4"),
+				// Bridged: the leadership goes on; the revocation 76 ms after the line is another matter.
+				pause("02.000", "n1", 2, 200, 25),
+				line("02.076", " INFO", "This replica (n1) no longer leads term 4: LEASE_LOST"),
+				line("02.200", " INFO", "This replica (n1) now leads, fencing token 4"),
+				// Bridged although another replica's leadership was revoked meanwhile.
+				pause("03.000", "n1", 3, 200, 25),
+				// Reported, whatever the reason: the leadership did not go on unreported.
+				pause("04.000", "n1", 4, 200, 10),
+				line("04.030", " INFO", "This replica (n1) no longer leads term 4: TRANSFER"));
+		List<String> otherLog = List.of(line("02.950", " INFO", "This replica (n2) now leads, fencing token 9"),
+				line("03.010", " INFO", "This replica (n2) no longer leads term 9: LEASE_LOST"));
+		List<Leaderships.Leadership> leaderships = new ArrayList<>(Leaderships.parse("n1", log));
+		leaderships.addAll(Leaderships.parse("n2", otherLog));
+		List<Event> pauses = TimingEvents.parse("n1", log);
+
+		assertThat(pauses).extracting(Event::at, (pause) -> TimingEvents.bridged(pause, leaderships))
+			.containsExactly(tuple(at("01.000"), false), tuple(at("02.000"), true), tuple(at("03.000"), true),
+					tuple(at("04.000"), false));
+	}
+
+	@Test
+	void aKillDuringTheCatchUpIsNoReport() {
+		List<String> log = List.of(line("00.000", " INFO", "This replica (n1) now leads, fencing token 4"),
+				pause("01.000", "n1", 1, 200, 25), "=== raft-bench: SIGKILL to n1 at 2026-11-30T10:00:01.010Z");
+		Event pause = TimingEvents.parse("n1", log).get(0);
+		assertThat(Leaderships.parse("n1", log)).singleElement()
+			.satisfies((leadership) -> assertThat(leadership.endInferred()).isTrue());
+		assertThat(TimingEvents.bridged(pause, Leaderships.parse("n1", log))).isTrue();
+	}
+
+	@Test
+	void onlyAPauseDuringWhichTheLeaseEndedIsBridgedOrReported() {
+		Event pause = TimingEvents.parse("n1", List.of(pause("01.000", "n1", 1, 200, -1))).get(0);
+		assertThatIllegalArgumentException().isThrownBy(() -> TimingEvents.bridged(pause, List.of()))
+			.withMessageContaining("Not a pause during which a lease ended");
 	}
 
 	@Test
