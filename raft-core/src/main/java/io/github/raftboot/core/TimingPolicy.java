@@ -28,12 +28,7 @@ import org.jspecify.annotations.Nullable;
  * widened the timing goes on while the new timing reaches the members, which says nothing about
  * the new timing. Widened on such transients, every cluster would fail over at twice its
  * configured timing for the first quiet period after each start or failover, and one episode
- * would widen by two levels within milliseconds (seen in the busy bench). A storm is the
- * exception: {@value #STORM_LAPSES} lease lapses within the settling time of a leadership (not of
- * a timing) widen by one level at once, for a leader that keeps losing its lease there stops and
- * starts the application's leader-only work each time (seen in the busy bench: eleven lapses of
- * one leader in the first 3.5 s of a cluster whose five JVMs started together on two cores), and
- * that is no transient.
+ * would widen by two levels within milliseconds (seen in the busy bench).
  */
 final class TimingPolicy {
 
@@ -47,9 +42,6 @@ final class TimingPolicy {
 
 	/** How long after a leadership began, or a timing came into force, incidents do not count towards widening. */
 	static final Duration SETTLE = Duration.ofSeconds(5);
-
-	/** How many lease lapses within {@link #SETTLE} of a leadership widen the timing all the same. */
-	static final int STORM_LAPSES = 3;
 
 	/** The kinds of incident. */
 	enum Kind {
@@ -83,12 +75,6 @@ final class TimingPolicy {
 
 	private long lastIncidentAt;
 
-	/** Lease lapses within {@link #SETTLE} of the start of this leadership, while its timing is unchanged. */
-	private int settlingLapses;
-
-	/** Whether the timing is still the one this leadership started with: only then does a storm count. */
-	private boolean startingTiming;
-
 	private boolean anyIncident;
 
 	/** The slowest majority acknowledgement of a round since the timing last changed. */
@@ -116,8 +102,6 @@ final class TimingPolicy {
 		this.changedAt = now;
 		this.anyIncident = false;
 		this.slowestRoundTrip = 0;
-		this.settlingLapses = 0;
-		this.startingTiming = true;
 	}
 
 	void incident(Kind kind, long now) {
@@ -127,9 +111,6 @@ final class TimingPolicy {
 		// changedAt is also when leadership began: see start
 		if (now - this.changedAt >= this.settleNanos) {
 			this.recent.addLast(new Incident(kind, now));
-		}
-		else if (kind == Kind.LEASE_LAPSE && this.startingTiming) {
-			this.settlingLapses++;
 		}
 		this.lastIncidentAt = now;
 		this.anyIncident = true;
@@ -156,10 +137,6 @@ final class TimingPolicy {
 			return new Decision(level + 1, "widened after " + describeRecent() + " within "
 					+ WINDOW.toSeconds() + " s");
 		}
-		if (this.settlingLapses >= STORM_LAPSES && level < maxLevel) {
-			return new Decision(level + 1, "widened after " + this.settlingLapses + " lease lapses within "
-					+ SETTLE.toSeconds() + " s of a new leadership");
-		}
 		long quiet = this.quietNanos << this.quietDoublings;
 		if (level > 0 && now - this.changedAt >= quiet && (!this.anyIncident || now - this.lastIncidentAt >= quiet)
 				&& this.slowestRoundTrip < narrowerHeartbeatNanos) {
@@ -184,8 +161,6 @@ final class TimingPolicy {
 		this.changedAt = now;
 		this.anyIncident = false;
 		this.slowestRoundTrip = 0;
-		this.settlingLapses = 0;
-		this.startingTiming = false;
 	}
 
 	private String describeRecent() {

@@ -56,32 +56,6 @@ class TimingPolicyTests {
 	}
 
 	@Test
-	void aStormOfLeaseLapsesWhileALeadershipSettlesWidensOnceAndNotAgainForTheSameEpisode() {
-		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
-		settling.start(0);
-		settling.incident(TimingPolicy.Kind.PAUSE, S / 10);
-		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S / 2);
-		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
-		assertThat(settling.decide(0, 2, 50 * MS, S)).as("two lapses may be the start's transients").isNull();
-		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 2 * S);
-		TimingPolicy.Decision widen = settling.decide(0, 2, 50 * MS, 2 * S);
-		assertThat(widen).isNotNull();
-		assertThat(widen.level()).isEqualTo(1);
-		assertThat(widen.reason()).isEqualTo("widened after 3 lease lapses within 5 s of a new leadership");
-		settling.changed(widen, 0, 2 * S);
-		for (int lapse = 1; lapse <= 3; lapse++) {
-			settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 2 * S + lapse * 100 * MS);
-		}
-		assertThat(settling.decide(1, 2, 50 * MS, 3 * S)).as("the same episode, while the new timing settles")
-			.isNull();
-		settling.start(400 * S);
-		for (int lapse = 1; lapse <= 3; lapse++) {
-			settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 400 * S + lapse * 100 * MS);
-		}
-		assertThat(settling.decide(1, 2, 50 * MS, 401 * S).level()).as("a storm in a new leadership").isEqualTo(2);
-	}
-
-	@Test
 	void incidentsRightAfterAWideningDoNotWidenAgainBeforeTheNewTimingSettled() {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
 		settling.start(0);
