@@ -60,7 +60,12 @@ import org.jspecify.annotations.Nullable;
  * too: the member's own leadership runs that code, and a leader needs the CPU most.</li>
  * <li>Before each round it waits until the JVM went 2 seconds without a pause (as counted by the
  * member's pause monitor, see {@code PauseMonitor}): a JVM that does not get the CPU when it
- * needs it has none to spare.</li>
+ * needs it has none to spare. It also waits until the member has followed one leader of its
+ * default group for {@value #SETTLED_SECONDS} seconds: right after an election, or right after
+ * the member started, the cluster is at its most fragile (a new leader's lease lapses when the
+ * JVMs beside it take its CPU: the busy bench saw a leader lose it six times in the first five
+ * seconds of a cluster while the others warmed up), and the next change of leadership, which the
+ * warm-up prepares for, is not imminent. It starts its throwaway members only then.</li>
  * </ul>
  * Its cost is bounded three ways: by the number of rounds; by a time limit, after which it ends
  * with the rounds left (waiting for a quiet JVM included); and by giving up after 3 rounds in a
@@ -94,6 +99,11 @@ public final class ElectionWarmUp {
 
 	private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(QUIET_SECONDS);
 
+	/** How long the member must have followed one leader before a round starts. */
+	static final int SETTLED_SECONDS = 10;
+
+	private static final long SETTLED_NANOS = TimeUnit.SECONDS.toNanos(SETTLED_SECONDS);
+
 	/** The longest step of a rest or a wait for a quiet JVM: how soon it notices that the member leads. */
 	static final int STEP_MILLIS = 100;
 
@@ -113,6 +123,9 @@ public final class ElectionWarmUp {
 	private static final BooleanSupplier NEVER_LEADS = () -> false;
 
 	private static final LongSupplier NO_PAUSES = () -> 0;
+
+	/** A leadership that is always known and never changes: no settling to wait for. */
+	private static final LongSupplier SETTLED = () -> 0;
 
 	/**
 	 * Where the throwaway members log (their role changes and lease lapses at DEBUG): a category
@@ -143,8 +156,13 @@ public final class ElectionWarmUp {
 
 	private final LongSupplier memberPauses;
 
+	private final LongSupplier memberLeadership;
+
 	/** The pauses counted when the warm-up was created. */
 	private final long pausesAtCreation;
+
+	/** The leadership the member followed when the warm-up was created. */
+	private final long leadershipAtCreation;
 
 	private final Duration roundTimeout;
 
@@ -168,12 +186,14 @@ public final class ElectionWarmUp {
 	/**
 	 * Creates a warm-up of {@link #DEFAULT_ROUNDS} rounds within {@link #DEFAULT_TIME_LIMIT} that
 	 * makes way for a real member: it ends once that member leads any of its election groups,
-	 * and waits for a quiet JVM by the pauses that member's pause monitor counts.
+	 * waits for a quiet JVM by the pauses that member's pause monitor counts, and for the member
+	 * to have followed one leader of its default group for {@value #SETTLED_SECONDS} seconds.
 	 * @param json the wire format, normally the one the member's transport and endpoints use
 	 * @param member the member of this JVM, the default group's server
 	 */
 	public ElectionWarmUp(RaftJson json, RaftServer member) {
-		this(json, DEFAULT_ROUNDS, DEFAULT_TIME_LIMIT, leadsAnyGroup(member), member.statistics()::pauses);
+		this(json, DEFAULT_ROUNDS, DEFAULT_TIME_LIMIT, leadsAnyGroup(member), member.statistics()::pauses,
+				leadership(member), ROUND_TIMEOUT, System::nanoTime, null);
 	}
 
 	/**
@@ -198,18 +218,21 @@ public final class ElectionWarmUp {
 	 */
 	public ElectionWarmUp(RaftJson json, int rounds, Duration timeLimit, BooleanSupplier memberLeads,
 			LongSupplier memberPauses) {
-		this(json, rounds, timeLimit, memberLeads, memberPauses, ROUND_TIMEOUT, System::nanoTime, null);
+		this(json, rounds, timeLimit, memberLeads, memberPauses, SETTLED, ROUND_TIMEOUT, System::nanoTime, null);
 	}
 
 	/**
 	 * Creates a warm-up whose pace is measured on the given clock.
+	 * @param memberLeadership which leadership the real member follows: a value that changes
+	 * whenever the leader it knows changes, negative while it knows none; no round starts until
+	 * it has stayed the same, not negative, for {@value #SETTLED_SECONDS} seconds
 	 * @param roundTimeout how long a round waits for leadership to move before it counts as missed
 	 * @param nanoClock the clock of its time limit, of the length of its rounds, rests and waits
 	 * @param sleeper how it rests and waits, in steps of at most 100 ms; {@code null} to wait on a
 	 * lock that {@link #cancel()} wakes up
 	 */
 	ElectionWarmUp(RaftJson json, int rounds, Duration timeLimit, BooleanSupplier memberLeads,
-			LongSupplier memberPauses, Duration roundTimeout, LongSupplier nanoClock,
+			LongSupplier memberPauses, LongSupplier memberLeadership, Duration roundTimeout, LongSupplier nanoClock,
 			PauseMonitor.@Nullable Sleeper sleeper) {
 		this.json = Objects.requireNonNull(json, "json");
 		this.timeLimit = Objects.requireNonNull(timeLimit, "timeLimit");
@@ -222,10 +245,20 @@ public final class ElectionWarmUp {
 		this.rounds = rounds;
 		this.memberLeads = Objects.requireNonNull(memberLeads, "memberLeads");
 		this.memberPauses = Objects.requireNonNull(memberPauses, "memberPauses");
+		this.memberLeadership = Objects.requireNonNull(memberLeadership, "memberLeadership");
 		this.roundTimeout = Objects.requireNonNull(roundTimeout, "roundTimeout");
 		this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
 		this.sleeper = (sleeper != null) ? sleeper : this::restOnLock;
 		this.pausesAtCreation = memberPauses.getAsLong();
+		this.leadershipAtCreation = memberLeadership.getAsLong();
+	}
+
+	/**
+	 * Which leadership of the default group the member follows: its count of leader changes, -1
+	 * while it knows no leader.
+	 */
+	private static LongSupplier leadership(RaftServer member) {
+		return () -> member.leaderId().isPresent() ? member.statistics().leaderChanges() : -1;
 	}
 
 	/** Whether the member leads the default group or any other of its groups. */
@@ -248,9 +281,19 @@ public final class ElectionWarmUp {
 		// A pause since the warm-up was created (while the application started) counts as one now
 		tally.pauses = this.pausesAtCreation;
 		tally.notePauses(this.memberPauses.getAsLong(), startedAt);
+		// Settled long since, unless it changed after the warm-up was created (a member that
+		// started meanwhile: it knew no leader then)
+		tally.leadership = this.leadershipAtCreation;
+		tally.leadershipSince = startedAt - SETTLED_NANOS;
+		tally.noteLeadership(this.memberLeadership.getAsLong(), startedAt);
+		long deadline = startedAt + this.timeLimit.toNanos();
 		Ending ending = stopNow();
 		if (ending == null) {
-			ending = runRounds(startedAt + this.timeLimit.toNanos(), tally);
+			// Before the throwaway members start: they would heartbeat meanwhile
+			ending = holdBack(deadline, tally);
+		}
+		if (ending == null) {
+			ending = runRounds(deadline, tally);
 		}
 		long cpuAfter = processCpuNanos();
 		return new Result(tally.handOvers, tally.failovers, tally.missed, ending,
@@ -312,8 +355,12 @@ public final class ElectionWarmUp {
 	}
 
 	/**
-	 * Before a round: waits until the JVM went {@link #QUIET_SECONDS} seconds without a pause.
-	 * Returns why the warm-up must end instead of running the round, or {@code null} to run it.
+	 * Before a round: waits until the JVM went {@link #QUIET_SECONDS} seconds without a pause and
+	 * the member has followed one leader for {@link #SETTLED_SECONDS} seconds (a cluster that has
+	 * just elected a leader, or a member that has just started, is at its most fragile: the new
+	 * leader's lease lapses when others take its CPU, and the next change of leadership, which
+	 * the warm-up prepares for, is not imminent). Returns why the warm-up must end instead of
+	 * running the round, or {@code null} to run it.
 	 */
 	private @Nullable Ending holdBack(long deadline, Tally tally) throws InterruptedException {
 		long from = this.nanoClock.getAsLong();
@@ -329,7 +376,9 @@ public final class ElectionWarmUp {
 					return Ending.TIME_LIMIT;
 				}
 				tally.notePauses(this.memberPauses.getAsLong(), now);
-				long quietIn = tally.pausedYet ? tally.lastPauseAt + QUIET_NANOS - now : 0;
+				tally.noteLeadership(this.memberLeadership.getAsLong(), now);
+				long quietIn = Math.max(tally.pausedYet ? tally.lastPauseAt + QUIET_NANOS - now : 0,
+						(tally.leadership < 0) ? STEP_NANOS : tally.leadershipSince + SETTLED_NANOS - now);
 				if (quietIn <= 0) {
 					return null;
 				}
@@ -354,6 +403,7 @@ public final class ElectionWarmUp {
 		for (long left = nanos; left > 0 && stopNow() == null; left = until - this.nanoClock.getAsLong()) {
 			this.sleeper.sleep(Math.min(left, STEP_NANOS));
 			tally.notePauses(this.memberPauses.getAsLong(), this.nanoClock.getAsLong());
+			tally.noteLeadership(this.memberLeadership.getAsLong(), this.nanoClock.getAsLong());
 		}
 		return this.nanoClock.getAsLong() - from;
 	}
@@ -505,6 +555,18 @@ public final class ElectionWarmUp {
 
 		/** When a change of the pauses was last noticed. */
 		long lastPauseAt;
+
+		/** The leadership the member followed when last looked at, and since when. */
+		long leadership;
+
+		long leadershipSince;
+
+		void noteLeadership(long current, long now) {
+			if (current != this.leadership) {
+				this.leadership = current;
+				this.leadershipSince = now;
+			}
+		}
 
 		void notePauses(long counted, long now) {
 			if (counted != this.pauses) {

@@ -136,6 +136,37 @@ class ElectionWarmUpTests {
 	}
 
 	@Test
+	void warmUpWaitsUntilTheMemberHasFollowedOneLeaderForTenSeconds() throws InterruptedException {
+		AtomicLong leadership = new AtomicLong(-1);
+		// No leader known for the first 3 steps (0.3 s), then leader A; at 4 s a new leader B
+		VirtualTime time = new VirtualTime().onSleep((step) -> {
+			if (step == 3) {
+				leadership.set(1);
+			}
+			if (step == 40) {
+				leadership.set(2);
+			}
+		});
+		ElectionWarmUp warmUp = warmUp(1, NO_LIMIT, () -> false, () -> 0, leadership::get, time);
+		ElectionWarmUp.Result result = warmUp.run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.ALL_ROUNDS);
+		assertThat(result.rounds()).as("it resumed").isOne();
+		assertThat(result.heldBack()).as("10 s from the last change of leader, at 4 s")
+			.isGreaterThanOrEqualTo(Duration.ofSeconds(14))
+			.isLessThan(Duration.ofMillis(14500));
+		awaitNoThreadLeft();
+	}
+
+	@Test
+	void warmUpOfAMemberThatNeverKnowsALeaderRunsNoRoundBeforeItsTimeLimit() throws InterruptedException {
+		VirtualTime time = new VirtualTime();
+		ElectionWarmUp.Result result = warmUp(1, Duration.ofSeconds(30), () -> false, () -> 0, () -> -1, time).run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.TIME_LIMIT);
+		assertThat(result.rounds()).isZero();
+		awaitNoThreadLeft();
+	}
+
+	@Test
 	void pausesThatDoNotStopHoldTheWarmUpBackUntilItsTimeLimit() throws InterruptedException {
 		AtomicLong pauses = new AtomicLong();
 		VirtualTime time = new VirtualTime().onSleep((step) -> pauses.incrementAndGet());
@@ -171,8 +202,8 @@ class ElectionWarmUpTests {
 	@Test
 	void warmUpGivesUpAfterThreeRoundsInARowThatMovedNoLeadership() throws InterruptedException {
 		// Rounds that may not wait at all for leadership to move: a machine too busy for any round
-		ElectionWarmUp warmUp = new ElectionWarmUp(this.json, 12, NO_LIMIT, () -> false, () -> 0, Duration.ofNanos(1),
-				System::nanoTime, null);
+		ElectionWarmUp warmUp = new ElectionWarmUp(this.json, 12, NO_LIMIT, () -> false, () -> 0, () -> 0,
+				Duration.ofNanos(1), System::nanoTime, null);
 		ElectionWarmUp.Result result = warmUp.run();
 		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.TOO_BUSY);
 		assertThat(result.missed()).isEqualTo(3);
@@ -294,8 +325,13 @@ class ElectionWarmUpTests {
 
 	private ElectionWarmUp warmUp(int rounds, Duration timeLimit, BooleanSupplier memberLeads,
 			LongSupplier memberPauses, VirtualTime time) {
-		return new ElectionWarmUp(this.json, rounds, timeLimit, memberLeads, memberPauses, Duration.ofSeconds(1), time,
-				time);
+		return warmUp(rounds, timeLimit, memberLeads, memberPauses, () -> 0, time);
+	}
+
+	private ElectionWarmUp warmUp(int rounds, Duration timeLimit, BooleanSupplier memberLeads,
+			LongSupplier memberPauses, LongSupplier memberLeadership, VirtualTime time) {
+		return new ElectionWarmUp(this.json, rounds, timeLimit, memberLeads, memberPauses, memberLeadership,
+				Duration.ofSeconds(1), time, time);
 	}
 
 	private static void awaitNoThreadLeft() {
