@@ -738,10 +738,10 @@ public final class RaftNode {
 
 	/**
 	 * The current lease, or {@code null} if this node must not act as leader whatever the time.
-	 * Once a lease has lapsed, it stays withheld until a renewal lasts at least a heartbeat
-	 * interval, until the next round is sent: acknowledgements that arrive late renew it for a
-	 * few milliseconds each, and each would otherwise make the application's leadership flap
-	 * (stopped, started, stopped again within milliseconds). Lapses in a row (each within ten
+	 * A new leadership's first lease, and a lease that has lapsed, stay withheld until a renewal
+	 * lasts at least a heartbeat interval, until the next round is sent: acknowledgements that
+	 * arrive late renew it for a few milliseconds each, and each would otherwise make the
+	 * application's leadership flap (stopped, started, stopped again within milliseconds). Lapses in a row (each within ten
 	 * maximum election timeouts of the last, in one leadership) back off: the k-th withholds the
 	 * lease for at least 2^(k-1) - 1 heartbeat intervals, up to 31. Withholding a lease only ever
 	 * makes this node act as leader less.
@@ -890,6 +890,11 @@ public final class RaftNode {
 		this.leaderId = this.id;
 		this.leaderSince = now;
 		resetLeaderState();
+		// A leadership becomes active only with a lease that lasts at least a heartbeat interval,
+		// like a lease that lapsed: on a busy machine the answers that commit the no-op may come so
+		// late that the lease they give would end within milliseconds of the leadership beginning.
+		this.leaseHeldBack = true;
+		this.heldBackUntil = now;
 		this.quorumCheckFrom = now;
 		this.policy.start(now);
 		long next = this.log.lastIndex() + 1;

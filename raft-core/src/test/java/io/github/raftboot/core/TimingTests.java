@@ -221,6 +221,34 @@ class TimingTests {
 		}
 
 		@Test
+		void newLeadershipBecomesActiveOnlyWithALeaseThatLastsAHeartbeatSoALateNoOpAnswerDoesNotMakeItFlap() {
+			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(1, null, log(1)));
+			Ready elected = a.electLeader();
+			long sentAt = a.now();
+			long noop = NodeHarness.round(elected);
+			a.tick(sentAt + HEARTBEAT);
+			Ready third = a.tick(sentAt + 2 * HEARTBEAT);
+			// The no-op's answer comes so late that its round's lease has less than a heartbeat left
+			long late = sentAt + LEASE - HEARTBEAT / 2;
+			a.ack("b", 2, noop, late);
+			assertThat(a.node().commitIndex()).as("committed all the same").isEqualTo(2);
+			assertThat(a.node().lease()).as("withheld").isNull();
+			assertThat(a.node().isActiveLeader(late)).isFalse();
+			// The answer to a recent round gives a lease that lasts: active
+			a.ack("b", 2, NodeHarness.round(third), late + MS);
+			assertThat(a.node().isActiveLeader(late + MS)).isTrue();
+			assertThat(a.node().status().incidents().leaseLapses()).isZero();
+		}
+
+		@Test
+		void newLeadershipAnsweredInTimeIsActiveAtOnce() {
+			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(1, null, log(1)));
+			Ready elected = a.electLeader();
+			a.ack("b", 2, NodeHarness.round(elected), a.now() + MS);
+			assertThat(a.node().isActiveLeader(a.now())).isTrue();
+		}
+
+		@Test
 		void lapsedLeaseComesBackOnlyWithARenewalThatLastsAHeartbeatSoLateAnswersDoNotMakeItFlap() {
 			NodeHarness a = leader();
 			long index = a.node().lastLogIndex();
