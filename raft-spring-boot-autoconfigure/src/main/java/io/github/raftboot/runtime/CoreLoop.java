@@ -480,7 +480,7 @@ final class CoreLoop {
 		if (logger.isDebugEnabled() && incidents.pauses() > this.loggedIncidents.pauses()) {
 			Lease lease = status.lease();
 			long now = this.nanoClock.getAsLong();
-			String catchUp = (lease != null && !lease.isValidAt(now) && !lease.hasLapsedAt(now))
+			String catchUp = catchingUp(lease, now)
 					? "; its lease ended meanwhile: it reports the leadership lost unless the answers queued behind the pause renew it within "
 							+ Math.max(0, (lease.lapseReportedFromNanos() - now) / 1_000_000) + " ms"
 					: "";
@@ -576,8 +576,7 @@ final class CoreLoop {
 			// Wake up when the lease ends, to tell the listeners.
 			at = lease.endNanos();
 		}
-		else if (lease != null && !lease.isValidAt(now) && !lease.hasLapsedAt(now)
-				&& lease.lapseReportedFromNanos() - at < 0) {
+		else if (catchingUp(lease, now) && lease.lapseReportedFromNanos() - at < 0) {
 			// Catching up after a pause: wake up when the lapse counts, to tell the listeners.
 			at = lease.lapseReportedFromNanos();
 		}
@@ -590,6 +589,14 @@ final class CoreLoop {
 		}
 		this.nextTickAt = at;
 		this.nextTick = this.core.schedule(this::tickSafely, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Whether a lease has ended but does not count as lapsed yet: the catch-up after a pause (see
+	 * {@link Lease#lapseReportedFromNanos()}).
+	 */
+	private static boolean catchingUp(@Nullable Lease lease, long now) {
+		return lease != null && !lease.isValidAt(now) && !lease.hasLapsedAt(now);
 	}
 
 	private void tickSafely() {

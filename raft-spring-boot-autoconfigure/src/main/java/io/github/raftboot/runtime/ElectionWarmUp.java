@@ -280,12 +280,11 @@ public final class ElectionWarmUp {
 		Tally tally = new Tally();
 		// A pause since the warm-up was created (while the application started) counts as one now
 		tally.pauses = this.pausesAtCreation;
-		tally.notePauses(this.memberPauses.getAsLong(), startedAt);
 		// Settled long since, unless it changed after the warm-up was created (a member that
 		// started meanwhile: it knew no leader then)
 		tally.leadership = this.leadershipAtCreation;
 		tally.leadershipSince = startedAt - SETTLED_NANOS;
-		tally.noteLeadership(this.memberLeadership.getAsLong(), startedAt);
+		observeMember(tally, startedAt);
 		long deadline = startedAt + this.timeLimit.toNanos();
 		Ending ending = stopNow();
 		if (ending == null) {
@@ -375,8 +374,7 @@ public final class ElectionWarmUp {
 				if (now - deadline >= 0) {
 					return Ending.TIME_LIMIT;
 				}
-				tally.notePauses(this.memberPauses.getAsLong(), now);
-				tally.noteLeadership(this.memberLeadership.getAsLong(), now);
+				observeMember(tally, now);
 				long quietIn = Math.max(tally.pausedYet ? tally.lastPauseAt + QUIET_NANOS - now : 0,
 						(tally.leadership < 0) ? STEP_NANOS : tally.leadershipSince + SETTLED_NANOS - now);
 				if (quietIn <= 0) {
@@ -402,10 +400,15 @@ public final class ElectionWarmUp {
 		long until = from + nanos;
 		for (long left = nanos; left > 0 && stopNow() == null; left = until - this.nanoClock.getAsLong()) {
 			this.sleeper.sleep(Math.min(left, STEP_NANOS));
-			tally.notePauses(this.memberPauses.getAsLong(), this.nanoClock.getAsLong());
-			tally.noteLeadership(this.memberLeadership.getAsLong(), this.nanoClock.getAsLong());
+			observeMember(tally, this.nanoClock.getAsLong());
 		}
 		return this.nanoClock.getAsLong() - from;
+	}
+
+	/** Notes the real member's pauses and the leadership it follows, as seen at {@code now}. */
+	private void observeMember(Tally tally, long now) {
+		tally.notePauses(this.memberPauses.getAsLong(), now);
+		tally.noteLeadership(this.memberLeadership.getAsLong(), now);
 	}
 
 	/** The default way to rest: on a lock that {@link #cancel()} wakes up. */
