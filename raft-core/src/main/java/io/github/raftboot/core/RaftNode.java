@@ -127,6 +127,11 @@ public final class RaftNode {
 
 	private long longestPauseNanos;
 
+	/** Whether a pause was noticed, and the due time it was late for ({@link #noticePause}). */
+	private boolean pauseNoticed;
+
+	private long pauseNoticedDue;
+
 	private long timingChanges;
 
 	// Persistent state
@@ -1613,10 +1618,17 @@ public final class RaftNode {
 	 * @return whether the node was paused
 	 */
 	private boolean noticePause(long now) {
-		long late = now - nextTickNanos();
-		if (late <= Math.max(this.heartbeatNanos, this.minNanos / 3)) {
+		long due = nextTickNanos();
+		long late = now - due;
+		if (late <= Math.max(this.heartbeatNanos, this.minNanos / 3)
+				|| (this.pauseNoticed && this.pauseNoticedDue == due)) {
+			// Not late, or late for a due time already noticed: a leader's next round stays due
+			// until it ticks, and the answers queued behind the pause come before that tick. One
+			// pause, one count (and one incident).
 			return false;
 		}
+		this.pauseNoticed = true;
+		this.pauseNoticedDue = due;
 		this.pauses++;
 		this.longestPauseNanos = Math.max(this.longestPauseNanos, late);
 		if (this.role == Role.LEADER) {

@@ -462,6 +462,30 @@ class TimingTests {
 		}
 
 		@Test
+		void oneLeaderPauseCountsOnceAndIsOneIncidentHoweverManyQueuedAnswersArriveBeforeItsNextTick() {
+			NodeHarness a = leader();
+			long index = a.node().lastLogIndex();
+			Ready first = a.tick(a.nextHeartbeat());
+			a.ack("b", index, NodeHarness.round(first), a.now() + MS);
+			long resumed = a.nextHeartbeat() + 400 * MS;
+			// The answers queued behind the pause come first; the round stays due until the tick.
+			a.ack("b", index, NodeHarness.round(first), resumed);
+			a.ack("c", index, NodeHarness.round(first), resumed);
+			a.ack("b", index, NodeHarness.round(first), resumed + MS / 2);
+			Ready afterPause = a.tick(resumed + MS);
+			a.ack("b", index, NodeHarness.round(afterPause), resumed + 2 * MS);
+			assertThat(a.node().isActiveLeader(resumed + 2 * MS)).isTrue();
+			assertThat(a.node().status().incidents().pauses()).isEqualTo(1);
+			assertThat(a.node().status().incidents().longestPauseNanos()).isEqualTo(400 * MS);
+			assertThat(a.node().status().incidents().leaseLapses()).isZero();
+			// One incident does not widen the timing: it takes two.
+			assertThat(a.node().status().timing().level()).isZero();
+			// A second pause later is a second count.
+			a.tick(a.nextHeartbeat() + 300 * MS);
+			assertThat(a.node().status().incidents().pauses()).isEqualTo(2);
+		}
+
+		@Test
 		void leaseThatEndsWhileTheLeaderRunsCountsAsLapsedTheInstantItEnds() {
 			NodeHarness a = leader();
 			Lease lease = a.node().lease();
