@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -65,7 +66,11 @@ import org.jspecify.annotations.Nullable;
  * the member started, the cluster is at its most fragile (a new leader's lease lapses when the
  * JVMs beside it take its CPU: the busy bench saw a leader lose it six times in the first five
  * seconds of a cluster while the others warmed up), and the next change of leadership, which the
- * warm-up prepares for, is not imminent. It starts its throwaway members only then.</li>
+ * warm-up prepares for, is not imminent. Before its first round each member also waits its
+ * turn, {@value #TURN_SECONDS} seconds for each voter whose id comes before its own: replicas
+ * that start together learn of their first leader together, and their warm-ups, all at once,
+ * took the leader's CPU (the busy bench saw its lease lapse twice as four ended together). It
+ * starts its throwaway members only then.</li>
  * </ul>
  * Its cost is bounded three ways: by the number of rounds; by a time limit, after which it ends
  * with the rounds left (waiting for a quiet JVM included); and by giving up after 3 rounds in a
@@ -104,6 +109,15 @@ public final class ElectionWarmUp {
 
 	private static final long SETTLED_NANOS = TimeUnit.SECONDS.toNanos(SETTLED_SECONDS);
 
+	/**
+	 * How much longer each member waits before its first round than the voter before it in the
+	 * order of their ids: replicas that start together (and all learn of their first leader at
+	 * once) then warm up one after the other rather than all at once.
+	 */
+	static final int TURN_SECONDS = 5;
+
+	private static final long TURN_NANOS = TimeUnit.SECONDS.toNanos(TURN_SECONDS);
+
 	/** The longest step of a rest or a wait for a quiet JVM: how soon it notices that the member leads. */
 	static final int STEP_MILLIS = 100;
 
@@ -126,6 +140,9 @@ public final class ElectionWarmUp {
 
 	/** A leadership that is always known and never changes: no settling to wait for. */
 	private static final LongSupplier SETTLED = () -> 0;
+
+	/** The first in line: no turn to wait for. */
+	private static final IntSupplier FIRST = () -> 0;
 
 	/**
 	 * Where the throwaway members log (their role changes and lease lapses at DEBUG): a category
@@ -164,6 +181,8 @@ public final class ElectionWarmUp {
 	/** The leadership the member followed when the warm-up was created. */
 	private final long leadershipAtCreation;
 
+	private final IntSupplier memberTurn;
+
 	private final Duration roundTimeout;
 
 	private final LongSupplier nanoClock;
@@ -193,7 +212,7 @@ public final class ElectionWarmUp {
 	 */
 	public ElectionWarmUp(RaftJson json, RaftServer member) {
 		this(json, DEFAULT_ROUNDS, DEFAULT_TIME_LIMIT, leadsAnyGroup(member), member.statistics()::pauses,
-				leadership(member), ROUND_TIMEOUT, System::nanoTime, null);
+				leadership(member), turn(member), ROUND_TIMEOUT, System::nanoTime, null);
 	}
 
 	/**
@@ -218,7 +237,7 @@ public final class ElectionWarmUp {
 	 */
 	public ElectionWarmUp(RaftJson json, int rounds, Duration timeLimit, BooleanSupplier memberLeads,
 			LongSupplier memberPauses) {
-		this(json, rounds, timeLimit, memberLeads, memberPauses, SETTLED, ROUND_TIMEOUT, System::nanoTime, null);
+		this(json, rounds, timeLimit, memberLeads, memberPauses, SETTLED, FIRST, ROUND_TIMEOUT, System::nanoTime, null);
 	}
 
 	/**
@@ -226,13 +245,16 @@ public final class ElectionWarmUp {
 	 * @param memberLeadership which leadership the real member follows: a value that changes
 	 * whenever the leader it knows changes, negative while it knows none; no round starts until
 	 * it has stayed the same, not negative, for {@value #SETTLED_SECONDS} seconds
+	 * @param memberTurn the member's place among the voters, from 0: its first round waits that
+	 * many times {@value #TURN_SECONDS} seconds longer for a settled leadership
 	 * @param roundTimeout how long a round waits for leadership to move before it counts as missed
 	 * @param nanoClock the clock of its time limit, of the length of its rounds, rests and waits
 	 * @param sleeper how it rests and waits, in steps of at most 100 ms; {@code null} to wait on a
 	 * lock that {@link #cancel()} wakes up
 	 */
 	ElectionWarmUp(RaftJson json, int rounds, Duration timeLimit, BooleanSupplier memberLeads,
-			LongSupplier memberPauses, LongSupplier memberLeadership, Duration roundTimeout, LongSupplier nanoClock,
+			LongSupplier memberPauses, LongSupplier memberLeadership, IntSupplier memberTurn, Duration roundTimeout,
+			LongSupplier nanoClock,
 			PauseMonitor.@Nullable Sleeper sleeper) {
 		this.json = Objects.requireNonNull(json, "json");
 		this.timeLimit = Objects.requireNonNull(timeLimit, "timeLimit");
@@ -246,6 +268,7 @@ public final class ElectionWarmUp {
 		this.memberLeads = Objects.requireNonNull(memberLeads, "memberLeads");
 		this.memberPauses = Objects.requireNonNull(memberPauses, "memberPauses");
 		this.memberLeadership = Objects.requireNonNull(memberLeadership, "memberLeadership");
+		this.memberTurn = Objects.requireNonNull(memberTurn, "memberTurn");
 		this.roundTimeout = Objects.requireNonNull(roundTimeout, "roundTimeout");
 		this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
 		this.sleeper = (sleeper != null) ? sleeper : this::restOnLock;
@@ -259,6 +282,16 @@ public final class ElectionWarmUp {
 	 */
 	private static LongSupplier leadership(RaftServer member) {
 		return () -> member.leaderId().isPresent() ? member.statistics().leaderChanges() : -1;
+	}
+
+	/**
+	 * The member's place among the voters of its configuration in force, in the order of their
+	 * ids; 0 while it knows none or is none.
+	 */
+	private static IntSupplier turn(RaftServer member) {
+		return () -> member.membership()
+			.map((membership) -> membership.voters().headSet(member.nodeId()).size())
+			.orElse(0);
 	}
 
 	/** Whether the member leads the default group or any other of its groups. */
@@ -288,8 +321,8 @@ public final class ElectionWarmUp {
 		long deadline = startedAt + this.timeLimit.toNanos();
 		Ending ending = stopNow();
 		if (ending == null) {
-			// Before the throwaway members start: they would heartbeat meanwhile
-			ending = holdBack(deadline, tally);
+			// Before the throwaway members start (they would heartbeat meanwhile), and in turn
+			ending = holdBack(deadline, tally, true);
 		}
 		if (ending == null) {
 			ending = runRounds(deadline, tally);
@@ -320,7 +353,7 @@ public final class ElectionWarmUp {
 				if (missedInARow >= MAX_MISSED_IN_A_ROW) {
 					return Ending.TOO_BUSY;
 				}
-				Ending stop = holdBack(deadline, tally);
+				Ending stop = holdBack(deadline, tally, false);
 				if (stop != null) {
 					return stop;
 				}
@@ -358,10 +391,11 @@ public final class ElectionWarmUp {
 	 * the member has followed one leader for {@link #SETTLED_SECONDS} seconds (a cluster that has
 	 * just elected a leader, or a member that has just started, is at its most fragile: the new
 	 * leader's lease lapses when others take its CPU, and the next change of leadership, which
-	 * the warm-up prepares for, is not imminent). Returns why the warm-up must end instead of
-	 * running the round, or {@code null} to run it.
+	 * the warm-up prepares for, is not imminent). Before the first round the member also waits its
+	 * turn: {@value #TURN_SECONDS} seconds more for each voter before it. Returns why the warm-up
+	 * must end instead of running the round, or {@code null} to run it.
 	 */
-	private @Nullable Ending holdBack(long deadline, Tally tally) throws InterruptedException {
+	private @Nullable Ending holdBack(long deadline, Tally tally, boolean first) throws InterruptedException {
 		long from = this.nanoClock.getAsLong();
 		boolean waited = false;
 		try {
@@ -375,8 +409,9 @@ public final class ElectionWarmUp {
 					return Ending.TIME_LIMIT;
 				}
 				observeMember(tally, now);
+				long settled = SETTLED_NANOS + (first ? this.memberTurn.getAsInt() * TURN_NANOS : 0);
 				long quietIn = Math.max(tally.pausedYet ? tally.lastPauseAt + QUIET_NANOS - now : 0,
-						(tally.leadership < 0) ? STEP_NANOS : tally.leadershipSince + SETTLED_NANOS - now);
+						(tally.leadership < 0) ? STEP_NANOS : tally.leadershipSince + settled - now);
 				if (quietIn <= 0) {
 					return null;
 				}

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 import io.github.raftboot.core.Message;
@@ -158,6 +159,25 @@ class ElectionWarmUpTests {
 	}
 
 	@Test
+	void eachMemberWaitsFiveSecondsLongerForItsFirstRoundThanTheVoterBeforeIt() throws InterruptedException {
+		AtomicLong leadership = new AtomicLong(-1);
+		// Leader known from the third step (0.3 s) on; the third voter in the order of ids
+		VirtualTime time = new VirtualTime().onSleep((step) -> {
+			if (step == 3) {
+				leadership.set(1);
+			}
+		});
+		ElectionWarmUp warmUp = warmUp(2, NO_LIMIT, () -> false, () -> 0, leadership::get, () -> 2, time);
+		ElectionWarmUp.Result result = warmUp.run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.ALL_ROUNDS);
+		assertThat(result.rounds()).isEqualTo(2);
+		// 10 s settled plus two turns of 5 s, from 0.3 s on: once, not before each round
+		assertThat(result.heldBack()).isGreaterThanOrEqualTo(Duration.ofMillis(20300))
+			.isLessThan(Duration.ofMillis(20800));
+		awaitNoThreadLeft();
+	}
+
+	@Test
 	void warmUpOfAMemberThatNeverKnowsALeaderRunsNoRoundBeforeItsTimeLimit() throws InterruptedException {
 		VirtualTime time = new VirtualTime();
 		ElectionWarmUp.Result result = warmUp(1, Duration.ofSeconds(30), () -> false, () -> 0, () -> -1, time).run();
@@ -202,7 +222,7 @@ class ElectionWarmUpTests {
 	@Test
 	void warmUpGivesUpAfterThreeRoundsInARowThatMovedNoLeadership() throws InterruptedException {
 		// Rounds that may not wait at all for leadership to move: a machine too busy for any round
-		ElectionWarmUp warmUp = new ElectionWarmUp(this.json, 12, NO_LIMIT, () -> false, () -> 0, () -> 0,
+		ElectionWarmUp warmUp = new ElectionWarmUp(this.json, 12, NO_LIMIT, () -> false, () -> 0, () -> 0, () -> 0,
 				Duration.ofNanos(1), System::nanoTime, null);
 		ElectionWarmUp.Result result = warmUp.run();
 		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.TOO_BUSY);
@@ -330,8 +350,13 @@ class ElectionWarmUpTests {
 
 	private ElectionWarmUp warmUp(int rounds, Duration timeLimit, BooleanSupplier memberLeads,
 			LongSupplier memberPauses, LongSupplier memberLeadership, VirtualTime time) {
+		return warmUp(rounds, timeLimit, memberLeads, memberPauses, memberLeadership, () -> 0, time);
+	}
+
+	private ElectionWarmUp warmUp(int rounds, Duration timeLimit, BooleanSupplier memberLeads,
+			LongSupplier memberPauses, LongSupplier memberLeadership, IntSupplier memberTurn, VirtualTime time) {
 		return new ElectionWarmUp(this.json, rounds, timeLimit, memberLeads, memberPauses, memberLeadership,
-				Duration.ofSeconds(1), time, time);
+				memberTurn, Duration.ofSeconds(1), time, time);
 	}
 
 	private static void awaitNoThreadLeft() {
