@@ -122,6 +122,9 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	/** When the current run started, on the wall clock. */
 	private volatile @Nullable Instant runningSince;
 
+	/** The term this group's member started its current run in, as its storage had it. */
+	private volatile long startTerm;
+
 	/** Serializes start and stop. */
 	private final Object lifecycleLock = new Object();
 
@@ -274,6 +277,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			PersistentState state = this.storage.load();
 			// Taken before the node runs, so that a running status always has it
 			this.runningSince = this.clock.instant();
+			this.startTerm = state.term();
 			CoreLoop started = newLoop(null);
 			this.loop = started;
 			started.start(state);
@@ -296,6 +300,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		GroupThreads threads = new GroupThreads(this.config.nodeId(), this.transport);
 		this.shared = threads;
 		this.runningSince = this.clock.instant();
+		this.startTerm = state.term();
 		CoreLoop started = newLoop(threads);
 		this.loop = started;
 		started.start(state);
@@ -330,6 +335,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	private void startOn(GroupThreads threads, PersistentState state) {
 		synchronized (this.lifecycleLock) {
 			this.runningSince = this.clock.instant();
+			this.startTerm = state.term();
 			CoreLoop started = newLoop(threads);
 			this.loop = started;
 			started.start(state);
@@ -698,6 +704,17 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			return clusterId != null;
 		}
 		return membership.contains(memberId) || membership.clusterId().equals(clusterId);
+	}
+
+	/**
+	 * Whether this member voted in the term it is in, and that term began after this run of the
+	 * member started: it took part in the election of the leadership it follows (the replicas
+	 * started together, or a leader failed meanwhile), rather than joining one already
+	 * established (a restart into a running cluster).
+	 */
+	boolean votedSinceStart() {
+		Status status = this.board.snapshot().status();
+		return status.votedFor() != null && status.term() > this.startTerm;
 	}
 
 	/** The id of the cluster this member belongs to, or {@code null} while it belongs to none. */

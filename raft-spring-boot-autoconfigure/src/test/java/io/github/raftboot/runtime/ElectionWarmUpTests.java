@@ -98,6 +98,23 @@ class ElectionWarmUpTests {
 	}
 
 	@Test
+	void aRealServerVotedSinceItsStartOnlyOnceItTookPartInAnElection() throws InterruptedException {
+		RaftServer member = new RaftServer(RaftConfig.builder("n1", List.of("n1")).build(),
+				HookedStorage.inMemory((state) -> {
+				}), (request) -> new CompletableFuture<>(), (event) -> {
+				});
+		assertThat(member.votedSinceStart()).isFalse();
+		member.start();
+		try {
+			assertThat(member.awaitLeadership(Duration.ofSeconds(10))).isTrue();
+			assertThat(member.votedSinceStart()).as("it voted for itself in term 1, started in term 0").isTrue();
+		}
+		finally {
+			member.stop();
+		}
+	}
+
+	@Test
 	void memberOfARealServerThatLeadsGetsNoWarmUp() throws InterruptedException {
 		RaftServer member = new RaftServer(RaftConfig.builder("n1", List.of("n1")).build(),
 				HookedStorage.inMemory((state) -> {
@@ -174,6 +191,23 @@ class ElectionWarmUpTests {
 		// 10 s settled plus two turns of 5 s, from 0.3 s on: once, not before each round
 		assertThat(result.heldBack()).isGreaterThanOrEqualTo(Duration.ofMillis(20300))
 			.isLessThan(Duration.ofMillis(20800));
+		awaitNoThreadLeft();
+	}
+
+	@Test
+	void memberThatJoinedAnEstablishedLeadershipWaitsNeitherForItToSettleNorForItsTurn() throws InterruptedException {
+		AtomicLong leadership = new AtomicLong(-1);
+		VirtualTime time = new VirtualTime().onSleep((step) -> {
+			if (step == 3) {
+				leadership.set(1);
+			}
+		});
+		// A restart into a running cluster: it did not vote for the leader it follows
+		ElectionWarmUp warmUp = warmUp(2, NO_LIMIT, () -> false, () -> 0, leadership::get, () -> -1, time);
+		ElectionWarmUp.Result result = warmUp.run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.ALL_ROUNDS);
+		assertThat(result.rounds()).isEqualTo(2);
+		assertThat(result.heldBack()).as("only until it knew the leader, at 0.3 s").isLessThan(Duration.ofSeconds(1));
 		awaitNoThreadLeft();
 	}
 
