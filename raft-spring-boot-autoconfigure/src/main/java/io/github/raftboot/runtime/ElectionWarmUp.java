@@ -61,9 +61,9 @@ import org.jspecify.annotations.Nullable;
  * too: the member's own leadership runs that code, and a leader needs the CPU most.</li>
  * <li>Before each round it waits until the JVM went 2 seconds without a pause (as counted by the
  * member's pause monitor, see {@code PauseMonitor}): a JVM that does not get the CPU when it
- * needs it has none to spare. If the member took part in the election of the leader it follows
- * (it voted in that term, and the term began after the member started: the replicas started
- * together, or a leader failed), it also waits until it has followed that leader for
+ * needs it has none to spare. Before its first round, if the member took part in the election of
+ * the leader it follows (it voted in that term, and the term began after the member started: the
+ * replicas started together, or a leader failed), it also waits until it has followed that leader for
  * {@value #SETTLED_SECONDS} seconds: right after an election the cluster is at its most fragile
  * (a new leader's lease lapses when the JVMs beside it take its CPU: the busy bench saw a leader
  * lose it six times in the first five seconds of a cluster while the others warmed up), and the
@@ -72,9 +72,10 @@ import org.jspecify.annotations.Nullable;
  * before its own (replicas that start together learn of their first leader together, and their
  * warm-ups, all at once, took the leader's CPU: the busy bench saw its lease lapse twice as four
  * ended together). A member that joined a leadership already established (a restart into a
- * running cluster) does not wait for it: it is the replica a hand-over will prefer, and on the
- * quiet bench, where leadership moved every few seconds, waiting left it cold (hand-overs 30 ms
- * slower). It starts its throwaway members only then.</li>
+ * running cluster) does not wait for it, and later rounds wait only for a quiet JVM and a known
+ * leader: a restarted replica is the one a hand-over prefers, and on the quiet bench, where
+ * leadership moved every few seconds, waiting for each leadership to settle left it cold
+ * (hand-overs 30 ms slower). It starts its throwaway members only then.</li>
  * </ul>
  * Its cost is bounded three ways: by the number of rounds; by a time limit, after which it ends
  * with the rounds left (waiting for a quiet JVM included); and by giving up after 3 rounds in a
@@ -251,9 +252,9 @@ public final class ElectionWarmUp {
 	 * whenever the leader it knows changes, negative while it knows none; no round starts until
 	 * it has stayed the same, not negative, for {@value #SETTLED_SECONDS} seconds
 	 * @param memberTurn the member's place among the voters, from 0, while it took part in the
-	 * election of the leadership it follows: its first round waits that many times
-	 * {@value #TURN_SECONDS} seconds longer for a settled leadership; -1 while it joined a
-	 * leadership already established: no round waits for the leadership to settle
+	 * election of the leadership it follows: its first round waits for that leadership to have
+	 * lasted {@value #SETTLED_SECONDS} seconds plus that many times {@value #TURN_SECONDS}; -1 while
+	 * it joined a leadership already established: its first round does not wait for it to settle
 	 * @param roundTimeout how long a round waits for leadership to move before it counts as missed
 	 * @param nanoClock the clock of its time limit, of the length of its rounds, rests and waits
 	 * @param sleeper how it rests and waits, in steps of at most 100 ms; {@code null} to wait on a
@@ -395,11 +396,11 @@ public final class ElectionWarmUp {
 
 	/**
 	 * Before a round: waits until the JVM went {@link #QUIET_SECONDS} seconds without a pause and
-	 * the member knows a leader; if the member took part in that leader's election, until it has
-	 * followed it for {@link #SETTLED_SECONDS} seconds (a cluster that has just elected a leader is
-	 * at its most fragile: the new leader's lease lapses when others take its CPU, and the next
-	 * change of leadership, which the warm-up prepares for, is not imminent), and before the first
-	 * round its turn too: {@value #TURN_SECONDS} seconds more for each voter before it. Returns why
+	 * the member knows a leader. Before the first round, if the member took part in that leader's
+	 * election, also until it has followed it for {@link #SETTLED_SECONDS} seconds (a cluster that
+	 * has just elected a leader is at its most fragile: the new leader's lease lapses when others
+	 * take its CPU, and the next change of leadership, which the warm-up prepares for, is not
+	 * imminent) plus its turn: {@value #TURN_SECONDS} seconds for each voter before it. Returns why
 	 * the warm-up must end instead of running the round, or {@code null} to run it.
 	 */
 	private @Nullable Ending holdBack(long deadline, Tally tally, boolean first) throws InterruptedException {
@@ -417,7 +418,7 @@ public final class ElectionWarmUp {
 				}
 				observeMember(tally, now);
 				int turn = this.memberTurn.getAsInt();
-				long settled = (turn < 0) ? 0 : SETTLED_NANOS + (first ? turn * TURN_NANOS : 0);
+				long settled = (!first || turn < 0) ? 0 : SETTLED_NANOS + turn * TURN_NANOS;
 				long quietIn = Math.max(tally.pausedYet ? tally.lastPauseAt + QUIET_NANOS - now : 0,
 						(tally.leadership < 0) ? STEP_NANOS : tally.leadershipSince + settled - now);
 				if (quietIn <= 0) {

@@ -212,6 +212,23 @@ class ElectionWarmUpTests {
 	}
 
 	@Test
+	void aNewLeaderAfterTheFirstRoundDoesNotHoldTheNextRoundsBack() throws InterruptedException {
+		AtomicLong leadership = new AtomicLong(1);
+		// Settled long since at the start; the first sleep is the rest after the first round
+		VirtualTime time = new VirtualTime().onSleep((step) -> {
+			if (step == 1) {
+				leadership.set(2);
+			}
+		});
+		ElectionWarmUp warmUp = warmUp(3, NO_LIMIT, () -> false, () -> 0, leadership::get, () -> 0, time);
+		ElectionWarmUp.Result result = warmUp.run();
+		assertThat(result.ending()).isEqualTo(ElectionWarmUp.Ending.ALL_ROUNDS);
+		assertThat(result.rounds()).isEqualTo(3);
+		assertThat(result.heldBack()).as("no wait for the new leadership to settle").isLessThan(Duration.ofSeconds(1));
+		awaitNoThreadLeft();
+	}
+
+	@Test
 	void warmUpOfAMemberThatNeverKnowsALeaderRunsNoRoundBeforeItsTimeLimit() throws InterruptedException {
 		VirtualTime time = new VirtualTime();
 		ElectionWarmUp.Result result = warmUp(1, Duration.ofSeconds(30), () -> false, () -> 0, () -> -1, time).run();
