@@ -417,8 +417,7 @@ public final class ElectionWarmUp {
 					return Ending.TIME_LIMIT;
 				}
 				observeMember(tally, now);
-				int turn = this.memberTurn.getAsInt();
-				long settled = (!first || turn < 0) ? 0 : SETTLED_NANOS + turn * TURN_NANOS;
+				long settled = first ? settledBeforeFirstRound() : 0;
 				long quietIn = Math.max(tally.pausedYet ? tally.lastPauseAt + QUIET_NANOS - now : 0,
 						(tally.leadership < 0) ? STEP_NANOS : tally.leadershipSince + settled - now);
 				if (quietIn <= 0) {
@@ -433,6 +432,16 @@ public final class ElectionWarmUp {
 				tally.heldBackNanos += this.nanoClock.getAsLong() - from;
 			}
 		}
+	}
+
+	/**
+	 * How long the leadership the member follows must have lasted before the first round: 10 s
+	 * plus its turn if the member took part in its election, else nothing. Asked only then: it
+	 * reads the member's membership.
+	 */
+	private long settledBeforeFirstRound() {
+		int turn = this.memberTurn.getAsInt();
+		return (turn < 0) ? 0 : SETTLED_NANOS + turn * TURN_NANOS;
 	}
 
 	/**
