@@ -55,7 +55,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>After each round it rests three times as long as the round took, so that it keeps its
  * threads busy at most a quarter of the time. On a quiet machine that only makes it take longer,
- * which costs nothing. Its threads inherit the priority of the thread that runs it, which Linux
+ * which costs nothing. Its members are held while it rests ({@link CoreLoop#hold()}): no timer of
+ * theirs fires, so they send nothing (idle, their 5 ms heartbeats took about a sixth of a core);
+ * the next round resumes them and waits for the leader's lease to be renewed. Its threads inherit the priority of the thread that runs it, which Linux
  * ignores unless the JVM runs with {@code -XX:ThreadPriorityPolicy=1}.</li>
  * <li>It ends as soon as the real member {@linkplain Ending#LEADING leads}, before its first round
  * too: the member's own leadership runs that code, and a leader needs the CPU most.</li>
@@ -366,6 +368,11 @@ public final class ElectionWarmUp {
 					return stop;
 				}
 				long roundStartedAt = this.nanoClock.getAsLong();
+				if (round > 1) {
+					// Held while it rested: the leader's next round renews its lease
+					all.forEach(Member::resume);
+					awaitAny(all, all, Member::isActiveLeader);
+				}
 				boolean done = (round % FAILOVER_EVERY == 0) ? failover(all, transport, tally)
 						: handOver(all, members, tally);
 				missedInARow = done ? 0 : missedInARow + 1;
@@ -374,6 +381,7 @@ public final class ElectionWarmUp {
 				}
 				long roundNanos = this.nanoClock.getAsLong() - roundStartedAt;
 				tally.inRoundsNanos += roundNanos;
+				all.forEach(Member::hold);
 				tally.restedNanos += rest(REST_PER_ROUND * roundNanos, tally);
 			}
 			return Ending.ALL_ROUNDS;
@@ -662,6 +670,15 @@ public final class ElectionWarmUp {
 
 		void start() {
 			this.loop.start(PersistentState.empty());
+		}
+
+		/** No timer of this member fires until {@link #resume()}: it costs nothing while the warm-up rests. */
+		void hold() {
+			this.loop.hold();
+		}
+
+		void resume() {
+			this.loop.resume();
 		}
 
 		void stop() {
