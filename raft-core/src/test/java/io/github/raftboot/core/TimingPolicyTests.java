@@ -40,9 +40,10 @@ class TimingPolicyTests {
 	void incidentsWhileALeadershipSettlesDoNotWidenButKeepItFromNarrowing() {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
 		settling.start(0);
-		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S / 2);
-		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		settling.incident(TimingPolicy.Kind.LATE_ROUND, S / 2);
+		settling.incident(TimingPolicy.Kind.CAMPAIGN_WHILE_LEADING, S);
 		settling.incident(TimingPolicy.Kind.PAUSE, 4 * S);
+		settling.majorityRoundTrip(20 * MS);
 		assertThat(settling.decide(0, 2, 50 * MS, 5 * S)).as("cold start transients").isNull();
 		assertThat(settling.decide(1, 2, 50 * MS, 303 * S)).as("4 s of trouble 299 s ago").isNull();
 		assertThat(settling.decide(1, 2, 50 * MS, 304 * S)).isNotNull();
@@ -50,9 +51,48 @@ class TimingPolicyTests {
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 306 * S);
 		assertThat(settling.decide(0, 2, 50 * MS, 306 * S).level()).as("once settled").isEqualTo(1);
 		settling.start(400 * S);
-		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 401 * S);
-		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 402 * S);
+		settling.incident(TimingPolicy.Kind.PAUSE, 401 * S);
+		settling.incident(TimingPolicy.Kind.LATE_ROUND, 402 * S);
 		assertThat(settling.decide(0, 2, 50 * MS, 403 * S)).as("a new leadership settles again").isNull();
+	}
+
+	@Test
+	void aLeaseThatLapsesWhileALeadershipSettlesAtTheConfiguredTimingWidensAtOnce() {
+		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
+		settling.start(0);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		assertThat(settling.decide(0, 2, 50 * MS, S + MS)).as("cut off from the majority, or not yet renewed").isNull();
+		settling.majorityRoundTrip(80 * MS);
+		TimingPolicy.Decision decision = settling.decide(0, 2, 50 * MS, S + 90 * MS);
+		assertThat(decision).isNotNull();
+		assertThat(decision.level()).isEqualTo(1);
+		assertThat(decision.reason())
+			.isEqualTo("widened after 1 lease lapse in the first 5 s of a leadership at the configured timing");
+		settling.changed(decision, 0, S + MS);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S + 100 * MS);
+		assertThat(settling.decide(1, 2, 50 * MS, S + 200 * MS)).as("the same episode, as the new timing settles")
+			.isNull();
+	}
+
+	@Test
+	void aLeaseThatLapsesWhileALeadershipSettlesWidensNoFurtherThanLevelOne() {
+		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
+		settling.start(0);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		settling.majorityRoundTrip(80 * MS);
+		assertThat(settling.decide(1, 2, 50 * MS, S + MS)).as("already wider than configured").isNull();
+		assertThat(settling.decide(0, 0, 50 * MS, S + MS)).as("the ceiling is the configured timing").isNull();
+	}
+
+	@Test
+	void aLeaseThatLapsesRightAfterANarrowingToTheConfiguredTimingDoesNotWidenAtOnce() {
+		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
+		settling.start(0);
+		settling.changed(new TimingPolicy.Decision(0, "narrowed"), 1, 400 * S);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 401 * S);
+		settling.majorityRoundTrip(80 * MS);
+		assertThat(settling.decide(0, 2, 50 * MS, 402 * S)).as("not a new leadership: one incident as any other")
+			.isNull();
 	}
 
 	@Test
