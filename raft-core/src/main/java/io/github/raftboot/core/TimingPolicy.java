@@ -38,7 +38,12 @@ import org.jspecify.annotations.Nullable;
  * at level 0, since the lapse did not count, until the first follower restart minutes later,
  * where its lease lapsed again (each lapse a flap of the application's leader-only work). On a
  * quiet machine a new leadership's lease does not lapse (the quiet bench: none in its starts,
- * failovers and hand-overs), so its failovers keep the configured timing.
+ * failovers and hand-overs of one group), so its failovers keep the configured timing. Such a
+ * widening is tentative, though: the cold start of many groups lapses leases on a quiet machine
+ * too, and that storm passes within seconds. Until an incident counts after it (past the
+ * settling of the new timing), it narrows after {@link #TENTATIVE_QUIET} instead of the quiet
+ * period, on the same conditions (no incident meanwhile, every majority fast enough for the
+ * narrower timing); on a busy machine its rounds are seldom that fast.
  */
 final class TimingPolicy {
 
@@ -52,6 +57,12 @@ final class TimingPolicy {
 
 	/** How long after a leadership began, or a timing came into force, incidents do not count towards widening. */
 	static final Duration SETTLE = Duration.ofSeconds(5);
+
+	/**
+	 * The quiet period of a widening on a lapse while a leadership settled, until an incident
+	 * confirms it: a start storm on a quiet machine passes within seconds.
+	 */
+	static final Duration TENTATIVE_QUIET = Duration.ofSeconds(30);
 
 	/** The kinds of incident. */
 	enum Kind {
@@ -101,6 +112,12 @@ final class TimingPolicy {
 	/** Whether a majority acknowledged a round after the first of {@link #settlingLapses}. */
 	private boolean settlingLapseRenewed;
 
+	/**
+	 * Whether the timing in force was widened on a lapse while a leadership settled and no
+	 * incident counted since: it narrows after {@link #TENTATIVE_QUIET} rather than the quiet period.
+	 */
+	private boolean tentative;
+
 	private long narrowedAt;
 
 	private boolean narrowedOnce;
@@ -133,6 +150,7 @@ final class TimingPolicy {
 		// changedAt is also when leadership began: see start
 		if (now - this.changedAt >= this.settleNanos) {
 			this.recent.addLast(new Incident(kind, now));
+			this.tentative = false;
 		}
 		else if (kind == Kind.LEASE_LAPSE && this.leadershipSettling) {
 			this.settlingLapses++;
@@ -168,9 +186,12 @@ final class TimingPolicy {
 		if (this.settlingLapseRenewed && level == 0 && maxLevel > 0) {
 			return new Decision(1, "widened after " + this.settlingLapses + " "
 					+ ((this.settlingLapses > 1) ? Kind.LEASE_LAPSE.many : Kind.LEASE_LAPSE.one) + " in the first "
-					+ SETTLE.toSeconds() + " s of a leadership at the configured timing");
+					+ SETTLE.toSeconds() + " s of a leadership at the configured timing", true);
 		}
 		long quiet = this.quietNanos << this.quietDoublings;
+		if (this.tentative) {
+			quiet = Math.min(quiet, TENTATIVE_QUIET.toNanos());
+		}
 		if (level > 0 && now - this.changedAt >= quiet && (!this.anyIncident || now - this.lastIncidentAt >= quiet)
 				&& this.slowestRoundTrip < narrowerHeartbeatNanos) {
 			return new Decision(level - 1, "narrowed after " + Duration.ofNanos(quiet).toSeconds()
@@ -194,6 +215,7 @@ final class TimingPolicy {
 		this.leadershipSettling = false;
 		this.settlingLapses = 0;
 		this.settlingLapseRenewed = false;
+		this.tentative = decision != null && decision.tentative();
 		this.changedAt = now;
 		this.anyIncident = false;
 		this.slowestRoundTrip = 0;
@@ -214,8 +236,15 @@ final class TimingPolicy {
 	 *
 	 * @param level the level to move to
 	 * @param reason why, for operators
+	 * @param tentative whether it is a widening on a lapse while a leadership settled, which
+	 * narrows again after {@link #TENTATIVE_QUIET} unless an incident confirms it
 	 */
-	record Decision(int level, String reason) {
+	record Decision(int level, String reason, boolean tentative) {
+
+		Decision(int level, String reason) {
+			this(level, reason, false);
+		}
+
 	}
 
 	private record Incident(Kind kind, long at) {

@@ -75,6 +75,44 @@ class TimingPolicyTests {
 	}
 
 	@Test
+	void aWideningOnALapseWhileALeadershipSettledNarrowsAfterThirtyQuietSecondsUnlessTroubleConfirmsIt() {
+		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
+		settling.start(0);
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		settling.majorityRoundTrip(80 * MS);
+		TimingPolicy.Decision widen = settling.decide(0, 2, 50 * MS, S + 90 * MS);
+		assertThat(widen.tentative()).isTrue();
+		settling.changed(widen, 0, 2 * S);
+		// The start storm goes on while the new timing settles: no confirmation, but no quiet either
+		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 3 * S);
+		settling.majorityRoundTrip(20 * MS);
+		assertThat(settling.decide(1, 2, 50 * MS, 32 * S)).as("30 s after the change, 29 s after the last lapse")
+			.isNull();
+		TimingPolicy.Decision narrow = settling.decide(1, 2, 50 * MS, 33 * S);
+		assertThat(narrow).isNotNull();
+		assertThat(narrow.level()).isZero();
+		assertThat(narrow.reason()).startsWith("narrowed after 30 s without trouble");
+
+		TimingPolicy confirmed = new TimingPolicy(Duration.ofMinutes(5));
+		confirmed.start(0);
+		confirmed.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		confirmed.majorityRoundTrip(80 * MS);
+		confirmed.changed(confirmed.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
+		confirmed.incident(TimingPolicy.Kind.LATE_ROUND, 10 * S);
+		confirmed.majorityRoundTrip(20 * MS);
+		assertThat(confirmed.decide(1, 2, 50 * MS, 60 * S)).as("trouble after the new timing settled").isNull();
+		assertThat(confirmed.decide(1, 2, 50 * MS, 310 * S)).as("the quiet period after it").isNotNull();
+
+		TimingPolicy slow = new TimingPolicy(Duration.ofMinutes(5));
+		slow.start(0);
+		slow.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		slow.majorityRoundTrip(80 * MS);
+		slow.changed(slow.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
+		slow.majorityRoundTrip(60 * MS);
+		assertThat(slow.decide(1, 2, 50 * MS, 60 * S)).as("a majority slower than the narrower heartbeat").isNull();
+	}
+
+	@Test
 	void aLeaseThatLapsesWhileALeadershipSettlesWidensNoFurtherThanLevelOne() {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
 		settling.start(0);
