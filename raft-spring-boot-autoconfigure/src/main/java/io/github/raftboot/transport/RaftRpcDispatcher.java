@@ -395,6 +395,14 @@ final class RaftRpcDispatcher {
 		}
 		Duration wait = batch.patience();
 		long deadline = System.nanoTime() + wait.toNanos();
+		try {
+			awaitAll(batch.deliveries(), wait);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return error(HttpStatus.SERVICE_UNAVAILABLE,
+					"Interrupted while waiting for Raft member '" + this.handler.nodeId() + "' to handle the request");
+		}
 		List<RaftJson.BatchReply> replies = new ArrayList<>(batch.deliveries().size());
 		for (Delivery delivery : batch.deliveries()) {
 			if (delivery.refusal != null) {
@@ -414,6 +422,31 @@ final class RaftRpcDispatcher {
 			}
 		}
 		return batchAnswer(replies);
+	}
+
+	/**
+	 * Waits until every request handed over has its reply, or {@code wait} has passed: once, for
+	 * the member's groups reply one after the other on their one core thread, and waiting for
+	 * each in turn could wake this thread once per request (the profile of an idle replica with
+	 * 50 groups: threads parking and waking took a quarter of its CPU). Failures and timeouts are
+	 * looked at request by request afterwards.
+	 */
+	private static void awaitAll(List<Delivery> deliveries, Duration wait) throws InterruptedException {
+		List<CompletableFuture<Optional<Message>>> handed = new ArrayList<>(deliveries.size());
+		for (Delivery delivery : deliveries) {
+			if (delivery.refusal == null && !delivery.reply.isDone()) {
+				handed.add(delivery.reply);
+			}
+		}
+		if (handed.size() < 2) {
+			return;
+		}
+		try {
+			CompletableFuture.allOf(handed.toArray(CompletableFuture[]::new)).get(wait.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// Each request's own outcome is read afterwards
+		}
 	}
 
 	private CompletableFuture<Response> answerBatchLater(byte[] body, @Nullable String clusterId,
@@ -506,6 +539,10 @@ final class RaftRpcDispatcher {
 	private static boolean isUtf8Json(@Nullable String value) {
 		if (value == null) {
 			return false;
+		}
+		if (value.equals(MediaType.APPLICATION_JSON_VALUE)) {
+			// What every member sends: no need to parse it (2 % of an idle replica's samples at 50 groups)
+			return true;
 		}
 		try {
 			MediaType contentType = MediaType.parseMediaType(value);
