@@ -1465,7 +1465,7 @@ public final class RaftNode {
 			}
 			if (round > this.majorityRound && round < this.currentRound + 1 && !requireMembership().isSoleVoter(this.id)) {
 				long roundTrip = now - acknowledged.sentAt();
-				this.policy.majorityRoundTrip(roundTrip);
+				this.policy.majorityRoundTrip(roundTrip, now);
 				if (roundTrip > acknowledged.leaseNanos() / 2) {
 					this.lateRounds++;
 					this.policy.incident(TimingPolicy.Kind.LATE_ROUND, now);

@@ -41,9 +41,11 @@ import org.jspecify.annotations.Nullable;
  * failovers and hand-overs of one group), so its failovers keep the configured timing. Such a
  * widening is tentative, though: the cold start of many groups lapses leases on a quiet machine
  * too, and that storm passes within seconds. Until an incident counts after it (past the
- * settling of the new timing), it narrows after {@link #TENTATIVE_QUIET} instead of the quiet
- * period, on the same conditions (no incident meanwhile, every majority fast enough for the
- * narrower timing); on a busy machine its rounds are seldom that fast.
+ * settling of the new timing), it narrows after {@link #TENTATIVE_QUIET} without an incident
+ * and without a majority acknowledgement as slow as the narrower heartbeat interval, instead of
+ * the quiet period (whose narrowing asks that no acknowledgement since the change was that slow:
+ * the tail of a start storm would keep it wide); on a busy machine some round is that slow every
+ * few seconds.
  */
 final class TimingPolicy {
 
@@ -118,6 +120,14 @@ final class TimingPolicy {
 	 */
 	private boolean tentative;
 
+	/** The heartbeat interval of the level below the one in force, as {@link #decide} last heard. */
+	private long narrowerHeartbeatNanos = Long.MAX_VALUE;
+
+	/** Whether a majority acknowledged a round no faster than {@link #narrowerHeartbeatNanos} since the timing changed. */
+	private boolean slowSeen;
+
+	private long lastSlowAt;
+
 	private long narrowedAt;
 
 	private boolean narrowedOnce;
@@ -159,9 +169,13 @@ final class TimingPolicy {
 		this.anyIncident = true;
 	}
 
-	/** A round was acknowledged by a majority {@code nanos} after it was sent. */
-	void majorityRoundTrip(long nanos) {
+	/** A round was acknowledged by a majority {@code nanos} after it was sent, at {@code now}. */
+	void majorityRoundTrip(long nanos, long now) {
 		this.slowestRoundTrip = Math.max(this.slowestRoundTrip, nanos);
+		if (nanos >= this.narrowerHeartbeatNanos) {
+			this.slowSeen = true;
+			this.lastSlowAt = now;
+		}
 		if (this.settlingLapses > 0) {
 			this.settlingLapseRenewed = true;
 		}
@@ -176,6 +190,7 @@ final class TimingPolicy {
 	 * @return the change, or {@code null} to stay
 	 */
 	@Nullable Decision decide(int level, int maxLevel, long narrowerHeartbeatNanos, long now) {
+		this.narrowerHeartbeatNanos = narrowerHeartbeatNanos;
 		while (!this.recent.isEmpty() && now - this.recent.peekFirst().at() > this.windowNanos) {
 			this.recent.removeFirst();
 		}
@@ -189,8 +204,14 @@ final class TimingPolicy {
 					+ SETTLE.toSeconds() + " s of a leadership at the configured timing", true);
 		}
 		long quiet = this.quietNanos << this.quietDoublings;
-		if (this.tentative) {
-			quiet = Math.min(quiet, TENTATIVE_QUIET.toNanos());
+		long tentativeQuiet = Math.min(quiet, TENTATIVE_QUIET.toNanos());
+		if (this.tentative && level > 0 && now - this.changedAt >= tentativeQuiet
+				&& (!this.anyIncident || now - this.lastIncidentAt >= tentativeQuiet)
+				&& (!this.slowSeen || now - this.lastSlowAt >= tentativeQuiet)) {
+			// The storm that widened it passed: its last slow round trip, like its last incident,
+			// is as long ago as the tentative quiet period
+			return new Decision(level - 1, "narrowed after " + Duration.ofNanos(tentativeQuiet).toSeconds()
+					+ " s without trouble since a widening on a lapse while a leadership settled");
 		}
 		if (level > 0 && now - this.changedAt >= quiet && (!this.anyIncident || now - this.lastIncidentAt >= quiet)
 				&& this.slowestRoundTrip < narrowerHeartbeatNanos) {
@@ -216,6 +237,7 @@ final class TimingPolicy {
 		this.settlingLapses = 0;
 		this.settlingLapseRenewed = false;
 		this.tentative = decision != null && decision.tentative();
+		this.slowSeen = false;
 		this.changedAt = now;
 		this.anyIncident = false;
 		this.slowestRoundTrip = 0;

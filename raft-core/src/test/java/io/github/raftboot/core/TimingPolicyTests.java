@@ -43,7 +43,7 @@ class TimingPolicyTests {
 		settling.incident(TimingPolicy.Kind.LATE_ROUND, S / 2);
 		settling.incident(TimingPolicy.Kind.CAMPAIGN_WHILE_LEADING, S);
 		settling.incident(TimingPolicy.Kind.PAUSE, 4 * S);
-		settling.majorityRoundTrip(20 * MS);
+		settling.majorityRoundTrip(20 * MS, 4 * S);
 		assertThat(settling.decide(0, 2, 50 * MS, 5 * S)).as("cold start transients").isNull();
 		assertThat(settling.decide(1, 2, 50 * MS, 303 * S)).as("4 s of trouble 299 s ago").isNull();
 		assertThat(settling.decide(1, 2, 50 * MS, 304 * S)).isNotNull();
@@ -62,7 +62,7 @@ class TimingPolicyTests {
 		settling.start(0);
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
 		assertThat(settling.decide(0, 2, 50 * MS, S + MS)).as("cut off from the majority, or not yet renewed").isNull();
-		settling.majorityRoundTrip(80 * MS);
+		settling.majorityRoundTrip(80 * MS, S + 80 * MS);
 		TimingPolicy.Decision decision = settling.decide(0, 2, 50 * MS, S + 90 * MS);
 		assertThat(decision).isNotNull();
 		assertThat(decision.level()).isEqualTo(1);
@@ -79,13 +79,13 @@ class TimingPolicyTests {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
 		settling.start(0);
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
-		settling.majorityRoundTrip(80 * MS);
+		settling.majorityRoundTrip(80 * MS, S + 80 * MS);
 		TimingPolicy.Decision widen = settling.decide(0, 2, 50 * MS, S + 90 * MS);
 		assertThat(widen.tentative()).isTrue();
 		settling.changed(widen, 0, 2 * S);
 		// The start storm goes on while the new timing settles: no confirmation, but no quiet either
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 3 * S);
-		settling.majorityRoundTrip(20 * MS);
+		settling.majorityRoundTrip(20 * MS, 4 * S);
 		assertThat(settling.decide(1, 2, 50 * MS, 32 * S)).as("30 s after the change, 29 s after the last lapse")
 			.isNull();
 		TimingPolicy.Decision narrow = settling.decide(1, 2, 50 * MS, 33 * S);
@@ -96,20 +96,22 @@ class TimingPolicyTests {
 		TimingPolicy confirmed = new TimingPolicy(Duration.ofMinutes(5));
 		confirmed.start(0);
 		confirmed.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
-		confirmed.majorityRoundTrip(80 * MS);
+		confirmed.majorityRoundTrip(80 * MS, S + 80 * MS);
 		confirmed.changed(confirmed.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
 		confirmed.incident(TimingPolicy.Kind.LATE_ROUND, 10 * S);
-		confirmed.majorityRoundTrip(20 * MS);
+		confirmed.majorityRoundTrip(20 * MS, 11 * S);
 		assertThat(confirmed.decide(1, 2, 50 * MS, 60 * S)).as("trouble after the new timing settled").isNull();
 		assertThat(confirmed.decide(1, 2, 50 * MS, 310 * S)).as("the quiet period after it").isNotNull();
 
 		TimingPolicy slow = new TimingPolicy(Duration.ofMinutes(5));
 		slow.start(0);
 		slow.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
-		slow.majorityRoundTrip(80 * MS);
+		slow.majorityRoundTrip(80 * MS, S + 80 * MS);
 		slow.changed(slow.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
-		slow.majorityRoundTrip(60 * MS);
-		assertThat(slow.decide(1, 2, 50 * MS, 60 * S)).as("a majority slower than the narrower heartbeat").isNull();
+		slow.majorityRoundTrip(60 * MS, 40 * S);
+		assertThat(slow.decide(1, 2, 50 * MS, 60 * S)).as("a majority slower than the narrower heartbeat 20 s ago")
+			.isNull();
+		assertThat(slow.decide(1, 2, 50 * MS, 71 * S)).as("the storm's tail 31 s ago").isNotNull();
 	}
 
 	@Test
@@ -117,7 +119,7 @@ class TimingPolicyTests {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
 		settling.start(0);
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
-		settling.majorityRoundTrip(80 * MS);
+		settling.majorityRoundTrip(80 * MS, S + 80 * MS);
 		assertThat(settling.decide(1, 2, 50 * MS, S + MS)).as("already wider than configured").isNull();
 		assertThat(settling.decide(0, 0, 50 * MS, S + MS)).as("the ceiling is the configured timing").isNull();
 	}
@@ -128,7 +130,7 @@ class TimingPolicyTests {
 		settling.start(0);
 		settling.changed(new TimingPolicy.Decision(0, "narrowed"), 1, 400 * S);
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 401 * S);
-		settling.majorityRoundTrip(80 * MS);
+		settling.majorityRoundTrip(80 * MS, 401 * S + 80 * MS);
 		assertThat(settling.decide(0, 2, 50 * MS, 402 * S)).as("not a new leadership: one incident as any other")
 			.isNull();
 	}
@@ -182,7 +184,7 @@ class TimingPolicyTests {
 	@Test
 	void narrowsOnlyAfterAQuietPeriodWithFastRoundTrips() {
 		this.policy.start(0);
-		this.policy.majorityRoundTrip(3 * MS);
+		this.policy.majorityRoundTrip(3 * MS, S);
 		assertThat(this.policy.decide(1, 2, 50 * MS, 299 * S)).isNull();
 		TimingPolicy.Decision narrow = this.policy.decide(1, 2, 50 * MS, 300 * S);
 		assertThat(narrow.level()).isZero();
@@ -192,7 +194,7 @@ class TimingPolicyTests {
 	@Test
 	void slowRoundTripsOrARecentIncidentKeepTheWiderTiming() {
 		this.policy.start(0);
-		this.policy.majorityRoundTrip(60 * MS);
+		this.policy.majorityRoundTrip(60 * MS, S);
 		assertThat(this.policy.decide(1, 2, 50 * MS, 400 * S)).as("round trips above the narrower heartbeat").isNull();
 		TimingPolicy other = new TimingPolicy(Duration.ofMinutes(5), Duration.ZERO);
 		other.start(0);
