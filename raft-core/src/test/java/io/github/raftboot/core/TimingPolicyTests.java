@@ -93,25 +93,27 @@ class TimingPolicyTests {
 		assertThat(narrow.level()).isZero();
 		assertThat(narrow.reason()).startsWith("narrowed after 30 s without trouble");
 
-		TimingPolicy confirmed = new TimingPolicy(Duration.ofMinutes(5));
-		confirmed.start(0);
-		confirmed.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
-		confirmed.majorityRoundTrip(80 * MS, S + 80 * MS);
-		confirmed.changed(confirmed.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
+		TimingPolicy confirmed = widenedOnASettlingLapse();
 		confirmed.incident(TimingPolicy.Kind.LATE_ROUND, 10 * S);
 		confirmed.majorityRoundTrip(20 * MS, 11 * S);
 		assertThat(confirmed.decide(1, 2, 50 * MS, 60 * S)).as("trouble after the new timing settled").isNull();
 		assertThat(confirmed.decide(1, 2, 50 * MS, 310 * S)).as("the quiet period after it").isNotNull();
 
-		TimingPolicy slow = new TimingPolicy(Duration.ofMinutes(5));
-		slow.start(0);
-		slow.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
-		slow.majorityRoundTrip(80 * MS, S + 80 * MS);
-		slow.changed(slow.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
+		TimingPolicy slow = widenedOnASettlingLapse();
 		slow.majorityRoundTrip(60 * MS, 40 * S);
 		assertThat(slow.decide(1, 2, 50 * MS, 60 * S)).as("a majority slower than the narrower heartbeat 20 s ago")
 			.isNull();
 		assertThat(slow.decide(1, 2, 50 * MS, 71 * S)).as("the storm's tail 31 s ago").isNotNull();
+	}
+
+	/** A policy whose leadership began at 0, lapsed at 1 s, renewed, and widened tentatively at 2 s. */
+	private static TimingPolicy widenedOnASettlingLapse() {
+		TimingPolicy policy = new TimingPolicy(Duration.ofMinutes(5));
+		policy.start(0);
+		policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		policy.majorityRoundTrip(80 * MS, S + 80 * MS);
+		policy.changed(policy.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
+		return policy;
 	}
 
 	@Test
