@@ -278,7 +278,7 @@ public final class RaftNode {
 		this.baseline = config.baselineTiming();
 		this.configuredMinNanos = config.electionTimeoutMin().toNanos();
 		this.leaseFactor = 1 - config.clockDriftBound();
-		this.policy = new TimingPolicy(config.timingQuietPeriod());
+		this.policy = new TimingPolicy(config.timingQuietPeriod(), random);
 		this.term = state.term();
 		this.votedFor = state.votedFor();
 		this.log = new RaftLog(state.log());
@@ -901,7 +901,7 @@ public final class RaftNode {
 		this.leaseHeldBack = true;
 		this.heldBackUntil = now;
 		this.quorumCheckFrom = now;
-		this.policy.start(now);
+		this.policy.start(now, this.timing);
 		long next = this.log.lastIndex() + 1;
 		this.noopIndex = this.log.append(this.term, EntryType.NOOP).index();
 		this.persistNeeded = true;

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.random.RandomGenerator;
 
 import org.jspecify.annotations.Nullable;
 
@@ -61,10 +62,22 @@ final class TimingPolicy {
 	static final Duration SETTLE = Duration.ofSeconds(5);
 
 	/**
-	 * The quiet period of a widening on a lapse while a leadership settled, until an incident
-	 * confirms it: a start storm on a quiet machine passes within seconds.
+	 * The shortest quiet period of a widening on a lapse while a leadership settled, until an
+	 * incident confirms it: a start storm on a quiet machine passes within seconds. Each such
+	 * widening draws its own, up to twice as long: the groups of a cluster widen in the same
+	 * storm, and narrowing all of them within one second (a timing entry each, persisted by every
+	 * member on the one thread all groups share) stalled the members long enough to lapse six
+	 * leases of a quiet 50-group cluster.
 	 */
 	static final Duration TENTATIVE_QUIET = Duration.ofSeconds(30);
+
+	/**
+	 * How the reason of a tentative widening ends: the log keeps it, so that a leader that takes
+	 * over such a timing (the groups' balancing moves a third of them within seconds of a start)
+	 * narrows it as early as the one that widened it would have.
+	 */
+	static final String SETTLING_LAPSE_REASON = " in the first " + SETTLE.toSeconds()
+			+ " s of a leadership at the configured timing";
 
 	/** The kinds of incident. */
 	enum Kind {
@@ -88,6 +101,8 @@ final class TimingPolicy {
 	private final long quietNanos;
 
 	private final long settleNanos;
+
+	private final RandomGenerator random;
 
 	private final ArrayDeque<Incident> recent = new ArrayDeque<>();
 
@@ -120,6 +135,9 @@ final class TimingPolicy {
 	 */
 	private boolean tentative;
 
+	/** The quiet period of the tentative widening in force: see {@link #TENTATIVE_QUIET}. */
+	private long tentativeQuietNanos = TENTATIVE_QUIET.toNanos();
+
 	/** The heartbeat interval of the level below the one in force, as {@link #decide} last heard. */
 	private long narrowerHeartbeatNanos = Long.MAX_VALUE;
 
@@ -132,18 +150,49 @@ final class TimingPolicy {
 
 	private boolean narrowedOnce;
 
+	/**
+	 * A policy with no spread of the tentative quiet periods: each is {@link #TENTATIVE_QUIET}.
+	 * @param quietPeriod the quiet period before a narrowing
+	 */
 	TimingPolicy(Duration quietPeriod) {
-		this(quietPeriod, SETTLE);
+		this(quietPeriod, SETTLE, NO_SPREAD);
 	}
 
 	TimingPolicy(Duration quietPeriod, Duration settle) {
-		this.quietNanos = quietPeriod.toNanos();
-		this.settleNanos = settle.toNanos();
+		this(quietPeriod, settle, NO_SPREAD);
 	}
 
-	/** Starts over, as when this node becomes leader. */
-	void start(long now) {
+	/**
+	 * A policy.
+	 * @param quietPeriod the quiet period before a narrowing
+	 * @param random draws each tentative quiet period, from {@link #TENTATIVE_QUIET} to twice as long
+	 */
+	TimingPolicy(Duration quietPeriod, RandomGenerator random) {
+		this(quietPeriod, SETTLE, random);
+	}
+
+	TimingPolicy(Duration quietPeriod, Duration settle, RandomGenerator random) {
+		this.quietNanos = quietPeriod.toNanos();
+		this.settleNanos = settle.toNanos();
+		this.random = random;
+	}
+
+	/** Draws 0 whatever the bound. */
+	private static final RandomGenerator NO_SPREAD = () -> 0L;
+
+	/**
+	 * Starts over, as when this node becomes leader.
+	 * @param now the current time
+	 * @param inForce the timing in force: if it is a tentative widening by an earlier leader (see
+	 * {@link #isTentative(Timing)}), it stays tentative under this one
+	 */
+	void start(long now, Timing inForce) {
 		this.started = true;
+		this.tentative = isTentative(inForce);
+		if (this.tentative) {
+			this.tentativeQuietNanos = drawTentativeQuiet();
+		}
+		this.slowSeen = false;
 		this.recent.clear();
 		this.leadershipSettling = true;
 		this.settlingLapses = 0;
@@ -200,11 +249,11 @@ final class TimingPolicy {
 		}
 		if (this.settlingLapseRenewed && level == 0 && maxLevel > 0) {
 			return new Decision(1, "widened after " + this.settlingLapses + " "
-					+ ((this.settlingLapses > 1) ? Kind.LEASE_LAPSE.many : Kind.LEASE_LAPSE.one) + " in the first "
-					+ SETTLE.toSeconds() + " s of a leadership at the configured timing", true);
+					+ ((this.settlingLapses > 1) ? Kind.LEASE_LAPSE.many : Kind.LEASE_LAPSE.one) + SETTLING_LAPSE_REASON,
+					true);
 		}
 		long quiet = this.quietNanos << this.quietDoublings;
-		long tentativeQuiet = Math.min(quiet, TENTATIVE_QUIET.toNanos());
+		long tentativeQuiet = Math.min(quiet, this.tentativeQuietNanos);
 		if (this.tentative && level > 0 && now - this.changedAt >= tentativeQuiet
 				&& (!this.anyIncident || now - this.lastIncidentAt >= tentativeQuiet)
 				&& (!this.slowSeen || now - this.lastSlowAt >= tentativeQuiet)) {
@@ -237,10 +286,23 @@ final class TimingPolicy {
 		this.settlingLapses = 0;
 		this.settlingLapseRenewed = false;
 		this.tentative = decision != null && decision.tentative();
+		if (this.tentative) {
+			this.tentativeQuietNanos = drawTentativeQuiet();
+		}
 		this.slowSeen = false;
 		this.changedAt = now;
 		this.anyIncident = false;
 		this.slowestRoundTrip = 0;
+	}
+
+	private long drawTentativeQuiet() {
+		long least = TENTATIVE_QUIET.toNanos();
+		return least + this.random.nextLong(least + 1);
+	}
+
+	/** Whether {@code timing} is a tentative widening: see {@link #SETTLING_LAPSE_REASON}. */
+	static boolean isTentative(Timing timing) {
+		return timing.level() == 1 && timing.reason().endsWith(SETTLING_LAPSE_REASON);
 	}
 
 	private String describeRecent() {

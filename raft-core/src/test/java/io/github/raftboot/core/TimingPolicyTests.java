@@ -1,6 +1,7 @@
 package io.github.raftboot.core;
 
 import java.time.Duration;
+import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,19 +16,22 @@ class TimingPolicyTests {
 
 	private static final long MS = 1_000_000L;
 
+	private static final Timing CONFIGURED = Timing.of(Duration.ofMillis(150), Duration.ofMillis(300),
+			Duration.ofMillis(50), "configured");
+
 	/** Without the settling time of a new leadership, which {@link #incidentsWhileALeadershipSettlesDoNotWidenButKeepItFromNarrowing} is about. */
 	private final TimingPolicy policy = new TimingPolicy(Duration.ofMinutes(5), Duration.ZERO);
 
 	@Test
 	void oneIncidentIsNotEnoughToWiden() {
-		this.policy.start(0);
+		this.policy.start(0, CONFIGURED);
 		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
 		assertThat(this.policy.decide(0, 2, 50 * MS, 2 * S)).isNull();
 	}
 
 	@Test
 	void twoIncidentsWithinTheWindowWidenByOneLevelAndNameWhatHappened() {
-		this.policy.start(0);
+		this.policy.start(0, CONFIGURED);
 		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
 		this.policy.incident(TimingPolicy.Kind.PAUSE, 20 * S);
 		TimingPolicy.Decision decision = this.policy.decide(0, 2, 50 * MS, 21 * S);
@@ -39,7 +43,7 @@ class TimingPolicyTests {
 	@Test
 	void incidentsWhileALeadershipSettlesDoNotWidenButKeepItFromNarrowing() {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
-		settling.start(0);
+		settling.start(0, CONFIGURED);
 		settling.incident(TimingPolicy.Kind.LATE_ROUND, S / 2);
 		settling.incident(TimingPolicy.Kind.CAMPAIGN_WHILE_LEADING, S);
 		settling.incident(TimingPolicy.Kind.PAUSE, 4 * S);
@@ -50,7 +54,7 @@ class TimingPolicyTests {
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 305 * S);
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 306 * S);
 		assertThat(settling.decide(0, 2, 50 * MS, 306 * S).level()).as("once settled").isEqualTo(1);
-		settling.start(400 * S);
+		settling.start(400 * S, CONFIGURED);
 		settling.incident(TimingPolicy.Kind.PAUSE, 401 * S);
 		settling.incident(TimingPolicy.Kind.LATE_ROUND, 402 * S);
 		assertThat(settling.decide(0, 2, 50 * MS, 403 * S)).as("a new leadership settles again").isNull();
@@ -59,7 +63,7 @@ class TimingPolicyTests {
 	@Test
 	void aLeaseThatLapsesWhileALeadershipSettlesAtTheConfiguredTimingWidensAtOnce() {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
-		settling.start(0);
+		settling.start(0, CONFIGURED);
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
 		assertThat(settling.decide(0, 2, 50 * MS, S + MS)).as("cut off from the majority, or not yet renewed").isNull();
 		settling.majorityRoundTrip(80 * MS, S + 80 * MS);
@@ -77,7 +81,7 @@ class TimingPolicyTests {
 	@Test
 	void aWideningOnALapseWhileALeadershipSettledNarrowsAfterThirtyQuietSecondsUnlessTroubleConfirmsIt() {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
-		settling.start(0);
+		settling.start(0, CONFIGURED);
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
 		settling.majorityRoundTrip(80 * MS, S + 80 * MS);
 		TimingPolicy.Decision widen = settling.decide(0, 2, 50 * MS, S + 90 * MS);
@@ -106,10 +110,73 @@ class TimingPolicyTests {
 		assertThat(slow.decide(1, 2, 50 * MS, 71 * S)).as("the storm's tail 31 s ago").isNotNull();
 	}
 
+	@Test
+	void aLeaderThatTakesOverATentativeWideningNarrowsItAsEarlyAsTheLeaderThatWidenedIt() {
+		TimingPolicy widening = new TimingPolicy(Duration.ofMinutes(5));
+		widening.start(0, CONFIGURED);
+		widening.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		widening.majorityRoundTrip(80 * MS, S + 80 * MS);
+		// What the log keeps of it: the timing with the reason
+		Timing tentative = CONFIGURED.scaled(1, 1000, widening.decide(0, 2, 50 * MS, S + 90 * MS).reason());
+		assertThat(TimingPolicy.isTentative(tentative)).isTrue();
+
+		TimingPolicy next = new TimingPolicy(Duration.ofMinutes(5));
+		next.start(3 * S, tentative);
+		next.majorityRoundTrip(20 * MS, 4 * S);
+		assertThat(next.decide(1, 2, 50 * MS, 32 * S)).as("29 s into its leadership").isNull();
+		TimingPolicy.Decision narrow = next.decide(1, 2, 50 * MS, 33 * S);
+		assertThat(narrow).isNotNull();
+		assertThat(narrow.level()).isZero();
+
+		TimingPolicy confirmedElsewhere = new TimingPolicy(Duration.ofMinutes(5));
+		confirmedElsewhere.start(3 * S,
+				CONFIGURED.scaled(1, 1000, "widened after 1 lease lapse, 1 pause within 30 s"));
+		assertThat(confirmedElsewhere.decide(1, 2, 50 * MS, 33 * S)).as("a widening that incidents confirmed")
+			.isNull();
+		assertThat(confirmedElsewhere.decide(1, 2, 50 * MS, 303 * S)).as("the quiet period").isNotNull();
+
+		TimingPolicy formerWidener = widenedOnASettlingLapse();
+		formerWidener.start(40 * S, CONFIGURED.scaled(1, 1000, "set to level 1 by hand"));
+		assertThat(formerWidener.decide(1, 2, 50 * MS, 75 * S))
+			.as("leading again, once another leader replaced its tentative timing").isNull();
+	}
+
+	@Test
+	void eachTentativeWideningDrawsAQuietPeriodOfThirtyToSixtySecondsSoThatGroupsNarrowApart() {
+		long[] drawn = new long[2];
+		RandomGenerator longest = new RandomGenerator() {
+
+			@Override
+			public long nextLong() {
+				return 0;
+			}
+
+			@Override
+			public long nextLong(long bound) {
+				drawn[0]++;
+				drawn[1] = bound;
+				return bound - 1;
+			}
+
+		};
+		TimingPolicy policy = new TimingPolicy(Duration.ofMinutes(5), longest);
+		policy.start(0, CONFIGURED);
+		policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
+		policy.majorityRoundTrip(80 * MS, S + 80 * MS);
+		policy.changed(policy.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
+		assertThat(drawn[0]).isOne();
+		assertThat(drawn[1]).isEqualTo(30 * S + 1);
+		assertThat(policy.decide(1, 2, 50 * MS, 33 * S)).as("30 s after the widening").isNull();
+		assertThat(policy.decide(1, 2, 50 * MS, 62 * S - 1)).isNull();
+		TimingPolicy.Decision narrow = policy.decide(1, 2, 50 * MS, 62 * S);
+		assertThat(narrow).isNotNull();
+		assertThat(narrow.reason()).startsWith("narrowed after 60 s without trouble");
+	}
+
 	/** A policy whose leadership began at 0, lapsed at 1 s, renewed, and widened tentatively at 2 s. */
 	private static TimingPolicy widenedOnASettlingLapse() {
 		TimingPolicy policy = new TimingPolicy(Duration.ofMinutes(5));
-		policy.start(0);
+		policy.start(0, CONFIGURED);
 		policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
 		policy.majorityRoundTrip(80 * MS, S + 80 * MS);
 		policy.changed(policy.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
@@ -119,7 +186,7 @@ class TimingPolicyTests {
 	@Test
 	void aLeaseThatLapsesWhileALeadershipSettlesWidensNoFurtherThanLevelOne() {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
-		settling.start(0);
+		settling.start(0, CONFIGURED);
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
 		settling.majorityRoundTrip(80 * MS, S + 80 * MS);
 		assertThat(settling.decide(1, 2, 50 * MS, S + MS)).as("already wider than configured").isNull();
@@ -129,7 +196,7 @@ class TimingPolicyTests {
 	@Test
 	void aLeaseThatLapsesRightAfterANarrowingToTheConfiguredTimingDoesNotWidenAtOnce() {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
-		settling.start(0);
+		settling.start(0, CONFIGURED);
 		settling.changed(new TimingPolicy.Decision(0, "narrowed"), 1, 400 * S);
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 401 * S);
 		settling.majorityRoundTrip(80 * MS, 401 * S + 80 * MS);
@@ -140,7 +207,7 @@ class TimingPolicyTests {
 	@Test
 	void incidentsRightAfterAWideningDoNotWidenAgainBeforeTheNewTimingSettled() {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
-		settling.start(0);
+		settling.start(0, CONFIGURED);
 		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, 10 * S);
 		settling.incident(TimingPolicy.Kind.PAUSE, 10 * S + 10 * MS);
 		TimingPolicy.Decision widen = settling.decide(0, 2, 50 * MS, 10 * S + 20 * MS);
@@ -156,7 +223,7 @@ class TimingPolicyTests {
 
 	@Test
 	void incidentsFurtherApartThanTheWindowDoNotWiden() {
-		this.policy.start(0);
+		this.policy.start(0, CONFIGURED);
 		this.policy.incident(TimingPolicy.Kind.LATE_ROUND, S);
 		this.policy.incident(TimingPolicy.Kind.LATE_ROUND, 32 * S);
 		assertThat(this.policy.decide(0, 2, 50 * MS, 32 * S)).isNull();
@@ -164,7 +231,7 @@ class TimingPolicyTests {
 
 	@Test
 	void neverWidensBeyondTheCeilingsLevel() {
-		this.policy.start(0);
+		this.policy.start(0, CONFIGURED);
 		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
 		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, 2 * S);
 		assertThat(this.policy.decide(2, 2, 50 * MS, 3 * S)).isNull();
@@ -172,7 +239,7 @@ class TimingPolicyTests {
 
 	@Test
 	void aWideningForgetsTheIncidentsSoTheNextLevelNeedsNewOnes() {
-		this.policy.start(0);
+		this.policy.start(0, CONFIGURED);
 		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
 		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, 2 * S);
 		TimingPolicy.Decision widen = this.policy.decide(0, 2, 50 * MS, 3 * S);
@@ -185,7 +252,7 @@ class TimingPolicyTests {
 
 	@Test
 	void narrowsOnlyAfterAQuietPeriodWithFastRoundTrips() {
-		this.policy.start(0);
+		this.policy.start(0, CONFIGURED);
 		this.policy.majorityRoundTrip(3 * MS, S);
 		assertThat(this.policy.decide(1, 2, 50 * MS, 299 * S)).isNull();
 		TimingPolicy.Decision narrow = this.policy.decide(1, 2, 50 * MS, 300 * S);
@@ -195,11 +262,11 @@ class TimingPolicyTests {
 
 	@Test
 	void slowRoundTripsOrARecentIncidentKeepTheWiderTiming() {
-		this.policy.start(0);
+		this.policy.start(0, CONFIGURED);
 		this.policy.majorityRoundTrip(60 * MS, S);
 		assertThat(this.policy.decide(1, 2, 50 * MS, 400 * S)).as("round trips above the narrower heartbeat").isNull();
 		TimingPolicy other = new TimingPolicy(Duration.ofMinutes(5), Duration.ZERO);
-		other.start(0);
+		other.start(0, CONFIGURED);
 		other.incident(TimingPolicy.Kind.PAUSE, 200 * S);
 		assertThat(other.decide(1, 2, 50 * MS, 400 * S)).as("an incident 200 s ago").isNull();
 		assertThat(other.decide(1, 2, 50 * MS, 500 * S)).isNotNull();
@@ -207,7 +274,7 @@ class TimingPolicyTests {
 
 	@Test
 	void wideningSoonAfterANarrowingDoublesTheNextQuietPeriod() {
-		this.policy.start(0);
+		this.policy.start(0, CONFIGURED);
 		TimingPolicy.Decision narrow = this.policy.decide(1, 2, 50 * MS, 300 * S);
 		this.policy.changed(narrow, 1, 300 * S);
 		this.policy.incident(TimingPolicy.Kind.LEASE_LAPSE, 310 * S);
