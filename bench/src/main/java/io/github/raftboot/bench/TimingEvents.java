@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,8 +58,15 @@ final class TimingEvents {
 	 */
 	static final Duration REPORT_SLACK = Duration.ofMillis(50);
 
+	/** The line {@link Replica} writes before each start of a replica's process. */
+	private static final String START_MARKER = "=== raft-bench: start #";
+
 	private static final Pattern TIMING = Pattern.compile("^(\\S+)\\s.*: Raft member '([^']+)' runs with a (\\d+)-(\\d+) ms "
 			+ "election timeout and a (\\d+) ms heartbeat from now on \\(level (\\d+), configured [^)]*\\): (.*)$");
+
+	/** A timing line of any group: the member, the group unless it is the default one, the level. */
+	private static final Pattern ANY_GROUP_TIMING = Pattern.compile("^\\S+\\s.*: Raft member '([^']+)'(?: in group "
+			+ "'([^']+)')? runs with a \\d+-\\d+ ms election timeout and a \\d+ ms heartbeat from now on \\(level (\\d+),.*$");
 
 	private TimingEvents() {
 	}
@@ -70,6 +80,38 @@ final class TimingEvents {
 		List<Event> all = ReplicaLogs.parseAll(logs, TimingEvents::parse);
 		all.sort(Comparator.comparing(Event::at));
 		return all;
+	}
+
+	/**
+	 * The members of any group whose timing in force is wider than the configured one, by the
+	 * last timing line of each member since its replica's process last started (a process that
+	 * starts with the configured timing in its log says nothing of it).
+	 * @param logs each replica's id and log file
+	 * @return the members, as the log lines name them ({@code n1} or {@code n1' in group 'g4})
+	 */
+	static Set<String> widened(Map<String, Path> logs) {
+		Set<String> widened = new TreeSet<>();
+		ReplicaLogs.parseAll(logs, (replica, lines) -> {
+			Map<String, Integer> levels = new HashMap<>();
+			for (String line : lines) {
+				if (line.startsWith(START_MARKER)) {
+					levels.clear();
+					continue;
+				}
+				Matcher timing = ANY_GROUP_TIMING.matcher(line);
+				if (timing.matches() && timing.group(1).equals(replica)) {
+					levels.put((timing.group(2) != null) ? replica + "' in group '" + timing.group(2) : replica,
+							Integer.parseInt(timing.group(3)));
+				}
+			}
+			levels.forEach((member, level) -> {
+				if (level > 0) {
+					widened.add(member);
+				}
+			});
+			return List.of();
+		});
+		return widened;
 	}
 
 	/**

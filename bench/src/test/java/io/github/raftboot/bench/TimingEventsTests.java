@@ -1,13 +1,18 @@
 package io.github.raftboot.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import io.github.raftboot.bench.TimingEvents.Event;
 import io.github.raftboot.bench.TimingEvents.Kind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -39,6 +44,24 @@ class TimingEventsTests {
 	private static String timing(String seconds, String member, int level, String timeout, int heartbeat, String reason) {
 		return line(seconds, " INFO", "Raft member '" + member + "' runs with a " + timeout + " ms election timeout and a "
 				+ heartbeat + " ms heartbeat from now on (level " + level + ", configured 150-300 ms and 50 ms): " + reason);
+	}
+
+	@Test
+	void namesTheMembersOfEveryGroupWhoseLastTimingSinceTheirProcessStartedIsWidened(@TempDir Path dir)
+			throws IOException {
+		Path n1 = dir.resolve("n1.log");
+		Files.write(n1, List.of("=== raft-bench: start #1 of n1 at 2026-11-30T09:59:50.000000001Z",
+				timing("01.000", "n1' in group 'g1", 1, "300-600", 100, "widened"),
+				timing("01.100", "n1' in group 'g2", 1, "300-600", 100, "widened"),
+				timing("01.200", "n1", 1, "300-600", 100, "widened"),
+				timing("31.000", "n1' in group 'g1", 0, "150-300", 50, "narrowed"),
+				timing("31.500", "n2' in group 'g3", 1, "300-600", 100, "another replica's member, in this log")));
+		Path n2 = dir.resolve("n2.log");
+		Files.write(n2, List.of("=== raft-bench: start #1 of n2 at 2026-11-30T09:59:50.000000001Z",
+				timing("01.000", "n2' in group 'g3", 1, "300-600", 100, "widened"),
+				"=== raft-bench: start #2 of n2 at 2026-11-30T10:00:20.000000001Z"));
+		assertThat(TimingEvents.widened(Map.of("n1", n1, "n2", n2, "n3", dir.resolve("n3.log"))))
+			.containsExactly("n1", "n1' in group 'g2");
 	}
 
 	@Test

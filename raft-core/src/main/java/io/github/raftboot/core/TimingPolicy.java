@@ -64,7 +64,7 @@ final class TimingPolicy {
 	/**
 	 * The shortest quiet period of a widening on a lapse while a leadership settled, until an
 	 * incident confirms it: a start storm on a quiet machine passes within seconds. Each such
-	 * widening draws its own, up to twice as long: the groups of a cluster widen in the same
+	 * widening draws its own, up to half as long again: the groups of a cluster widen in the same
 	 * storm, and narrowing all of them within one second (a timing entry each, persisted by every
 	 * member on the one thread all groups share) stalled the members long enough to lapse six
 	 * leases of a quiet 50-group cluster.
@@ -165,7 +165,7 @@ final class TimingPolicy {
 	/**
 	 * A policy.
 	 * @param quietPeriod the quiet period before a narrowing
-	 * @param random draws each tentative quiet period, from {@link #TENTATIVE_QUIET} to twice as long
+	 * @param random draws each tentative quiet period, from {@link #TENTATIVE_QUIET} to half as long again
 	 */
 	TimingPolicy(Duration quietPeriod, RandomGenerator random) {
 		this(quietPeriod, SETTLE, random);
@@ -297,7 +297,7 @@ final class TimingPolicy {
 
 	private long drawTentativeQuiet() {
 		long least = TENTATIVE_QUIET.toNanos();
-		return least + this.random.nextLong(least + 1);
+		return least + this.random.nextLong(least / 2 + 1);
 	}
 
 	/** Whether {@code timing} is a tentative widening: see {@link #SETTLING_LAPSE_REASON}. */

@@ -142,7 +142,7 @@ class TimingPolicyTests {
 	}
 
 	@Test
-	void eachTentativeWideningDrawsAQuietPeriodOfThirtyToSixtySecondsSoThatGroupsNarrowApart() {
+	void eachTentativeWideningDrawsAQuietPeriodOfThirtyToFortyFiveSecondsSoThatGroupsNarrowApart() {
 		long[] drawn = new long[2];
 		RandomGenerator longest = new RandomGenerator() {
 
@@ -165,12 +165,12 @@ class TimingPolicyTests {
 		policy.majorityRoundTrip(80 * MS, S + 80 * MS);
 		policy.changed(policy.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
 		assertThat(drawn[0]).isOne();
-		assertThat(drawn[1]).isEqualTo(30 * S + 1);
+		assertThat(drawn[1]).isEqualTo(15 * S + 1);
 		assertThat(policy.decide(1, 2, 50 * MS, 33 * S)).as("30 s after the widening").isNull();
-		assertThat(policy.decide(1, 2, 50 * MS, 62 * S - 1)).isNull();
-		TimingPolicy.Decision narrow = policy.decide(1, 2, 50 * MS, 62 * S);
+		assertThat(policy.decide(1, 2, 50 * MS, 47 * S - 1)).isNull();
+		TimingPolicy.Decision narrow = policy.decide(1, 2, 50 * MS, 47 * S);
 		assertThat(narrow).isNotNull();
-		assertThat(narrow.reason()).startsWith("narrowed after 60 s without trouble");
+		assertThat(narrow.reason()).startsWith("narrowed after 45 s without trouble");
 	}
 
 	/** A policy whose leadership began at 0, lapsed at 1 s, renewed, and widened tentatively at 2 s. */
