@@ -90,8 +90,7 @@ final class TimingEvents {
 	 * @return the members, as the log lines name them ({@code n1} or {@code n1' in group 'g4})
 	 */
 	static Set<String> widened(Map<String, Path> logs) {
-		Set<String> widened = new TreeSet<>();
-		ReplicaLogs.parseAll(logs, (replica, lines) -> {
+		return new TreeSet<>(ReplicaLogs.parseAll(logs, (replica, lines) -> {
 			Map<String, Integer> levels = new HashMap<>();
 			for (String line : lines) {
 				if (line.startsWith(START_MARKER)) {
@@ -104,14 +103,8 @@ final class TimingEvents {
 							Integer.parseInt(timing.group(3)));
 				}
 			}
-			levels.forEach((member, level) -> {
-				if (level > 0) {
-					widened.add(member);
-				}
-			});
-			return List.of();
-		});
-		return widened;
+			return levels.entrySet().stream().filter((level) -> level.getValue() > 0).map(Map.Entry::getKey).toList();
+		}));
 	}
 
 	/**

@@ -79,6 +79,9 @@ final class TimingPolicy {
 	static final String SETTLING_LAPSE_REASON = " in the first " + SETTLE.toSeconds()
 			+ " s of a leadership at the configured timing";
 
+	/** Draws 0 whatever the bound: no spread of the tentative quiet periods. */
+	private static final RandomGenerator NO_SPREAD = () -> 0L;
+
 	/** The kinds of incident. */
 	enum Kind {
 
@@ -176,9 +179,6 @@ final class TimingPolicy {
 		this.settleNanos = settle.toNanos();
 		this.random = random;
 	}
-
-	/** Draws 0 whatever the bound. */
-	private static final RandomGenerator NO_SPREAD = () -> 0L;
 
 	/**
 	 * Starts over, as when this node becomes leader.

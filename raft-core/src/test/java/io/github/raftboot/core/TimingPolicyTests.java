@@ -81,10 +81,7 @@ class TimingPolicyTests {
 	@Test
 	void aWideningOnALapseWhileALeadershipSettledNarrowsAfterThirtyQuietSecondsUnlessTroubleConfirmsIt() {
 		TimingPolicy settling = new TimingPolicy(Duration.ofMinutes(5));
-		settling.start(0, CONFIGURED);
-		settling.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
-		settling.majorityRoundTrip(80 * MS, S + 80 * MS);
-		TimingPolicy.Decision widen = settling.decide(0, 2, 50 * MS, S + 90 * MS);
+		TimingPolicy.Decision widen = lapsedWhileSettling(settling);
 		assertThat(widen.tentative()).isTrue();
 		settling.changed(widen, 0, 2 * S);
 		// The start storm goes on while the new timing settles: no confirmation, but no quiet either
@@ -112,12 +109,8 @@ class TimingPolicyTests {
 
 	@Test
 	void aLeaderThatTakesOverATentativeWideningNarrowsItAsEarlyAsTheLeaderThatWidenedIt() {
-		TimingPolicy widening = new TimingPolicy(Duration.ofMinutes(5));
-		widening.start(0, CONFIGURED);
-		widening.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
-		widening.majorityRoundTrip(80 * MS, S + 80 * MS);
-		// What the log keeps of it: the timing with the reason
-		Timing tentative = CONFIGURED.scaled(1, 1000, widening.decide(0, 2, 50 * MS, S + 90 * MS).reason());
+		// What the log keeps of a tentative widening: the timing with the reason
+		Timing tentative = CONFIGURED.scaled(1, 1000, lapsedWhileSettling(new TimingPolicy(Duration.ofMinutes(5))).reason());
 		assertThat(TimingPolicy.isTentative(tentative)).isTrue();
 
 		TimingPolicy next = new TimingPolicy(Duration.ofMinutes(5));
@@ -159,11 +152,7 @@ class TimingPolicyTests {
 			}
 
 		};
-		TimingPolicy policy = new TimingPolicy(Duration.ofMinutes(5), longest);
-		policy.start(0, CONFIGURED);
-		policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
-		policy.majorityRoundTrip(80 * MS, S + 80 * MS);
-		policy.changed(policy.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
+		TimingPolicy policy = widenedOnASettlingLapse(new TimingPolicy(Duration.ofMinutes(5), longest));
 		assertThat(drawn[0]).isOne();
 		assertThat(drawn[1]).isEqualTo(15 * S + 1);
 		assertThat(policy.decide(1, 2, 50 * MS, 33 * S)).as("30 s after the widening").isNull();
@@ -175,12 +164,23 @@ class TimingPolicyTests {
 
 	/** A policy whose leadership began at 0, lapsed at 1 s, renewed, and widened tentatively at 2 s. */
 	private static TimingPolicy widenedOnASettlingLapse() {
-		TimingPolicy policy = new TimingPolicy(Duration.ofMinutes(5));
+		return widenedOnASettlingLapse(new TimingPolicy(Duration.ofMinutes(5)));
+	}
+
+	private static TimingPolicy widenedOnASettlingLapse(TimingPolicy policy) {
+		policy.changed(lapsedWhileSettling(policy), 0, 2 * S);
+		return policy;
+	}
+
+	/**
+	 * Begins the policy's leadership at 0 on the configured timing, lapses its lease at 1 s, and
+	 * has a majority renew it: what it decides at 1.09 s.
+	 */
+	private static TimingPolicy.Decision lapsedWhileSettling(TimingPolicy policy) {
 		policy.start(0, CONFIGURED);
 		policy.incident(TimingPolicy.Kind.LEASE_LAPSE, S);
 		policy.majorityRoundTrip(80 * MS, S + 80 * MS);
-		policy.changed(policy.decide(0, 2, 50 * MS, S + 90 * MS), 0, 2 * S);
-		return policy;
+		return policy.decide(0, 2, 50 * MS, S + 90 * MS);
 	}
 
 	@Test
