@@ -1,6 +1,9 @@
 package io.github.raftboot.core;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -68,6 +71,39 @@ public final class LeaderBalance {
 			throw new IllegalArgumentException("delayNanos must not be negative: " + delayNanos);
 		}
 		this.delayNanos = delayNanos;
+	}
+
+	/**
+	 * Which member campaigns first in each group at a cold start, so that the groups need not
+	 * compete for every member at once and their leaders are spread from the start (a driver holds
+	 * the others' elections back a while, see {@link RaftNode#holdElections(long, long)}): a group's
+	 * preferred member if it is one of the voters, else the voters in id order, taken in turn by
+	 * the groups in name order, from the second voter on (the group left out, the default one,
+	 * elects openly, and its leader may be the first). Every member that runs the same groups with
+	 * the same voters gets the same answer; one that sees other voters or groups only makes some
+	 * groups campaign as they would without.
+	 * @param groups the groups that get a first campaigner, in any order
+	 * @param voters the voters
+	 * @param preferred a preferred member per group, by id; may name other groups and non-voters
+	 * @return group to member, for every one of {@code groups} if there are voters, in name order
+	 */
+	public static Map<String, String> firstCampaigners(Collection<String> groups, Collection<String> voters,
+			Map<String, String> preferred) {
+		List<String> inTurn = new ArrayList<>(new TreeSet<>(voters));
+		Map<String, String> first = new TreeMap<>();
+		if (inTurn.isEmpty()) {
+			return first;
+		}
+		int turn = 1;
+		for (String group : new TreeSet<>(groups)) {
+			String member = preferred.get(group);
+			if (member == null || !inTurn.contains(member)) {
+				member = inTurn.get(turn % inTurn.size());
+				turn++;
+			}
+			first.put(group, member);
+		}
+		return first;
 	}
 
 	/**

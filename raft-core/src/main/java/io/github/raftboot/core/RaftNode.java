@@ -113,6 +113,12 @@ public final class RaftNode {
 	/** The persisted bound of what {@link #loyalUntil} may still be from any moment on: see {@link PersistentState#stickinessMillis()}. */
 	private long stickinessBoundMillis;
 
+	// A hold on its first campaign: see holdElections
+
+	private boolean electionsHeld;
+
+	private long electionsHeldUntil;
+
 	// Incidents
 
 	private final TimingPolicy policy;
@@ -485,6 +491,37 @@ public final class RaftNode {
 		else if (message instanceof TimeoutNow timeoutNow) {
 			handleTimeoutNow(timeoutNow, nowNanos);
 		}
+	}
+
+	/**
+	 * Holds this node's elections back until {@code untilNanos}, unless it hears from a leader
+	 * first: until then its election timeout does not fire (nor does it probe to form a cluster),
+	 * while it still votes, answers and can be asked to take over by a transfer. It ends early as
+	 * soon as the node knows a leader or campaigns for any reason; a node that knows a leader or
+	 * leads already ignores it.
+	 *
+	 * <p>For a driver that runs several election groups on the same members: at a cold start every
+	 * member would campaign in every group at once, and on a busy machine the rounds fail one
+	 * another for seconds. Held everywhere but on one member per group, each group is campaigned
+	 * for by that member alone, and the leaders are spread from the start. Holding only delays
+	 * elections, so it cannot make two leaders.
+	 * @param untilNanos until when, on the node's monotonic clock
+	 * @param nowNanos the current time on the node's monotonic clock
+	 */
+	public void holdElections(long untilNanos, long nowNanos) {
+		if (this.role != Role.FOLLOWER || this.leaderId != null || untilNanos - nowNanos <= 0) {
+			return;
+		}
+		this.electionsHeld = true;
+		this.electionsHeldUntil = untilNanos;
+		if (this.electionDeadline - untilNanos < 0) {
+			this.electionDeadline = untilNanos;
+		}
+	}
+
+	/** Whether {@link #holdElections(long, long)} still holds this node's elections back. */
+	public boolean electionsHeld() {
+		return this.electionsHeld;
 	}
 
 	/**
@@ -1771,6 +1808,15 @@ public final class RaftNode {
 
 	private void resetElectionTimer(long now) {
 		this.electionDeadline = now + this.minNanos + this.random.nextLong(this.maxNanos - this.minNanos);
+		if (this.electionsHeld) {
+			if (this.role != Role.FOLLOWER || this.leaderId != null || now - this.electionsHeldUntil >= 0) {
+				// It knows a leader, campaigns, or the hold is over: its timer is its own again.
+				this.electionsHeld = false;
+			}
+			else if (this.electionDeadline - this.electionsHeldUntil < 0) {
+				this.electionDeadline = this.electionsHeldUntil;
+			}
+		}
 		if (this.loyal && this.electionDeadline - this.loyalUntil < 0
 				&& (this.membership == null || !this.membership.isSoleVoter(this.id))) {
 			// Never time out before the loyalty promised to a leader has run out.

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import io.github.raftboot.core.LeaderBalance.Move;
 import io.github.raftboot.core.LeaderBalance.View;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * The rules by which a replica that runs several election groups hands groups it leads to other
@@ -34,6 +36,49 @@ class LeaderBalanceTests {
 	private static final long T0 = Long.MAX_VALUE - 7 * SECOND;
 
 	private static final Set<String> ABC = Set.of("a", "b", "c");
+
+	@Nested
+	@DisplayName("First campaigners at a cold start")
+	class FirstCampaigners {
+
+		@Test
+		void groupsTakeTheVotersInTurnInNameOrderFromTheSecondVoterOn() {
+			assertThat(LeaderBalance.firstCampaigners(List.of("g4", "g2", "g3", "g1"), List.of("c", "a", "b"), Map.of()))
+				.containsExactly(entry("g1", "b"), entry("g2", "c"), entry("g3", "a"), entry("g4", "b"));
+		}
+
+		@Test
+		void everyVoterCampaignsFirstInAsManyGroupsAsAnyOtherGivenOrTakenOne() {
+			List<String> groups = new ArrayList<>();
+			for (int i = 1; i < 50; i++) {
+				groups.add("g" + i);
+			}
+			Map<String, Long> counts = LeaderBalance
+				.firstCampaigners(groups, List.of("n1", "n2", "n3", "n4", "n5"), Map.of())
+				.values()
+				.stream()
+				.collect(Collectors.groupingBy((member) -> member, Collectors.counting()));
+			// The default group elects openly: with its leader, every member leads ceil(50 / 5).
+			assertThat(counts).containsOnlyKeys("n1", "n2", "n3", "n4", "n5");
+			assertThat(counts.values()).allSatisfy((count) -> assertThat(count).isBetween(9L, 10L));
+			assertThat(counts.get("n1")).isEqualTo(9);
+		}
+
+		@Test
+		void aPreferredVoterCampaignsFirstInItsGroupAndAPreferredNonVoterIsPassedOver() {
+			assertThat(LeaderBalance.firstCampaigners(List.of("g1", "g2", "g3"), ABC, Map.of("g1", "a", "g2", "x")))
+				.containsExactly(entry("g1", "a"), entry("g2", "b"), entry("g3", "c"));
+		}
+
+		@Test
+		void anyOrderOfTheSameGroupsAndVotersGivesTheSameAnswerAndNoVotersNone() {
+			Map<String, String> one = LeaderBalance.firstCampaigners(List.of("x", "y", "z"), List.of("b", "a"), Map.of());
+			Map<String, String> other = LeaderBalance.firstCampaigners(Set.of("z", "x", "y"), Set.of("a", "b"), Map.of());
+			assertThat(one).isEqualTo(other);
+			assertThat(LeaderBalance.firstCampaigners(List.of("x"), List.of(), Map.of())).isEmpty();
+		}
+
+	}
 
 	@Nested
 	@DisplayName("Preferred members")

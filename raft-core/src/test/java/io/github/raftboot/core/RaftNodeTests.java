@@ -43,6 +43,83 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 class RaftNodeTests {
 
 	@Nested
+	@DisplayName("Held elections: one first campaigner per group at a cold start")
+	class HeldElections {
+
+		private static final long HOLD = 5_000 * MS;
+
+		@Test
+		void heldFollowerDoesNotCampaignBeforeTheHoldEndsAndThenCampaignsAsUsual() {
+			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(2, null, log(1, 2)));
+			a.node().holdElections(START + HOLD, START);
+			assertThat(a.node().electionsHeld()).isTrue();
+			assertThat(a.node().nextTickNanos()).isEqualTo(START + HOLD);
+			Ready quiet = a.tick(START + HOLD - MS);
+			assertThat(a.node().role()).isEqualTo(Role.FOLLOWER);
+			assertThat(quiet.messages()).isEmpty();
+			Ready campaign = a.tick(START + HOLD);
+			assertThat(a.node().role()).isEqualTo(Role.PRE_CANDIDATE);
+			assertThat(sent(campaign, RequestVote.class)).hasSize(2);
+			assertThat(a.node().electionsHeld()).isFalse();
+			// Its next round is timed as any other.
+			assertThat(a.node().nextTickNanos() - (START + HOLD)).isBetween(MIN, MAX - 1);
+		}
+
+		@Test
+		void heldFollowerStillGrantsVotesAndKeepsHoldingUntilItHearsTheLeader() {
+			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(2, null, log(1, 2)));
+			a.node().holdElections(START + HOLD, START);
+			Ready vote = a.step(new RequestVote("b", "a", 3, 2, 2, false, false), START + MIN);
+			assertThat(vote.messages()).containsExactly(new RequestVoteResponse("a", "b", 3, true, false));
+			assertThat(a.node().electionsHeld()).isTrue();
+			assertThat(a.node().nextTickNanos()).isEqualTo(START + HOLD);
+			a.step(new AppendEntries("b", "a", 3, 2, 2, List.of(), 2, 1), START + MIN + MS);
+			assertThat(a.node().electionsHeld()).isFalse();
+			// Its leader gone, it times out as usual, well before the hold would have ended.
+			long deadline = a.node().nextTickNanos();
+			assertThat(deadline - (START + MIN + MS)).isBetween(MIN, MAX - 1);
+			a.tick(deadline);
+			assertThat(a.node().role()).isEqualTo(Role.PRE_CANDIDATE);
+		}
+
+		@Test
+		void heldFollowerTakesOverAtOnceWhenATransferAsksIt() {
+			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(2, null, log(1, 2)));
+			a.node().holdElections(START + HOLD, START);
+			Ready ready = a.step(new TimeoutNow("b", "a", 2), START + MS);
+			assertThat(a.node().role()).isEqualTo(Role.CANDIDATE);
+			assertThat(ready.roleChanges())
+				.containsExactly(new RoleChange(Role.FOLLOWER, Role.CANDIDATE, 3, Reason.TRANSFER_REQUESTED));
+			assertThat(a.node().electionsHeld()).isFalse();
+			assertThat(a.node().nextTickNanos() - (START + MS)).isBetween(MIN, MAX - 1);
+		}
+
+		@Test
+		void holdIsIgnoredByANodeThatKnowsALeaderOrWhenItIsAlreadyOver() {
+			NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(2, null, log(1, 2)));
+			a.step(new AppendEntries("b", "a", 2, 2, 2, List.of(), 2, 1), START + MS);
+			long deadline = a.node().nextTickNanos();
+			a.node().holdElections(START + HOLD, START + MS);
+			assertThat(a.node().electionsHeld()).isFalse();
+			assertThat(a.node().nextTickNanos()).isEqualTo(deadline);
+			NodeHarness b = NodeHarness.start("b", THREE, new PersistentState(2, null, log(1, 2)));
+			long due = b.node().nextTickNanos();
+			b.node().holdElections(START, START);
+			assertThat(b.node().electionsHeld()).isFalse();
+			assertThat(b.node().nextTickNanos()).isEqualTo(due);
+		}
+
+		@Test
+		void heldNodeThatNeverJoinedAClusterDoesNotProbeToFormOneUntilTheHoldEnds() {
+			NodeHarness a = NodeHarness.startFresh("a", THREE);
+			a.node().holdElections(START + HOLD, START);
+			assertThat(a.tick(START + HOLD - MS).messages()).isEmpty();
+			assertThat(sent(a.tick(START + HOLD), RequestVote.class)).hasSize(2);
+		}
+
+	}
+
+	@Nested
 	@DisplayName("§5.2 Leader election")
 	class LeaderElection {
 

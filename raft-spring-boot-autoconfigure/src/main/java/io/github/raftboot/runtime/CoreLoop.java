@@ -214,10 +214,32 @@ final class CoreLoop {
 	 * @param state the persisted state to start from
 	 */
 	void start(PersistentState state) {
+		start(state, (node, now) -> {
+		});
+	}
+
+	/**
+	 * Creates the node on the core thread, lets {@code prepare} make its first input, and waits
+	 * until the node's first output is persisted, published and sent.
+	 * @param state the persisted state to start from
+	 * @param prepare called on the core thread with the new node and the time, before its first
+	 * output is handled
+	 */
+	void start(PersistentState state, Prepare prepare) {
 		runOnCore(() -> {
-			this.node = new RaftNode(this.config, state, new SplittableRandom(), this.nanoClock.getAsLong());
+			RaftNode created = new RaftNode(this.config, state, new SplittableRandom(), this.nanoClock.getAsLong());
+			this.node = created;
+			prepare.accept(created, this.nanoClock.getAsLong());
 			afterInput(null);
 		}).join();
+	}
+
+	/** A first input for a node just created: see {@link #start(PersistentState, Prepare)}. */
+	@FunctionalInterface
+	interface Prepare {
+
+		void accept(RaftNode node, long nowNanos);
+
 	}
 
 	/** From now on, no election timeout of this member fires: it is handing over before it stops. */

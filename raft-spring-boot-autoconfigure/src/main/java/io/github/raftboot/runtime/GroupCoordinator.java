@@ -2,6 +2,7 @@ package io.github.raftboot.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.function.LongSupplier;
 import io.github.raftboot.core.LeaderBalance;
 import io.github.raftboot.core.Membership;
 import io.github.raftboot.core.MembershipChangeResult;
+import io.github.raftboot.core.RaftConfig;
 import io.github.raftboot.core.RaftNode;
 import io.github.raftboot.core.Role;
 import io.github.raftboot.core.Status;
@@ -50,6 +52,8 @@ import org.jspecify.annotations.Nullable;
 final class GroupCoordinator {
 
 	private static final Log logger = LogFactory.getLog(RaftServer.class);
+
+	private static final Duration MIN_FIRST_CAMPAIGN_HOLD = Duration.ofSeconds(5);
 
 	private final RaftServer root;
 
@@ -130,6 +134,46 @@ final class GroupCoordinator {
 			}
 		}
 		return loops;
+	}
+
+	// First campaigns
+
+	/**
+	 * How long a member holds back its elections in a group that another member is to campaign
+	 * for first: long enough for replicas started together to come up, at least 5 s and 10
+	 * maximum election timeouts.
+	 * @param config the member's settings
+	 * @return the hold
+	 */
+	static Duration firstCampaignHold(RaftConfig config) {
+		Duration tenTimeouts = config.electionTimeoutMax().multipliedBy(10);
+		return (tenTimeouts.compareTo(MIN_FIRST_CAMPAIGN_HOLD) > 0) ? tenTimeouts : MIN_FIRST_CAMPAIGN_HOLD;
+	}
+
+	/**
+	 * Holds a group's new node back from campaigning, for {@link #firstCampaignHold(RaftConfig)},
+	 * if another member is to campaign first in that group ({@link LeaderBalance#firstCampaigners}
+	 * over the group's voters, or the configured members while it has none): at a cold start of
+	 * replicas with many groups, each group then has one candidate instead of every member, and
+	 * the leaders start spread. A member that hears a leader ends its hold, so a replica that
+	 * restarts beside running groups is not slowed; a group whose first campaigner does not come
+	 * up elects openly once the hold is over.
+	 * @param node the group's node, just created
+	 * @param group the group's name
+	 * @param groups every group but the default one
+	 * @param preferred a preferred leader per group
+	 * @param nowNanos the time
+	 * @return the group's first campaigner, or {@code null} if it has none
+	 */
+	static @Nullable String holdFirstCampaign(RaftNode node, String group, Collection<String> groups,
+			Map<String, String> preferred, long nowNanos) {
+		Membership membership = node.membership();
+		Collection<String> voters = (membership != null) ? membership.voters() : node.config().members();
+		String first = LeaderBalance.firstCampaigners(groups, voters, preferred).get(group);
+		if (first != null && !first.equals(node.id()) && voters.contains(node.id())) {
+			node.holdElections(nowNanos + firstCampaignHold(node.config()).toNanos(), nowNanos);
+		}
+		return first;
 	}
 
 	// Members

@@ -304,13 +304,18 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		CoreLoop started = newLoop(threads);
 		this.loop = started;
 		started.start(state);
-		states.forEach((other, otherState) -> other.startOn(threads, otherState));
+		List<String> campaignsFirst = new ArrayList<>();
+		states.forEach((other, otherState) -> other.startOn(threads, otherState, campaignsFirst));
 		GroupCoordinator coordinating = new GroupCoordinator(this, threads, this.groupSettings, this.nanoClock);
 		this.coordinator = coordinating;
 		coordinating.start();
 		Objects.requireNonNull(this.pauseMonitor).start();
 		logger.info("Raft member '" + this.config.nodeId() + "' started in term " + state.term() + " with members "
-				+ this.config.members() + " and election groups " + groups());
+				+ this.config.members() + " and election groups " + groups() + "; where no leader is known yet, it "
+				+ (campaignsFirst.isEmpty() ? "campaigns first in no group"
+						: "campaigns first in " + String.join(", ", campaignsFirst))
+				+ " and leaves each other group's first campaign to one member for up to "
+				+ GroupCoordinator.firstCampaignHold(this.config).toMillis() + " ms");
 	}
 
 	/**
@@ -331,14 +336,25 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		this.changes.stopped(this.config.nodeId());
 	}
 
-	/** Starts this group's loop on the threads of the default group's server. */
-	private void startOn(GroupThreads threads, PersistentState state) {
+	/**
+	 * Starts this group's loop on the threads of the default group's server. Unless the member already knows the
+	 * group's leader, it holds its elections back for a while if another member is to campaign
+	 * first in this group (see {@code GroupCoordinator#holdFirstCampaign}).
+	 * @param campaignsFirst where to add this group's name if this member is its first campaigner
+	 */
+	private void startOn(GroupThreads threads, PersistentState state, List<String> campaignsFirst) {
 		synchronized (this.lifecycleLock) {
 			this.runningSince = this.clock.instant();
 			this.startTerm = state.term();
 			CoreLoop started = newLoop(threads);
 			this.loop = started;
-			started.start(state);
+			started.start(state, (node, now) -> {
+				String first = GroupCoordinator.holdFirstCampaign(node, this.group, this.root.others.keySet(),
+						this.root.groupSettings.preferredLeaders(), now);
+				if (this.config.nodeId().equals(first)) {
+					campaignsFirst.add(this.group);
+				}
+			});
 		}
 	}
 

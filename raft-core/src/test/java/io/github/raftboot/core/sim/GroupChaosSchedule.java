@@ -44,6 +44,11 @@ final class GroupChaosSchedule {
 					random.nextDouble() * 0.03, random.nextDouble() * 0.02, random.nextDouble() * 0.01)
 			.balancing(true)
 			.coalescing(coalescing);
+		if (seed % 2 == 0) {
+			// As the driver does at every start: held by each member in every group but its own, and
+			// again on each restart (shorter than the driver's hold, to keep the liveness bound).
+			sim.firstCampaigns(timing.max().multipliedBy(4));
+		}
 		if (random.nextInt(3) == 0) {
 			List<String> groups = List.copyOf(sim.groupNames());
 			sim.prefer(groups.get(random.nextInt(groups.size())), sim.members().get(random.nextInt(size)));

@@ -7,8 +7,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import io.github.raftboot.core.Role;
 import io.github.raftboot.core.RoleChange;
@@ -45,6 +47,67 @@ class GroupSimulationTests {
 		if (run != null) {
 			report(run.results(), run.wallNanos());
 		}
+	}
+
+	@Test
+	void coldStartWithOneFirstCampaignerPerGroupElectsEachByThatMemberAloneWithTheLeadersSpread() {
+		int held = 0;
+		int open = 0;
+		for (long seed = 0; seed < 40; seed++) {
+			int size = (seed % 2 == 0) ? 3 : 5;
+			int groupCount = 10;
+			held += campaignersUntilEveryGroupIsLed(seed, size, groupCount, true);
+			open += campaignersUntilEveryGroupIsLed(seed, size, groupCount, false);
+		}
+		assertThat(held).as("members that campaigned in a group before it had a leader, with first campaigners")
+			.isLessThan(open);
+		System.out.printf("Cold start of 10 groups, 40 seeds on 3 and 5 members: %d campaigns other than the first "
+				+ "campaigner's before each group was led (without holding them back: %d)%n", held, open);
+	}
+
+	/**
+	 * Starts {@code groupCount} groups cold, on a slow network, and runs them until every group has
+	 * an active leader.
+	 * @return how many members other than a group's first campaigner campaigned in it before it
+	 * had a leader
+	 */
+	private static int campaignersUntilEveryGroupIsLed(long seed, int size, int groupCount, boolean hold) {
+		SimGroups sim = new SimGroups(seed, size, groupCount, TIMING, DELAY,
+				"seed " + seed + " (" + (hold ? "held" : "open") + ") of " + GroupSimulationTests.class.getSimpleName())
+			.network(Duration.ofMillis(40), 0, 0, 0, 0)
+			.coalescing(true);
+		Map<String, String> first = sim.firstCampaigners();
+		Map<String, Set<String>> campaigners = new TreeMap<>();
+		for (String group : sim.groupNames()) {
+			sim.group(group).onRoleChange((change) -> {
+				if (change.change().to() == Role.PRE_CANDIDATE && sim.group(group).activeLeader() == null) {
+					campaigners.computeIfAbsent(group, (key) -> new TreeSet<>()).add(change.nodeId());
+				}
+			});
+		}
+		if (hold) {
+			sim.firstCampaigns(Duration.ofSeconds(5));
+		}
+		boolean led = sim.runUntil(() -> sim.activeLeaders().values().stream().allMatch(Objects::nonNull),
+				Duration.ofSeconds(10));
+		assertThat(led).as("seed %d: every group led, %s", seed, sim.activeLeaders()).isTrue();
+		int others = 0;
+		for (Map.Entry<String, String> entry : first.entrySet()) {
+			Set<String> in = campaigners.getOrDefault(entry.getKey(), Set.of());
+			others += (int) in.stream().filter((member) -> !member.equals(entry.getValue())).count();
+			if (hold) {
+				assertThat(in).as("seed %d: who campaigned in %s", seed, entry.getKey())
+					.containsOnly(entry.getValue());
+				assertThat(sim.activeLeaders().get(entry.getKey())).as("seed %d: leader of %s", seed, entry.getKey())
+					.isEqualTo(entry.getValue());
+			}
+		}
+		if (hold) {
+			int share = (groupCount + size - 1) / size;
+			assertThat(sim.groupsLed().values()).as("seed %d: spread at once, %s", seed, sim.groupsLed())
+				.allSatisfy((count) -> assertThat(count).isLessThanOrEqualTo(share + 1));
+		}
+		return others;
 	}
 
 	@Test

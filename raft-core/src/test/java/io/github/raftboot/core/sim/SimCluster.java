@@ -428,6 +428,11 @@ public final class SimCluster {
 		return (attempt[0] != null && attempt[0].result() == TransferResult.STARTED) ? attempt[0].target() : null;
 	}
 
+	/** Holds {@code id}'s elections back for {@code hold}, as a driver of election groups does at a start. */
+	void holdElections(String id, Duration hold) {
+		input(this.nodes.get(id), (raft, local) -> raft.holdElections(local + hold.toNanos(), local));
+	}
+
 	/**
 	 * Offers {@code id} to send its next heartbeat round early, as a driver of several election
 	 * groups does ({@link RaftNode#tickEarly(long, long)}).

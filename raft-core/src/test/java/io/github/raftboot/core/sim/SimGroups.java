@@ -68,6 +68,8 @@ final class SimGroups {
 
 	private boolean pulling;
 
+	private @Nullable Duration firstCampaignHold;
+
 	private long nextBalanceAt;
 
 	private long now;
@@ -116,6 +118,36 @@ final class SimGroups {
 		return this;
 	}
 
+	/**
+	 * Makes every member, now and whenever it restarts, hold back its elections for {@code hold}
+	 * in each group but the default one whose first campaigner it is not, as the driver does
+	 * ({@link LeaderBalance#firstCampaigners}, {@link io.github.raftboot.core.RaftNode#holdElections}).
+	 */
+	SimGroups firstCampaigns(Duration hold) {
+		this.firstCampaignHold = hold;
+		this.members.forEach(this::holdFirstCampaigns);
+		return this;
+	}
+
+	/** Each group's first campaigner at a cold start, as every member computes it. */
+	Map<String, String> firstCampaigners() {
+		Set<String> others = new TreeSet<>(this.groups.keySet());
+		others.remove(DEFAULT_GROUP);
+		return LeaderBalance.firstCampaigners(others, this.members, this.preferred);
+	}
+
+	private void holdFirstCampaigns(String member) {
+		Duration hold = this.firstCampaignHold;
+		if (hold == null) {
+			return;
+		}
+		firstCampaigners().forEach((group, first) -> {
+			if (!first.equals(member)) {
+				this.groups.get(group).holdElections(member, hold);
+			}
+		});
+	}
+
 	/** Makes {@code member} the preferred member of {@code group}. */
 	SimGroups prefer(String group, String member) {
 		this.preferred.put(group, member);
@@ -160,6 +192,7 @@ final class SimGroups {
 		this.groups.values().forEach((cluster) -> cluster.restart(id));
 		this.balancers.put(id, new LeaderBalance(this.balanceDelayNanos));
 		this.lastHeard.get(id).clear();
+		holdFirstCampaigns(id);
 	}
 
 	void pause(String id, Duration duration) {
