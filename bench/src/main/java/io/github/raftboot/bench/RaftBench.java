@@ -878,9 +878,18 @@ public final class RaftBench {
 				int begun = (int) leaderships.stream()
 					.filter((leadership) -> !leadership.acquiredAt().isBefore(from) && leadership.acquiredAt().isBefore(to))
 					.count();
+				List<GroupLeaderships.Leadership> atStart = leaderships.stream()
+					.filter((leadership) -> leadership.acquiredAt().isBefore(from))
+					.toList();
+				int lostAtStart = (int) atStart.stream()
+					.filter((leadership) -> "LEASE_LOST".equals(leadership.reason()) && leadership.revokedAt() != null
+							&& leadership.revokedAt().isBefore(from))
+					.count();
 				GroupsIdle measured = new GroupsIdle(groups, spreadSeconds, spread.spread(),
 						GroupLeaderships.ledPerReplica(GroupLeaderships.leadersAt(leaderships, from), ids), ledAfter,
-						begun, window);
+						begun, window, atStart.size(), lostAtStart);
+				this.log.printf(Locale.ROOT, "%s from the start until the window: %d leaderships began, %d of them lost their "
+						+ "lease%n", label, atStart.size(), lostAtStart);
 				this.groupsIdle.add(measured);
 				this.log.printf(Locale.ROOT, "%s idle: CPU per replica mean %.2f %%, max %.2f %%; %.0f B/s sent + received per "
 						+ "replica, mean; %d leaderships began meanwhile; groups led after: %s%n", label,

@@ -535,8 +535,9 @@ final class Report {
 		if (!idle.isEmpty()) {
 			md.append("| Groups | Replicas | Leaders spread and settled | Groups led per replica, at the start [end] of the window "
 					+ "| CPU, % of one core per replica: mean [max] | Of it JIT compiler | Without the JIT "
-					+ "| TCP payload, B/s sent + received per replica: mean [max] | Leaderships begun in the window |\n");
-			md.append("|---:|---:|---|---|---:|---:|---:|---:|---:|\n");
+					+ "| TCP payload, B/s sent + received per replica: mean [max] | Leaderships begun in the window "
+					+ "| From the start: leaderships begun [lost their lease] |\n");
+			md.append("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n");
 			for (GroupsIdle measured : idle) {
 				List<Member> members = measured.window().members();
 				double seconds = measured.window().seconds();
@@ -548,7 +549,8 @@ final class Report {
 					.append(meanMax(members, Member::jitPercent, 2)).append(" | ")
 					.append(meanMax(members, (m) -> m.cpuPercent() - m.jitPercent(), 2)).append(" | ")
 					.append(meanMax(members, (m) -> (m.bytesSent() + m.bytesReceived()) / seconds, 0)).append(" | ")
-					.append(measured.leadershipsBegun()).append(" |\n");
+					.append(measured.leadershipsBegun()).append(" | ").append(measured.startLeaderships()).append(" [")
+					.append(measured.startLeasesLost()).append("] |\n");
 			}
 			md.append("\n");
 			groupsIdleTarget(md, idle);
@@ -558,7 +560,9 @@ final class Report {
 						+ "no leadership had begun for 3 s (3 balance delays if longer), "
 						+ "after the warm-up (no leadership transfers: the groups' leaders already differ). With groups every "
 						+ "replica leads some, so the figures are per replica over all of them, not leader and followers. "
-						+ "Every replica of every window is in `groups-idle.csv`.\n\n");
+						+ "From the start: every leadership of any group that began from the replicas' start until the "
+						+ "window opened (each group once if nothing churned), and how many of them ended with "
+						+ "`LEASE_LOST` meanwhile. Every replica of every window is in `groups-idle.csv`.\n\n");
 		}
 		if (!failovers.isEmpty()) {
 			groupFailoverTable(md, failovers);
@@ -1269,7 +1273,7 @@ final class Report {
 	private String groupsIdleCsv() {
 		StringBuilder csv = new StringBuilder("groups,replicas,seconds,spread,spread_seconds,node,groups_led,groups_led_after,"
 				+ "default_group_leader,cpu_percent,jit_percent,rss_mib,bytes_sent,bytes_received,bytes_per_s,"
-				+ "leaderships_begun,other_processes_percent\n");
+				+ "leaderships_begun,other_processes_percent,start_leaderships,start_leases_lost\n");
 		for (GroupsIdle measured : this.results.groupsIdle()) {
 			IdleWindow window = measured.window();
 			for (Member member : window.members()) {
@@ -1283,6 +1287,7 @@ final class Report {
 					.append(member.bytesReceived()).append(',')
 					.append(csvNumber((member.bytesSent() + member.bytesReceived()) / window.seconds())).append(',')
 					.append(measured.leadershipsBegun()).append(',').append(csvNumber(window.backgroundPercent()))
+					.append(',').append(measured.startLeaderships()).append(',').append(measured.startLeasesLost())
 					.append('\n');
 			}
 		}

@@ -403,9 +403,13 @@ record Results(BenchOptions options, MachineInfo machine, List<String> jvmOption
 	 * when nothing moved)
 	 * @param window the cost of each replica, as for a cluster without groups; its {@code leader}
 	 * is the default group's
+	 * @param startLeaderships active leaderships of any group that began from the replicas' start
+	 * until the window opened: the groups count once each if nothing churned at the start
+	 * @param startLeasesLost of them, those that ended with {@code LEASE_LOST} before the window
 	 */
 	record GroupsIdle(int groups, double spreadSeconds, boolean spread, Map<String, Integer> ledBefore,
-			Map<String, Integer> ledAfter, int leadershipsBegun, IdleWindow window) {
+			Map<String, Integer> ledAfter, int leadershipsBegun, IdleWindow window, int startLeaderships,
+			int startLeasesLost) {
 
 		GroupsIdle {
 			ledBefore = Collections.unmodifiableMap(new LinkedHashMap<>(ledBefore));
