@@ -557,7 +557,8 @@ final class Report {
 			md.append("Each idle window is measured as those of *Idle cost per replica* (`")
 				.append(BenchOptions.format(options.idleWindow)).append("`, CPU from `/proc`, bytes from the kernel's per-socket TCP counters between replicas), opened once "
 						+ "every group had an active leader, no replica led more than ceil(groups / replicas) of them and "
-						+ "no leadership had begun for 3 s (3 balance delays if longer), "
+						+ "no leadership had begun for 3 s (3 balance delays if longer), and every group ran its "
+						+ "configured timing again (up to 90 s: a group widened at the start sends half the heartbeats), "
 						+ "after the warm-up (no leadership transfers: the groups' leaders already differ). With groups every "
 						+ "replica leads some, so the figures are per replica over all of them, not leader and followers. "
 						+ "From the start: every leadership of any group that began from the replicas' start until the "
