@@ -33,7 +33,8 @@ final class GroupLeaderships {
 	/** The name of the group every replica has, {@code RaftLeadership.DEFAULT_GROUP}. */
 	static final String DEFAULT_GROUP = "default";
 
-	private static final Pattern START = Pattern.compile("^=== raft-bench: start #\\d+ of (\\S+) at (\\S+)\\s*$");
+	private static final Pattern START = Pattern
+		.compile("^" + Pattern.quote(Replica.START_MARKER) + "\\d+ of (\\S+) at (\\S+)\\s*$");
 
 	private static final Pattern SIGNAL = Pattern.compile("^=== raft-bench: (SIGTERM|SIGKILL) to (\\S+) at (\\S+)\\s*$");
 

@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Leaderships {
 
-	private static final Pattern START = Pattern.compile("^=== raft-bench: start #\\d+ of (\\S+) at (\\S+)\\s*$");
+	private static final Pattern START = Pattern
+		.compile("^" + Pattern.quote(Replica.START_MARKER) + "\\d+ of (\\S+) at (\\S+)\\s*$");
 
 	private static final Pattern SIGNAL = Pattern.compile("^=== raft-bench: (SIGTERM|SIGKILL) to (\\S+) at (\\S+)\\s*$");
 

@@ -19,6 +19,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class Replica {
 
+	/**
+	 * How the line that the tool writes to a replica's log before each start of its process
+	 * begins: {@code === raft-bench: start #<n> of <id> at <instant>}.
+	 */
+	static final String START_MARKER = "=== raft-bench: start #";
+
 	private final String id;
 
 	private final int port;
@@ -69,7 +75,7 @@ final class Replica {
 			throw new IllegalStateException("Replica " + this.id + " still runs");
 		}
 		this.starts++;
-		Files.writeString(this.log, "=== raft-bench: start #" + this.starts + " of " + this.id + " at " + Instant.now() + "\n",
+		Files.writeString(this.log, START_MARKER + this.starts + " of " + this.id + " at " + Instant.now() + "\n",
 				StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 		this.process = Processes.start(new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile())));

@@ -58,9 +58,6 @@ final class TimingEvents {
 	 */
 	static final Duration REPORT_SLACK = Duration.ofMillis(50);
 
-	/** The line {@link Replica} writes before each start of a replica's process. */
-	private static final String START_MARKER = "=== raft-bench: start #";
-
 	private static final Pattern TIMING = Pattern.compile("^(\\S+)\\s.*: Raft member '([^']+)' runs with a (\\d+)-(\\d+) ms "
 			+ "election timeout and a (\\d+) ms heartbeat from now on \\(level (\\d+), configured [^)]*\\): (.*)$");
 
@@ -93,7 +90,7 @@ final class TimingEvents {
 		return new TreeSet<>(ReplicaLogs.parseAll(logs, (replica, lines) -> {
 			Map<String, Integer> levels = new HashMap<>();
 			for (String line : lines) {
-				if (line.startsWith(START_MARKER)) {
+				if (line.startsWith(Replica.START_MARKER)) {
 					levels.clear();
 					continue;
 				}

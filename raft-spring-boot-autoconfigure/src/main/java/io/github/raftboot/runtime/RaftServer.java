@@ -337,9 +337,9 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	}
 
 	/**
-	 * Starts this group's loop on the threads of the default group's server. Unless the member already knows the
-	 * group's leader, it holds its elections back for a while if another member is to campaign
-	 * first in this group (see {@code GroupCoordinator#holdFirstCampaign}).
+	 * Starts this group's loop on the threads of the default group's server. It holds its
+	 * elections back for a while if another member is to campaign first in this group (see
+	 * {@code GroupCoordinator#holdFirstCampaign}).
 	 * @param campaignsFirst where to add this group's name if this member is its first campaigner
 	 */
 	private void startOn(GroupThreads threads, PersistentState state, List<String> campaignsFirst) {
