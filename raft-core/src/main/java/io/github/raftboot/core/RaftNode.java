@@ -68,6 +68,12 @@ public final class RaftNode {
 	/** Lapses of a lease count as in a row while each comes within this many maximum election timeouts of the last. */
 	private static final long LAPSE_STREAK_TIMEOUTS = 10;
 
+	/**
+	 * How many maximum election timeouts at most a lease that lapsed while its leadership settled
+	 * waits for the widening: see {@link #awaitsWidening}.
+	 */
+	private static final long AWAIT_WIDENING_TIMEOUTS = 3;
+
 	/** The longest run of lapses that still doubles the time a lease is held back: 2^(6-1) - 1 = 31 heartbeat intervals. */
 	private static final int MAX_LAPSE_BACK_OFF = 6;
 
@@ -232,6 +238,19 @@ public final class RaftNode {
 
 	/** A lease held back is withheld at least until then: see {@link #observeLease(long)}. */
 	private long heldBackUntil;
+
+	/**
+	 * Whether a lease that lapsed while this leadership settled at the configured timing stays
+	 * withheld until a round asking for more than {@link #wideningFromMillis} of stickiness, the
+	 * widening that lapse brings, renews it: see {@link #observeLease(long)}.
+	 */
+	private boolean awaitingWidening;
+
+	/** The stickiness a round must ask for more than to end {@link #awaitingWidening}. */
+	private long wideningFromMillis;
+
+	/** {@link #awaitingWidening} ends then at the latest, widened or not. */
+	private long awaitingWideningUntil;
 
 	/** Whether the lease ended during a pause of this node: see {@link #catchUpUntil}. */
 	private boolean catchingUp;
@@ -785,8 +804,11 @@ public final class RaftNode {
 	 * arrive late renew it for a few milliseconds each, and each would otherwise make the
 	 * application's leadership flap (stopped, started, stopped again within milliseconds). Lapses in a row (each within ten
 	 * maximum election timeouts of the last, in one leadership) back off: the k-th withholds the
-	 * lease for at least 2^(k-1) - 1 heartbeat intervals, up to 31. Withholding a lease only ever
-	 * makes this node act as leader less.
+	 * lease for at least 2^(k-1) - 1 heartbeat intervals, up to 31. A lease that lapses while the
+	 * leadership settles at the configured timing, with adaptive timing on, stays withheld until a
+	 * round of the widened timing that lapse brings renews it (at most three maximum election
+	 * timeouts), so that the second lapse of a too tight timing does not come before the widening.
+	 * Withholding a lease only ever makes this node act as leader less.
 	 *
 	 * <p>A lease that ended while this node was paused is neither withheld nor counted as a lapse
 	 * (the pause is the incident): its end counts as a lapse only half a heartbeat interval after
@@ -1497,7 +1519,8 @@ public final class RaftNode {
 				this.leaseEnd = end;
 				this.hasLeaseEnd = true;
 			}
-			if (this.leaseHeldBack && this.leaseEnd - now >= this.heartbeatNanos && now - this.heldBackUntil >= 0) {
+			if (this.leaseHeldBack && this.leaseEnd - now >= this.heartbeatNanos && now - this.heldBackUntil >= 0
+					&& !awaitsWidening(acknowledged, now)) {
 				this.leaseHeldBack = false;
 			}
 			if (round > this.majorityRound && round < this.currentRound + 1 && !requireMembership().isSoleVoter(this.id)) {
@@ -1542,8 +1565,37 @@ public final class RaftNode {
 					? Math.min(this.lapseStreak + 1, MAX_LAPSE_BACK_OFF) : 1;
 			this.lastLapseAt = now;
 			this.heldBackUntil = now + (this.heartbeatNanos << (this.lapseStreak - 1)) - this.heartbeatNanos;
+			// A lapse while the leadership settles at the configured timing widens the timing as
+			// soon as a majority answers again (TimingPolicy): the lease comes back with the wider
+			// timing, not with the one just seen to be too tight for this machine, whose next lapse
+			// would be the second stop and start of the application's leader-only work within a
+			// second (the start flaps of the busy bench, 0.2 s apart, the second one before the
+			// widening was in force). Bounded, in case the widening does not come.
+			if (this.config.adaptiveTiming() && this.timing.level() == 0 && maxTimingLevel() > 0
+					&& this.policy.lapsedWhileSettling()) {
+				this.awaitingWidening = true;
+				this.wideningFromMillis = this.timing.electionTimeoutMinMillis();
+				this.awaitingWideningUntil = now + AWAIT_WIDENING_TIMEOUTS * this.maxNanos;
+			}
 		}
 		this.leaseSeenActive = active;
+	}
+
+	/**
+	 * Whether the lease stays withheld for the widening a lapse while the leadership settled
+	 * brings, now that {@code acknowledged} renewed it: until a round that asks for the wider
+	 * stickiness does, or {@link #AWAIT_WIDENING_TIMEOUTS} maximum election timeouts have passed.
+	 */
+	private boolean awaitsWidening(Round acknowledged, long now) {
+		if (this.awaitingWidening && (acknowledged.stickinessMillis() > this.wideningFromMillis
+				|| now - this.awaitingWideningUntil >= 0)) {
+			this.awaitingWidening = false;
+		}
+		return this.awaitingWidening;
+	}
+
+	private int maxTimingLevel() {
+		return this.baseline.maxLevel(this.config.timingCeiling().toMillis());
 	}
 
 	// Timing
@@ -1584,7 +1636,7 @@ public final class RaftNode {
 				|| this.timingIndex > this.commitIndex) {
 			return;
 		}
-		int maxLevel = this.baseline.maxLevel(this.config.timingCeiling().toMillis());
+		int maxLevel = maxTimingLevel();
 		int level = Math.min(this.timing.level(), maxLevel);
 		TimingPolicy.Decision decision = null;
 		if (!this.config.adaptiveTiming()) {
@@ -1837,6 +1889,7 @@ public final class RaftNode {
 		this.leaseSeenActive = false;
 		this.hasLeaseEnd = false;
 		this.leaseHeldBack = false;
+		this.awaitingWidening = false;
 		this.catchingUp = false;
 		this.lapseStreak = 0;
 		this.transferee = null;

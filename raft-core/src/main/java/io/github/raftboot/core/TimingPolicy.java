@@ -218,6 +218,14 @@ final class TimingPolicy {
 		this.anyIncident = true;
 	}
 
+	/**
+	 * Whether a lease lapsed while the leadership settled since the timing last changed: the
+	 * lapse that {@link #decide} widens on as soon as a majority acknowledges a round again.
+	 */
+	boolean lapsedWhileSettling() {
+		return this.settlingLapses > 0;
+	}
+
 	/** A round was acknowledged by a majority {@code nanos} after it was sent, at {@code now}. */
 	void majorityRoundTrip(long nanos, long now) {
 		this.slowestRoundTrip = Math.max(this.slowestRoundTrip, nanos);

@@ -304,6 +304,68 @@ class TimingTests {
 			assertThat(a.node().status().incidents().leaseLapses()).isEqualTo(3);
 		}
 
+		@Test
+		void leaseThatLapsesWhileTheLeadershipSettlesComesBackOnlyWithTheWidenedTimingSoItDoesNotLapseTwiceInItsFirstSecond() {
+			NodeHarness a = settlingLeader(RaftConfig.builder("a", THREE).build());
+			long index = a.node().lastLogIndex();
+			long round = lapse(a);
+			assertThat(a.node().status().incidents().leaseLapses()).isEqualTo(1);
+			// A timely answer, which brings a lapsed lease back past the settling time, does not here
+			a.ack("b", index, round, a.now() + MS);
+			assertThat(a.node().lease()).as("withheld for the widening").isNull();
+			// The next round widens the timing (the lapse renewed by a majority) and asks for its stickiness
+			Ready widening = a.tick(a.nextHeartbeat());
+			Timing widened = a.node().status().timing();
+			assertThat(widened.level()).isEqualTo(1);
+			assertThat(widened.reason()).endsWith(TimingPolicy.SETTLING_LAPSE_REASON);
+			a.ack("b", a.node().lastLogIndex(), NodeHarness.round(widening), a.now() + MS);
+			assertThat(a.node().lease()).as("a round of the configured timing renewed it, not one of the widened")
+				.isNull();
+			Ready wide = a.tick(a.nextHeartbeat());
+			assertThat(sent(wide, AppendEntries.class))
+				.allSatisfy((append) -> assertThat(append.stickinessMillis()).isEqualTo(widened.electionTimeoutMinMillis()));
+			a.ack("b", a.node().lastLogIndex(), NodeHarness.round(wide), a.now() + MS);
+			assertThat(a.node().isActiveLeader(a.now())).as("renewed by a round of the widened timing").isTrue();
+			assertThat(a.node().status().incidents().leaseLapses()).isEqualTo(1);
+		}
+
+		@Test
+		void leaseThatLapsesWhileTheLeadershipSettlesWithAdaptiveTimingOffComesBackWithTheFirstTimelyAnswer() {
+			NodeHarness a = settlingLeader(RaftConfig.builder("a", THREE).adaptiveTiming(false).build());
+			long round = lapse(a);
+			a.ack("b", a.node().lastLogIndex(), round, a.now() + MS);
+			assertThat(a.node().isActiveLeader(a.now())).isTrue();
+			assertThat(a.node().status().timing().level()).isZero();
+		}
+
+		@Test
+		void leaseThatLapsesWhileTheLeadershipSettlesWaitsForTheWideningAtMostThreeElectionTimeouts() {
+			NodeHarness a = settlingLeader(RaftConfig.builder("a", THREE).build());
+			long round = lapse(a);
+			long bound = a.now() + 3 * 300 * MS;
+			// The configured timing set again by hand: the change forgets the lapse, no widening comes
+			assertThat(a.node().changeTiming(0, a.now())).isTrue();
+			a.ack("b", a.node().lastLogIndex(), round, a.now() + MS);
+			while (a.nextHeartbeat() - bound < 0) {
+				long sent = NodeHarness.round(a.tick(a.nextHeartbeat()));
+				a.ack("b", a.node().lastLogIndex(), sent, a.now() + MS);
+				assertThat(a.node().lease()).as("%d ms after the lapse", (a.now() - bound) / MS + 900).isNull();
+			}
+			long sent = NodeHarness.round(a.tick(a.nextHeartbeat()));
+			a.ack("b", a.node().lastLogIndex(), sent, a.now() + MS);
+			assertThat(a.node().isActiveLeader(a.now())).as("past the bound").isTrue();
+			assertThat(a.node().status().timing().level()).isZero();
+		}
+
+		/** A leader of term 2 over a, b, c, whose no-op is committed, in the first second of its leadership. */
+		private NodeHarness settlingLeader(RaftConfig config) {
+			NodeHarness a = NodeHarness.startRaw(config, new PersistentState(1, null, log(1)), START);
+			Ready elected = a.electLeader();
+			a.ack("b", 2, NodeHarness.round(elected), a.now() + MS);
+			assertThat(a.node().isActiveLeader(a.now())).isTrue();
+			return a;
+		}
+
 		/** Sends heartbeats that nobody acknowledges until the lease lapses; the latest round. */
 		private long lapse(NodeHarness a) {
 			while (a.node().isActiveLeader(a.nextHeartbeat())) {
@@ -502,8 +564,10 @@ class TimingTests {
 
 	}
 
-	/** A leader of term 2 over a, b, c whose no-op (index 2) is committed. */
-	/** A leader past the settling time of its leadership, in which incidents do not widen the timing. */
+	/**
+	 * A leader of term 2 over a, b, c whose no-op (index 2) is committed, past the settling time of
+	 * its leadership, in which incidents do not widen the timing.
+	 */
 	private static NodeHarness leader() {
 		NodeHarness a = NodeHarness.start("a", THREE, new PersistentState(1, null, log(1)));
 		a.electLeader();
