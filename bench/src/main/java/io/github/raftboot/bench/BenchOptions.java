@@ -112,6 +112,13 @@ final class BenchOptions {
 	 */
 	Duration groupsBalanceDelay = Duration.ofSeconds(1);
 
+	/**
+	 * How long the replicas of a groups cluster run at least before its idle window: the JIT
+	 * compiler still works at 2 minutes (at 6, a profile of 50 groups still found a fifth of the
+	 * samples in C2), and a window soon after the start pays for code not compiled yet.
+	 */
+	Duration groupsAge = Duration.ofSeconds(120);
+
 	/** The parts of the benchmark to run ({@code --only}); all of them by default. */
 	Set<Part> parts = EnumSet.allOf(Part.class);
 
@@ -216,6 +223,7 @@ final class BenchOptions {
 				case "--groups-failover" -> options.groupsFailoverGroups = groupCounts(value).get(0);
 				case "--groups-kills" -> options.groupKills = nonNegative(name, value);
 				case "--groups-balance-delay" -> options.groupsBalanceDelay = duration(value);
+				case "--groups-age" -> options.groupsAge = duration(value);
 				case "--jvm-opts" -> options.jvmOptions = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
 				case "--no-cds" -> options.cds = false;
 				case "--no-debug-log" -> options.debugLog = false;
@@ -389,6 +397,7 @@ final class BenchOptions {
 				  --groups-failover=10  groups of the cluster in which replicas leading several groups are killed
 				  --groups-kills=3      replicas leading several groups killed with SIGKILL (0: none)
 				  --groups-balance-delay=1s  raft.balance.delay of those replicas (the starter's default is 5s)
+				  --groups-age=2m       how long those replicas run at least before their idle window (the JIT settles)
 				  --only=membership     run only these parts: failover, idle, membership, restarts, rolling, groups (comma-separated)
 				  --jvm-opts="-Xmx256m" JVM options of the replicas
 				  --no-cds              run the plain jar (no Spring Boot extracted layout with a CDS archive)
@@ -427,6 +436,7 @@ final class BenchOptions {
 			parts.add("groups=" + this.groupCounts + "@" + this.groupsSize);
 			parts.add("groups-kills=" + this.groupKills + "@" + this.groupsFailoverGroups);
 			parts.add("groups-balance-delay=" + format(this.groupsBalanceDelay));
+			parts.add("groups-age=" + format(this.groupsAge));
 		}
 		if (!this.parts.equals(EnumSet.allOf(Part.class))) {
 			parts.add("only=" + this.parts.stream().map(Part::optionValue).toList());

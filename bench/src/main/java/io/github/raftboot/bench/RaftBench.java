@@ -79,9 +79,6 @@ public final class RaftBench {
 
 	private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
 
-	/** How long a groups cluster's replicas run at least before its idle window: their JIT has settled by then. */
-	private static final Duration GROUPS_WINDOW_MIN_AGE = Duration.ofSeconds(120);
-
 	/** How many measurements per transition may be discarded because leadership moved before the signal. */
 	private static final int MAX_DISCARDED_PER_TRANSITION = 2;
 
@@ -878,11 +875,11 @@ public final class RaftBench {
 				// not compiled yet (the 10 groups of 03:24, at 50 s: 19.5 % of a core; the 50 groups, at
 				// 150 s: 6.7 %).
 				long age = System.nanoTime() - start;
-				if (!this.options.smoke && age < GROUPS_WINDOW_MIN_AGE.toNanos()) {
+				long minAge = this.options.groupsAge.toNanos();
+				if (!this.options.smoke && age < minAge) {
 					this.log.printf(Locale.ROOT, "%s waiting %.0f s more, so that the replicas have run %d s before the "
-							+ "window%n", label, (GROUPS_WINDOW_MIN_AGE.toNanos() - age) / 1e9,
-							GROUPS_WINDOW_MIN_AGE.toSeconds());
-					sleep(Duration.ofNanos(GROUPS_WINDOW_MIN_AGE.toNanos() - age));
+							+ "window%n", label, (minAge - age) / 1e9, this.options.groupsAge.toSeconds());
+					sleep(Duration.ofNanos(minAge - age));
 				}
 				Instant from = Instant.now();
 				IdleWindow window = measureIdle(cluster, "groups", this.options.idleWindow);

@@ -559,7 +559,9 @@ final class Report {
 						+ "every group had an active leader, no replica led more than ceil(groups / replicas) of them and "
 						+ "no leadership had begun for 3 s (3 balance delays if longer), and every group ran its "
 						+ "configured timing again (up to 90 s: a group widened at the start sends half the heartbeats) and "
-						+ "the replicas had run for 2 minutes (the same age for every number of groups: earlier, code "
+						+ "the replicas had run for ")
+				.append(BenchOptions.format(options.groupsAge))
+				.append(" (`--groups-age`, the same age for every number of groups: earlier, code "
 						+ "not compiled yet costs more), after the warm-up (no leadership transfers: the groups' leaders already differ). With groups every "
 						+ "replica leads some, so the figures are per replica over all of them, not leader and followers. "
 						+ "From the start: every leadership of any group that began from the replicas' start until the "

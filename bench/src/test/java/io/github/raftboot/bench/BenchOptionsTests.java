@@ -151,7 +151,9 @@ class BenchOptionsTests {
 		assertThat(options.groupKills).isEqualTo(3);
 		assertThat(options.groupsFailoverGroups).isEqualTo(10);
 		assertThat(options.measuresGroups()).isTrue();
-		assertThat(options.describe()).contains("groups=[1, 10, 50]@5", "groups-kills=3@10", "groups-balance-delay=1s");
+		assertThat(options.groupsAge).hasSeconds(120);
+		assertThat(options.describe()).contains("groups=[1, 10, 50]@5", "groups-kills=3@10", "groups-balance-delay=1s",
+				"groups-age=2m");
 		assertThat(RaftBench.groupNames(3)).containsExactly("default", "g1", "g2");
 		assertThat(RaftBench.groupNames(1)).containsExactly("default");
 	}
@@ -159,8 +161,9 @@ class BenchOptionsTests {
 	@Test
 	void onlyGroupsRunsTheGroupsPartAloneWithItsOwnCounts() {
 		BenchOptions options = BenchOptions.parse("--only=groups", "--groups=1,50", "--groups-size=3", "--groups-kills=0",
-				"--groups-balance-delay=500ms");
+				"--groups-balance-delay=500ms", "--groups-age=5m");
 		assertThat(options.measuresGroups()).isTrue();
+		assertThat(options.groupsAge).hasMinutes(5);
 		assertThat(options.groupCounts).containsExactly(1, 50);
 		assertThat(options.groupsSize).isEqualTo(3);
 		assertThat(options.groupsBalanceDelay).hasMillis(500);
