@@ -33,11 +33,6 @@ final class GroupLeaderships {
 	/** The name of the group every replica has, {@code RaftLeadership.DEFAULT_GROUP}. */
 	static final String DEFAULT_GROUP = "default";
 
-	private static final Pattern START = Pattern
-		.compile("^" + Pattern.quote(Replica.START_MARKER) + "\\d+ of (\\S+) at (\\S+)\\s*$");
-
-	private static final Pattern SIGNAL = Pattern.compile("^=== raft-bench: (SIGTERM|SIGKILL) to (\\S+) at (\\S+)\\s*$");
-
 	private static final Pattern ACQUIRED = Pattern
 		.compile("^\\S+\\s.*: This replica \\((.+?)\\) now leads(?: group '([^']+)')?, fencing token (\\d+)\\s*$");
 
@@ -208,7 +203,7 @@ final class GroupLeaderships {
 		}
 
 		void accept(String line) {
-			Matcher start = START.matcher(line);
+			Matcher start = Replica.START_LINE.matcher(line);
 			if (start.matches()) {
 				if (start.group(1).equals(this.replica)) {
 					// The previous process ended: at its signal, else at its last line.
@@ -220,7 +215,7 @@ final class GroupLeaderships {
 				}
 				return;
 			}
-			Matcher signalled = SIGNAL.matcher(line);
+			Matcher signalled = Replica.SIGNAL_LINE.matcher(line);
 			if (signalled.matches()) {
 				if (signalled.group(2).equals(this.replica)) {
 					Instant at = Instant.parse(signalled.group(3));

@@ -34,11 +34,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class Leaderships {
 
-	private static final Pattern START = Pattern
-		.compile("^" + Pattern.quote(Replica.START_MARKER) + "\\d+ of (\\S+) at (\\S+)\\s*$");
-
-	private static final Pattern SIGNAL = Pattern.compile("^=== raft-bench: (SIGTERM|SIGKILL) to (\\S+) at (\\S+)\\s*$");
-
 	private static final Pattern ACQUIRED = Pattern
 		.compile("^(\\S+)\\s.*: This replica \\((.+)\\) now leads, fencing token (\\d+)\\s*$");
 
@@ -74,7 +69,7 @@ final class Leaderships {
 		String signal = null;
 		Instant signalledAt = null;
 		for (String line : lines) {
-			Matcher start = START.matcher(line);
+			Matcher start = Replica.START_LINE.matcher(line);
 			if (start.matches()) {
 				if (start.group(1).equals(replica)) {
 					if (acquiredAt != null) {
@@ -90,7 +85,7 @@ final class Leaderships {
 				}
 				continue;
 			}
-			Matcher signalled = SIGNAL.matcher(line);
+			Matcher signalled = Replica.SIGNAL_LINE.matcher(line);
 			if (signalled.matches()) {
 				if (signalled.group(2).equals(replica)) {
 					Instant at = Instant.parse(signalled.group(3));

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,16 @@ final class Replica {
 	 * begins: {@code === raft-bench: start #<n> of <id> at <instant>}.
 	 */
 	static final String START_MARKER = "=== raft-bench: start #";
+
+	/** A start line ({@link #START_MARKER}): group 1 the replica's id, group 2 the instant. */
+	static final Pattern START_LINE = Pattern
+		.compile("^" + Pattern.quote(START_MARKER) + "\\d+ of (\\S+) at (\\S+)\\s*$");
+
+	/**
+	 * The line written before a signal is sent ({@link #note}): group 1 the signal, group 2 the
+	 * replica's id, group 3 the instant.
+	 */
+	static final Pattern SIGNAL_LINE = Pattern.compile("^=== raft-bench: (SIGTERM|SIGKILL) to (\\S+) at (\\S+)\\s*$");
 
 	private final String id;
 
