@@ -304,6 +304,7 @@ public final class RaftNode {
 		this.configuredMinNanos = config.electionTimeoutMin().toNanos();
 		this.leaseFactor = 1 - config.clockDriftBound();
 		this.policy = new TimingPolicy(config.timingQuietPeriod(), random);
+		this.policy.startStormsPass(false);
 		this.term = state.term();
 		this.votedFor = state.votedFor();
 		this.log = new RaftLog(state.log());
@@ -536,6 +537,21 @@ public final class RaftNode {
 		if (this.electionDeadline - untilNanos < 0) {
 			this.electionDeadline = untilNanos;
 		}
+	}
+
+	/**
+	 * Tells this node that it is one of several election groups its replica runs on the same
+	 * members, which start together. With adaptive timing, a lease that lapses while a new
+	 * leadership settles at the configured timing widens the cluster's timing; for a node of
+	 * several groups that widening is tentative and narrows again after 30 to 45 s without trouble
+	 * (the cold start of many groups lapses leases on a quiet machine too, a storm that passes
+	 * within seconds); for a node of one group (the default) it narrows only after the quiet period,
+	 * like any widening, since a single group's lease does not lapse at its start on a quiet
+	 * machine.
+	 * @param several whether the replica runs several election groups
+	 */
+	public void oneOfSeveralGroups(boolean several) {
+		this.policy.startStormsPass(several);
 	}
 
 	/** Whether {@link #holdElections(long, long)} still holds this node's elections back. */

@@ -46,7 +46,12 @@ import org.jspecify.annotations.Nullable;
  * and without a majority acknowledgement as slow as the narrower heartbeat interval, instead of
  * the quiet period (whose narrowing asks that no acknowledgement since the change was that slow:
  * the tail of a start storm would keep it wide); on a busy machine some round is that slow every
- * few seconds.
+ * few seconds. Only where such a storm can be: on a replica that runs several election groups
+ * ({@link #startStormsPass(boolean)}). A replica of one group widens on such a lapse for the quiet
+ * period, as on any other widening: a single group does not lapse at its start on a quiet
+ * machine, so its lapse says the machine is busy, and a busy machine can be calm for the
+ * tentative period and then stall two members for 100 ms (the busy bench: narrowed after 39 s,
+ * an election 2.5 minutes later at the configured timing).
  */
 final class TimingPolicy {
 
@@ -138,6 +143,9 @@ final class TimingPolicy {
 	 */
 	private boolean tentative;
 
+	/** Whether a widening on a lapse while a leadership settled is tentative: see {@link #startStormsPass(boolean)}. */
+	private boolean startStorms = true;
+
 	/** The quiet period of the tentative widening in force: see {@link #TENTATIVE_QUIET}. */
 	private long tentativeQuietNanos = TENTATIVE_QUIET.toNanos();
 
@@ -181,6 +189,20 @@ final class TimingPolicy {
 	}
 
 	/**
+	 * Sets whether a lapse while a leadership settled may be a start storm that passes within
+	 * seconds, as on a replica of several election groups (the default): then the widening on it
+	 * is tentative. Otherwise it widens for the quiet period, and a tentative widening that a
+	 * leader takes over is not narrowed early either.
+	 * @param startStorms whether widenings on lapses while a leadership settled are tentative
+	 */
+	void startStormsPass(boolean startStorms) {
+		this.startStorms = startStorms;
+		if (!startStorms) {
+			this.tentative = false;
+		}
+	}
+
+	/**
 	 * Starts over, as when this node becomes leader.
 	 * @param now the current time
 	 * @param inForce the timing in force: if it is a tentative widening by an earlier leader (see
@@ -188,7 +210,7 @@ final class TimingPolicy {
 	 */
 	void start(long now, Timing inForce) {
 		this.started = true;
-		this.tentative = isTentative(inForce);
+		this.tentative = this.startStorms && isTentative(inForce);
 		if (this.tentative) {
 			this.tentativeQuietNanos = drawTentativeQuiet();
 		}
@@ -293,7 +315,7 @@ final class TimingPolicy {
 		this.leadershipSettling = false;
 		this.settlingLapses = 0;
 		this.settlingLapseRenewed = false;
-		this.tentative = decision != null && decision.tentative();
+		this.tentative = this.startStorms && decision != null && decision.tentative();
 		if (this.tentative) {
 			this.tentativeQuietNanos = drawTentativeQuiet();
 		}

@@ -330,6 +330,29 @@ class TimingTests {
 		}
 
 		@Test
+		void wideningOnALapseWhileTheLeadershipSettlesNarrowsWithinAMinuteOnlyForOneOfSeveralGroups() {
+			NodeHarness several = settlingLeader(RaftConfig.builder("a", THREE).build());
+			several.node().oneOfSeveralGroups(true);
+			NodeHarness one = settlingLeader(RaftConfig.builder("a", THREE).build());
+			for (NodeHarness a : List.of(several, one)) {
+				a.ack("b", a.node().lastLogIndex(), lapse(a), a.now() + MS);
+				Ready widening = a.tick(a.nextHeartbeat());
+				a.ack("b", a.node().lastLogIndex(), NodeHarness.round(widening), a.now() + MS);
+				assertThat(a.node().status().timing().level()).isEqualTo(1);
+				long minute = a.now() + 60_000 * MS;
+				// Every round answered within a millisecond: no trouble at all
+				while (a.nextHeartbeat() - minute < 0) {
+					long sent = NodeHarness.round(a.tick(a.nextHeartbeat()));
+					a.ack("b", a.node().lastLogIndex(), sent, a.now() + MS);
+				}
+			}
+			assertThat(several.node().status().timing().level()).as("a start storm of many groups passes").isZero();
+			assertThat(several.node().status().timing().reason()).contains("since a widening on a lapse while a leadership settled");
+			assertThat(one.node().status().timing().level()).as("one group: the quiet period, five minutes").isEqualTo(1);
+			assertThat(one.node().status().timing().reason()).endsWith(TimingPolicy.SETTLING_LAPSE_REASON);
+		}
+
+		@Test
 		void leaseThatLapsesWhileTheLeadershipSettlesWithAdaptiveTimingOffComesBackWithTheFirstTimelyAnswer() {
 			NodeHarness a = settlingLeader(RaftConfig.builder("a", THREE).adaptiveTiming(false).build());
 			long round = lapse(a);

@@ -303,7 +303,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		this.startTerm = state.term();
 		CoreLoop started = newLoop(threads);
 		this.loop = started;
-		started.start(state);
+		started.start(state, (node, now) -> node.oneOfSeveralGroups(true));
 		List<String> campaignsFirst = new ArrayList<>();
 		states.forEach((other, otherState) -> other.startOn(threads, otherState, campaignsFirst));
 		GroupCoordinator coordinating = new GroupCoordinator(this, threads, this.groupSettings, this.nanoClock);
@@ -349,6 +349,7 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 			CoreLoop started = newLoop(threads);
 			this.loop = started;
 			started.start(state, (node, now) -> {
+				node.oneOfSeveralGroups(true);
 				String first = GroupCoordinator.holdFirstCampaign(node, this.group, this.root.others.keySet(),
 						this.root.groupSettings.preferredLeaders(), now);
 				if (this.config.nodeId().equals(first)) {
