@@ -64,9 +64,11 @@ class ReactiveClusterIntegrationTests {
 		}
 		String leader = this.cluster.awaitLeader();
 		assertThat(this.cluster.server(leader).fencingToken()).hasValue(this.cluster.server(leader).currentTerm());
-		assertThat(this.cluster.events()).filteredOn(LeadershipAcquiredEvent.class::isInstance)
-			.extracting(RaftEvent::getNodeId)
-			.containsExactly(leader);
+		// Events reach the listeners on the event thread, after the status that awaitLeader reads
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.cluster.events()).filteredOn(LeadershipAcquiredEvent.class::isInstance)
+				.extracting(RaftEvent::getNodeId)
+				.containsExactly(leader));
 	}
 
 	@Test
