@@ -70,6 +70,83 @@ class RaftJsonBatchTests {
 	}
 
 	@Test
+	void aBatchSaysWhetherItsSenderCarriesAndAnswersTheHeartbeatsCarriedToItAsTheirNumbersOnly() {
+		AppendEntries heartbeat = new AppendEntries("n3", "n1", 3, 0, 0, List.of(), 0, 1);
+		AppendEntriesResponse ack = new AppendEntriesResponse("n3", "n1", 4, false, 6, 9, 17);
+		byte[] body = this.json.writeBatch(List.of(new RaftJson.BatchRequest("billing", "append-entries", heartbeat)), true,
+				List.of(new RaftJson.CarriedAnswer(41, 200, ack), new RaftJson.CarriedAnswer(42, 403, null)));
+		assertThat(string(body)).isEqualTo("{\"from\":\"n3\",\"to\":\"n1\",\"carry\":true,\"answers\":"
+				+ "[[41,4,0,6,9,17],[42,403]],\"items\":[[\"billing\",3,0,0,0,1,0]]}");
+		RaftJson.Batch read = this.json.readCarryingBatch(body, REQUEST_TYPES);
+		assertThat(read.carry()).isTrue();
+		assertThat(read.answers()).containsExactly(new RaftJson.CarriedAnswer(41, 200, ack),
+				new RaftJson.CarriedAnswer(42, 403, null));
+		assertThat(read.requests()).containsExactly(new RaftJson.BatchRequest("billing", "append-entries", heartbeat));
+		// A member that does not carry reads the batch as before
+		assertThat(this.json.readBatch(body, REQUEST_TYPES)).isEqualTo(read.requests());
+		assertThat(this.json.readCarryingBatch(this.json.writeBatch(read.requests()), REQUEST_TYPES))
+			.isEqualTo(new RaftJson.Batch(read.requests(), false, List.of()));
+	}
+
+	@Test
+	void anAnswerCarriesHeartbeatsBackAsTheirNumbersOnly() {
+		AppendEntriesResponse ack = new AppendEntriesResponse("n1", "n3", 3, true, 7, 7, 12);
+		AppendEntries heartbeat = new AppendEntries("n1", "n3", 5, 7, 3, List.of(), 7, 30, null, 150);
+		byte[] body = this.json.writeBatchReplies(List.of(new RaftJson.BatchReply(204, null, null),
+				new RaftJson.BatchReply(200, ack, null)), List.of(new RaftJson.CarriedRequest(8, "outbox", heartbeat)));
+		assertThat(string(body)).isEqualTo("{\"from\":\"n1\",\"to\":\"n3\",\"carried\":[[8,\"outbox\",5,7,3,7,30,150]],"
+				+ "\"items\":[{\"status\":204},[3,1,7,7,12]]}");
+		RaftJson.Answer read = this.json.readCarryingAnswer(body, Arrays.asList(null, AppendEntriesResponse.class));
+		assertThat(read.carried()).containsExactly(new RaftJson.CarriedRequest(8, "outbox", heartbeat));
+		assertThat(read.replies()).containsExactly(new RaftJson.BatchReply(204, null, null),
+				new RaftJson.BatchReply(200, ack, null));
+		assertThat(this.json.readBatchReplies(body, Arrays.asList(null, AppendEntriesResponse.class))).isEqualTo(read.replies());
+		// With no reply to name the members, the carried heartbeats do
+		byte[] alone = this.json.writeBatchReplies(List.of(new RaftJson.BatchReply(204, null, null)),
+				List.of(new RaftJson.CarriedRequest(9, "outbox", heartbeat)));
+		assertThat(this.json.readCarryingAnswer(alone, Arrays.asList((Class<? extends Message>) null)).carried())
+			.containsExactly(new RaftJson.CarriedRequest(9, "outbox", heartbeat));
+	}
+
+	@Test
+	void onlyHeartbeatsAreCarried() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.json.writeBatchReplies(List.of(),
+				List.of(new RaftJson.CarriedRequest(1, "billing", APPEND))));
+	}
+
+	@ParameterizedTest
+	@MethodSource("invalidCarriage")
+	void refusesInvalidCarriage(String body, String message) {
+		assertThatExceptionOfType(RaftJson.InvalidMessageException.class)
+			.isThrownBy(() -> {
+				if (body.contains("carried")) {
+					this.json.readCarryingAnswer(bytes(body), List.of());
+				}
+				else {
+					this.json.readCarryingBatch(bytes(body), REQUEST_TYPES);
+				}
+			})
+			.withMessage(message);
+	}
+
+	static Stream<Arguments> invalidCarriage() {
+		String items = "\"items\":[]";
+		return Stream.of(Arguments.of("{\"carry\":1," + items + "}", "'carry' of a batch must be a boolean"),
+				Arguments.of("{\"answers\":{}," + items + "}", "'answers' of a batch must be an array"),
+				Arguments.of("{\"answers\":[[1,200]]," + items + "}",
+						"Answer 0 of the batch must be an answer to a carried heartbeat: [id, term, success (0 or 1), index, "
+								+ "lastLogIndex, round] or [id, status]"),
+				Arguments.of("{\"answers\":[[1,3,2,0,0,1]],\"from\":\"a\",\"to\":\"b\"," + items + "}",
+						"Answer 0 of the batch must be an answer to a carried heartbeat: [id, term, success (0 or 1), index, "
+								+ "lastLogIndex, round] or [id, status]"),
+				Arguments.of("{\"answers\":[[1,3,1,0,0,1]]," + items + "}",
+						"Item 0 of the batch is compact, but the batch has no string 'from'"),
+				Arguments.of("{\"carried\":[[1,\"g\",3,0,0,0,1]],\"from\":\"a\",\"to\":\"b\"," + items + "}",
+						"Carried request 0 of the batch must be a carried heartbeat: [id, group, term, prevLogIndex, "
+								+ "prevLogTerm, leaderCommit, round, stickinessMillis]"));
+	}
+
+	@Test
 	void writesTheAnswerToAHeartbeatAsItsNumbersOnly() {
 		AppendEntriesResponse ack = new AppendEntriesResponse("n2", "n1", 3, true, 7, 7, 12);
 		byte[] body = this.json.writeBatchReplies(List.of(new RaftJson.BatchReply(200, ack, null)));
