@@ -45,8 +45,6 @@ import io.github.raftboot.leader.RaftLeadership;
 import io.github.raftboot.leader.RaftMembership;
 import io.github.raftboot.leader.RaftStatus;
 import io.github.raftboot.leader.RaftTiming;
-import io.github.raftboot.transport.Carriage;
-import io.github.raftboot.transport.HttpRaftTransport;
 import io.github.raftboot.transport.PeerState;
 import io.github.raftboot.transport.RaftRpcHandler;
 import io.github.raftboot.transport.RaftTransport;
@@ -99,9 +97,6 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 	private final RaftStorage storage;
 
 	private final RaftTransport transport;
-
-	/** The transport's carriage while this member's groups run (on the default group's server). */
-	private volatile @Nullable Carriage carrying;
 
 	private final Consumer<RaftEvent> eventSink;
 
@@ -314,10 +309,6 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		GroupCoordinator coordinating = new GroupCoordinator(this, threads, this.groupSettings, this.nanoClock);
 		this.coordinator = coordinating;
 		coordinating.start();
-		if (this.transport instanceof HttpRaftTransport http) {
-			http.carriage().receiver(this);
-			this.carrying = http.carriage();
-		}
 		Objects.requireNonNull(this.pauseMonitor).start();
 		logger.info("Raft member '" + this.config.nodeId() + "' started in term " + state.term() + " with members "
 				+ this.config.members() + " and election groups " + groups() + "; where no leader is known yet, it "
@@ -416,11 +407,6 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 		if (threads != null) {
 			threads.shutdown();
 			this.shared = null;
-		}
-		Carriage carriage = this.carrying;
-		if (carriage != null) {
-			carriage.receiver(null);
-			this.carrying = null;
 		}
 		logger.info("Raft member '" + this.config.nodeId() + "' stopped");
 	}
@@ -911,15 +897,6 @@ public final class RaftServer implements RaftLeadership, RaftRpcHandler, SmartLi
 					+ this.root.others.keySet() + " (the default group is '" + DEFAULT_GROUP + "')");
 		}
 		return server;
-	}
-
-	/**
-	 * {@inheritDoc} <p>The HTTP transport's while this member's election groups run: then every
-	 * member leads some groups, and two members need one exchange per heartbeat interval, not two.
-	 */
-	@Override
-	public @Nullable Carriage carriage() {
-		return this.root.carrying;
 	}
 
 	/** {@inheritDoc} <p>The server of that group, which handles its requests. */

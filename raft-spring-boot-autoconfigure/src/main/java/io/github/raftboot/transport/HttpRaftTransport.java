@@ -112,8 +112,6 @@ public final class HttpRaftTransport implements RaftTransport {
 
 	private volatile boolean closed;
 
-	private final Carriage carriage;
-
 	/**
 	 * Creates a transport.
 	 * @param selfId this member's id
@@ -186,7 +184,6 @@ public final class HttpRaftTransport implements RaftTransport {
 			}
 		}
 		this.selfUrl = self;
-		this.carriage = new Carriage(selfId, peerUrls.keySet());
 		Duration keepWarmInterval = builder.keepWarmInterval;
 		if (keepWarmInterval != null) {
 			this.keepWarm = Executors
@@ -245,17 +242,7 @@ public final class HttpRaftTransport implements RaftTransport {
 					peer.connection().close();
 				}
 			}
-			this.carriage.members(addresses.keySet());
 		}
-	}
-
-	/**
-	 * The heartbeats this transport carries back to other members in its answers, and takes from
-	 * theirs: on once a member's election groups run ({@link Carriage#receiver(RaftRpcHandler)}).
-	 * @return the carriage
-	 */
-	public Carriage carriage() {
-		return this.carriage;
 	}
 
 	/**
@@ -417,76 +404,29 @@ public final class HttpRaftTransport implements RaftTransport {
 			}
 			return results;
 		}
-		long timeoutNanos = timeoutNanos(timeoutFactor);
-		List<Carriage.Held> stale = this.carriage.takeHeld(to);
-		if (stale.isEmpty() && this.carriage.hold(to, requests, results, promptMajority())) {
-			long held = System.nanoTime();
-			for (int i = 0; i < results.size(); i++) {
-				RaftRpc rpc = rpcs.get(i);
-				results.get(i)
-					.orTimeout(timeoutNanos * 2, TimeUnit.NANOSECONDS)
-					.whenComplete((reply, failure) -> observe(rpc.rpcName(), to, (failure != null) ? "error" : "success",
-							Duration.ofNanos(System.nanoTime() - held)));
-			}
-			return results;
-		}
-		List<CompletableFuture<Optional<Message>>> all = results;
-		if (!stale.isEmpty()) {
-			// Held, but the member's batch did not come for them within a heartbeat: they go now, with these
-			List<RaftRpc> staleRpcs = new ArrayList<>(stale.size() + rpcs.size());
-			List<RaftJson.BatchRequest> staleItems = new ArrayList<>(stale.size() + items.size());
-			all = new ArrayList<>(stale.size() + results.size());
-			for (Carriage.Held held : stale) {
-				staleRpcs.add(RaftRpc.APPEND_ENTRIES);
-				staleItems.add(new RaftJson.BatchRequest(held.request().group(), RaftRpc.APPEND_ENTRIES.rpcName(),
-						held.request().request()));
-				all.add(held.reply());
-			}
-			staleRpcs.addAll(rpcs);
-			staleItems.addAll(items);
-			all.addAll(results);
-			rpcs = staleRpcs;
-			items = staleItems;
-			guarded = true;
-		}
 		CircuitBreaker circuitBreaker = peer.circuitBreaker();
 		if (guarded && !circuitBreaker.tryAcquirePermission()) {
 			CallNotPermittedException refused = CallNotPermittedException.createCallNotPermittedException(circuitBreaker);
 			for (int i = 0; i < rpcs.size(); i++) {
 				observe(rpcs.get(i).rpcName(), peer.id(), "circuit-open", Duration.ZERO);
-				all.get(i).completeExceptionally(refused);
+				results.get(i).completeExceptionally(refused);
 			}
 			return results;
 		}
-		sendBatch(peer, rpcs, items, guarded, timeoutNanos, all);
-		return results;
-	}
-
-	/** Whether every member this one sends to itself answered its latest exchange: see {@link Carriage}. */
-	private boolean promptMajority() {
-		for (Peer peer : this.peers.values()) {
-			if (!peer.answeredLast() && this.carriage.sendsTo(peer.id())) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private void sendBatch(Peer peer, List<RaftRpc> rpcs, List<RaftJson.BatchRequest> items, boolean guarded,
-			long timeoutNanos, List<CompletableFuture<Optional<Message>>> results) {
+		long timeoutNanos = timeoutNanos(timeoutFactor);
 		long start = System.nanoTime();
 		peer.sent(start);
 		boolean guard = guarded;
-		byte[] body = this.json.writeBatch(items, this.carriage.carries(peer.id()), this.carriage.answersFor(peer.id()));
 		try {
 			peer.connection()
-				.exchange("POST", peer.batchTarget(), this.postHeaders, body, timeoutNanos)
+				.exchange("POST", peer.batchTarget(), this.postHeaders, this.json.writeBatch(items), timeoutNanos)
 				.orTimeout(timeoutNanos * 2, TimeUnit.NANOSECONDS)
 				.whenComplete((response, failure) -> completeBatch(rpcs, peer, guard, start, response, failure, results));
 		}
 		catch (RuntimeException ex) {
 			completeBatch(rpcs, peer, guard, start, null, ex, results);
 		}
+		return results;
 	}
 
 	private void completeBatch(List<RaftRpc> rpcs, Peer peer, boolean guarded, long start,
@@ -495,7 +435,6 @@ public final class HttpRaftTransport implements RaftTransport {
 		long elapsed = System.nanoTime() - start;
 		Throwable error = (failure != null) ? unwrap(failure) : null;
 		List<RaftJson.BatchReply> replies = null;
-		List<RaftJson.CarriedRequest> carried = List.of();
 		if (error == null) {
 			try {
 				PeerConnection.Response answer = Objects.requireNonNull(response);
@@ -504,10 +443,8 @@ public final class HttpRaftTransport implements RaftTransport {
 							this.json.readErrorMessage(answer.body()), this.json.readErrorCode(answer.body()));
 				}
 				else {
-					RaftJson.Answer read = this.json.readCarryingAnswer(answer.body(),
+					replies = this.json.readBatchReplies(answer.body(),
 							rpcs.stream().<@Nullable Class<? extends Message>>map(RaftRpc::replyType).toList());
-					replies = read.replies();
-					carried = read.carried();
 				}
 			}
 			catch (RaftJson.InvalidMessageException ex) {
@@ -518,7 +455,6 @@ public final class HttpRaftTransport implements RaftTransport {
 				error = ex;
 			}
 		}
-		peer.answered(replies != null);
 		if (replies == null) {
 			Throwable cause = Objects.requireNonNull(error);
 			exchangeFailed(rpcs, peer, guarded, elapsed, cause, "batch of " + rpcs.size());
@@ -553,9 +489,6 @@ public final class HttpRaftTransport implements RaftTransport {
 		if (!refusals) {
 			peer.failures().succeeded(this.selfId, peer.id());
 		}
-		if (!carried.isEmpty()) {
-			this.carriage.deliver(peer.id(), carried);
-		}
 	}
 
 	private void complete(RaftRpc rpc, Peer peer, boolean guarded, long start,
@@ -570,7 +503,6 @@ public final class HttpRaftTransport implements RaftTransport {
 					peer.circuitBreaker().onSuccess(elapsed, TimeUnit.NANOSECONDS);
 				}
 				peer.contacted(this.clock.instant());
-				peer.answered(true);
 				peer.failures().succeeded(this.selfId, peer.id());
 				observe(rpc.rpcName(), peer.id(), "success", Duration.ofNanos(elapsed));
 				result.complete(reply);
@@ -580,7 +512,6 @@ public final class HttpRaftTransport implements RaftTransport {
 				error = ex;
 			}
 		}
-		peer.answered(false);
 		exchangeFailed(List.of(rpc), peer, guarded, elapsed, error, rpc.rpcName());
 		result.completeExceptionally(error);
 	}
@@ -973,8 +904,6 @@ public final class HttpRaftTransport implements RaftTransport {
 
 		private volatile long lastSentNanos = System.nanoTime() - Long.MAX_VALUE / 2;
 
-		private volatile boolean answeredLast = true;
-
 		Peer(String id, URI url, String basePath, CircuitBreaker circuitBreaker, PeerConnection connection) {
 			this.id = id;
 			this.url = url;
@@ -1034,15 +963,6 @@ public final class HttpRaftTransport implements RaftTransport {
 
 		void sent(long nanos) {
 			this.lastSentNanos = nanos;
-		}
-
-		/** Whether the member answered its latest exchange. */
-		boolean answeredLast() {
-			return this.answeredLast;
-		}
-
-		void answered(boolean answered) {
-			this.answeredLast = answered;
 		}
 
 	}

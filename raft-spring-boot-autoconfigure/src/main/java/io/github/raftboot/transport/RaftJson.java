@@ -82,14 +82,6 @@ public final class RaftJson {
 	private static final String HEARTBEAT = "a heartbeat: [group, term, prevLogIndex, prevLogTerm, leaderCommit, round, "
 			+ "stickinessMillis]";
 
-	/** What a carried heartbeat holds: see {@link #writeBatchReplies(List, List)}. */
-	private static final String CARRIED = "a carried heartbeat: [id, group, term, prevLogIndex, prevLogTerm, "
-			+ "leaderCommit, round, stickinessMillis]";
-
-	/** What the answer to a carried heartbeat holds: see {@link #writeBatch(List, boolean, List)}. */
-	private static final String CARRIED_ANSWER = "an answer to a carried heartbeat: [id, term, success (0 or 1), index, "
-			+ "lastLogIndex, round] or [id, status]";
-
 	/** What a compact answer item holds: see {@link #writeBatchReplies(List)}. */
 	private static final String ACK = "an answer to a heartbeat: [term, success (0 or 1), index, lastLogIndex, round]";
 
@@ -307,43 +299,11 @@ public final class RaftJson {
 	 * @return its JSON, UTF-8 encoded
 	 */
 	public byte[] writeBatch(List<BatchRequest> items) {
-		return writeBatch(items, false, List.of());
-	}
-
-	/**
-	 * Writes the requests of a batch as {@link #writeBatch(List)} does, and what it carries for
-	 * requests the other member carried back in its answers (see {@link CarriedRequest}):
-	 * {@code "carry":true} if the sender takes the other member's heartbeats in the answer, and
-	 * {@code "answers"}, the replies to those it took in an earlier answer, each
-	 * {@code [id, term, success (0 or 1), index, lastLogIndex, round]}, or {@code [id, status]}
-	 * when there is no such reply. A member that does not know these fields ignores them.
-	 * @param items the requests, at least one
-	 * @param carry whether the sender takes requests in the answer
-	 * @param answers the replies to carried requests
-	 * @return its JSON, UTF-8 encoded
-	 */
-	public byte[] writeBatch(List<BatchRequest> items, boolean carry, List<CarriedAnswer> answers) {
 		ObjectNode root = this.mapper.createObjectNode();
 		Message first = items.isEmpty() ? null : items.get(0).message();
 		if (first != null) {
 			root.put("from", first.from());
 			root.put("to", first.to());
-		}
-		if (carry) {
-			root.put("carry", true);
-		}
-		if (!answers.isEmpty()) {
-			ArrayNode written = root.putArray("answers");
-			for (CarriedAnswer answer : answers) {
-				ArrayNode item = written.addArray().add(answer.id());
-				AppendEntriesResponse ack = answer.reply();
-				if (answer.status() == 200 && ack != null) {
-					item.add(ack.term()).add(ack.success() ? 1 : 0).add(ack.index()).add(ack.lastLogIndex()).add(ack.round());
-				}
-				else {
-					item.add(answer.status());
-				}
-			}
 		}
 		ArrayNode array = root.putArray("items");
 		for (BatchRequest item : items) {
@@ -379,58 +339,7 @@ public final class RaftJson {
 	 * @throws InvalidMessageException if the body is not a valid batch, or any of its requests is invalid
 	 */
 	public List<BatchRequest> readBatch(byte[] body, Map<String, Class<? extends Message>> requestTypes) {
-		return readCarryingBatch(body, requestTypes).requests();
-	}
-
-	/**
-	 * Reads a batch with what it carries: see {@link #writeBatch(List, boolean, List)}.
-	 * @param body its JSON, UTF-8 encoded
-	 * @param requestTypes the type of request of each RPC name
-	 * @return the requests, whether the sender takes requests in the answer, and its answers
-	 * @throws InvalidMessageException if the body is not a valid batch, or any of its requests or
-	 * answers is invalid
-	 */
-	public Batch readCarryingBatch(byte[] body, Map<String, Class<? extends Message>> requestTypes) {
 		JsonNode root = batchRoot(body);
-		JsonNode carry = root.get("carry");
-		if (carry != null && !carry.isBoolean()) {
-			throw new InvalidMessageException("'carry' of a batch must be a boolean");
-		}
-		List<CarriedAnswer> answers = List.of();
-		JsonNode carriedAnswers = root.get("answers");
-		if (carriedAnswers != null) {
-			if (!carriedAnswers.isArray()) {
-				throw new InvalidMessageException("'answers' of a batch must be an array");
-			}
-			answers = new ArrayList<>(carriedAnswers.size());
-			for (int i = 0; i < carriedAnswers.size(); i++) {
-				answers.add(carriedAnswer(root, carriedAnswers.get(i), i));
-			}
-		}
-		return new Batch(requests(root, requestTypes), carry != null && carry.booleanValue(), answers);
-	}
-
-	private CarriedAnswer carriedAnswer(JsonNode root, JsonNode item, int index) {
-		if (item == null || !item.isArray() || (item.size() != 2 && item.size() != 6)) {
-			throw new InvalidMessageException("Answer " + index + " of the batch must be " + CARRIED_ANSWER);
-		}
-		long[] values = longs(item, 0, item.size(), CARRIED_ANSWER, index);
-		if (item.size() == 2) {
-			if (values[1] < 100 || values[1] > 599 || values[1] == 200) {
-				throw new InvalidMessageException("Answer " + index + " of the batch must be " + CARRIED_ANSWER);
-			}
-			return new CarriedAnswer(values[0], (int) values[1], null);
-		}
-		if (values[2] != 0 && values[2] != 1) {
-			throw new InvalidMessageException("Answer " + index + " of the batch must be " + CARRIED_ANSWER);
-		}
-		String from = party(root, "from", index);
-		String to = party(root, "to", index);
-		return new CarriedAnswer(values[0], 200, compact(index, () -> new AppendEntriesResponse(from, to, values[1],
-				values[2] == 1, values[3], values[4], values[5])));
-	}
-
-	private List<BatchRequest> requests(JsonNode root, Map<String, Class<? extends Message>> requestTypes) {
 		JsonNode items = root.get("items");
 		List<BatchRequest> requests = new ArrayList<>(items.size());
 		for (int i = 0; i < items.size(); i++) {
@@ -468,48 +377,11 @@ public final class RaftJson {
 	 * @throws IllegalArgumentException if the error of a reply is not a JSON object
 	 */
 	public byte[] writeBatchReplies(List<BatchReply> items) {
-		return writeBatchReplies(items, List.of());
-	}
-
-	/**
-	 * Writes the replies of a batch as {@link #writeBatchReplies(List)} does, with the heartbeats
-	 * the answering member carries back to the one that sent the batch (which asked for them with
-	 * {@code "carry":true}): {@code "carried"}, each
-	 * {@code [id, group, term, prevLogIndex, prevLogTerm, leaderCommit, round, stickinessMillis]},
-	 * from and to the same members as the replies.
-	 * @param items the replies
-	 * @param carried the heartbeats carried back, all from one member to one
-	 * @return its JSON, UTF-8 encoded
-	 * @throws IllegalArgumentException if the error of a reply is not a JSON object
-	 */
-	public byte[] writeBatchReplies(List<BatchReply> items, List<CarriedRequest> carried) {
 		ObjectNode root = this.mapper.createObjectNode();
 		Message first = items.stream().map(BatchReply::message).filter(Objects::nonNull).findFirst().orElse(null);
-		if (first == null && !carried.isEmpty()) {
-			first = carried.get(0).request();
-		}
 		if (first != null) {
 			root.put("from", first.from());
 			root.put("to", first.to());
-		}
-		if (!carried.isEmpty()) {
-			ArrayNode written = root.putArray("carried");
-			for (CarriedRequest item : carried) {
-				AppendEntries heartbeat = item.request();
-				if (!isHeartbeat(heartbeat, first)) {
-					throw new IllegalArgumentException("Only heartbeats between the members of the replies are carried, not "
-							+ heartbeat);
-				}
-				written.addArray()
-					.add(item.id())
-					.add(item.group())
-					.add(heartbeat.term())
-					.add(heartbeat.prevLogIndex())
-					.add(heartbeat.prevLogTerm())
-					.add(heartbeat.leaderCommit())
-					.add(heartbeat.round())
-					.add(heartbeat.stickinessMillis());
-			}
 		}
 		ArrayNode array = root.putArray("items");
 		for (BatchReply item : items) {
@@ -559,48 +431,7 @@ public final class RaftJson {
 	 * @throws InvalidMessageException if the body is not a valid batch of as many replies
 	 */
 	public List<BatchReply> readBatchReplies(byte[] body, List<@Nullable Class<? extends Message>> replyTypes) {
-		return readCarryingAnswer(body, replyTypes).replies();
-	}
-
-	/**
-	 * Reads the replies of a batch with the heartbeats carried back: see
-	 * {@link #writeBatchReplies(List, List)}.
-	 * @param body its JSON, UTF-8 encoded
-	 * @param replyTypes the type of reply expected for each request, {@code null} for none
-	 * @return the replies, one per request, and the heartbeats carried back
-	 * @throws InvalidMessageException if the body is not a valid batch of as many replies, or a
-	 * carried heartbeat is invalid
-	 */
-	public Answer readCarryingAnswer(byte[] body, List<@Nullable Class<? extends Message>> replyTypes) {
 		JsonNode root = batchRoot(body);
-		List<CarriedRequest> carried = List.of();
-		JsonNode written = root.get("carried");
-		if (written != null) {
-			if (!written.isArray()) {
-				throw new InvalidMessageException("'carried' of a batch must be an array");
-			}
-			carried = new ArrayList<>(written.size());
-			for (int i = 0; i < written.size(); i++) {
-				JsonNode item = written.get(i);
-				JsonNode name = (item != null && item.isArray()) ? item.get(1) : null;
-				if (name == null || !name.isString() || name.asString().isEmpty() || item.size() != 8) {
-					throw new InvalidMessageException("Carried request " + i + " of the batch must be " + CARRIED);
-				}
-				JsonNode id = item.get(0);
-				if (!id.isIntegralNumber() || !id.canConvertToLong()) {
-					throw new InvalidMessageException("Carried request " + i + " of the batch must be " + CARRIED);
-				}
-				long[] values = longs(item, 2, 6, CARRIED, i);
-				String from = party(root, "from", i);
-				String to = party(root, "to", i);
-				carried.add(new CarriedRequest(id.longValue(), name.asString(), compact(i, () -> new AppendEntries(from, to,
-						values[0], values[1], values[2], List.of(), values[3], values[4], null, values[5]))));
-			}
-		}
-		return new Answer(replies(root, replyTypes), carried);
-	}
-
-	private List<BatchReply> replies(JsonNode root, List<@Nullable Class<? extends Message>> replyTypes) {
 		JsonNode items = root.get("items");
 		if (items.size() != replyTypes.size()) {
 			throw new InvalidMessageException("The batch has " + items.size() + " replies for " + replyTypes.size()
@@ -749,48 +580,6 @@ public final class RaftJson {
 	 * @param error the error object, if not {@code 200} or {@code 204}
 	 */
 	public record BatchReply(int status, @Nullable Message message, byte @Nullable [] error) {
-	}
-
-	/**
-	 * A heartbeat that a member holds for another and carries back in the answer to that member's
-	 * next batch, instead of sending it in an exchange of its own: with election groups, where
-	 * every member leads some groups, two members then need one exchange per heartbeat interval,
-	 * not two.
-	 *
-	 * @param id identifies it among those carried to that member, for its answer
-	 * @param group the election group
-	 * @param request the heartbeat
-	 */
-	public record CarriedRequest(long id, String group, AppendEntries request) {
-	}
-
-	/**
-	 * The answer to a {@link CarriedRequest}, in the next batch of the member it was carried to.
-	 *
-	 * @param id the carried request's
-	 * @param status as for {@link BatchReply#status()}
-	 * @param reply the reply, if {@code 200}
-	 */
-	public record CarriedAnswer(long id, int status, @Nullable AppendEntriesResponse reply) {
-	}
-
-	/**
-	 * A batch as read.
-	 *
-	 * @param requests its requests
-	 * @param carry whether its sender takes requests in the answer
-	 * @param answers its answers to requests carried to its sender
-	 */
-	public record Batch(List<BatchRequest> requests, boolean carry, List<CarriedAnswer> answers) {
-	}
-
-	/**
-	 * The answer to a batch as read.
-	 *
-	 * @param replies one per request
-	 * @param carried the heartbeats carried back
-	 */
-	public record Answer(List<BatchReply> replies, List<CarriedRequest> carried) {
 	}
 
 	/** Index of the first byte that is neither white space nor part of a UTF-8 byte order mark. */

@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.raftboot.core.JoinRequest;
-import io.github.raftboot.core.AppendEntriesResponse;
 import io.github.raftboot.core.Message;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -362,16 +361,15 @@ final class RaftRpcDispatcher {
 	/** Reads a batch and hands each of its requests to the member's group it names. */
 	private BatchDelivery deliverBatch(byte[] body, @Nullable String clusterId, @Nullable String instance) {
 		if (body.length > this.maxBodyBytes) {
-			return new BatchDelivery(tooLarge(), List.of(), this.timeout, null);
+			return new BatchDelivery(tooLarge(), List.of(), this.timeout);
 		}
-		RaftJson.Batch batch;
+		List<RaftJson.BatchRequest> requests;
 		try {
-			batch = this.json.readCarryingBatch(body, this.rpcTypes);
+			requests = this.json.readBatch(body, this.rpcTypes);
 		}
 		catch (RaftJson.InvalidMessageException ex) {
-			return new BatchDelivery(error(HttpStatus.BAD_REQUEST, ex.getMessage()), List.of(), this.timeout, null);
+			return new BatchDelivery(error(HttpStatus.BAD_REQUEST, ex.getMessage()), List.of(), this.timeout);
 		}
-		List<RaftJson.BatchRequest> requests = batch.requests();
 		List<Delivery> deliveries = new ArrayList<>(requests.size());
 		double factor = 1;
 		for (RaftJson.BatchRequest request : requests) {
@@ -387,35 +385,7 @@ final class RaftRpcDispatcher {
 							+ "' has no election group '" + echo(request.group()) + "': every replica must list the same "
 							+ "raft.groups")));
 		}
-		return new BatchDelivery(null, deliveries, waitForMember(factor), carrier(batch, deliveries));
-	}
-
-	/**
-	 * The member whose batch this is, if it carries (see {@link Carriage}): its answers to the
-	 * heartbeats carried to it complete theirs, and if it asks for heartbeats, the answer carries
-	 * them. Only a batch whose every request was handed to the member counts, and only answers
-	 * from its sender to this member.
-	 */
-	private @Nullable String carrier(RaftJson.Batch batch, List<Delivery> deliveries) {
-		Carriage carriage = this.handler.carriage();
-		if (carriage == null || batch.requests().isEmpty() || (!batch.carry() && batch.answers().isEmpty())) {
-			return null;
-		}
-		for (Delivery delivery : deliveries) {
-			if (delivery.refusal != null) {
-				return null;
-			}
-		}
-		String sender = batch.requests().get(0).message().from();
-		List<RaftJson.CarriedAnswer> answers = new ArrayList<>(batch.answers().size());
-		for (RaftJson.CarriedAnswer answer : batch.answers()) {
-			AppendEntriesResponse reply = answer.reply();
-			if (reply == null || (reply.from().equals(sender) && reply.to().equals(this.handler.nodeId()))) {
-				answers.add(answer);
-			}
-		}
-		carriage.answered(sender, answers);
-		return batch.carry() ? sender : null;
+		return new BatchDelivery(null, deliveries, waitForMember(factor));
 	}
 
 	private Response answerBatch(byte[] body, @Nullable String clusterId, @Nullable String instance) {
@@ -451,7 +421,7 @@ final class RaftRpcDispatcher {
 						"Interrupted while waiting for Raft member '" + this.handler.nodeId() + "' to handle the request");
 			}
 		}
-		return batchAnswer(replies, batch.carrier());
+		return batchAnswer(replies);
 	}
 
 	/**
@@ -495,8 +465,8 @@ final class RaftRpcDispatcher {
 								: batchReply(reply)));
 		}
 		return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
-			.handleAsync((ignored, failure) -> batchAnswer(replies.stream().map(CompletableFuture::join).toList(),
-					batch.carrier()), executor);
+			.handleAsync((ignored, failure) -> batchAnswer(replies.stream().map(CompletableFuture::join).toList()),
+					executor);
 	}
 
 	private RaftJson.BatchReply batchReply(@Nullable Optional<Message> reply) {
@@ -511,17 +481,9 @@ final class RaftRpcDispatcher {
 		return new RaftJson.BatchReply(refusal.status().value(), null, refusal.body());
 	}
 
-	/**
-	 * The answer to a batch, with the heartbeats held for its sender if it asked for them.
-	 * @param replies one per request
-	 * @param carrier the sender, if it asked for heartbeats (see {@link #carrier})
-	 */
-	private Response batchAnswer(List<RaftJson.BatchReply> replies, @Nullable String carrier) {
-		Carriage carriage = this.handler.carriage();
-		List<RaftJson.CarriedRequest> carried = (carrier != null && carriage != null) ? carriage.askedBy(carrier)
-				: List.of();
+	private Response batchAnswer(List<RaftJson.BatchReply> replies) {
 		try {
-			return new Response(HttpStatus.OK, Map.of(), this.json.writeBatchReplies(replies, carried));
+			return new Response(HttpStatus.OK, Map.of(), this.json.writeBatchReplies(replies));
 		}
 		catch (RuntimeException ex) {
 			return failure(ex, this.timeout);
@@ -533,8 +495,7 @@ final class RaftRpcDispatcher {
 	 * for them: as long as the sender does, which waits as long as the most widened timing of the
 	 * batch's groups needs.
 	 */
-	private record BatchDelivery(@Nullable Response refusal, List<Delivery> deliveries, Duration patience,
-			@Nullable String carrier) {
+	private record BatchDelivery(@Nullable Response refusal, List<Delivery> deliveries, Duration patience) {
 	}
 
 	/** The answer to the member's reply; a {@code null} reply is the member's failure. */

@@ -92,15 +92,6 @@ public interface RaftRpcHandler {
 	CompletableFuture<Optional<Message>> receive(Message request);
 
 	/**
-	 * The heartbeats this member carries back to the members whose batches ask for them, and
-	 * takes from their answers: see {@link Carriage}.
-	 * @return the carriage, or {@code null} if this member does not carry (the default)
-	 */
-	default @Nullable Carriage carriage() {
-		return null;
-	}
-
-	/**
 	 * The handler of the requests of an election group.
 	 * @param group the group a request names: {@link RaftLeadership#DEFAULT_GROUP} or a name of
 	 * {@code raft.groups}
