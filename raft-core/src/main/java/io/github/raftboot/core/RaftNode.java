@@ -546,7 +546,7 @@ public final class RaftNode {
 	 * several groups that widening is tentative and narrows again after 30 to 45 s without trouble
 	 * (the cold start of many groups lapses leases on a quiet machine too, a storm that passes
 	 * within seconds); for a node of one group (the default) it narrows only after the quiet period,
-	 * like any widening, since a single group's lease does not lapse at its start on a quiet
+	 * like any widening, since a single group's lease seldom lapses at its start on a quiet
 	 * machine.
 	 * @param several whether the replica runs several election groups
 	 */
