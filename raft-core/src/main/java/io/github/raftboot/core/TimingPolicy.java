@@ -49,9 +49,10 @@ import org.jspecify.annotations.Nullable;
  * few seconds. Only where such a storm can be: on a replica that runs several election groups
  * ({@link #startStormsPass(boolean)}). A replica of one group widens on such a lapse for the quiet
  * period, as on any other widening: a single group seldom lapses at its start on a quiet
- * machine (in none of the quiet bench runs on a calm host), so its lapse says the machine is busy, and a busy machine can be calm for the
- * tentative period and then stall two members for 100 ms (the busy bench: narrowed after 39 s,
- * an election 2.5 minutes later at the configured timing).
+ * machine (in none of the quiet bench runs on a calm host), so its lapse says the machine is
+ * busy, and a busy machine can be calm for the tentative period and then stall two members for
+ * 100 ms (the busy bench: narrowed after 39 s, an election 2.5 minutes later at the configured
+ * timing).
  */
 final class TimingPolicy {
 
