@@ -601,9 +601,13 @@ public final class RaftNode {
 	/**
 	 * Hands leadership to the most up-to-date voter that answered within the minimum election
 	 * timeout. Among equally up-to-date ones it prefers a voter that came back after a silence
-	 * longer than the maximum election timeout during this leadership, the one back for longest:
-	 * in a rolling restart that is a replica already restarted, so that leadership moves once
-	 * and not again when the target's own turn comes. Further ties go to the one heard from last.
+	 * longer than the maximum election timeout during this leadership, the one back most
+	 * recently: in a rolling restart that is the replica restarted just before this leader's turn,
+	 * so that leadership moves once and not again when the target's own turn comes. A voter that
+	 * came back earlier in a long leadership (a crash, a restart before the roll) may not have
+	 * been restarted in this roll yet: preferring the one back for longest picked such voters (the
+	 * busy bench's rolls after its follower restarts moved leadership twice). Further ties go to
+	 * the one heard from last.
 	 * @param nowNanos the current time on the node's monotonic clock
 	 * @return the chosen target and the outcome; no target if this node does not lead or no
 	 * voter is reachable
@@ -639,7 +643,7 @@ public final class RaftNode {
 			.filter((peer) -> voters.contains(peer.id) && peer.heardFrom && now - peer.lastContact < this.minNanos)
 			.max(Comparator.<Progress>comparingLong((peer) -> peer.match)
 				.thenComparing((peer) -> peer.cameBack)
-				.thenComparingLong((peer) -> peer.cameBack ? now - peer.cameBackAt : 0)
+				.thenComparingLong((peer) -> peer.cameBack ? peer.cameBackAt - now : 0)
 				.thenComparingLong((peer) -> peer.lastContact - now));
 	}
 
@@ -1356,7 +1360,7 @@ public final class RaftNode {
 			// Not a member of the configuration in force, nor one that is being told it left.
 			return;
 		}
-		if (peer.heardFrom && now - peer.lastContact > this.maxNanos && !peer.cameBack) {
+		if (peer.heardFrom && now - peer.lastContact > this.maxNanos) {
 			peer.cameBack = true;
 			peer.cameBackAt = now;
 		}
@@ -1954,7 +1958,8 @@ public final class RaftNode {
 
 		/**
 		 * Whether it fell silent for longer than the maximum election timeout during this
-		 * leadership and answered again (at {@link #cameBackAt}): restarted, or partitioned away.
+		 * leadership and answered again (the last time at {@link #cameBackAt}): restarted, or
+		 * partitioned away.
 		 */
 		private boolean cameBack;
 

@@ -1133,7 +1133,7 @@ class RaftNodeTests {
 		}
 
 		@Test
-		void transferToTheBestPeerPrefersAVoterThatCameBackAfterASilenceAsAnAlreadyRestartedReplicaDoes() {
+		void transferToTheBestPeerPrefersTheVoterBackMostRecentlyAsTheReplicaRestartedJustBeforeInARollingRestart() {
 			NodeHarness a = NodeHarness.start("a", FIVE, new PersistentState(1, null, log(1, 1)));
 			a.electLeader();
 			long elected = a.now();
@@ -1157,7 +1157,41 @@ class RaftNodeTests {
 			}
 			assertThat(a.node().role()).isEqualTo(Role.LEADER);
 			TransferAttempt attempt = a.node().transferLeadershipToBestPeer(now + 4 * MS);
-			assertThat(attempt).as("back for longest").isEqualTo(new TransferAttempt("b", TransferResult.STARTED));
+			assertThat(attempt).as("back most recently").isEqualTo(new TransferAttempt("d", TransferResult.STARTED));
+		}
+
+		@Test
+		void aVoterBackAgainIsPreferredOverVotersThatCameBackEarlierInTheSameLeadership() {
+			NodeHarness a = NodeHarness.start("a", FIVE, new PersistentState(1, null, log(1, 1)));
+			a.electLeader();
+			long now = a.now() + MS;
+			long round = 1;
+			for (String peer : List.of("b", "c", "d", "e")) {
+				a.ack(peer, 2, round, now);
+			}
+			// Earlier in this leadership every follower restarted once, b first (follower restarts,
+			// crashes); then a rolling restart begins with e, which is back again just before the
+			// leader's own turn: the others have not been restarted in this roll.
+			List<String> restarting = List.of("b", "c", "d", "e", "e");
+			for (String silent : restarting) {
+				for (int i = 1; i <= 8; i++) {
+					now += 50 * MS;
+					round++;
+					for (String peer : List.of("b", "c", "d", "e")) {
+						if (!peer.equals(silent)) {
+							a.ack(peer, 2, round, now + MS);
+						}
+					}
+				}
+				now += 50 * MS;
+				round++;
+				for (String peer : List.of("b", "c", "d", "e")) {
+					a.ack(peer, 2, round, now + MS);
+				}
+			}
+			assertThat(a.node().role()).isEqualTo(Role.LEADER);
+			assertThat(a.node().transferLeadershipToBestPeer(now + 2 * MS))
+				.isEqualTo(new TransferAttempt("e", TransferResult.STARTED));
 		}
 
 		@Test
